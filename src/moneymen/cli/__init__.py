@@ -1,0 +1,218 @@
+"""The ``moneymen`` command line: thin commands that parse, call one service and render."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from moneymen import __version__
+from moneymen.cli import render
+from moneymen.graph.export import EXPORT_FORMATS
+from moneymen.sources import FORMATS
+from moneymen.sources.base import SourceError
+from moneymen.store import StoreError, default_location, open_store
+
+app = typer.Typer(
+    name="moneymen",
+    help="Map illicit financial networks from open sources, with every fact traceable to its source.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+DbOption = Annotated[
+    Optional[str],
+    typer.Option("--db", envvar="MONEYMEN_DB", help="Evidence store (a DuckDB file). Default: MONEYMEN_DB or "
+                 "moneymen.duckdb in your data directory.", show_default=False),
+]
+
+
+def _fail(message: str, code: int = 1) -> None:
+    errors.print(f"[bold red]error:[/] {render.escape(message)}")
+    raise typer.Exit(code)
+
+
+def _open(db: str | None):
+    try:
+        return open_store(db or default_location())
+    except StoreError as error:
+        _fail(str(error))
+
+
+@app.command()
+def version() -> None:
+    """Print the moneymen version."""
+    console.print(f"moneymen {__version__}")
+
+
+@app.command("import")
+def import_(
+    path: Annotated[Path, typer.Argument(help="The file to import.")],
+    format: Annotated[Optional[str], typer.Option("--format", "-f", help=f"One of {', '.join(FORMATS)}; "
+                                                  "detected from the content when omitted.")] = None,
+    mapping: Annotated[Optional[Path], typer.Option(help="Mapping file for --format csv.")] = None,
+    dataset: Annotated[Optional[str], typer.Option(help="Dataset name. Default: the format's own "
+                                                   "(un_sc, us_ofac_sdn) or the file name.")] = None,
+    grade: Annotated[Optional[str], typer.Option(help="Admiralty grade of the source, e.g. B2. Default: A2 "
+                                                 "for official lists, F6 otherwise.")] = None,
+    seen: Annotated[Optional[str], typer.Option(help="When the list was published (ISO date), if the file "
+                                                "does not say. Default: now.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Import a sanctions list, FtM JSON lines or a mapped CSV into the evidence store (one transaction)."""
+    from moneymen.ingest import import_file
+
+    store = _open(db)
+    with store:
+        try:
+            with render.byte_progress(console, f"Importing {path.name}") as progress:
+                result = import_file(store, path, format=format, dataset=dataset, grade=grade, mapping=mapping,
+                                     seen=_iso(seen), progress=progress)
+        except (SourceError, ValueError) as error:
+            _fail(f"{error}\nNothing was imported; the store is unchanged.")
+        render.import_result(console, result)
+
+
+@app.command()
+def fetch(
+    list_name: Annotated[str, typer.Argument(metavar="un|ofac", help="Which official list to download.")],
+    url: Annotated[Optional[list[str]], typer.Option(help="Download from this address instead (a mirror); "
+                                                     "repeat for ofac's sdn, alt and add files.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Download the current official list over https and import it."""
+    from moneymen.ingest import import_file
+    from moneymen.sources.fetch import OFFICIAL_LISTS, FetchError, download
+
+    official = OFFICIAL_LISTS.get(list_name)
+    if official is None:
+        _fail(f"unknown list {list_name!r}; expected one of: {', '.join(OFFICIAL_LISTS)}")
+    store = _open(db)
+    with store, tempfile.TemporaryDirectory(prefix="moneymen-fetch-") as folder:
+        try:
+            with render.download_progress(console) as progress:
+                paths = download(tuple(url) if url else official.urls, Path(folder), progress)
+        except FetchError as error:
+            _fail(f"{error}\nNothing was imported.")
+        try:
+            with render.byte_progress(console, f"Importing {official.description}") as progress:
+                result = import_file(store, paths[0], format=official.format, progress=progress,
+                                     source_url=(url or official.urls)[0])
+        except SourceError as error:
+            _fail(f"{error}\nNothing was imported; the store is unchanged.")
+        render.import_result(console, result)
+
+
+@app.command()
+def entities(
+    query: Annotated[Optional[str], typer.Argument(help="Part of a name to look for.")] = None,
+    schema: Annotated[Optional[str], typer.Option(help="Only this FtM schema (and its kinds), e.g. Person.")] = None,
+    dataset: Annotated[Optional[str], typer.Option(help="Only entities of this dataset.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many.")] = 50,
+    db: DbOption = None,
+) -> None:
+    """List entities, or search them by name."""
+    from moneymen.entities import search
+
+    with _open(db) as store:
+        try:
+            found = search(store, query, schema=schema, dataset=dataset, limit=limit)
+        except ValueError as error:
+            _fail(str(error))
+        render.entity_table(console, found, store.latest_seen())
+
+
+@app.command()
+def show(
+    entity_id: Annotated[str, typer.Argument(help="The entity's id, e.g. ofac-9345.")],
+    db: DbOption = None,
+) -> None:
+    """Every statement about an entity, grouped by property, with its provenance; then its relations."""
+    from moneymen.entities import get_entities, get_entity, relations_of
+
+    with _open(db) as store:
+        entity = get_entity(store, entity_id)
+        if entity is None:
+            _fail(f"no entity {entity_id!r} in {store.location}; try `moneymen entities NAME`")
+        relations = relations_of(store, entity)
+        others = {other_id for relation in relations for _, other_id in relation.others}
+        captions = {other.id: other.caption for other in get_entities(store, sorted(others))}
+        render.entity_detail(console, entity, relations, captions, store.latest_seen())
+
+
+@app.command()
+def export(
+    format: Annotated[str, typer.Option("--format", "-f", help=f"One of {', '.join(EXPORT_FORMATS)}.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
+    dataset: Annotated[Optional[str], typer.Option(help="Only entities of this dataset.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Export the store: ftm (lossless JSON lines), csv (statements), graphml, gexf or cytoscape."""
+    from moneymen.graph.export import export as export_store
+
+    with _open(db) as store:
+        try:
+            with render.count_progress(console, f"Exporting {format}") as progress:
+                count = export_store(store, format, output, dataset=dataset, progress=progress)
+        except ValueError as error:
+            _fail(str(error))
+        console.print(f"Wrote {count:,} {'nodes' if format in ('graphml', 'gexf', 'cytoscape') else 'entities'} "
+                      f"to {render.escape(str(output))}")
+
+
+@app.command()
+def summary(
+    dataset: Annotated[Optional[str], typer.Option(help="Only entities of this dataset.")] = None,
+    db: DbOption = None,
+) -> None:
+    """What the store holds: entities by schema and source, relations, identifiers, most-linked entities."""
+    from moneymen.entities import summarize
+
+    with _open(db) as store:
+        render.summary(console, summarize(store, dataset), store)
+
+
+@app.command()
+def demo(db: DbOption = None) -> None:
+    """Build an evidence store from the bundled DPRK extracts of the OFAC and UN lists, and summarise it."""
+    from moneymen.demo import import_bundled
+    from moneymen.entities import summarize
+
+    store = _open(db)
+    with store:
+        console.print(f"Evidence store: [bold]{render.escape(store.location)}[/]")
+        with render.byte_progress(console, "Importing bundled lists") as progress:
+            results = import_bundled(store, progress=lambda bundled: progress)
+        for result in results:
+            render.import_result(console, result)
+        render.summary(console, summarize(store), store)
+
+
+def _iso(date: str | None) -> str | None:
+    if date is None:
+        return None
+    from datetime import datetime, timezone
+
+    try:
+        parsed = datetime.fromisoformat(date)
+    except ValueError:
+        _fail(f"--seen {date!r}: expected an ISO date such as 2024-05-03")
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def main() -> None:
+    """Entry point of the ``moneymen`` script."""
+    app()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

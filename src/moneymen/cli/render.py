@@ -1,0 +1,178 @@
+"""How the CLI shows things: rich tables and progress bars. No logic beyond layout."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from itertools import groupby
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from moneymen.entities import Relation, Summary
+from moneymen.ingest import ImportResult
+from moneymen.model import Entity
+from moneymen.store import Store
+
+__all__ = ["escape"]
+
+#: What to show of a linked record that has no other end (a sanction, a passport).
+DETAIL_PROPS = ("program", "authority", "listingDate", "number", "country", "publicKey")
+
+
+@contextmanager
+def byte_progress(console: Console, label: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar over the bytes of an input file; yields the callback importers call."""
+    columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeElapsedColumn(),
+               TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task(escape(label), total=None)
+
+        def update(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total or None)
+
+        yield update
+
+
+@contextmanager
+def count_progress(console: Console, label: str) -> Iterator[Callable[[int], None]]:
+    """A spinner-style counter for work whose total is unknown (exports)."""
+    with Progress(TextColumn("{task.description}"), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=True) as progress:
+        task = progress.add_task(escape(label), total=None)
+        yield lambda done: progress.update(task, completed=done)
+
+
+@contextmanager
+def download_progress(console: Console) -> Iterator[Callable[[str, int, int], None]]:
+    """One bar per downloaded file."""
+    with Progress(TextColumn("Downloading {task.description}"), BarColumn(), DownloadColumn(),
+                  TimeElapsedColumn(), console=console, transient=True) as progress:
+        tasks: dict[str, int] = {}
+
+        def update(name: str, done: int, total: int) -> None:
+            if name not in tasks:
+                tasks[name] = progress.add_task(escape(name), total=total or None)
+            progress.update(tasks[name], completed=done)
+
+        yield update
+
+
+def import_result(console: Console, result: ImportResult) -> None:
+    name = escape(result.path)
+    if result.unchanged:
+        console.print(f"[yellow]Already imported[/] {name} into [bold]{escape(result.dataset)}[/] "
+                      f"(import #{result.import_id}); nothing changed.")
+        return
+    rate = result.statements / result.seconds if result.seconds else 0
+    console.print(f"[green]Imported[/] {name} as {result.format} into [bold]{escape(result.dataset)}[/]: "
+                  f"{result.entities:,} entities, {result.statements:,} statements "
+                  f"in {result.seconds:.1f} s ({rate:,.0f} statements/s), seen {result.seen}.")
+    if result.delisted:
+        console.print(f"  {len(result.delisted):,} entities of {escape(result.dataset)} are no longer listed "
+                      "(kept, marked as delisted).")
+
+
+def entity_table(console: Console, entities: list[Entity], latest: dict[str, str]) -> None:
+    table = Table(title=f"{len(entities)} entities", show_lines=False)
+    for column in ("id", "schema", "name", "datasets", "grade", "status"):
+        table.add_column(column)
+    for entity in entities:
+        gone = entity.delisted_from(latest)
+        table.add_row(escape(entity.id), entity.schema.name, escape(entity.caption), escape(", ".join(entity.datasets)),
+                      str(entity.best_grade()), f"delisted from {', '.join(gone)}" if gone else "listed")
+    console.print(table)
+
+
+def entity_detail(console: Console, entity: Entity, relations: list[Relation], captions: dict[str, str],
+                  latest: dict[str, str]) -> None:
+    console.print(f"[bold]{escape(entity.caption)}[/] ({entity.schema.name}) [dim]{escape(entity.id)}[/]")
+    gone = entity.delisted_from(latest)
+    if gone:
+        console.print(f"[yellow]No longer listed in {escape(', '.join(gone))}[/] (history kept).")
+    table = Table(show_lines=False, expand=True)
+    table.add_column("property", ratio=2)
+    table.add_column("value", ratio=5, overflow="fold")
+    table.add_column("source", ratio=3, overflow="fold")
+    table.add_column("seen", no_wrap=True)
+    table.add_column("grade", no_wrap=True)
+    schema = entity.schema
+    statements = sorted(entity.statements, key=lambda stmt: (stmt.prop, stmt.value))
+    for prop, group in groupby(statements, key=lambda stmt: stmt.prop):
+        label = schema.properties[prop].label if prop in schema.properties else prop
+        for index, stmt in enumerate(group):
+            value = escape(stmt.value)
+            if stmt.quote:
+                value += f'\n[dim]"{escape(stmt.quote)}"[/]'
+            source = escape(" ".join(part for part in (stmt.dataset, stmt.source_record) if part))
+            if stmt.origin != "import":
+                source += f" [italic]({stmt.origin})[/]"
+            table.add_row(escape(label) if index == 0 else "", value, source, _seen(stmt.first_seen, stmt.last_seen),
+                          f"{stmt.reliability}{stmt.credibility}")
+    console.print(table)
+    if not relations:
+        console.print("No relations.")
+        return
+    rel_table = Table(title="Relations and linked records")
+    for column in ("relation", "as", "other end", "id", "grade", "datasets"):
+        rel_table.add_column(column, overflow="fold")
+    for relation in relations:
+        linked = relation.entity
+        if not relation.others:  # a sanction, passport or other record about this entity
+            details = [value for prop in DETAIL_PROPS for value in linked.values(prop)]
+            rel_table.add_row(linked.schema.label, escape(relation.role), escape(", ".join(details) or linked.caption),
+                              escape(linked.id), str(linked.best_grade()), escape(", ".join(linked.datasets)))
+        for prop, other_id in relation.others:
+            rel_table.add_row(linked.schema.label, escape(relation.role), escape(captions.get(other_id, other_id)),
+                              escape(other_id), str(linked.best_grade()), escape(", ".join(linked.datasets)))
+    console.print(rel_table)
+
+
+def summary(console: Console, result: Summary, store: Store) -> None:
+    console.print(f"\n[bold]Evidence store[/] {escape(store.location)}: {result.entities:,} entities, "
+                  f"{result.statements:,} statements.")
+    datasets = sorted(result.by_dataset)
+    table = Table(title="Entities by schema and source")
+    table.add_column("schema")
+    for name in datasets:
+        table.add_column(escape(name), justify="right")
+    table.add_column("all", justify="right")
+    for schema_name, count in result.by_schema.most_common():
+        table.add_row(schema_name, *[f"{result.by_schema_dataset[(schema_name, name)]:,}" for name in datasets],
+                      f"{count:,}")
+    console.print(table)
+    if result.delisted:
+        console.print("No longer listed: " + ", ".join(f"{n:,} in {escape(d)}" for d, n in result.delisted.items()))
+    relations = Table(title="Relations")
+    relations.add_column("type")
+    relations.add_column("count", justify="right")
+    for name, count in result.relations.most_common():
+        relations.add_row(name, f"{count:,}")
+    console.print(relations)
+    identifiers = Table(title="Identifiers")
+    identifiers.add_column("kind")
+    identifiers.add_column("count", justify="right")
+    for name, count in result.identifiers.most_common():
+        identifiers.add_row(name, f"{count:,}")
+    console.print(identifiers)
+    top = Table(title="Most linked entities")
+    for column, justify in (("entity", "left"), ("id", "left"), ("links", "right")):
+        top.add_column(column, justify=justify)
+    for entity_id, caption, count in result.top_linked(10):
+        top.add_row(escape(caption), escape(entity_id), str(count))
+    console.print(top)
+
+
+def _seen(first: str | None, last: str | None) -> str:
+    first, last = (first or "")[:10], (last or "")[:10]
+    return first if first == last else f"{first} → {last}"

@@ -1,0 +1,133 @@
+"""Read the store as entities: list, search, show one with its relations, summarise the store."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from followthemoney import model as ftm_model
+from followthemoney.types import registry
+
+from moneymen.model import Entity
+from moneymen.store import Store
+
+#: FtM's entity-typed properties: the ones whose values are ids of other entities.
+ENTITY_PROPS = sorted({prop.name for schema in ftm_model for prop in schema.properties.values()
+                       if prop.type == registry.entity})
+
+
+def iter_entities(store: Store, dataset: str | None = None) -> Iterator[Entity]:
+    """Every entity in the store (that ``dataset`` mentions), assembled from its statements."""
+    for entity_id, statements in groupby(store.statements(dataset=dataset), key=lambda stmt: stmt.entity_id):
+        yield Entity(entity_id, list(statements))
+
+
+def get_entities(store: Store, entity_ids: list[str]) -> list[Entity]:
+    """The entities with these ids that the store has, in the order given."""
+    found = {entity.id: entity for entity in _group(store, entity_ids)}
+    return [found[entity_id] for entity_id in entity_ids if entity_id in found]
+
+
+def _group(store: Store, entity_ids: list[str]) -> Iterator[Entity]:
+    for entity_id, statements in groupby(store.statements(entity_ids=entity_ids), key=lambda s: s.entity_id):
+        yield Entity(entity_id, list(statements))
+
+
+def get_entity(store: Store, entity_id: str) -> Entity | None:
+    """The entity ``entity_id``, or None if the store has no statement about it."""
+    found = get_entities(store, [entity_id])
+    return found[0] if found else None
+
+
+def search(store: Store, query: str | None = None, schema: str | None = None,
+           dataset: str | None = None, limit: int = 50) -> list[Entity]:
+    """Entities whose names contain ``query``; ``schema`` includes its descendants (Organization → Company)."""
+    schemata = None
+    if schema:
+        base = ftm_model.get(schema)
+        if base is None:
+            raise ValueError(f"unknown FtM schema {schema!r}")
+        schemata = sorted(s.name for s in ftm_model if s.is_a(base))
+    ids = store.search_entity_ids(query, schemata, dataset, limit)
+    return get_entities(store, ids)
+
+
+@dataclass
+class Relation:
+    """A relationship entity (Ownership, Family, UnknownLink…) seen from one of its ends."""
+
+    entity: Entity
+    role: str            # the property of the relation that points at the entity we look from
+    others: list[tuple[str, str]]  # (property, entity id) of the other ends
+
+
+def relations_of(store: Store, entity: Entity) -> list[Relation]:
+    """The relationship entities (and other entities) that point at ``entity``, with their other ends."""
+    ids = store.referencing_entity_ids(entity.id, ENTITY_PROPS)
+    relations = []
+    for other in get_entities(store, ids):
+        schema = other.schema
+        roles = [s.prop for s in other.statements if s.value == entity.id and
+                 s.prop in schema.properties and schema.properties[s.prop].type == registry.entity]
+        ends = [(s.prop, s.value) for s in other.statements if s.value != entity.id and
+                s.prop in schema.properties and schema.properties[s.prop].type == registry.entity]
+        relations.append(Relation(other, roles[0] if roles else "", list(dict.fromkeys(ends))))
+    return relations
+
+
+@dataclass
+class Summary:
+    """What the store holds, as the demo and ``moneymen summary`` print it."""
+
+    entities: int = 0
+    statements: int = 0
+    by_schema: Counter = field(default_factory=Counter)
+    by_dataset: Counter = field(default_factory=Counter)
+    by_schema_dataset: Counter = field(default_factory=Counter)
+    relations: Counter = field(default_factory=Counter)
+    identifiers: Counter = field(default_factory=Counter)
+    delisted: Counter = field(default_factory=Counter)
+    degree: Counter = field(default_factory=Counter)
+    captions: dict[str, str] = field(default_factory=dict)
+
+    def top_linked(self, n: int = 10) -> list[tuple[str, str, int]]:
+        """(id, caption, number of links) of the ``n`` most linked entities."""
+        return [(eid, self.captions.get(eid, eid), count) for eid, count in self.degree.most_common(n)]
+
+
+def summarize(store: Store, dataset: str | None = None) -> Summary:
+    """Count entities by schema and dataset, relations by type, identifiers by kind, links per entity."""
+    summary = Summary()
+    latest = store.latest_seen()
+    for entity in iter_entities(store, dataset):
+        schema = entity.schema
+        summary.entities += 1
+        summary.statements += len(entity.statements)
+        summary.by_schema[schema.name] += 1
+        for name in entity.datasets:
+            summary.by_dataset[name] += 1
+            summary.by_schema_dataset[(schema.name, name)] += 1
+        for name in entity.delisted_from(latest):
+            summary.delisted[name] += 1
+        for prop_name in {stmt.prop for stmt in entity.statements}:
+            prop = schema.properties.get(prop_name)
+            if prop is not None and prop.type == registry.identifier:
+                summary.identifiers[prop_name] += len(entity.values(prop_name))
+        if schema.edge:
+            summary.relations[schema.name] += 1
+            for end in _links(entity):
+                summary.degree[end] += 1
+        elif schema.is_a("Thing"):
+            summary.captions[entity.id] = entity.caption
+    return summary
+
+
+def _links(entity: Entity) -> list[str]:
+    schema = entity.schema
+    ends = []
+    for prop_name in (schema.edge_source, schema.edge_target):
+        if prop_name:
+            ends.extend(entity.values(prop_name))
+    return ends

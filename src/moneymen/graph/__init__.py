@@ -1,0 +1,1 @@
+"""The network view over the store, and its exports."""

@@ -1,0 +1,202 @@
+"""The evidence vocabulary: statements, Admiralty grades, origins.
+
+FollowTheMoney (``followthemoney.model``) is the data model for entities; this
+module only adds what FtM has no word for: the provenance of every value.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+from functools import lru_cache
+
+from followthemoney import model as ftm_model
+from followthemoney.exc import InvalidData
+from followthemoney.schema import Schema
+
+__all__ = [
+    "Grade",
+    "Origin",
+    "Statement",
+    "ftm_model",
+    "get_schema",
+    "InvalidGrade",
+]
+
+RELIABILITY = {
+    "A": "completely reliable",
+    "B": "usually reliable",
+    "C": "fairly reliable",
+    "D": "not usually reliable",
+    "E": "unreliable",
+    "F": "reliability cannot be judged",
+}
+CREDIBILITY = {
+    "1": "confirmed by other sources",
+    "2": "probably true",
+    "3": "possibly true",
+    "4": "doubtful",
+    "5": "improbable",
+    "6": "truth cannot be judged",
+}
+_GRADE_RE = re.compile(r"^\s*([A-Fa-f])\s*[-/]?\s*([1-6])\s*$")
+
+
+class InvalidGrade(ValueError):
+    """A grade that is not Admiralty reliability A–F followed by credibility 1–6."""
+
+
+@dataclass(frozen=True, slots=True)
+class Grade:
+    """An Admiralty (NATO) grade: source reliability A–F, information credibility 1–6.
+
+    ``Grade.parse("B2")`` → usually reliable source, information probably true.
+    Grades order from best (A1) to worst (F6) via :meth:`rank`.
+    """
+
+    reliability: str
+    credibility: str
+
+    @classmethod
+    def parse(cls, text: str) -> "Grade":
+        """Read a grade such as ``"B2"``, ``"b-2"`` or ``"B/2"``; raise InvalidGrade otherwise."""
+        match = _GRADE_RE.match(text or "")
+        if match is None:
+            raise InvalidGrade(
+                f"invalid grade {text!r}: expected source reliability A-F followed by "
+                "information credibility 1-6, e.g. B2"
+            )
+        return cls(match.group(1).upper(), match.group(2))
+
+    def __str__(self) -> str:
+        return f"{self.reliability}{self.credibility}"
+
+    def describe(self) -> str:
+        """Human words for the grade, e.g. 'usually reliable / probably true'."""
+        return f"{RELIABILITY[self.reliability]} / {CREDIBILITY[self.credibility]}"
+
+    def at_least(self, minimum: "Grade") -> bool:
+        """True when both reliability and credibility are as good as or better than ``minimum``.
+
+        F and 6 ("cannot be judged") count as the worst values for filtering.
+        """
+        return self.reliability <= minimum.reliability and self.credibility <= minimum.credibility
+
+
+UNGRADED = Grade("F", "6")
+
+
+class Origin(str, Enum):
+    """How a statement came to be: read from a list, extracted from text, or entered by an analyst."""
+
+    IMPORT = "import"
+    EXTRACTION = "extraction"
+    ANALYST = "analyst"
+
+
+@dataclass(slots=True)
+class Statement:
+    """One fact: entity ``entity_id`` (of ``schema``) has ``prop`` = ``value``, with its provenance.
+
+    ``first_seen``/``last_seen``/``retrieved_at`` are ISO-8601 strings (UTC).
+    """
+
+    entity_id: str
+    schema: str
+    prop: str
+    value: str
+    dataset: str
+    source_record: str | None = None
+    source_url: str | None = None
+    document_id: str | None = None
+    quote: str | None = None
+    lang: str | None = None
+    first_seen: str | None = None
+    last_seen: str | None = None
+    retrieved_at: str | None = None
+    origin: str = Origin.IMPORT.value
+    reliability: str = UNGRADED.reliability
+    credibility: str = UNGRADED.credibility
+
+    @property
+    def grade(self) -> Grade:
+        return Grade(self.reliability, self.credibility)
+
+
+@lru_cache(maxsize=None)
+def get_schema(name: str) -> Schema | None:
+    """The FtM schema called ``name``, or None when FtM has no such schema."""
+    return ftm_model.get(name)
+
+
+class Entity:
+    """One entity as the store knows it: its statements, and the FtM view they add up to."""
+
+    __slots__ = ("id", "statements", "_proxy")
+
+    def __init__(self, entity_id: str, statements: list[Statement]):
+        self.id = entity_id
+        self.statements = statements
+        self._proxy = None
+
+    @property
+    def schema(self) -> Schema:
+        """The most specific FtM schema all statements agree with."""
+        names = {stmt.schema for stmt in self.statements}
+        schema = ftm_model.get(names.pop())
+        for name in sorted(names):
+            try:
+                schema = ftm_model.common_schema(schema, name)
+            except InvalidData:  # sources disagree (say Person vs Vessel): keep the first
+                continue
+        return schema
+
+    @property
+    def proxy(self):
+        """An FtM ``EntityProxy`` with every value (for captions, edges, exports)."""
+        if self._proxy is None:
+            proxy = ftm_model.make_entity(self.schema)
+            proxy.id = self.id
+            for stmt in self.statements:
+                proxy.unsafe_add(proxy.schema.properties[stmt.prop], stmt.value, cleaned=True)
+            self._proxy = proxy
+        return self._proxy
+
+    @property
+    def caption(self) -> str:
+        return self.proxy.caption
+
+    @property
+    def datasets(self) -> list[str]:
+        return sorted({stmt.dataset for stmt in self.statements})
+
+    def values(self, prop: str) -> list[str]:
+        """Distinct values of ``prop``, in statement order."""
+        return list(dict.fromkeys(stmt.value for stmt in self.statements if stmt.prop == prop))
+
+    def last_seen(self, dataset: str) -> str | None:
+        seen = [stmt.last_seen for stmt in self.statements if stmt.dataset == dataset and stmt.last_seen]
+        return max(seen) if seen else None
+
+    def first_seen(self) -> str | None:
+        seen = [stmt.first_seen for stmt in self.statements if stmt.first_seen]
+        return min(seen) if seen else None
+
+    def delisted_from(self, latest_seen: dict[str, str]) -> list[str]:
+        """Datasets whose newest imported version no longer lists this entity.
+
+        ``latest_seen`` maps dataset → when its newest version was seen (Store.latest_seen()).
+        """
+        gone = []
+        for dataset in self.datasets:
+            newest = latest_seen.get(dataset)
+            last = self.last_seen(dataset)
+            if newest and last and last < newest:
+                gone.append(dataset)
+        return gone
+
+    def best_grade(self) -> Grade:
+        """The best Admiralty grade among the statements (A1 best, F6 worst)."""
+        best = min((stmt.reliability, stmt.credibility) for stmt in self.statements)
+        return Grade(*best)

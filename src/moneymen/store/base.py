@@ -1,0 +1,335 @@
+"""The evidence store: statements, imports and their history, behind one small interface.
+
+``Store`` holds all the logic and all the SQL, written in the common subset of SQL that
+DuckDB and PostgreSQL share. An ``Engine`` (one module per database) implements only the
+few primitives below; dialect differences live on the engine.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import pyarrow as pa
+
+from moneymen.model import Statement
+
+#: Columns of a statement batch handed to :meth:`Store.write_statements`, in table order.
+STATEMENT_COLUMNS = (
+    "entity_id",
+    "schema",
+    "prop",
+    "value",
+    "dataset",
+    "source_record",
+    "source_url",
+    "document_id",
+    "quote",
+    "lang",
+    "first_seen",
+    "last_seen",
+    "retrieved_at",
+    "origin",
+    "reliability",
+    "credibility",
+    "import_id",
+)
+#: The first columns match the fields of :class:`moneymen.model.Statement`, in order.
+_SELECT_COLUMNS = ", ".join(STATEMENT_COLUMNS[:-1])
+
+
+class StoreError(Exception):
+    """The store cannot be opened or is in a state the user must fix."""
+
+
+class Engine(ABC):
+    """A database connection with the handful of primitives the store needs."""
+
+    @abstractmethod
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        """Run one statement and return its rows (empty for statements without results)."""
+
+    @abstractmethod
+    def register_table(self, name: str, table: pa.Table) -> None:
+        """Make an Arrow table queryable under ``name`` for the current connection."""
+
+    @abstractmethod
+    def unregister_table(self, name: str) -> None:
+        """Forget a table registered with :meth:`register_table`."""
+
+    @abstractmethod
+    def table_exists(self, name: str) -> bool:
+        """Whether a table called ``name`` exists."""
+
+    @abstractmethod
+    def stream(self, sql: str, params: Sequence[Any] = (), batch_size: int = 10_000) -> Iterator[list[tuple]]:
+        """Run a query and yield its rows in batches, without loading all of them."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Close the connection."""
+
+    def begin(self) -> None:
+        self.execute("BEGIN TRANSACTION")
+
+    def commit(self) -> None:
+        self.execute("COMMIT")
+
+    def rollback(self) -> None:
+        self.execute("ROLLBACK")
+
+
+@dataclass(frozen=True, slots=True)
+class ImportRecord:
+    """One run of an importer, as the store remembers it."""
+
+    id: int
+    dataset: str
+    format: str
+    path: str
+    sha256: str
+    list_date: str | None
+    seen: str
+    started_at: str
+    finished_at: str | None
+    entities: int | None
+    statements: int | None
+    grade: str
+
+
+class Store:
+    """Statements with provenance, and the history of the imports that wrote them.
+
+    Open one with :func:`moneymen.store.open_store`. Use :meth:`transaction` around every
+    change: nothing is visible to others, or kept after a crash, until it commits.
+    """
+
+    def __init__(self, engine: Engine, location: str):
+        self.engine = engine
+        self.location = location
+        self._in_transaction = False
+        self.migrate()
+
+    # -- schema -----------------------------------------------------------------------
+
+    def migrate(self) -> None:
+        """Apply the SQL migrations in ``store/migrations`` that this database lacks."""
+        engine = self.engine
+        if not engine.table_exists("schema_version"):
+            engine.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+            engine.execute("INSERT INTO schema_version VALUES (0)")
+        current = engine.execute("SELECT max(version) FROM schema_version")[0][0] or 0
+        folder = resources.files("moneymen.store") / "migrations"
+        scripts = sorted(p for p in folder.iterdir() if p.name.endswith(".sql"))
+        if current > len(scripts):
+            raise StoreError(
+                f"{self.location} was written by a newer moneymen (schema {current}); upgrade moneymen"
+            )
+        for number, script in enumerate(scripts, start=1):
+            if number <= current:
+                continue
+            with self.transaction():
+                for sql in _split_sql(script.read_text(encoding="utf-8")):
+                    engine.execute(sql)
+                engine.execute("UPDATE schema_version SET version = ?", [number])
+
+    @property
+    def schema_version(self) -> int:
+        return self.engine.execute("SELECT max(version) FROM schema_version")[0][0]
+
+    # -- transactions -----------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator["Store"]:
+        """All changes inside commit together or not at all. Nested calls join the outer one."""
+        if self._in_transaction:
+            yield self
+            return
+        self.engine.begin()
+        self._in_transaction = True
+        try:
+            yield self
+        except BaseException:
+            self._in_transaction = False
+            self.engine.rollback()
+            raise
+        self._in_transaction = False
+        self.engine.commit()
+
+    def close(self) -> None:
+        self.engine.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- imports ----------------------------------------------------------------------
+
+    def find_import(self, dataset: str, sha256: str) -> ImportRecord | None:
+        """The finished import of exactly this file content into ``dataset``, if any."""
+        rows = self.engine.execute(
+            "SELECT * FROM imports WHERE dataset = ? AND sha256 = ? AND finished_at IS NOT NULL "
+            "ORDER BY id LIMIT 1",
+            [dataset, sha256],
+        )
+        return ImportRecord(*rows[0]) if rows else None
+
+    def start_import(
+        self, dataset: str, format: str, path: str, sha256: str, seen: str, started_at: str, grade: str
+    ) -> int:
+        """Record the start of an import (inside the import's transaction) and return its id."""
+        new_id = self.engine.execute("SELECT coalesce(max(id), 0) + 1 FROM imports")[0][0]
+        self.engine.execute(
+            "INSERT INTO imports (id, dataset, format, path, sha256, seen, started_at, grade) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [new_id, dataset, format, path, sha256, seen, started_at, grade],
+        )
+        return new_id
+
+    def finish_import(
+        self, import_id: int, finished_at: str, entities: int, statements: int, seen: str, list_date: str | None
+    ) -> None:
+        """Record the end of an import with what it read."""
+        self.engine.execute(
+            "UPDATE imports SET finished_at = ?, entities = ?, statements = ?, seen = ?, list_date = ? "
+            "WHERE id = ?",
+            [finished_at, entities, statements, seen, list_date, import_id],
+        )
+
+    def imports(self) -> list[ImportRecord]:
+        """Every finished import, oldest first."""
+        rows = self.engine.execute("SELECT * FROM imports WHERE finished_at IS NOT NULL ORDER BY id")
+        return [ImportRecord(*row) for row in rows]
+
+    def latest_seen(self) -> dict[str, str]:
+        """For each dataset, when its newest imported version was seen."""
+        rows = self.engine.execute(
+            "SELECT dataset, max(seen) FROM imports WHERE finished_at IS NOT NULL GROUP BY dataset"
+        )
+        return dict(rows)
+
+    # -- statements -------------------------------------------------------------------
+
+    def write_statements(self, batch: pa.Table) -> None:
+        """Merge a batch of statements (columns :data:`STATEMENT_COLUMNS`) into the store.
+
+        A statement is identified by dataset, entity, property, value and document; seeing it
+        again widens its first/last seen and takes the newer provenance. Nothing is deleted.
+        """
+        self.engine.register_table("incoming_statements", batch)
+        try:
+            self.engine.execute(
+                f"""
+                INSERT INTO statements (id, {_SELECT_COLUMNS}, import_id)
+                SELECT DISTINCT ON (id) * FROM (
+                    SELECT md5(dataset || chr(31) || entity_id || chr(31) || prop || chr(31) || value
+                               || chr(31) || coalesce(document_id, '')) AS id,
+                           {_SELECT_COLUMNS}, import_id
+                    FROM incoming_statements
+                ) AS incoming
+                ON CONFLICT (id) DO UPDATE SET
+                    schema = excluded.schema,
+                    lang = excluded.lang,
+                    source_record = excluded.source_record,
+                    source_url = excluded.source_url,
+                    quote = excluded.quote,
+                    origin = excluded.origin,
+                    reliability = excluded.reliability,
+                    credibility = excluded.credibility,
+                    first_seen = least(statements.first_seen, excluded.first_seen),
+                    last_seen = greatest(statements.last_seen, excluded.last_seen),
+                    retrieved_at = greatest(statements.retrieved_at, excluded.retrieved_at),
+                    import_id = excluded.import_id
+                """
+            )
+        finally:
+            self.engine.unregister_table("incoming_statements")
+
+    def count_statements(self, dataset: str | None = None) -> int:
+        """How many statements the store holds (in ``dataset``, if given)."""
+        if dataset is None:
+            return self.engine.execute("SELECT count(*) FROM statements")[0][0]
+        return self.engine.execute("SELECT count(*) FROM statements WHERE dataset = ?", [dataset])[0][0]
+
+    def delisted_entity_ids(self, dataset: str) -> list[str]:
+        """Entities of ``dataset`` that its newest imported version no longer lists."""
+        rows = self.engine.execute(
+            "SELECT entity_id FROM statements WHERE dataset = ? GROUP BY entity_id "
+            "HAVING max(last_seen) < (SELECT max(seen) FROM imports WHERE dataset = ? "
+            "AND finished_at IS NOT NULL) ORDER BY entity_id",
+            [dataset, dataset],
+        )
+        return [row[0] for row in rows]
+
+    def datasets(self) -> list[str]:
+        """The names of the datasets that have statements."""
+        return [row[0] for row in self.engine.execute("SELECT DISTINCT dataset FROM statements ORDER BY dataset")]
+
+    def statements(self, entity_ids: Sequence[str] | None = None, dataset: str | None = None) -> Iterator[Statement]:
+        """Statements ordered by entity, optionally only of some entities or one dataset.
+
+        Streams: safe on a store of any size.
+        """
+        where, params = [], []
+        if entity_ids is not None:
+            if not entity_ids:
+                return
+            where.append(f"entity_id IN ({', '.join('?' for _ in entity_ids)})")
+            params.extend(entity_ids)
+        if dataset is not None:
+            where.append("entity_id IN (SELECT entity_id FROM statements WHERE dataset = ?)")
+            params.append(dataset)
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        sql = f"SELECT {_SELECT_COLUMNS} FROM statements {clause} ORDER BY entity_id, prop, value, dataset"
+        for rows in self.engine.stream(sql, params):
+            for row in rows:
+                yield Statement(*row)
+
+    def search_entity_ids(
+        self, query: str | None, schemata: Sequence[str] | None, dataset: str | None, limit: int
+    ) -> list[str]:
+        """Ids of entities whose names contain ``query`` (case-insensitive), best-known first."""
+        where, params = [], []
+        if query:
+            where.append(
+                "entity_id IN (SELECT entity_id FROM statements WHERE prop IN "
+                "('name', 'alias', 'weakAlias', 'previousName', 'firstName', 'lastName') "
+                "AND lower(value) LIKE ?)"
+            )
+            params.append(f"%{query.lower()}%")
+        if schemata:
+            where.append(f"schema IN ({', '.join('?' for _ in schemata)})")
+            params.extend(schemata)
+        if dataset:
+            where.append("dataset = ?")
+            params.append(dataset)
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        rows = self.engine.execute(
+            f"SELECT entity_id FROM statements {clause} GROUP BY entity_id "
+            f"ORDER BY count(*) DESC, entity_id LIMIT ?",
+            [*params, limit],
+        )
+        return [row[0] for row in rows]
+
+    def referencing_entity_ids(self, entity_id: str, props: Sequence[str]) -> list[str]:
+        """Ids of entities with one of ``props`` (entity-typed properties) pointing at ``entity_id``."""
+        if not props:
+            return []
+        rows = self.engine.execute(
+            f"SELECT DISTINCT entity_id FROM statements WHERE value = ? "
+            f"AND prop IN ({', '.join('?' for _ in props)}) ORDER BY entity_id",
+            [entity_id, *props],
+        )
+        return [row[0] for row in rows]
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a migration script into statements (no semicolons inside literals in our scripts)."""
+    lines = [line.split("--", 1)[0] for line in script.splitlines()]
+    return [part.strip() for part in "\n".join(lines).split(";") if part.strip()]
