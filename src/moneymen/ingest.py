@@ -137,16 +137,26 @@ def _provenance(context: ImportContext) -> dict[str, str | None]:
     }
 
 
+#: Provenance columns: the same for most statements of an import, so stored once per variant.
+_PROVENANCE = ("dataset", "source_url", "document_id", "origin", "reliability", "credibility",
+               "first_seen", "last_seen", "retrieved_at")
+#: Columns that differ from statement to statement.
+_ROW = ("entity_id", "schema", "prop", "value", "lang", "quote", "source_record")
+
+
 def _write(store: Store, path: Path, entities: Iterable[SourceEntity], context: ImportContext, import_id: int) -> tuple[int, int]:
     """Validate entities against FtM, turn them into statement columns, merge them in batches."""
-    base = _provenance(context)
-    columns: dict[str, list] = {name: [] for name in STATEMENT_COLUMNS}
+    rows: dict[str, list] = {name: [] for name in _ROW}
+    variants: list[dict] = [_provenance(context)]
+    variant_index: dict[tuple, int] = {}
+    variant_of: list[int] = []
+    entity_ids, schemata, props, values_, langs, quotes, records = (rows[name].append for name in _ROW)
+    add_variant = variant_of.append
     entity_count = statement_count = 0
     checked: set[tuple[str, str]] = set()
-    appenders = {name: columns[name].append for name in STATEMENT_COLUMNS}
     for entity in entities:
-        if context.seen != base["last_seen"]:  # the importer has read the list's own date
-            base = _provenance(context)
+        if context.seen != variants[0]["last_seen"]:  # the importer has read the list's own date
+            variants[0] = _provenance(context)
         where = entity.line if entity.line is not None else entity.record
         schema = get_schema(entity.schema)
         if schema is None:
@@ -161,23 +171,32 @@ def _write(store: Store, path: Path, entities: Iterable[SourceEntity], context: 
                 if value.prop not in schema.properties:
                     raise SourceError(path, where, f"schema {entity.schema} has no property {value.prop!r}")
                 checked.add(key)
-            row = base if value.overrides is None else _override(path, where, base, value.overrides)
-            appenders["entity_id"](entity.id)
-            appenders["schema"](entity.schema)
-            appenders["prop"](value.prop)
-            appenders["value"](value.value)
-            appenders["lang"](value.lang)
-            appenders["quote"](value.quote)
-            appenders["source_record"](row.get("source_record", record))
-            appenders["import_id"](import_id)
-            for name in ("dataset", "source_url", "document_id", "origin", "reliability", "credibility",
-                         "first_seen", "last_seen", "retrieved_at"):
-                appenders[name](row[name])
+            variant = 0
+            if value.overrides is not None:
+                variant = _variant(path, where, variants, variant_index, value.overrides)
+            entity_ids(entity.id)
+            schemata(entity.schema)
+            props(value.prop)
+            values_(value.value)
+            langs(value.lang)
+            quotes(value.quote)
+            records(value.overrides.get("source_record", record) if value.overrides else record)
+            add_variant(variant)
             statement_count += 1
-        if len(columns["entity_id"]) >= BATCH_SIZE:
-            _flush(store, columns)
-    _flush(store, columns)
+        if len(variant_of) >= BATCH_SIZE:
+            _flush(store, rows, variants, variant_of, import_id)
+    _flush(store, rows, variants, variant_of, import_id)
     return entity_count, statement_count
+
+
+def _variant(path: Path, where: object, variants: list[dict], index: dict[tuple, int], overrides: dict) -> int:
+    """The index of the provenance variant that ``overrides`` makes of the import's own."""
+    key = tuple(sorted(overrides.items()))
+    found = index.get(key)
+    if found is None:
+        found = index[key] = len(variants)
+        variants.append(_override(path, where, variants[0], overrides))
+    return found
 
 
 def _override(path: Path, where: object, base: dict, overrides: dict) -> dict:
@@ -191,11 +210,15 @@ def _override(path: Path, where: object, base: dict, overrides: dict) -> dict:
     return row
 
 
-def _flush(store: Store, columns: dict[str, list]) -> None:
-    if not columns["entity_id"]:
+def _flush(store: Store, rows: dict[str, list], variants: list[dict], variant_of: list[int], import_id: int) -> None:
+    if not variant_of:
         return
-    table = pa.table({name: pa.array(values, type=pa.int32() if name == "import_id" else pa.string())
-                      for name, values in columns.items()})
-    store.write_statements(table)
-    for values in columns.values():
+    picks = pa.array(variant_of, type=pa.int32())
+    columns = {name: pa.array(values, type=pa.string()) for name, values in rows.items()}
+    for name in _PROVENANCE:
+        columns[name] = pa.array([variant[name] for variant in variants], type=pa.string()).take(picks)
+    columns["import_id"] = pa.repeat(pa.scalar(import_id, pa.int32()), len(variant_of))
+    store.write_statements(pa.table({name: columns[name] for name in STATEMENT_COLUMNS}))
+    for values in rows.values():
         values.clear()
+    variant_of.clear()

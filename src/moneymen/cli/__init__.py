@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import tempfile
 from pathlib import Path
 from typing import Annotated, Optional
@@ -213,6 +212,3 @@ def main() -> None:
     """Entry point of the ``moneymen`` script."""
     app()
 
-
-if __name__ == "__main__":
-    sys.exit(main())

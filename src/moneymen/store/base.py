@@ -221,35 +221,51 @@ class Store:
 
         A statement is identified by dataset, entity, property, value and document; seeing it
         again widens its first/last seen and takes the newer provenance. Nothing is deleted.
+        Call inside :meth:`transaction`: the store relies on it to keep ids unique.
         """
-        self.engine.register_table("incoming_statements", batch)
+        engine = self.engine
+        engine.register_table("incoming_statements", batch)
         try:
-            self.engine.execute(
+            engine.execute(
                 f"""
-                INSERT INTO statements (id, {_SELECT_COLUMNS}, import_id)
+                CREATE TEMPORARY TABLE staged_statements AS
                 SELECT DISTINCT ON (id) * FROM (
                     SELECT md5(dataset || chr(31) || entity_id || chr(31) || prop || chr(31) || value
                                || chr(31) || coalesce(document_id, '')) AS id,
                            {_SELECT_COLUMNS}, import_id
                     FROM incoming_statements
                 ) AS incoming
-                ON CONFLICT (id) DO UPDATE SET
-                    schema = excluded.schema,
-                    lang = excluded.lang,
-                    source_record = excluded.source_record,
-                    source_url = excluded.source_url,
-                    quote = excluded.quote,
-                    origin = excluded.origin,
-                    reliability = excluded.reliability,
-                    credibility = excluded.credibility,
-                    first_seen = least(statements.first_seen, excluded.first_seen),
-                    last_seen = greatest(statements.last_seen, excluded.last_seen),
-                    retrieved_at = greatest(statements.retrieved_at, excluded.retrieved_at),
-                    import_id = excluded.import_id
+                """
+            )
+            engine.execute(
+                """
+                UPDATE statements SET
+                    schema = staged.schema,
+                    lang = staged.lang,
+                    source_record = staged.source_record,
+                    source_url = staged.source_url,
+                    quote = staged.quote,
+                    origin = staged.origin,
+                    reliability = staged.reliability,
+                    credibility = staged.credibility,
+                    first_seen = least(statements.first_seen, staged.first_seen),
+                    last_seen = greatest(statements.last_seen, staged.last_seen),
+                    retrieved_at = greatest(statements.retrieved_at, staged.retrieved_at),
+                    import_id = staged.import_id
+                FROM staged_statements AS staged
+                WHERE statements.id = staged.id
+                """
+            )
+            engine.execute(
+                f"""
+                INSERT INTO statements (id, {_SELECT_COLUMNS}, import_id)
+                SELECT staged.* FROM staged_statements AS staged
+                WHERE NOT EXISTS (SELECT 1 FROM statements WHERE statements.id = staged.id)
                 """
             )
         finally:
-            self.engine.unregister_table("incoming_statements")
+            engine.execute("DROP TABLE IF EXISTS staged_statements")
+            engine.unregister_table("incoming_statements")
 
     def count_statements(self, dataset: str | None = None) -> int:
         """How many statements the store holds (in ``dataset``, if given)."""

@@ -1,6 +1,6 @@
 -- The evidence store: every fact is a statement with its provenance.
 CREATE TABLE statements (
-    id VARCHAR PRIMARY KEY,          -- md5 of dataset, entity_id, prop, value, document_id
+    id VARCHAR NOT NULL,             -- md5 of dataset, entity_id, prop, value, document_id (unique; kept so by Store.write_statements)
     entity_id VARCHAR NOT NULL,
     schema VARCHAR NOT NULL,         -- FollowTheMoney schema name
     prop VARCHAR NOT NULL,           -- FollowTheMoney property name
@@ -19,7 +19,6 @@ CREATE TABLE statements (
     retrieved_at VARCHAR,
     import_id INTEGER                -- the import that last saw this statement
 );
-CREATE INDEX statements_entity ON statements (entity_id);
 
 CREATE TABLE imports (
     id INTEGER PRIMARY KEY,

@@ -1,0 +1,3 @@
+from moneymen.cli import main
+
+main()
