@@ -644,19 +644,40 @@ def warm_up() -> float:
 # -- profiling --------------------------------------------------------------------------
 
 
-def profile_import(label: str, path: Path, fmt: str, workdir: Path, dataset: str | None = None, top: int = 18) -> str:
-    location = workdir / f"profile-{fmt}-{time.monotonic_ns()}.duckdb"
+def profile(label: str, work: Callable[[], object], top: int = 18) -> str:
+    """cProfile ``work()`` and return the top functions by own time, as a markdown section."""
     profiler = cProfile.Profile()
     profiler.enable()
     try:
-        timed_import(location, path, fmt, dataset)
+        work()
     finally:
         profiler.disable()
-        _remove_store(location)
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out)
     stats.strip_dirs().sort_stats("tottime").print_stats(top)
     return f"### cProfile: {label} (by own time; totals include profiler overhead)\n\n```\n{_trim(out.getvalue())}\n```"
+
+
+def profile_runs(sdn: Path, generated: Generated, workdir: Path) -> list[str]:
+    """Profiles of one OFAC import, one FtM import and the export of the FtM store."""
+    from moneymen.graph.export import export
+    from moneymen.store import open_store
+
+    sections = []
+    if sdn.is_file():
+        location = workdir / f"profile-ofac-{time.monotonic_ns()}.duckdb"
+        sections.append(profile("OFAC SDN 2024-05-03 import", lambda: timed_import(location, sdn, "ofac")))
+        _remove_store(location)
+    location = workdir / f"profile-ftm-{time.monotonic_ns()}.duckdb"
+    sections.append(profile(f"FtM import, {generated.statements:,} statements",
+                            lambda: timed_import(location, generated.path, "ftm", FTM_DATASET)))
+    store = open_store(location)
+    try:
+        sections.append(profile("FtM export of that store", lambda: export(store, "ftm", workdir / "profile.ftm.json")))
+    finally:
+        store.close()
+        _remove_store(location)
+    return sections
 
 
 def _trim(text: str) -> str:
@@ -718,13 +739,7 @@ def main(argv: list[str] | None = None) -> int:
         ]
         for row in baselines:
             row.target = "parse only, stores nothing"
-        profiles = []
-        if args.profile:
-            sdn = ofac / "sdn_2024-05-03.csv"
-            if sdn.is_file():
-                profiles.append(profile_import("OFAC SDN 2024-05-03", sdn, "ofac", workdir))
-            profiles.append(profile_import(f"FtM {generated.statements:,} statements", generated.path, "ftm",
-                                           workdir, FTM_DATASET))
+        profiles = profile_runs(ofac / "sdn_2024-05-03.csv", generated, workdir) if args.profile else []
 
     print(f"## Import throughput (median of {args.repeat} run{'s' if args.repeat > 1 else ''})\n")
     print("\n".join(machine_facts()))

@@ -114,7 +114,7 @@ def summarize(store: Store, dataset: str | None = None) -> Summary:
         for prop_name in {stmt.prop for stmt in entity.statements}:
             prop = schema.properties.get(prop_name)
             if prop is not None and prop.type == registry.identifier:
-                summary.identifiers[prop_name] += len(entity.values(prop_name))
+                summary.identifiers[prop.label] += len(entity.values(prop_name))
         if schema.edge:
             summary.relations[schema.name] += 1
             for end in _links(entity):
