@@ -1,0 +1,115 @@
+"""The CLI as a user runs it: the demo, search, show, export."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ElementTree
+
+import networkx as nx
+import pytest
+
+from conftest import run_cli
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    result = run_cli("demo", db=db)
+    assert result.returncode == 0, result.stderr
+    return db, " ".join(result.stdout.split())
+
+
+def count(text: str, label: str) -> int:
+    match = re.search(rf"│ {label}\s+│\s+([\d,]+) │\s+([\d,]+) │\s+([\d,]+) │", text)
+    assert match, f"no row {label!r}"
+    return int(match.group(3).replace(",", ""))
+
+
+def test_demo_imports_both_bundled_lists_and_summarises(demo_db):
+    _, out = demo_db
+    assert "into us_ofac_sdn: " in out and "into un_sc: " in out
+    # OFAC 2024-05-03 DPRK programs: 164 individuals, 199 entities, 105 vessels, 16 aircraft;
+    # UN 1718 list 2025-11-20: 80 individuals, 75 entities.
+    rows = " ".join(out.split())
+    assert re.search(r"Person │ 80 │ 164 │ 244", rows)
+    assert re.search(r"Organization │ 75 │ 199 │ 274", rows)
+    assert re.search(r"Vessel │ 0 │ 105 │ 105", rows)
+    assert re.search(r"Airplane │ 0 │ 16 │ 16", rows)
+    assert "Relations" in out and "UnknownLink" in out
+    assert "IMO" in out and "SWIFT/BIC" in out
+    assert "Most linked entities" in out
+
+
+def test_demo_again_changes_nothing(demo_db):
+    db, first = demo_db
+    again = " ".join(run_cli("demo", db=db).stdout.split())
+    assert again.count("Already imported") == 2
+    total = re.search(r"([\d,]+) entities, ([\d,]+) statements\.", first).groups()
+    assert re.search(r"([\d,]+) entities, ([\d,]+) statements\.", again).groups() == total
+
+
+def test_entities_searches_names_and_aliases(demo_db):
+    db, _ = demo_db
+    result = run_cli("entities", "KOMID", db=db)  # an a.k.a. of Korea Mining Development Trading Corp
+    assert "KOREA MINING DEVELOPMENT TRADING CORPORATION" in result.stdout
+    people = run_cli("entities", "--schema", "Person", "--limit", "5", db=db)
+    assert "5 entities" in people.stdout and "Organization" not in people.stdout
+    bad = run_cli("entities", "--schema", "Pirate", db=db)
+    assert bad.returncode != 0 and "unknown FtM schema 'Pirate'" in bad.stderr
+
+
+def test_show_gives_every_statement_with_its_provenance(demo_db):
+    db, _ = demo_db
+    result = run_cli("show", "ofac-9345", db=db)
+    out = result.stdout
+    assert result.returncode == 0
+    assert "KOREA MINING DEVELOPMENT TRADING CORPORATION" in out
+    assert re.search(r"Alias\s+│ KOMID\s+│ us_ofac_sdn ent_num 9345\s+│ 2024-05-03\s+│ A2", out)
+    assert "Relations and linked records" in out and "Other link" in out and "Su Man HWANG" in out
+    missing = run_cli("show", "nobody-123", db=db)
+    assert missing.returncode != 0 and "no entity 'nobody-123'" in missing.stderr
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf", "cytoscape", "ftm", "csv"])
+def test_exports_open_in_the_tools_they_are_for(demo_db, tmp_path, fmt):
+    db, _ = demo_db
+    out = tmp_path / f"dprk.{fmt}"
+    result = run_cli("export", "--format", fmt, "-o", str(out), db=db)
+    assert result.returncode == 0, result.stderr
+    if fmt == "graphml":
+        graph = nx.read_graphml(out)
+        komid = graph.nodes["ofac-9345"]
+        assert komid["label"] == "KOREA MINING DEVELOPMENT TRADING CORPORATION"
+        assert "DPRK2" in komid["sanctions"] and komid["grade"] == "A2"
+        assert graph.number_of_edges() == 162
+    elif fmt == "gexf":
+        graph = nx.read_gexf(out)
+        assert graph.number_of_edges() == 162
+        ElementTree.parse(out)  # well-formed XML for Gephi
+    elif fmt == "cytoscape":
+        data = json.loads(out.read_text())
+        edges = data["elements"]["edges"]
+        assert len(edges) == 162 and all(e["data"]["schema"] == "UnknownLink" for e in edges)
+    elif fmt == "ftm":
+        lines = [json.loads(line) for line in out.read_text().splitlines()]
+        assert len(lines) == 1669
+        assert all({"id", "schema", "properties", "statements"} <= set(line) for line in lines)
+    else:
+        header = out.read_text().splitlines()[0]
+        assert header.startswith("entity_id,schema,prop,value,dataset,source_record")
+
+
+def test_export_of_one_dataset(demo_db, tmp_path):
+    db, _ = demo_db
+    out = tmp_path / "un.jsonl"
+    assert run_cli("export", "-f", "ftm", "-o", str(out), "--dataset", "un_sc", db=db).returncode == 0
+    datasets = {d for line in out.read_text().splitlines() for d in json.loads(line)["datasets"]}
+    assert datasets == {"un_sc"}
+
+
+def test_export_refuses_an_unknown_format(demo_db, tmp_path):
+    db, _ = demo_db
+    result = run_cli("export", "-f", "xlsx", "-o", str(tmp_path / "x"), db=db)
+    assert result.returncode != 0 and "unknown export format 'xlsx'" in result.stderr
+    assert not (tmp_path / "x").exists()
