@@ -114,7 +114,7 @@ def summarize(store: Store, dataset: str | None = None) -> Summary:
         for prop_name in {stmt.prop for stmt in entity.statements}:
             prop = schema.properties.get(prop_name)
             if prop is not None and prop.type == registry.identifier:
-                summary.identifiers[prop.label] += len(entity.values(prop_name))
+                summary.identifiers[_identifier_label(schema, prop)] += len(entity.values(prop_name))
         if schema.edge:
             summary.relations[schema.name] += 1
             for end in _links(entity):
@@ -131,3 +131,10 @@ def _links(entity: Entity) -> list[str]:
         if prop_name:
             ends.extend(entity.values(prop_name))
     return ends
+
+
+def _identifier_label(schema, prop) -> str:
+    """'IMO Number' for a subject's own identifiers, 'Document number (Passport)' for a record's."""
+    if schema.is_a("LegalEntity") or schema.is_a("Asset"):
+        return prop.label
+    return f"{prop.label} ({schema.label})"
