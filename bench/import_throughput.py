@@ -495,9 +495,11 @@ def timed_import(location: Path, path: Path, fmt: str, dataset: str | None = Non
     return result, time.perf_counter() - begin, timed.merge
 
 
-def run_file_row(row: Row, path: Path, fmt: str, workdir: Path, repeat: int, shared_label: str) -> Row:
+def run_file_row(row: Row, shared: Path, relative: str, fmt: str, workdir: Path, repeat: int) -> Row:
+    """Import ``shared/relative`` ``repeat`` times, each into a fresh store; skip it when missing."""
+    path = shared / relative
     if not path.is_file():
-        row.note = f"skipped: {shared_label} not found"
+        row.note = f"skipped: {_display(shared if not shared.is_dir() else path)} not found"
         return row
     for run in range(repeat):
         location = workdir / f"{fmt}-{run}-{time.monotonic_ns()}.duckdb"
@@ -705,9 +707,6 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--repeat and --statements must be at least 1")
 
     shared = args.shared
-    ofac = shared / "sanctions" / "ofac"
-    un = shared / "sanctions" / "un"
-    shared_label = _display(shared)
     warm = warm_up()
     with tempfile.TemporaryDirectory(prefix="moneymen-bench-", dir=args.tmp) as tmp:
         workdir = Path(tmp)
@@ -719,11 +718,11 @@ def main(argv: list[str] | None = None) -> int:
 
         rows = [
             run_file_row(Row("OFAC SDN 2024-05-03 (sdn.csv)", target="< 10 s", check=lambda r: r.median < 10),
-                         ofac / "sdn_2024-05-03.csv", "ofac", workdir, args.repeat, shared_label),
+                         shared, "sanctions/ofac/sdn_2024-05-03.csv", "ofac", workdir, args.repeat),
             run_file_row(Row("OFAC 2021-04 (sdn + alt + add)"),
-                         ofac / "2021-04_sdn.csv", "ofac", workdir, args.repeat, shared_label),
+                         shared, "sanctions/ofac/2021-04_sdn.csv", "ofac", workdir, args.repeat),
             run_file_row(Row("UN consolidated 2025-11-20 (XML)"),
-                         un / "un_consolidated_2025-11-20.xml", "un", workdir, args.repeat, shared_label),
+                         shared, "sanctions/un/un_consolidated_2025-11-20.xml", "un", workdir, args.repeat),
         ]
         ftm_rows = run_ftm_rows(generated, workdir, args.repeat)
         rows.extend(ftm_rows)
@@ -739,7 +738,7 @@ def main(argv: list[str] | None = None) -> int:
         ]
         for row in baselines:
             row.target = "parse only, stores nothing"
-        profiles = profile_runs(ofac / "sdn_2024-05-03.csv", generated, workdir) if args.profile else []
+        profiles = profile_runs(shared / "sanctions/ofac/sdn_2024-05-03.csv", generated, workdir) if args.profile else []
 
     print(f"## Import throughput (median of {args.repeat} run{'s' if args.repeat > 1 else ''})\n")
     print("\n".join(machine_facts()))
@@ -764,10 +763,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _display(path: Path) -> str:
-    try:
+    """``path`` as seen from the repository root when it lies beside it (``../shared/data``)."""
+    path = path.resolve()
+    if path.is_relative_to(REPO.parent):
         return os.path.relpath(path, REPO)
-    except ValueError:
-        return str(path)
+    return str(path)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from moneymen.model import Grade, InvalidGrade, Origin, get_schema
+from moneymen.model import PROVENANCE_FIELDS, Grade, InvalidGrade, Origin, get_schema
 from moneymen.sources import Format, detect_format, get_format
 from moneymen.sources.base import ImportContext, SourceEntity, SourceError
 from moneymen.store import Store
@@ -138,8 +138,7 @@ def _provenance(context: ImportContext) -> dict[str, str | None]:
 
 
 #: Provenance columns: the same for most statements of an import, so stored once per variant.
-_PROVENANCE = ("dataset", "source_url", "document_id", "origin", "reliability", "credibility",
-               "first_seen", "last_seen", "retrieved_at")
+_PROVENANCE = tuple(name for name in PROVENANCE_FIELDS if name != "source_record")
 #: Columns that differ from statement to statement.
 _ROW = ("entity_id", "schema", "prop", "value", "lang", "quote", "source_record")
 

@@ -124,6 +124,11 @@ class Statement:
         return Grade(self.reliability, self.credibility)
 
 
+#: The fields of a Statement that say where it came from (the rest say what it states).
+PROVENANCE_FIELDS = ("dataset", "source_record", "source_url", "document_id", "first_seen", "last_seen",
+                     "retrieved_at", "origin", "reliability", "credibility")
+
+
 @lru_cache(maxsize=None)
 def get_schema(name: str) -> Schema | None:
     """The FtM schema called ``name``, or None when FtM has no such schema."""

@@ -153,24 +153,23 @@ def summary(console: Console, result: Summary, store: Store) -> None:
     console.print(table)
     if result.delisted:
         console.print("No longer listed: " + ", ".join(f"{n:,} in {escape(d)}" for d, n in result.delisted.items()))
-    relations = Table(title="Relations")
-    relations.add_column("type")
-    relations.add_column("count", justify="right")
-    for name, count in result.relations.most_common():
-        relations.add_row(name, f"{count:,}")
-    console.print(relations)
-    identifiers = Table(title="Identifiers")
-    identifiers.add_column("kind")
-    identifiers.add_column("count", justify="right")
-    for name, count in result.identifiers.most_common():
-        identifiers.add_row(name, f"{count:,}")
-    console.print(identifiers)
+    console.print(_counts("Relations", "type", result.relations))
+    console.print(_counts("Identifiers", "kind", result.identifiers))
     top = Table(title="Most linked entities")
     for column, justify in (("entity", "left"), ("id", "left"), ("links", "right")):
         top.add_column(column, justify=justify)
     for entity_id, caption, count in result.top_linked(10):
         top.add_row(escape(caption), escape(entity_id), str(count))
     console.print(top)
+
+
+def _counts(title: str, label: str, counts) -> Table:
+    table = Table(title=title)
+    table.add_column(label)
+    table.add_column("count", justify="right")
+    for name, count in counts.most_common():
+        table.add_row(escape(name), f"{count:,}")
+    return table
 
 
 def _seen(first: str | None, last: str | None) -> str:

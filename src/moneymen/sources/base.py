@@ -69,6 +69,18 @@ class SourceEntity:
             return
         self.values.append(Value(prop, text, quote=quote, lang=lang))
 
+    def deduplicate(self) -> "SourceEntity":
+        """Drop repeated (property, value) pairs, keeping the first of each in order."""
+        seen: set[tuple[str, str]] = set()
+        unique = []
+        for value in self.values:
+            key = (value.prop, value.value)
+            if key not in seen:
+                seen.add(key)
+                unique.append(value)
+        self.values = unique
+        return self
+
     def first(self, prop: str) -> str | None:
         """The first value of ``prop``, if any."""
         for value in self.values:

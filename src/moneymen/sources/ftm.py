@@ -17,22 +17,8 @@ from pathlib import Path
 
 import orjson
 
+from moneymen.model import PROVENANCE_FIELDS
 from moneymen.sources.base import ImportContext, SourceEntity, SourceError, Value, read_bounded_lines
-
-#: Statement fields that override the import's own provenance, as written by our export.
-PROVENANCE_FIELDS = (
-    "dataset",
-    "source_record",
-    "source_url",
-    "document_id",
-    "first_seen",
-    "last_seen",
-    "retrieved_at",
-    "origin",
-    "reliability",
-    "credibility",
-)
-
 
 def sniff(head: bytes) -> bool:
     """True when the file starts with a JSON object that looks like an FtM entity or statement."""

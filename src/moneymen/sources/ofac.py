@@ -610,7 +610,7 @@ class _Entry:
         for program in programs(row.get("Program")):
             self.sanction(program)
         for entity in [subject, *self.extras.values()]:
-            _dedupe(entity)
+            entity.deduplicate()
 
     def alias(self, prop: str, alias: str) -> None:
         alias = alias.strip()
@@ -782,17 +782,6 @@ def clauses(remarks: str) -> list[str]:
     if len(remarks) >= REMARKS_LIMIT:
         parts = parts[:-1]
     return [part for part in parts if part]
-
-
-def _dedupe(entity: SourceEntity) -> None:
-    seen: set[tuple[str, str]] = set()
-    unique = []
-    for value in entity.values:
-        key = (value.prop, value.value)
-        if key not in seen:
-            seen.add(key)
-            unique.append(value)
-    entity.values = unique
 
 
 Handler = Callable[[_Entry, re.Match], None]

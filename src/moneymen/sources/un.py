@@ -375,23 +375,10 @@ def _record(path: Path, element: etree._Element) -> Iterator[SourceEntity]:
     sanction.add("modifiedAt", modified)
     sanction.add("sourceUrl", SOURCE_URL)
 
-    yield _unique(subject)
+    yield subject.deduplicate()
     for entity in documents.values():
-        yield _unique(entity)
-    yield _unique(sanction)
-
-
-def _unique(entity: SourceEntity) -> SourceEntity:
-    """Drop repeated (property, value) pairs, keeping the first of each in order."""
-    seen: set[tuple[str, str]] = set()
-    values = []
-    for value in entity.values:
-        key = (value.prop, value.value)
-        if key not in seen:
-            seen.add(key)
-            values.append(value)
-    entity.values = values
-    return entity
+        yield entity.deduplicate()
+    yield sanction.deduplicate()
 
 
 def _birth_dates(birth: etree._Element) -> list[str]:
