@@ -288,7 +288,7 @@ class Store:
         return [row[0] for row in self.engine.execute("SELECT DISTINCT dataset FROM statements ORDER BY dataset")]
 
     def statements(self, entity_ids: Sequence[str] | None = None, dataset: str | None = None) -> Iterator[Statement]:
-        """Statements ordered by entity, optionally only of some entities or one dataset.
+        """Statements ordered by entity, optionally only of some entities or only those of one dataset.
 
         Streams: safe on a store of any size.
         """
@@ -299,7 +299,7 @@ class Store:
             where.append(f"entity_id IN ({', '.join('?' for _ in entity_ids)})")
             params.extend(entity_ids)
         if dataset is not None:
-            where.append("entity_id IN (SELECT entity_id FROM statements WHERE dataset = ?)")
+            where.append("dataset = ?")
             params.append(dataset)
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         sql = f"SELECT {_SELECT_COLUMNS} FROM statements {clause} ORDER BY entity_id, prop, value, dataset"
@@ -316,9 +316,10 @@ class Store:
             where.append(
                 "entity_id IN (SELECT entity_id FROM statements WHERE prop IN "
                 "('name', 'alias', 'weakAlias', 'previousName', 'firstName', 'lastName') "
-                "AND lower(value) LIKE ?)"
+                "AND lower(value) LIKE ? ESCAPE '\\')"
             )
-            params.append(f"%{query.lower()}%")
+            escaped = query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            params.append(f"%{escaped}%")
         if schemata:
             where.append(f"schema IN ({', '.join('?' for _ in schemata)})")
             params.extend(schemata)
