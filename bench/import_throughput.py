@@ -23,7 +23,7 @@ reader without the store, so the cost of storing can be read off.
 
 The import rows time ``import_file`` plus closing the store (DuckDB's checkpoint), not opening
 it. The time spent inside ``Store.write_statements`` (the DuckDB merge) is measured as well and
-shown in a second table. ``--profile`` adds cProfile listings of one OFAC and one FtM import.
+shown in a second table. ``--profile`` adds cProfile listings of one OFAC import, one FtM import and the FtM export.
 """
 
 from __future__ import annotations
@@ -125,7 +125,7 @@ def results_table(rows: list[Row]) -> str:
 
 
 def stages_table(rows: list[Row]) -> str:
-    header = ["input", "median s", "read + convert s", "DuckDB merge s", "merge share"]
+    header = ["input", "median s", "read, convert, commit s", "DuckDB merge s", "merge share"]
     body = []
     for row in rows:
         if row.note or not row.merge_seconds:
@@ -408,7 +408,7 @@ def _mutate(schema: str, prop: str, value: str, rng: random.Random) -> str:
     """A plausible revision of ``value``: a respelling, a corrected date, a new number."""
     from followthemoney import model
 
-    kind = model.get(schema).properties[prop].type.name
+    kind = model.schemata[schema].properties[prop].type.name
     if kind == "date":
         return (date.fromisoformat(value[:10]) + timedelta(days=rng.choice((-400, -31, -1, 1, 31, 400)))).isoformat()
     if kind == "country":
@@ -701,7 +701,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs per row; the median is shown (default: 3)")
     parser.add_argument("--seed", type=int, default=1718, help="seed of the generated FtM file (default: 1718)")
     parser.add_argument("--tmp", type=Path, default=None, help="where to put the temporary stores and files")
-    parser.add_argument("--profile", action="store_true", help="also print cProfile listings of one OFAC and one FtM import")
+    parser.add_argument("--profile", action="store_true", help="also print cProfile listings of one OFAC import, one FtM import and the FtM export")
     args = parser.parse_args(argv)
     if args.repeat < 1 or args.statements < 1:
         parser.error("--repeat and --statements must be at least 1")

@@ -153,6 +153,8 @@ def _write(store: Store, path: Path, entities: Iterable[SourceEntity], context: 
     add_variant = variant_of.append
     entity_count = statement_count = 0
     checked: set[tuple[str, str]] = set()
+    last_overrides: dict | None = None  # importers often share one overrides dict across an entity
+    last_variant = 0
     for entity in entities:
         if context.seen != variants[0]["last_seen"]:  # the importer has read the list's own date
             variants[0] = _provenance(context)
@@ -172,7 +174,10 @@ def _write(store: Store, path: Path, entities: Iterable[SourceEntity], context: 
                 checked.add(key)
             variant = 0
             if value.overrides is not None:
-                variant = _variant(path, where, variants, variant_index, value.overrides)
+                if value.overrides is not last_overrides:
+                    last_overrides = value.overrides
+                    last_variant = _variant(path, where, variants, variant_index, value.overrides)
+                variant = last_variant
             entity_ids(entity.id)
             schemata(entity.schema)
             props(value.prop)

@@ -57,13 +57,22 @@ def entity_record(entity: Entity) -> dict:
         "datasets": entity.datasets,
         "first_seen": entity.first_seen(),
         "last_seen": max(seen) if seen else None,
-        "statements": [
-            {key: value for key, value in dataclasses.asdict(stmt).items()
-             if key not in ("entity_id",) and value is not None}
-            for stmt in entity.statements
-        ],
+        "statements": [_statement_record(stmt) for stmt in entity.statements],
     }
     return data
+
+
+_RECORD_FIELDS = [name for name in STATEMENT_FIELDS if name != "entity_id"]
+
+
+def _statement_record(stmt: Statement) -> dict[str, str]:
+    """A statement's fields without its entity id (the entity line carries it) and without blanks."""
+    record = {}
+    for name in _RECORD_FIELDS:
+        value = getattr(stmt, name)
+        if value is not None:
+            record[name] = value
+    return record
 
 
 def export(store: Store, format: str, path: Path | str, dataset: str | None = None,
@@ -122,6 +131,6 @@ def _write_csv(entities, path: Path, progress) -> int:
         writer.writeheader()
         for entity in _progress(entities, progress):
             for stmt in entity.statements:
-                writer.writerow(dataclasses.asdict(stmt))
+                writer.writerow({name: getattr(stmt, name) for name in STATEMENT_FIELDS})
             count += 1
     return count
