@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 from typing import Annotated, Optional
@@ -192,6 +193,114 @@ def demo(db: DbOption = None) -> None:
         for result in results:
             render.import_result(console, result)
         render.summary(console, summarize(store), store)
+
+
+@app.command()
+def compare(
+    name_a: Annotated[str, typer.Argument(help="A name, in any script.")],
+    name_b: Annotated[str, typer.Argument(help="Another name.")],
+    schema: Annotated[str, typer.Option(help="FtM schema of both: Person, Organization, Company, Vessel…")] = "Person",
+    threshold: Annotated[float, typer.Option(help="Score from which a pair is a match.")] = 0.7,
+    json_output: Annotated[bool, typer.Option("--json", help="Print the explanation as JSON.")] = False,
+) -> None:
+    """Score two names: the score, the decision and an explanation of which part matched which."""
+    from moneymen.match.entities import Profile, compare_profiles
+
+    try:
+        verdict = compare_profiles(Profile.from_properties(schema, {"name": [name_a]}),
+                                   Profile.from_properties(schema, {"name": [name_b]}), threshold)
+    except ValueError as error:
+        _fail(str(error))
+    if json_output:
+        print(json.dumps(verdict.explanation(), ensure_ascii=False, indent=2))
+    else:
+        render.verdict(console, verdict)
+
+
+@app.command("match-pairs")
+def match_pairs(
+    input_path: Annotated[Path, typer.Argument(metavar="IN.csv", help="CSV with columns left,right and optionally schema.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="CSV to write: the input columns plus score,match.")],
+    schema: Annotated[str, typer.Option(help="Schema for rows without a schema column.")] = "Person",
+    threshold: Annotated[float, typer.Option(help="Score from which a pair is a match.")] = 0.7,
+) -> None:
+    """Score every pair of names in a CSV (for calibrating on your own labelled pairs)."""
+    from moneymen.pairs import score_pairs
+
+    try:
+        with render.count_progress(console, "Scoring pairs") as progress:
+            count, matches = score_pairs(input_path, output, schema, threshold, progress)
+    except (SourceError, ValueError) as error:
+        _fail(str(error))
+    console.print(f"Scored {count:,} pairs ({matches:,} matches at {threshold}) → {render.escape(str(output))}")
+
+
+@app.command()
+def screen(
+    name: Annotated[Optional[str], typer.Argument(help="The name to screen.")] = None,
+    dob: Annotated[Optional[str], typer.Option(help="Birth date (or year) of the person screened.")] = None,
+    country: Annotated[Optional[list[str]], typer.Option(help="Nationality or country; repeatable.")] = None,
+    schema: Annotated[str, typer.Option(help="Person, Organization, Company, Vessel, or LegalEntity for any.")] = "LegalEntity",
+    identifier: Annotated[Optional[list[str]], typer.Option(help="PROPERTY=VALUE, e.g. imoNumber=9187863; repeatable.")] = None,
+    input_path: Annotated[Optional[Path], typer.Option("--input", help="Screen every row of this CSV instead.")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Results CSV for --input.")] = None,
+    mapping: Annotated[Optional[Path], typer.Option(help="YAML column mapping for --input (schema, columns).")] = None,
+    dataset: Annotated[Optional[str], typer.Option(help="Screen against this dataset only.")] = None,
+    threshold: Annotated[float, typer.Option(help="Score from which a result is a match.")] = 0.7,
+    limit: Annotated[int, typer.Option(help="Results per query.")] = 5,
+    json_output: Annotated[bool, typer.Option("--json", help="Print results as JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Screen a name (or a CSV of counterparties) against every list and dataset in the store."""
+    from moneymen.match.entities import Profile
+    from moneymen.screening import Screener, screen_file
+
+    if (name is None) == (input_path is None):
+        _fail("give a NAME to screen, or --input FILE.csv with --output RESULTS.csv")
+    if input_path is not None and output is None:
+        _fail("--input needs --output RESULTS.csv")
+    with _open(db) as store:
+        with render.count_progress(console, "Indexing the store") as progress:
+            screener = Screener.from_store(store, dataset, progress)
+    if input_path is not None:
+        try:
+            with render.byte_progress(console, f"Screening {input_path.name}") as progress:
+                rows, flagged = screen_file(screener, input_path, output, mapping, threshold, limit, progress)
+        except (SourceError, ValueError) as error:
+            _fail(str(error))
+        console.print(f"Screened {rows:,} rows: {flagged:,} with a match at {threshold} → {render.escape(str(output))}")
+        return
+    properties = {"name": [name]}
+    if dob:
+        properties["birthDate"] = [dob]
+    if country:
+        properties["country"] = list(country)
+    for item in identifier or []:
+        prop, _, value = item.partition("=")
+        if not value:
+            _fail(f"--identifier {item!r}: expected PROPERTY=VALUE, e.g. imoNumber=9187863")
+        properties.setdefault(prop.strip(), []).append(value.strip())
+    try:
+        query = Profile.from_properties(schema, properties)
+    except ValueError as error:
+        _fail(str(error))
+    results = screener.screen(query, threshold=threshold, limit=limit)
+    if json_output:
+        print(json.dumps([render.result_dict(result) for result in results], ensure_ascii=False, indent=2))
+    else:
+        render.screening(console, name, results, len(screener.entities))
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    db: DbOption = None,
+) -> None:
+    """Start the HTTP API: yente-compatible POST /match/{dataset}, /search, /entities, docs at /docs."""
+    from moneymen.web import serve as run_server
+
+    run_server(db or default_location(), host=host, port=port)
 
 
 def _iso(date: str | None) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 from itertools import groupby
 
 from rich.console import Console
@@ -23,6 +24,10 @@ from moneymen.entities import Relation, Summary
 from moneymen.ingest import ImportResult
 from moneymen.model import Entity
 from moneymen.store import Store
+
+if TYPE_CHECKING:
+    from moneymen.match.entities import Match
+    from moneymen.screening import ScreeningResult
 
 __all__ = ["escape"]
 
@@ -175,3 +180,54 @@ def _counts(title: str, label: str, counts) -> Table:
 def _seen(first: str | None, last: str | None) -> str:
     first, last = (first or "")[:10], (last or "")[:10]
     return first if first == last else f"{first} → {last}"
+
+
+def verdict(console: Console, result: "Match") -> None:
+    """A pair comparison: score, decision, the name parts and the other evidence."""
+    decision = "[bold green]match[/]" if result.match else "[bold]no match[/]"
+    console.print(f"score {result.score:.3f} → {decision} (threshold {result.threshold})")
+    for note in result.notes:
+        console.print(f"[dim]{escape(note)}[/]")
+    if result.name is None:
+        return
+    name = result.name
+    console.print(f"name: {name.score:.3f} by {name.method} comparison of "
+                  f"[bold]{escape(name.left)}[/] and [bold]{escape(name.right)}[/]")
+    table = Table(show_header=True)
+    for column in ("part", "left", "right", "how", "score"):
+        table.add_column(column)
+    for part in name.parts:
+        table.add_row(part.role, escape(part.left), escape(part.right), escape(part.how), f"{part.score:.2f}")
+    console.print(table)
+    for note in name.notes:
+        console.print(f"[dim]{escape(note)}[/]")
+    for item in result.evidence:
+        console.print(f"{item.feature}: {item.effect:+.2f} ({escape(item.detail)})")
+
+
+def result_dict(result: "ScreeningResult") -> dict:
+    """A screening result as JSON-ready data."""
+    entity = result.entity
+    return {"id": entity.id, "caption": entity.caption, "schema": entity.schema, "score": round(result.score, 4),
+            "match": result.match.match, "datasets": list(entity.datasets), "sanctions": list(entity.sanctions),
+            "explanation": result.match.explanation()}
+
+
+def screening(console: Console, name: str, results: list["ScreeningResult"], indexed: int) -> None:
+    """Screening results: the matches first, each with why and who lists it."""
+    if not results:
+        console.print(f"No candidate for {escape(name)!r} among {indexed:,} entities.")
+        return
+    table = Table(title=f"{escape(name)}: {sum(r.match.match for r in results)} match(es) among {indexed:,} entities")
+    for column in ("score", "match", "entity", "id", "why", "listed by"):
+        table.add_column(column, overflow="fold")
+    for result in results:
+        verdict = result.match
+        why = []
+        if verdict.name:
+            why.append(f"name {verdict.name.score:.2f} ({verdict.name.method}: {verdict.name.right})")
+        why.extend(item.detail for item in verdict.evidence)
+        table.add_row(f"{verdict.score:.3f}", "[bold green]yes[/]" if verdict.match else "no",
+                      escape(result.entity.caption), escape(result.entity.id), escape("; ".join(why)),
+                      escape("; ".join(result.entity.sanctions) or ", ".join(result.entity.datasets)))
+    console.print(table)

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import csv
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import yaml
@@ -83,8 +83,14 @@ def _expand_short_form(path: Path, config: dict) -> dict:
     return {"entities": {"row": entity}}
 
 
-def read_rows(path: Path, context: ImportContext) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield (line number, row as dict) of a UTF-8 CSV with a header, in bounded memory."""
+def read_rows(path: Path, progress: Callable[[int, int], None] | None = None,
+              header_out: list[str] | None = None) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (line number, row as dict) of a UTF-8 CSV with a header, in bounded memory.
+
+    ``progress(bytes_done, bytes_total)`` is called now and then; ``header_out``, if given,
+    receives the header's column names.
+    """
+    report = progress or (lambda done, total: None)
     total = path.stat().st_size
     csv.field_size_limit(MAX_FIELD)
     with path.open("rb") as handle:
@@ -95,6 +101,8 @@ def read_rows(path: Path, context: ImportContext) -> Iterator[tuple[int, dict[st
             if not header:
                 raise SourceError(path, 1, "empty file; expected a header row")
             header = [name.strip().lstrip("\ufeff") for name in header]
+            if header_out is not None:
+                header_out.extend(header)
             for row in reader:
                 if not row or row == [""]:
                     continue
@@ -104,10 +112,10 @@ def read_rows(path: Path, context: ImportContext) -> Iterator[tuple[int, dict[st
                     )
                 yield reader.line_num, dict(zip(header, row))
                 if reader.line_num % 5000 == 0:
-                    context.report(handle.tell(), total)
+                    report(handle.tell(), total)
         except csv.Error as error:
             raise SourceError(path, reader.line_num, f"malformed CSV: {error}") from None
-    context.report(total, total)
+    report(total, total)
 
 
 def _decoded_lines(path: Path, handle) -> Iterator[str]:
@@ -127,7 +135,7 @@ def read(path: Path, context: ImportContext) -> Iterator[SourceEntity]:
         raise SourceError(path, None, "a CSV import needs a mapping file")
     mapping = load_mapping(context.mapping, context.dataset)
     logging.getLogger("followthemoney").setLevel(logging.ERROR)
-    for number, row in read_rows(path, context):
+    for number, row in read_rows(path, context.report):
         record = {key: value for key, value in row.items() if value != ""}
         for proxy in mapping.map(record).values():
             entity = SourceEntity(id=proxy.id, schema=proxy.schema.name, record=f"row {number}", line=number)

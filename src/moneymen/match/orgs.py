@@ -1,0 +1,77 @@
+"""Organisation names: legal forms and generic words, as data.
+
+A legal form ("Co., Ltd", "Corporation", 무역회사) says what kind of body it is, not which
+one: two names that differ only in legal form are the same name. Generic words ("trading",
+"general bureau", "shipping") are part of the name but weak evidence: "Korea Kwangson
+Trading" and "Korea Kwangson Shipping" share their distinctive word.
+"""
+
+from __future__ import annotations
+
+#: Legal forms and type words → one canonical token. Multi-word forms are matched first.
+LEGAL_FORMS = {
+    "co": "company", "co.": "company", "company": "company", "companies": "company", "cos": "company",
+    "corp": "corporation", "corp.": "corporation", "corporation": "corporation",
+    "inc": "incorporated", "inc.": "incorporated", "incorporated": "incorporated",
+    "ltd": "limited", "ltd.": "limited", "limited": "limited", "llc": "limited", "l.l.c.": "limited",
+    "plc": "plc", "jsc": "jsc", "ojsc": "jsc", "cjsc": "jsc", "pjsc": "jsc", "gmbh": "gmbh", "ag": "ag",
+    "sa": "sa", "s.a.": "sa", "sarl": "sarl", "bv": "bv", "nv": "nv", "pte": "pte", "pvt": "pvt",
+    "fze": "fze", "fzco": "fze", "fzc": "fze", "llp": "llp", "lp": "lp", "sdn": "sdn", "bhd": "bhd",
+    "ooo": "limited", "ооо": "limited", "oao": "jsc", "zao": "jsc", "pao": "jsc", "ao": "jsc", "kg": "kg",
+    "se": "se", "spa": "spa", "srl": "srl", "as": "as", "ab": "ab", "oy": "oy", "kk": "corporation", "зао": "jsc", "оао": "jsc", "пао": "jsc", "ао": "jsc",
+    "회사": "company", "무역회사": "trading company", "주식회사": "corporation", "유한회사": "limited",
+    "총회사": "general company", "련합회사": "joint company", "합영회사": "joint venture",
+    "公司": "company", "有限公司": "limited company", "株式会社": "corporation", "会社": "company",
+    "貿易會社": "trading company", "贸易公司": "trading company", "貿易公司": "trading company",
+}
+#: Multi-token legal forms, longest first, rewritten before tokens are looked up.
+LEGAL_PHRASES = (
+    ("company", "limited"), ("co", "ltd"), ("private", "limited"), ("pte", "ltd"), ("sdn", "bhd"),
+    ("joint", "stock", "company"), ("limited", "liability", "company"), ("public", "limited", "company"),
+)
+#: Common words of trading-company and state-body names: kept, but weighed lightly.
+GENERIC_WORDS = frozenset({
+    "trading", "trade", "traders", "general", "bureau", "group", "international", "intl", "industrial",
+    "industry", "industries", "shipping", "shipbuilding", "maritime", "marine", "bank", "banking", "enterprise",
+    "enterprises", "holding", "holdings", "development", "investment", "commercial", "commerce", "import",
+    "export", "joint", "venture", "corporation", "company", "limited", "incorporated", "the", "of", "and", "&",
+    "korea", "korean", "dprk", "department", "ministry", "committee", "office", "federation", "association",
+    "무역", "총국", "국", "은행", "조선", "부", "성", "위원회", "련합", "기업소", "상사",
+})
+
+
+def normalise_org_tokens(tokens: list[str]) -> tuple[list[str], list[str]]:
+    """Split an organisation name's tokens into (name tokens, legal forms found), legal forms canonical."""
+    forms: list[str] = []
+    kept: list[str] = []
+    index = 0
+    lowered = [token.lower() for token in tokens]
+    while index < len(lowered):
+        for phrase in LEGAL_PHRASES:
+            if tuple(lowered[index:index + len(phrase)]) == phrase:
+                forms.append(" ".join(phrase))
+                index += len(phrase)
+                break
+        else:
+            token = lowered[index]
+            form = LEGAL_FORMS.get(token)
+            if form is None and not token.isascii():  # 조선광선무역회사: a suffix written on
+                for suffix in _CJK_SUFFIXES:
+                    if token.endswith(suffix) and len(token) > len(suffix):
+                        kept.append(token[: -len(suffix)])
+                        forms.append(LEGAL_FORMS[suffix])
+                        break
+                else:
+                    kept.append(token)
+                index += 1
+                continue
+            if form is not None and form not in ("company", "corporation") or (form and index == len(lowered) - 1):
+                forms.append(form)
+            else:
+                kept.append(token)
+            index += 1
+    return kept or lowered, forms
+
+
+#: Legal forms in Hangul or Han, which are often written onto the name without a space.
+_CJK_SUFFIXES = sorted((form for form in LEGAL_FORMS if any(ord(ch) > 0x2E80 for ch in form)), key=len, reverse=True)

@@ -1,0 +1,223 @@
+"""Screening: match names and counterparties against everything in the store.
+
+A :class:`Screener` reads the store's named entities once, builds the candidate index, and
+answers queries: each result is the entity, its score and decision, the explanation, and the
+sanctions and datasets behind it, so a compliance analyst sees why it was flagged and by whom.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from moneymen.entities import iter_entities
+from moneymen.match.entities import DEFAULT_THRESHOLD, Match, Profile, compare_profiles
+from moneymen.match.index import CandidateIndex
+from moneymen.model import Entity
+from moneymen.sources.base import SourceError
+from moneymen.sources.csvmap import read_rows
+from moneymen.store import Store
+
+#: How many index candidates are scored in full for each query.
+CANDIDATES = 100
+
+
+@dataclass(frozen=True)
+class ListedEntity:
+    """A screenable entity: its id, schema, caption, properties, datasets and sanctions."""
+
+    id: str
+    schema: str
+    caption: str
+    properties: dict[str, list[str]]
+    datasets: tuple[str, ...]
+    sanctions: tuple[str, ...]
+    first_seen: str | None = None
+    last_seen: str | None = None
+
+
+@dataclass(frozen=True)
+class ScreeningResult:
+    entity: ListedEntity
+    match: Match
+
+    @property
+    def score(self) -> float:
+        return self.match.score
+
+
+class Screener:
+    """Screen queries against the named entities of a store (or of one dataset)."""
+
+    def __init__(self, entities: Iterable[ListedEntity]):
+        self.entities = list(entities)
+        self.by_id = {entity.id: entity for entity in self.entities}
+        self.index = CandidateIndex((e.id, Profile.from_properties(e.schema, e.properties)) for e in self.entities)
+
+    @classmethod
+    def from_store(cls, store: Store, dataset: str | None = None,
+                   progress: Callable[[int], None] | None = None) -> "Screener":
+        """Read every named thing (people, organisations, vessels…) of the store and index it."""
+        return cls(load_listed(store, dataset, progress))
+
+    def screen(self, query: Profile, threshold: float = DEFAULT_THRESHOLD, limit: int = 5,
+               candidates: int = CANDIDATES) -> list[ScreeningResult]:
+        """The best ``limit`` results for ``query``, highest score first (matches and near misses)."""
+        results = []
+        for position in self.index.candidates(query, candidates):
+            verdict = compare_profiles(query, self.index.profiles[position], threshold)
+            if verdict.score > 0:
+                results.append(ScreeningResult(self.entities[position], verdict))
+        results.sort(key=lambda result: (-result.score, result.entity.id))
+        return results[:limit]
+
+
+def load_listed(store: Store, dataset: str | None = None,
+                progress: Callable[[int], None] | None = None) -> list[ListedEntity]:
+    """The named things of the store, with the sanctions programs that list each of them."""
+    sanctions: dict[str, set[str]] = defaultdict(set)
+    things: list[Entity] = []
+    for count, entity in enumerate(iter_entities(store, dataset), start=1):
+        schema = entity.schema
+        if schema.is_a("Sanction"):
+            label = ", ".join(entity.values("program")) or ", ".join(entity.values("authority"))
+            authority = ", ".join(entity.values("authority"))
+            text = f"{authority}: {label}" if authority and label != authority else label
+            for target in entity.values("entity"):
+                sanctions[target].add(text)
+        elif schema.is_a("Thing") and not schema.edge and entity.values("name"):
+            things.append(entity)
+        if progress is not None and count % 1000 == 0:
+            progress(count)
+    listed = []
+    for entity in things:
+        proxy = entity.proxy
+        listed.append(ListedEntity(
+            id=entity.id, schema=entity.schema.name, caption=entity.caption,
+            properties={prop: values for prop, values in proxy.properties.items()},
+            datasets=tuple(entity.datasets), sanctions=tuple(sorted(sanctions.get(entity.id, ()))),
+            first_seen=entity.first_seen(), last_seen=max((s.last_seen for s in entity.statements if s.last_seen),
+                                                          default=None),
+        ))
+    return listed
+
+
+#: Column names understood without a mapping file (lower case) → FtM property.
+DEFAULT_COLUMNS = {
+    "name": "name", "full_name": "name", "alias": "alias", "first_name": "firstName", "last_name": "lastName",
+    "birth_date": "birthDate", "birthdate": "birthDate", "date_of_birth": "birthDate", "dob": "birthDate",
+    "nationality": "nationality", "country": "country", "citizenship": "citizenship", "gender": "gender",
+    "passport": "passportNumber", "passport_number": "passportNumber", "imo": "imoNumber",
+    "imo_number": "imoNumber", "swift": "swiftBic", "bic": "swiftBic", "swift_bic": "swiftBic",
+    "registration_number": "registrationNumber", "id_number": "idNumber",
+}
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """How the columns of a batch-screening CSV become a query: schema and column → property."""
+
+    schema: str
+    columns: dict[str, str]
+    schema_column: str | None = None
+
+    @classmethod
+    def guess(cls, header: list[str], schema: str = "LegalEntity") -> "ColumnMapping":
+        """Map the columns whose names are well known (name, dob, country, imo…)."""
+        columns = {column: DEFAULT_COLUMNS[column.strip().lower()] for column in header
+                   if column.strip().lower() in DEFAULT_COLUMNS}
+        schema_column = next((c for c in header if c.strip().lower() == "schema"), None)
+        return cls(schema, columns, schema_column)
+
+    def query(self, row: dict[str, str]) -> Profile:
+        """The query profile of one row."""
+        properties: dict[str, list[str]] = defaultdict(list)
+        for column, prop in self.columns.items():
+            value = (row.get(column) or "").strip()
+            if value:
+                properties[prop].append(value)
+        schema = (row.get(self.schema_column) or "").strip() if self.schema_column else ""
+        return Profile.from_properties(schema or self.schema, properties)
+
+
+#: Columns added to each row of a batch-screening result.
+RESULT_COLUMNS = ("rank", "score", "match", "entity_id", "entity_name", "entity_schema", "datasets", "sanctions",
+                  "why")
+
+
+def load_column_mapping(path: Path, header: list[str]) -> ColumnMapping:
+    """Read a YAML mapping (``schema:`` and ``columns: {column: property}``) for batch screening."""
+    import yaml
+
+    try:
+        config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise SourceError(path, None, f"cannot read the mapping: {error}") from None
+    if not isinstance(config, dict) or not isinstance(config.get("columns"), dict):
+        raise SourceError(path, None, "expected 'columns: {column: property}' and optionally 'schema: NAME'")
+    missing = [column for column in config["columns"] if column not in header]
+    if missing:
+        raise SourceError(path, None, f"columns not in the CSV header: {', '.join(map(str, missing))}")
+    schema = str(config.get("schema") or "LegalEntity")
+    Profile.from_properties(schema, {})  # checks the schema name
+    return ColumnMapping(schema, {str(k): str(v) for k, v in config["columns"].items()},
+                         config.get("schema_column"))
+
+
+def screen_file(screener: Screener, source: Path, target: Path, mapping_path: Path | None = None,
+                threshold: float = DEFAULT_THRESHOLD, limit: int = 5,
+                progress: Callable[[int, int], None] | None = None) -> tuple[int, int]:
+    """Screen every row of a CSV; write one output row per result (or one empty row when none).
+
+    Returns (rows screened, rows with at least one match). The output is written to a
+    temporary file and renamed at the end.
+    """
+    header: list[str] = []
+    rows = read_rows(source, progress, header_out=header)
+    screened = flagged = 0
+    partial = target.with_name(f".{target.name}.part")
+    try:
+        with partial.open("w", encoding="utf-8", newline="") as out:
+            writer = None
+            mapping = None
+            for number, row in rows:
+                if mapping is None:
+                    mapping = load_column_mapping(mapping_path, header) if mapping_path else ColumnMapping.guess(header)
+                    if not mapping.columns:
+                        raise SourceError(source, 1, "no column to screen: name a column 'name' (or full_name, "
+                                          "dob, country, imo…), or pass --mapping")
+                    writer = csv.DictWriter(out, fieldnames=[*header, *RESULT_COLUMNS])
+                    writer.writeheader()
+                try:
+                    query = mapping.query(row)
+                except ValueError as error:
+                    raise SourceError(source, number, str(error)) from None
+                results = screener.screen(query, threshold=threshold, limit=limit) if query.names else []
+                screened += 1
+                flagged += any(result.match.match for result in results)
+                if not results:
+                    writer.writerow({**row, "rank": 0})
+                for rank, result in enumerate(results, start=1):
+                    writer.writerow({**row, **result_row(result, rank)})
+            if writer is None:
+                raise SourceError(source, 1, "no rows to screen")
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return screened, flagged
+
+
+def result_row(result: ScreeningResult, rank: int) -> dict[str, object]:
+    """One result as the columns of a batch-screening CSV."""
+    verdict = result.match
+    why = ""
+    if verdict.name:
+        why = f"name {verdict.name.score:.2f} ({verdict.name.method}: {verdict.name.left} ~ {verdict.name.right})"
+    details = "; ".join([why, *(item.detail for item in verdict.evidence)])
+    return {"rank": rank, "score": f"{verdict.score:.4f}", "match": str(verdict.match).lower(),
+            "entity_id": result.entity.id, "entity_name": result.entity.caption,
+            "entity_schema": result.entity.schema, "datasets": "; ".join(result.entity.datasets),
+            "sanctions": "; ".join(result.entity.sanctions), "why": details}
