@@ -75,6 +75,17 @@ class Screener:
         return results[:limit]
 
 
+#: Short names of sanctioning authorities, for result lists.
+AUTHORITY_SHORT = {"United Nations Security Council": "UN SC", "Office of Foreign Assets Control": "OFAC"}
+
+
+def sanction_label(sanction: Entity) -> str:
+    """'OFAC DPRK2', 'UN SC DPRK': who sanctions, under which program."""
+    authorities = [AUTHORITY_SHORT.get(a, a) for a in sanction.values("authority")]
+    programs = sanction.values("program")
+    return " ".join(part for part in (authorities[:1] + programs[:1]) if part) or sanction.id
+
+
 def load_listed(store: Store, dataset: str | None = None,
                 progress: Callable[[int], None] | None = None) -> list[ListedEntity]:
     """The named things of the store, with the sanctions programs that list each of them."""
@@ -83,11 +94,8 @@ def load_listed(store: Store, dataset: str | None = None,
     for count, entity in enumerate(iter_entities(store, dataset), start=1):
         schema = entity.schema
         if schema.is_a("Sanction"):
-            label = ", ".join(entity.values("program")) or ", ".join(entity.values("authority"))
-            authority = ", ".join(entity.values("authority"))
-            text = f"{authority}: {label}" if authority and label != authority else label
             for target in entity.values("entity"):
-                sanctions[target].add(text)
+                sanctions[target].add(sanction_label(entity))
         elif schema.is_a("Thing") and not schema.edge and entity.values("name"):
             things.append(entity)
         if progress is not None and count % 1000 == 0:

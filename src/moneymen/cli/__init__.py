@@ -300,7 +300,10 @@ def serve(
     """Start the HTTP API: yente-compatible POST /match/{dataset}, /search, /entities, docs at /docs."""
     from moneymen.web import serve as run_server
 
-    run_server(db or default_location(), host=host, port=port)
+    try:
+        run_server(db or default_location(), host=host, port=port)
+    except (StoreError, ValueError) as error:
+        _fail(str(error))
 
 
 def _iso(date: str | None) -> str | None:

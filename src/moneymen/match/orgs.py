@@ -13,7 +13,7 @@ LEGAL_FORMS = {
     "co": "company", "co.": "company", "company": "company", "companies": "company", "cos": "company",
     "corp": "corporation", "corp.": "corporation", "corporation": "corporation",
     "inc": "incorporated", "inc.": "incorporated", "incorporated": "incorporated",
-    "ltd": "limited", "ltd.": "limited", "limited": "limited", "llc": "limited", "l.l.c.": "limited",
+    "coltd": "company limited", "ltd": "limited", "ltd.": "limited", "limited": "limited", "llc": "limited", "l.l.c.": "limited",
     "plc": "plc", "jsc": "jsc", "ojsc": "jsc", "cjsc": "jsc", "pjsc": "jsc", "gmbh": "gmbh", "ag": "ag",
     "sa": "sa", "s.a.": "sa", "sarl": "sarl", "bv": "bv", "nv": "nv", "pte": "pte", "pvt": "pvt",
     "fze": "fze", "fzco": "fze", "fzc": "fze", "llp": "llp", "lp": "lp", "sdn": "sdn", "bhd": "bhd",
@@ -24,11 +24,13 @@ LEGAL_FORMS = {
     "公司": "company", "有限公司": "limited company", "株式会社": "corporation", "会社": "company",
     "貿易會社": "trading company", "贸易公司": "trading company", "貿易公司": "trading company",
 }
-#: Multi-token legal forms, longest first, rewritten before tokens are looked up.
-LEGAL_PHRASES = (
-    ("company", "limited"), ("co", "ltd"), ("private", "limited"), ("pte", "ltd"), ("sdn", "bhd"),
-    ("joint", "stock", "company"), ("limited", "liability", "company"), ("public", "limited", "company"),
-)
+#: Multi-token legal forms → canonical form, matched before single tokens.
+LEGAL_PHRASES = {
+    ("company", "limited"): "company limited", ("company", "ltd"): "company limited",
+    ("co", "ltd"): "company limited", ("private", "limited"): "limited", ("pte", "ltd"): "limited",
+    ("sdn", "bhd"): "limited", ("joint", "stock", "company"): "jsc",
+    ("limited", "liability", "company"): "limited", ("public", "limited", "company"): "plc",
+}
 #: Common words of trading-company and state-body names: kept, but weighed lightly.
 GENERIC_WORDS = frozenset({
     "trading", "trade", "traders", "general", "bureau", "group", "international", "intl", "industrial",
@@ -47,9 +49,9 @@ def normalise_org_tokens(tokens: list[str]) -> tuple[list[str], list[str]]:
     index = 0
     lowered = [token.lower() for token in tokens]
     while index < len(lowered):
-        for phrase in LEGAL_PHRASES:
+        for phrase, canonical in LEGAL_PHRASES.items():
             if tuple(lowered[index:index + len(phrase)]) == phrase:
-                forms.append(" ".join(phrase))
+                forms.append(canonical)
                 index += len(phrase)
                 break
         else:

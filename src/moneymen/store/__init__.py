@@ -7,9 +7,9 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
-from moneymen.store.base import ImportRecord, Store, StoreError
+from moneymen.store.base import ImportRecord, Store, StoreBusy, StoreError
 
-__all__ = ["ImportRecord", "Store", "StoreError", "default_location", "open_store"]
+__all__ = ["ImportRecord", "Store", "StoreBusy", "StoreError", "default_location", "open_store"]
 
 
 def default_location() -> str:
@@ -17,9 +17,19 @@ def default_location() -> str:
     return os.environ.get("MONEYMEN_DB") or str(Path(user_data_dir("moneymen")) / "moneymen.duckdb")
 
 
-def open_store(location: str | os.PathLike[str] | None = None) -> Store:
-    """Open (creating and migrating if needed) the store at ``location``: a DuckDB file path."""
+def open_store(location: str | os.PathLike[str] | None = None, read_only: bool = False) -> Store:
+    """Open the store at ``location`` (a DuckDB file path), creating and migrating it if needed.
+
+    ``read_only`` opens an existing store without taking the writer's lock, so that other
+    processes (an API server, a second reader) can read while nobody writes; it never migrates.
+    Raises StoreBusy when another process is writing.
+    """
     from moneymen.store.duckdb import DuckDBEngine
 
     where = str(location) if location is not None else default_location()
-    return Store(DuckDBEngine(where), where)
+    engine = DuckDBEngine(where, read_only=read_only)
+    try:
+        return Store(engine, where, read_only=read_only)
+    except BaseException:
+        engine.close()
+        raise

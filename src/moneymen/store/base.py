@@ -46,6 +46,10 @@ class StoreError(Exception):
     """The store cannot be opened or is in a state the user must fix."""
 
 
+class StoreBusy(StoreError):
+    """Another process holds the store for writing; trying again later will work."""
+
+
 class Engine(ABC):
     """A database connection with the handful of primitives the store needs."""
 
@@ -108,9 +112,10 @@ class Store:
     change: nothing is visible to others, or kept after a crash, until it commits.
     """
 
-    def __init__(self, engine: Engine, location: str):
+    def __init__(self, engine: Engine, location: str, read_only: bool = False):
         self.engine = engine
         self.location = location
+        self.read_only = read_only
         self._in_transaction = False
         self.migrate()
 
@@ -119,12 +124,18 @@ class Store:
     def migrate(self) -> None:
         """Apply the SQL migrations in ``store/migrations`` that this database lacks."""
         engine = self.engine
+        if self.read_only:
+            current = engine.execute("SELECT max(version) FROM schema_version")[0][0] \
+                if engine.table_exists("schema_version") else 0
+            if current != len(self._migrations()):
+                raise StoreError(f"the store {self.location} has schema {current}, this moneymen needs "
+                                 f"{len(self._migrations())}: open it once for writing (any moneymen command) to upgrade")
+            return
         if not engine.table_exists("schema_version"):
             engine.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
             engine.execute("INSERT INTO schema_version VALUES (0)")
         current = engine.execute("SELECT max(version) FROM schema_version")[0][0] or 0
-        folder = resources.files("moneymen.store") / "migrations"
-        scripts = sorted(p for p in folder.iterdir() if p.name.endswith(".sql"))
+        scripts = self._migrations()
         if current > len(scripts):
             raise StoreError(
                 f"{self.location} was written by a newer moneymen (schema {current}); upgrade moneymen"
@@ -136,6 +147,11 @@ class Store:
                 for sql in _split_sql(script.read_text(encoding="utf-8")):
                     engine.execute(sql)
                 engine.execute("UPDATE schema_version SET version = ?", [number])
+
+    @staticmethod
+    def _migrations() -> list:
+        folder = resources.files("moneymen.store") / "migrations"
+        return sorted((p for p in folder.iterdir() if p.name.endswith(".sql")), key=lambda p: p.name)
 
     @property
     def schema_version(self) -> int:

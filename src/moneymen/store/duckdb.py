@@ -9,18 +9,24 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from moneymen.store.base import Engine, StoreError
+from moneymen.store.base import Engine, StoreBusy, StoreError
 
 
 class DuckDBEngine(Engine):
-    """A connection to a DuckDB database file (or ``:memory:``)."""
+    """A connection to a DuckDB database file (or ``:memory:``), read-write or read-only."""
 
-    def __init__(self, path: str):
-        if path != ":memory:":
+    def __init__(self, path: str, read_only: bool = False):
+        if read_only and not Path(path).is_file():
+            raise StoreError(f"no evidence store at {path}: create one with `moneymen demo --db {path}` "
+                             f"or `moneymen import FILE --db {path}`")
+        if path != ":memory:" and not read_only:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.connection = duckdb.connect(path)
+            self.connection = duckdb.connect(path, read_only=read_only)
         except duckdb.IOException as error:
+            if "lock" in str(error).lower():
+                raise StoreBusy(f"the store {path} is in use by another moneymen process (an import?); "
+                                "try again when it has finished") from error
             raise StoreError(f"cannot open the store {path}: {error}") from error
         except duckdb.Error as error:
             raise StoreError(f"{path} is not a moneymen DuckDB store: {error}") from error

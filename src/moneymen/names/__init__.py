@@ -1,0 +1,1 @@
+"""Name analysis: scripts, romanization systems and readings of names (see ``names.korean``)."""

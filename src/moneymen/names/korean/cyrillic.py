@@ -1,0 +1,42 @@
+"""Cyrillic Korean names (Kontsevich's system and older Russian practice: Ким Чен Ын).
+
+Works as :mod:`moneymen.names.korean.latin` does, with ``data/cyrillic.tsv``; ъ (Чонъын)
+separates syllables.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from moneymen.names.korean.latin import Word, split_words, word_options
+from moneymen.names.korean.spelling import SyllableGrammar, grammar
+
+_WORD = re.compile(r"[а-яё\-'ъ]+")
+_HYPHENS = str.maketrans({c: "-" for c in "‐‑‒–—―_·"})
+
+
+def cyrillic_grammar() -> SyllableGrammar:
+    """The inventory of Cyrillic spellings (``data/cyrillic.tsv``)."""
+    return grammar("cyrillic.tsv")
+
+
+def _pieces(part: str) -> list[str]:
+    return [p for p in part.replace("'", "").split("ъ") if p]
+
+
+def cyrillic_words(text: str) -> tuple[list[Word], int | None] | None:
+    """The words of a Cyrillic name with their syllable cuttings (None: not a Korean name)."""
+    split = split_words(unicodedata.normalize("NFC", text).translate(_HYPHENS), _WORD)
+    if split is None:
+        return None
+    tokens, before_comma = split
+    cyr = cyrillic_grammar()
+    words = []
+    for token in tokens:
+        options = word_options(token.lower(), cyr, pieces=_pieces, joined=len(tokens) <= 2)
+        if not options:
+            return None
+        letters = [c for c in token if c.isalpha()]
+        words.append(Word(token, options, caps=len(letters) >= 2 and all(c.isupper() for c in letters)))
+    return words, before_comma

@@ -1,0 +1,54 @@
+"""Errors the API answers with: a status and a ``detail`` message saying what was expected.
+
+The body is ``{"detail": "..."}``, as yente (and FastAPI) answer, so clients written for yente
+read our errors the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+
+class ApiError(Exception):
+    """A request the API refuses, with the HTTP status to answer."""
+
+    status = 400
+
+    def __init__(self, detail: str):
+        super().__init__(detail)
+        self.detail = detail
+
+
+class BadQuery(ApiError):
+    """The request is well-formed JSON but asks for something we cannot do."""
+
+    status = 400
+
+
+class NotFound(ApiError):
+    status = 404
+
+
+#: What a /match body looks like, quoted in error messages.
+MATCH_BODY_EXAMPLE = ('{"queries": {"q1": {"schema": "Person", "properties": {"name": ["Yun Ho-jin"], '
+                      '"birthDate": ["1944-10-13"]}}}}')
+
+
+def validation_message(errors: Sequence[dict[str, Any]], path: str) -> str:
+    """One readable sentence from FastAPI's validation errors (which stay in ``detail``)."""
+    parts = []
+    for error in errors[:5]:
+        location = ".".join(str(item) for item in error.get("loc", ()))
+        if error.get("type") == "json_invalid":
+            reason = (error.get("ctx") or {}).get("error", "")
+            parts.append(f"the request body is not valid JSON ({reason})" if reason else
+                         "the request body is not valid JSON")
+        else:
+            parts.append(f"{location}: {error.get('msg', 'invalid')}")
+    if len(errors) > 5:
+        parts.append(f"and {len(errors) - 5} more")
+    message = "Invalid request: " + "; ".join(parts) + "."
+    if path.startswith("/match") and any(tuple(error.get("loc", ()))[:1] == ("body",) for error in errors):
+        message += f" Expected a JSON body like {MATCH_BODY_EXAMPLE}."
+    return message

@@ -1,0 +1,184 @@
+"""The request and response bodies, as pydantic models (they make the OpenAPI document at /docs).
+
+Field names and nesting follow yente's ``/match``, ``/search`` and ``/entities`` so a client
+written for yente (or the OpenSanctions API) works unchanged. Fields yente does not have are
+marked "moneymen" in their descriptions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+#: Most queries in one /match request (as yente).
+MAX_BATCH = 100
+#: Most results per query in one /match request.
+MAX_MATCHES = 500
+#: Most results per page of /search.
+MAX_PAGE = 500
+DEFAULT_MATCH_LIMIT = 5
+DEFAULT_SEARCH_LIMIT = 10
+
+
+class ErrorResponse(BaseModel):
+    detail: str = Field(..., examples=["No such dataset: 'eu_fsf'. This server has: default, all, un_sc, us_ofac_sdn"])
+
+
+class ValidationErrorResponse(BaseModel):
+    detail: list[dict[str, Any]] = Field(..., description="FastAPI's list of validation errors.")
+    message: str = Field(..., description="moneymen: the same, as one sentence with what was expected.")
+
+
+class EntityExample(BaseModel):
+    """One query: an entity described by its FollowTheMoney schema and properties."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    id: str | None = Field(None, examples=["my-entity-id"])
+    schema_: str = Field(..., alias="schema", examples=["Person"])
+    properties: dict[str, str | list[Any]] = Field(
+        ..., examples=[{"name": ["Yun Ho-jin"], "birthDate": ["1944-10-13"], "nationality": ["kp"]}])
+
+
+class MatchRequest(BaseModel):
+    """yente's /match body. ``threshold``, ``limit``, ``cutoff`` and ``algorithm`` may also come here
+    (moneymen); the query parameters of the same name win when both are given."""
+
+    queries: dict[str, EntityExample] = Field(..., examples=[{
+        "q1": {"schema": "Person", "properties": {"name": ["Yun Ho-jin"], "birthDate": ["1944-10-13"]}}}])
+    weights: dict[str, float] = Field({}, description="Accepted for yente compatibility; moneymen's matcher "
+                                      "has no per-feature weights and ignores them.")
+    config: dict[str, str | int | float | bool | None] = Field(
+        {}, description="Accepted for yente compatibility and ignored.")
+    threshold: float | None = Field(None, ge=0.0, le=1.0)
+    cutoff: float | None = Field(None, ge=0.0, le=1.0)
+    limit: int | None = Field(None, ge=1, le=MAX_MATCHES)
+    algorithm: str | None = None
+
+
+class TotalSpec(BaseModel):
+    value: int = Field(..., examples=[1])
+    relation: str = Field("eq", examples=["eq"])
+
+
+class FeatureResult(BaseModel):
+    """yente's per-feature explanation: the feature's score and how it was reached."""
+
+    score: float
+    detail: str | None = None
+    query: str | None = None
+    candidate: str | None = None
+
+
+class EntityResponse(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    id: str = Field(..., examples=["unsc-690734"])
+    caption: str = Field(..., examples=["YUN HO-JIN"])
+    schema_: str = Field(..., alias="schema", examples=["Person"])
+    properties: dict[str, list[str]] = Field(..., examples=[{"name": ["YUN HO-JIN"]}])
+    datasets: list[str] = Field([], examples=[["un_sc"]])
+    referents: list[str] = Field([], description="Source ids merged into this one (none: moneymen keeps "
+                                 "source ids).")
+    target: bool = Field(False, description="Whether a sanctions list designates this entity.")
+    first_seen: str | None = Field(None, description="UTC, ISO 8601 to the second (as yente).",
+                                   examples=["2025-11-20T23:00:09"])
+    last_seen: str | None = Field(None, examples=["2025-11-20T23:00:09"])
+    last_change: str | None = None
+
+
+class ListedEntityResponse(EntityResponse):
+    sanctions: list[str] = Field([], description="moneymen: the sanctions programs that list the entity.",
+                                 examples=[["UN: DPRK"]])
+
+
+class ScoredEntityResponse(ListedEntityResponse):
+    score: float = Field(..., examples=[0.98])
+    match: bool = Field(..., description="Whether the score reaches the threshold.")
+    features: dict[str, float] = Field(..., description="Feature values (yente before 4.x): the name score and "
+                                       "each adjustment.", examples=[{"name": 1.0, "birth_date": 0.05}])
+    explanations: dict[str, FeatureResult] = Field(
+        ..., description="Per-feature score and detail (yente 4.x and later).")
+    explanation: dict[str, Any] = Field(..., description="moneymen: the whole reasoning: the name comparison "
+                                        "part by part, each adjustment with its effect, notes.")
+
+
+class EntityMatches(BaseModel):
+    status: int = Field(200, examples=[200])
+    results: list[ScoredEntityResponse]
+    total: TotalSpec = Field(..., description="How many candidates reached the threshold.")
+    query: EntityExample
+
+
+class MatcherInfo(BaseModel):
+    name: str = Field(..., examples=["moneymen"])
+    version: str = Field(..., examples=["0.1.0"])
+    requested: str = Field(..., description="The algorithm the request named; every name yente knows is "
+                           "answered by the moneymen matcher.", examples=["logic-v2"])
+
+
+class EntityMatchResponse(BaseModel):
+    responses: dict[str, EntityMatches]
+    matcher: MatcherInfo
+    limit: int = Field(..., examples=[5])
+
+
+class SearchFacetItem(BaseModel):
+    name: str
+    label: str
+    count: int = 1
+
+
+class SearchFacet(BaseModel):
+    label: str
+    values: list[SearchFacetItem]
+
+
+class SearchEntityResponse(ListedEntityResponse):
+    score: float = Field(..., description="moneymen: how well the entity's best name matches the text.")
+
+
+class SearchResponse(BaseModel):
+    results: list[SearchEntityResponse]
+    facets: dict[str, SearchFacet]
+    total: TotalSpec
+    limit: int
+    offset: int = 0
+
+
+class RelationEnd(BaseModel):
+    property: str = Field(..., examples=["organization"])
+    id: str = Field(..., examples=["unsc-6908690"])
+
+
+class RelationResponse(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    id: str = Field(..., examples=["unsc-690734-sanction"])
+    schema_: str = Field(..., alias="schema", examples=["Sanction"])
+    caption: str
+    role: str = Field(..., description="The relation's property that points at this entity.", examples=["entity"])
+    others: list[RelationEnd] = Field([], description="The relation's other ends.")
+
+
+class StatementResponse(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+    schema_: str = Field(..., alias="schema")
+    prop: str
+    value: str
+    dataset: str
+
+
+class EntityDocument(EntityResponse):
+    """An entity as FtM JSON with every statement's provenance, and the relations that point at it."""
+
+    statements: list[StatementResponse] = Field(..., description="moneymen: every value with its dataset, "
+                                                 "source record, dates, origin and Admiralty grade.")
+    relations: list[RelationResponse] = Field([], description="moneymen: relationship entities (sanctions, "
+                                              "ownerships, family, links) that point at this entity.")
+
+
+class HealthResponse(BaseModel):
+    status: str = "ok"

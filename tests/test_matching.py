@@ -1,0 +1,120 @@
+"""Name and entity matching as an analyst would check it: decisions and explanations."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from moneymen.match.entities import Profile, compare_profiles
+from moneymen.match.names import compare_names
+
+from conftest import run_cli
+
+
+def person(name: str, **properties: str) -> Profile:
+    return Profile.from_properties("Person", {"name": [name], **{k: [v] for k, v in properties.items()}})
+
+
+@pytest.mark.parametrize("left, right", [
+    ("Jang Song Thaek", "장성택"),
+    ("Jang Song-thaek", "張成澤"),
+    ("Chang Sŏng-t'aek", "Jang Song Thaek"),
+    ("JANG Song Taek", "장성택"),
+    ("张成泽", "Jang Song-thaek"),
+    ("Kim Jong Un", "김정은"),
+    ("Kim Jong Un", "Ким Чен Ын"),
+    ("Kim Jong-un", "KIM Jong Un"),
+    ("Jong Un Kim", "Kim Jong Un"),
+])
+def test_one_korean_man_across_scripts_and_romanizations(left, right):
+    verdict = compare_profiles(person(left), person(right))
+    assert verdict.match, verdict.explanation()
+    assert verdict.name.method in ("korean", "exact")
+
+
+@pytest.mark.parametrize("left, right", [
+    ("Kim Jong Un", "Kim Jong Nam"),
+    ("Kim Jong Un", "Kim Un Jong"),
+    ("Kim Jong Un", "Kim Jong Il"),
+    ("Kim Jong Un", "김정남"),
+])
+def test_different_korean_men_do_not_match(left, right):
+    verdict = compare_profiles(person(left), person(right))
+    assert not verdict.match, verdict.explanation()
+
+
+def test_the_explanation_says_which_syllable_differs():
+    verdict = compare_profiles(person("Kim Jong Un"), person("Kim Jong Nam"))
+    parts = verdict.explanation()["name"]["parts"]
+    assert [part["score"] for part in parts if part["role"] == "surname"] == [1.0]
+    assert any(part["score"] == 0 and part["role"] == "given" for part in parts)
+
+
+@pytest.mark.parametrize("left, right, schema, expected", [
+    ("Olaf Scholz", "Olaf Scholze", "Person", True),
+    ("Angela Merkel", "Angelo Cruz", "Person", False),
+    ("SALEK, ABDULHAI", "ABDULHAI SALEK", "Person", True),
+    ("Владимир Путин", "Vladimir Putin", "Person", True),
+    ("Korea Kwangson Banking Corp", "KOREA KWANGSON BANKING CORPORATION", "Company", True),
+    ("Siemens AG", "Siemens Aktiengesellschaft", "Company", True),
+    ("Korea Mining Development Trading Corporation", "Korea United Development Bank", "Organization", False),
+])
+def test_generic_names(left, right, schema, expected):
+    verdict = compare_profiles(Profile.from_properties(schema, {"name": [left]}),
+                               Profile.from_properties(schema, {"name": [right]}))
+    assert verdict.match is expected, verdict.explanation()
+
+
+def test_legal_forms_are_set_aside_and_said_so():
+    result = compare_names("Ocean Maritime Management Company Limited", "OCEAN MARITIME MANAGEMENT CO LTD", "Company")
+    assert result.score == 1.0 and "legal forms ignored" in result.notes
+
+
+def test_birth_dates_and_identifiers_move_the_score():
+    base = compare_profiles(person("Ri Je Son"), person("Ri Je-son")).score
+    agree = compare_profiles(person("Ri Je Son", birthDate="1938"), person("Ri Je-son", birthDate="1938"))
+    disagree = compare_profiles(person("Ri Je Son", birthDate="1938"), person("Ri Je-son", birthDate="1970-01-01"))
+    assert agree.score >= base > disagree.score
+    assert any("birth dates disagree" in item.detail for item in disagree.evidence)
+    renamed = compare_profiles(Profile.from_properties("Vessel", {"name": ["NEW LUCKY"], "imoNumber": ["IMO 8914934"]}),
+                               Profile.from_properties("Vessel", {"name": ["JI SONG 6"], "imoNumber": ["8914934"]}))
+    assert renamed.match and "same IMO number 8914934" in renamed.explanation()["evidence"][0]["detail"]
+    other_ship = compare_profiles(Profile.from_properties("Vessel", {"name": ["JI SONG 6"], "imoNumber": ["8914934"]}),
+                                  Profile.from_properties("Vessel", {"name": ["JI SONG 6"], "imoNumber": ["9187863"]}))
+    assert not other_ship.match
+
+
+def test_a_person_cannot_be_a_vessel():
+    verdict = compare_profiles(person("Chon Ma San"), Profile.from_properties("Vessel", {"name": ["CHON MA SAN"]}))
+    assert verdict.score == 0 and not verdict.match
+
+
+def test_compare_command_prints_score_decision_and_explanation():
+    result = run_cli("compare", "Jang Song Thaek", "張成澤", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["match"] is True and data["name"]["method"] == "korean"
+    text = run_cli("compare", "Kim Jong Un", "Kim Jong Nam")
+    assert "no match" in text.stdout
+    bad = run_cli("compare", "a", "b", "--schema", "Pirate")
+    assert bad.returncode != 0 and "unknown FtM schema 'Pirate'" in bad.stderr
+
+
+def test_match_pairs_writes_scores_for_each_pair(tmp_path):
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("left,right,schema,label\nKim Jong Un,김정은,Person,yes\nKim Jong Un,Kim Jong Nam,Person,no\n"
+                     "Siemens AG,Siemens Aktiengesellschaft,Company,yes\n", encoding="utf-8")
+    out = tmp_path / "scored.csv"
+    result = run_cli("match-pairs", str(pairs), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    import csv
+
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [row["match"] for row in rows] == ["true", "false", "true"]
+    assert all(row["label"] for row in rows) and all(0 <= float(row["score"]) <= 1 for row in rows)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b\nx,y\n")
+    failed = run_cli("match-pairs", str(bad), "-o", str(tmp_path / "x.csv"))
+    assert failed.returncode != 0 and "expected columns left,right" in failed.stderr
+    assert not (tmp_path / "x.csv").exists()

@@ -1,0 +1,88 @@
+"""Screening names and counterparty files against the store, across scripts."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+from moneymen.demo import import_bundled
+from moneymen.match.entities import Profile
+from moneymen.screening import Screener
+from moneymen.store import open_store
+
+from conftest import run_cli
+
+
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory):
+    db = tmp_path_factory.mktemp("screen") / "demo.duckdb"
+    with open_store(db) as store:
+        import_bundled(store)
+        screener = Screener.from_store(store)
+    return db, screener
+
+
+def top(screener, schema="Person", **properties):
+    query = Profile.from_properties(schema, {k: v if isinstance(v, list) else [v] for k, v in properties.items()})
+    return screener.screen(query, limit=3)
+
+
+def test_screening_finds_the_listed_person_with_sanctions_and_reasons(demo_store):
+    _, screener = demo_store
+    results = top(screener, name="Yun Ho-jin", birthDate="1944-10-13")
+    first = results[0]
+    assert first.entity.id == "unsc-690734" and first.match.match
+    assert "UN SC DPRK" in first.entity.sanctions
+    assert any("birth dates agree" in item.detail for item in first.match.evidence)
+
+
+@pytest.mark.parametrize("query", ["윤호진", "尹浩鎭", "Yun Ho Chin", "YUN HOJIN"])
+def test_cross_script_and_romanization_queries_find_the_record(demo_store, query):
+    _, screener = demo_store
+    ids = [result.entity.id for result in top(screener, name=query) if result.match.match]
+    assert "unsc-690734" in ids
+
+
+def test_a_vessel_is_found_by_imo_under_a_new_name(demo_store):
+    _, screener = demo_store
+    results = top(screener, schema="Vessel", name="OCEAN BRIGHT STAR", imoNumber="IMO7937317")
+    assert results[0].entity.caption == "CHONG CHON GANG" and results[0].match.match
+
+
+def test_unrelated_names_are_not_flagged(demo_store):
+    _, screener = demo_store
+    for name in ("Angela Merkel", "Olaf Scholz", "Siemens Aktiengesellschaft"):
+        assert not any(result.match.match for result in top(screener, schema="LegalEntity", name=name))
+
+
+def test_screen_command_single_name(demo_store):
+    db, _ = demo_store
+    result = run_cli("screen", "KOMID", "--schema", "Organization", "--json", db=db)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data[0]["caption"] == "KOREA MINING DEVELOPMENT TRADING CORPORATION" and data[0]["match"]
+    assert data[0]["explanation"]["name"]["right"] == "KOMID"
+
+
+def test_screen_command_batch_file(demo_store, tmp_path):
+    db, _ = demo_store
+    source = tmp_path / "counterparties.csv"
+    source.write_text("ref,name,dob,country\n1,Ri Je Son,1938,KP\n2,Siemens AG,,DE\n3,강관리,,\n", encoding="utf-8")
+    out = tmp_path / "results.csv"
+    result = run_cli("screen", "--input", str(source), "-o", str(out), db=db)
+    assert result.returncode == 0, result.stderr
+    assert "Screened 3 rows" in " ".join(result.stdout.split())
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    flagged = {row["ref"] for row in rows if row["match"] == "true"}
+    assert "1" in flagged and "2" not in flagged
+    assert all(row["why"] for row in rows if row["match"] == "true")
+
+
+def test_screen_command_refuses_a_file_without_a_name_column(demo_store, tmp_path):
+    db, _ = demo_store
+    source = tmp_path / "bad.csv"
+    source.write_text("a,b\n1,2\n")
+    result = run_cli("screen", "--input", str(source), "-o", str(tmp_path / "out.csv"), db=db)
+    assert result.returncode != 0 and "no column to screen" in result.stderr
