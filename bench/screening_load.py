@@ -18,9 +18,10 @@ For each size, in a fresh child process (so that peak memory and caches belong t
    ``compare_profiles`` (no index) and count how many of the entities that exhaustive scoring finds
    at or above the threshold the indexed ``screen`` also returns as matches: the index's recall.
 
-Peak resident memory (``ru_maxrss``) of each child is reported. Exhaustive scoring is the slow
-part (queries × entities comparisons); it runs on every usable core, and ``--exhaustive-budget``
-caps its time per size (the number of queries actually checked is printed).
+Peak resident memory (``ru_maxrss``) of each child is reported (and of the forked helpers of
+the exhaustive check, separately). Exhaustive scoring is the slow part (queries × entities
+comparisons); it runs on every usable core, and ``--exhaustive-budget`` caps its time per size
+(the number of queries actually checked is printed).
 """
 
 from __future__ import annotations
@@ -567,6 +568,7 @@ def run_size(size: int, queries: int, exhaustive: int, budget: float, seed: int,
     # the candidate index against exhaustive scoring
     checked = made[: min(exhaustive, len(made))]
     if checked:
+        import gc
         import multiprocessing
 
         _SHARED["queries"] = [query for query, *_ in checked]
@@ -574,19 +576,28 @@ def run_size(size: int, queries: int, exhaustive: int, budget: float, seed: int,
         position_of = {entity_id: n for n, entity_id in enumerate(screener.index.ids)}
         exhaustive_found: dict[int, list[int]] = {}
         begin = time.perf_counter()
-        chunk = max(1, workers)
-        context = multiprocessing.get_context("fork")
-        with context.Pool(workers) as pool:
-            order = list(range(len(checked)))
-            for start in range(0, len(order), chunk):
+        # this process scores one query of each batch itself and forked helpers the others: every
+        # process holds a copy-on-write image of the list, so fewer of them keeps memory in bounds
+        helpers = max(0, workers - 1)
+        gc.freeze()
+        pool = multiprocessing.get_context("fork").Pool(helpers) if helpers else None
+        try:
+            for start in range(0, len(checked), helpers + 1):
                 if time.perf_counter() - begin > budget:
                     break
-                batch = [[n] for n in order[start:start + chunk]]
-                for part in pool.map(_exhaustive_worker, [(b, threshold) for b in batch]):
-                    exhaustive_found.update(part)
-                done = len(exhaustive_found)
-                print(f"  [{size:,}] exhaustive scoring: {done}/{len(checked)} queries, "
+                batch = list(range(start, min(start + helpers + 1, len(checked))))
+                pending = pool.map_async(_exhaustive_worker, [([n], threshold) for n in batch[1:]]) if pool else None
+                exhaustive_found.update(_exhaustive_worker((batch[:1], threshold)))
+                if pending is not None:
+                    for part in pending.get():
+                        exhaustive_found.update(part)
+                print(f"  [{size:,}] exhaustive scoring: {len(exhaustive_found)}/{len(checked)} queries, "
                       f"{time.perf_counter() - begin:.0f} s", file=sys.stderr, flush=True)
+        finally:
+            if pool is not None:
+                pool.close()
+                pool.join()
+            gc.unfreeze()
         result["exhaustive_s"] = time.perf_counter() - begin
         result["exhaustive_queries"] = len(exhaustive_found)
         relevant = retrieved = complete = 0

@@ -8,9 +8,11 @@ goes through token alignment with transliteration, edit distance and phonetics.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from rapidfuzz.distance import OSA
 from rigour.names.org_types import replace_org_types_compare
 from rigour.text.phonetics import metaphone
 from rigour.text.scripts import text_scripts
@@ -37,6 +39,7 @@ class NameForm:
     scripts: frozenset[str]
     legal_forms: tuple[str, ...] = ()
     korean: tuple[KoreanName, ...] = ()
+    native: tuple[str, ...] = ()     # words (Han: characters) in the original script, when one script
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +89,29 @@ def kind_of(schema: str) -> str:
     return "other"
 
 
+#: Words that are not part of a person's name: honorifics and offices.
+TITLES = frozenset({
+    "mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame", "lord", "lady", "monsieur", "madame",
+    "mme", "mlle", "herr", "frau", "senor", "senora", "don", "dona", "president", "general", "gen", "colonel",
+    "col", "major", "maj", "captain", "capt", "lieutenant", "lt", "admiral", "minister", "mp", "hon",
+    "honourable", "honorable", "his", "her", "excellency", "h.e", "he",
+})
+#: English number words, so that "Brigade Forty-Four" meets "Brigade 44" and "First" meets "1st".
+NUMBER_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
+    "fourty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+    "ninth": 9, "tenth": 10,
+}
+_ORDINAL = re.compile(r"^(\d+)(st|nd|rd|th)$")
+_ROMAN = re.compile(r"^(?=[ivxlc])(c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
+#: Scripts compared in their own letters when both names use them (transliteration loses too much).
+NATIVE_SCRIPTS = frozenset({"Han", "Arabic", "Hebrew", "Cyrillic", "Greek", "Thai", "Khmer", "Ethiopic",
+                            "Bengali", "Devanagari", "Georgian", "Armenian", "Hiragana", "Katakana"})
+
+
 @lru_cache(maxsize=500_000)
 def analyse(text: str, kind: str) -> NameForm:
     """Analyse a name once; results are cached because screening meets the same names again and again."""
@@ -100,19 +126,70 @@ def analyse(text: str, kind: str) -> NameForm:
         kept, forms = normalise_org_tokens(raw_tokens)
         legal_forms = tuple(forms)
         raw_tokens = kept
+    elif kind == "person":
+        kept = [token for token in raw_tokens if token.lower().rstrip(".") not in TITLES]
+        raw_tokens = kept or raw_tokens
     tokens = []
     for token in raw_tokens:
         ascii_token = ascii_text(token).lower() if not token.isascii() else token.lower()
         tokens.extend(part for part in ascii_token.translate(_PUNCTUATION).split() if part)
+    tokens = _numbers(tokens)
+    if kind == "organization":
+        tokens = _collapse_initials(tokens)
     weights = tuple(
         (GENERIC_WEIGHT if kind == "organization" and token in GENERIC_WORDS else 1.0) * max(len(token), 2)
         for token in tokens
     )
     korean: tuple[KoreanName, ...] = ()
-    if kind == "person" and (scripts & KOREAN_SCRIPTS or scripts == {"Latin"}):
+    if kind == "person" and (scripts & KOREAN_SCRIPTS or (scripts == {"Latin"} and len(raw_tokens) > 1)):
         korean = read_korean_name(text)
+    native: tuple[str, ...] = ()
+    if len(scripts) == 1 and scripts <= NATIVE_SCRIPTS:
+        native = tuple(ch for token in raw_tokens for ch in token) if scripts == {"Han"} else \
+            tuple(token.lower() for token in raw_tokens)
     return NameForm(text, kind, tuple(tokens), tuple(metaphone(t) for t in tokens), weights, scripts,
-                    legal_forms, korean)
+                    legal_forms, korean, native)
+
+
+def _numbers(tokens: list[str]) -> list[str]:
+    """Write numbers one way: 'forty four' → '44', '1st' → '1', 'first' → '1'."""
+    out: list[str] = []
+    pending: int | None = None
+    for token in tokens:
+        ordinal = _ORDINAL.match(token)
+        value = NUMBER_WORDS.get(token)
+        if ordinal:
+            value = int(ordinal.group(1))
+        if value is not None:
+            pending = value if pending is None or value >= pending or pending % 10 else pending + value
+            continue
+        if pending is not None:
+            out.append(str(pending))
+            pending = None
+        out.append(token)
+    if pending is not None:
+        out.append(str(pending))
+    return out
+
+
+def _collapse_initials(tokens: list[str]) -> list[str]:
+    """'a b c company' → 'abc company': an organisation's initials are one word (A.B.C.)."""
+    out: list[str] = []
+    run: list[str] = []
+    for token in [*tokens, ""]:
+        if len(token) == 1 and token.isalpha():
+            run.append(token)
+            continue
+        if run:
+            out.append("".join(run))
+            run = []
+        if token:
+            out.append(token)
+    return out
+
+
+def _is_number(token: str) -> bool:
+    return token.isdigit() or bool(_ROMAN.match(token))
 
 
 def compare_names(left: str, right: str, schema: str = "Person") -> NameComparison:
@@ -123,13 +200,15 @@ def compare_names(left: str, right: str, schema: str = "Person") -> NameComparis
 
 def compare_forms(a: NameForm, b: NameForm) -> NameComparison:
     """Compare two analysed names (see :func:`analyse`)."""
-    if a.tokens == b.tokens and a.tokens:
+    if a.tokens == b.tokens and a.tokens and not (a.native and b.native and a.native != b.native):
         notes = _legal_form_notes(a, b)
         return NameComparison(a.text, b.text, 1.0, "exact", (Part(" ".join(a.tokens), " ".join(b.tokens),
                               "same name after normalisation", 1.0),), notes)
     if a.korean and b.korean:
         return _compare_korean(a, b)
-    return _compare_tokens(a, b)
+    if a.native and b.native and a.scripts == b.scripts:
+        return _compare_tokens(a, b, a.native, b.native, native=True)
+    return _compare_tokens(a, b, a.tokens, b.tokens)
 
 
 def _compare_korean(a: NameForm, b: NameForm) -> NameComparison:
@@ -149,63 +228,145 @@ def _compare_korean(a: NameForm, b: NameForm) -> NameComparison:
     return NameComparison(a.text, b.text, result.score, "korean", parts, tuple(notes))
 
 
-def _token_similarity(a: str, b: str, pa: str, pb: str) -> tuple[float, str]:
+def _token_similarity(a: str, b: str, pa: str, pb: str, kind: str) -> tuple[float, str]:
     if a == b:
         return 1.0, "same word"
     if len(a) == 1 or len(b) == 1:
-        if a[0] == b[0]:
-            return 0.7, "initial"
+        if kind == "person" and a[0] == b[0] and a.isalpha() and b.isalpha():
+            return 0.9, "initial"
         return 0.0, ""
+    if _is_number(a) or _is_number(b):
+        return 0.0, ""  # numbers and series marks must be equal
     distance = _levenshtein(a, b)
-    longest = max(len(a), len(b))
-    allowed = max(1, int(min(len(a), len(b)) * 0.34))
+    shortest = min(len(a), len(b))
+    allowed = 0 if shortest <= 3 else 1 if shortest <= 6 else 2 if shortest <= 10 else 3
     if distance <= allowed:
-        return 1.0 - distance / longest, f"{distance} letter{'s' if distance > 1 else ''} apart"
-    if pa and pa == pb and min(len(a), len(b)) >= 3:
-        return 0.8, "sounds alike"
+        return 1.0 - distance / max(len(a), len(b)), f"{distance} letter{'s' if distance > 1 else ''} apart"
+    if pa and pa == pb and shortest >= 4:
+        return 0.75, "sounds alike"
     return 0.0, ""
 
 
 @lru_cache(maxsize=200_000)
 def _levenshtein(a: str, b: str) -> int:
-    from rigour.text.distance import levenshtein
+    """Edits between two words, a swap of neighbouring letters counting as one (OSA distance)."""
+    return OSA.distance(a, b)
 
-    return levenshtein(a, b)
+
+#: Effect of one token that one name has and the other lacks (an omitted middle name, a
+#: patronymic), and of a pair of tokens in the same place that differ (two different people).
+OMISSION = {"person": 0.93, "organization": 0.85, "other": 0.85}
+GENERIC_OMISSION = 0.97
+CONFLICT = 0.55
+#: A single-word name against a longer one: "Michaela" may be anyone called Michaela.
+SINGLE_WORD = 0.85
 
 
-def _compare_tokens(a: NameForm, b: NameForm) -> NameComparison:
-    if not a.tokens or not b.tokens:
+def _compare_tokens(a: NameForm, b: NameForm, ta: tuple[str, ...], tb: tuple[str, ...],
+                    native: bool = False) -> NameComparison:
+    if not ta or not tb:
         return NameComparison(a.text, b.text, 0.0, "tokens", (), ("a name has no letters to compare",))
+    kind = a.kind
+    pha = a.phonetic if not native else ("",) * len(ta)
+    phb = b.phonetic if not native else ("",) * len(tb)
     pairs = []
-    for i, (ta, pa) in enumerate(zip(a.tokens, a.phonetic)):
-        for j, (tb, pb) in enumerate(zip(b.tokens, b.phonetic)):
-            score, how = _token_similarity(ta, tb, pa, pb)
+    for i, (x, px) in enumerate(zip(ta, pha)):
+        for j, (y, py) in enumerate(zip(tb, phb)):
+            score, how = _token_similarity(x, y, px, py, kind) if not (native and a.scripts == {"Han"}) \
+                else ((1.0, "same character") if x == y else (0.0, ""))
             if score > 0:
                 pairs.append((score, i, j, how))
-    pairs.sort(key=lambda pair: (-pair[0], pair[1], pair[2]))
-    used_a: set[int] = set()
+    pairs.sort(key=lambda pair: (-pair[0], abs(pair[1] - pair[2]), pair[1]))
+    used_a: dict[int, int] = {}
     used_b: set[int] = set()
-    matched = 0.0
     parts = []
+    matched = weight = 0.0
+    wa = _weights(a, ta, native)
+    wb = _weights(b, tb, native)
     for score, i, j, how in pairs:
         if i in used_a or j in used_b:
             continue
-        used_a.add(i)
+        used_a[i] = j
         used_b.add(j)
-        matched += score * (a.weights[i] + b.weights[j])
-        parts.append(Part(a.tokens[i], b.tokens[j], how, score))
-    total = sum(a.weights) + sum(b.weights)
-    for i, token in enumerate(a.tokens):
-        if i not in used_a:
-            parts.append(Part(token, "", "no counterpart", 0.0))
-    for j, token in enumerate(b.tokens):
-        if j not in used_b:
-            parts.append(Part("", token, "no counterpart", 0.0))
-    score = matched / total if total else 0.0
+        matched += score * (wa[i] + wb[j])
+        weight += wa[i] + wb[j]
+        parts.append(Part(ta[i], tb[j], how, score))
     notes = list(_legal_form_notes(a, b))
-    if a.scripts != b.scripts:
+    left_a = [i for i in range(len(ta)) if i not in used_a]
+    left_b = [j for j in range(len(tb)) if j not in used_b]
+    score = matched / weight if weight else 0.0
+    if score:
+        score *= _structure_penalty(a, b, ta, tb, left_a, left_b, used_a, notes, parts)
+    joined = _joined(ta, tb)
+    if joined is not None and joined[0] > score:
+        score, parts, notes = joined[0], [joined[1]], [*notes, "compared written together"]
+    if a.scripts != b.scripts and not native:
         notes.append(f"transliterated: {', '.join(sorted(a.scripts))} and {', '.join(sorted(b.scripts))}")
-    return NameComparison(a.text, b.text, score, "tokens", tuple(parts), tuple(notes))
+    return NameComparison(a.text, b.text, min(score, 1.0), "tokens", tuple(parts), tuple(notes))
+
+
+def _weights(form: NameForm, tokens: tuple[str, ...], native: bool) -> tuple[float, ...]:
+    if not native:
+        return form.weights
+    return tuple(float(max(len(token), 2)) for token in tokens)
+
+
+def _structure_penalty(a: NameForm, b: NameForm, ta, tb, left_a, left_b, used_a, notes, parts) -> float:
+    """Penalties for what did not match: omissions, conflicting words, numbers, word order."""
+    kind = a.kind
+    factor = 1.0
+    generic = GENERIC_WORDS if kind == "organization" else frozenset()
+    # a word on each side with no counterpart: two different names in the same place
+    distinct_a = [i for i in left_a if ta[i] not in generic]
+    distinct_b = [j for j in left_b if tb[j] not in generic]
+    conflicts = min(len(distinct_a), len(distinct_b))
+    if conflicts:
+        factor *= CONFLICT ** conflicts
+        notes.append(f"{conflicts} word{'s' if conflicts > 1 else ''} differ in both names")
+    # words only one name has (a middle name, a patronymic); a lone initial costs nothing
+    extra = distinct_a[conflicts:] if len(distinct_a) > len(distinct_b) else distinct_b[conflicts:]
+    extra_tokens = ta if len(distinct_a) > len(distinct_b) else tb
+    omitted = sum(1 for k in extra if len(extra_tokens[k]) > 1 or a.native)
+    factor *= OMISSION[kind] ** omitted
+    generic_left = (len(left_a) - len(distinct_a)) + (len(left_b) - len(distinct_b))
+    factor *= GENERIC_OMISSION ** generic_left
+    if not a.native and (all(len(t) == 1 for t in ta) or all(len(t) == 1 for t in tb)):
+        factor *= 0.5
+        notes.append("one name is only initials")
+    for i in left_a:
+        parts.append(Part(ta[i], "", "no counterpart", 0.0))
+    for j in left_b:
+        parts.append(Part("", tb[j], "no counterpart", 0.0))
+    if any(_is_number(ta[i]) for i in left_a) or any(_is_number(tb[j]) for j in left_b):
+        factor *= 0.6
+        notes.append("a number or series mark differs")
+    if min(len(ta), len(tb)) == 1 and max(len(ta), len(tb)) > 1:
+        factor *= SINGLE_WORD
+    if kind == "person" and len(used_a) >= 3 and not _order_kept(used_a):
+        factor *= 0.6
+        notes.append("the words are in another order")
+    return factor
+
+
+def _order_kept(alignment: dict[int, int]) -> bool:
+    """Whether matched words keep their order, allowing one name to be a rotation (surname first)."""
+    order = [alignment[i] for i in sorted(alignment)]
+    breaks = sum(1 for x, y in zip(order, order[1:]) if y < x)
+    return breaks == 0 or (breaks == 1 and order[-1] < order[0])
+
+
+def _joined(ta: tuple[str, ...], tb: tuple[str, ...]) -> tuple[float, Part] | None:
+    """Names written together or apart ("VladimirPutin", "Good Will"): compare without spaces."""
+    if len(ta) == len(tb):
+        return None
+    ja, jb = "".join(ta), "".join(tb)
+    if min(len(ja), len(jb)) < 5:
+        return None
+    distance = _levenshtein(ja, jb)
+    if distance > max(len(ja), len(jb)) // 10:
+        return None
+    score = 0.98 - distance / max(len(ja), len(jb))
+    return score, Part(ja, jb, "same letters, spaced differently", score)
 
 
 def _legal_form_notes(a: NameForm, b: NameForm) -> tuple[str, ...]:
