@@ -112,6 +112,16 @@ def test_explanations():
     assert missing is None or missing[0].score <= 0.5
 
 
+def test_compare_two_readings_directly():
+    (hangul,) = read_korean_name("장성택")
+    (latin,) = read_korean_name("JANG Song Thaek")
+    result = compare_korean_names(hangul, latin)
+    assert result.score == 1.0 and [p.score for p in result.parts] == [1.0, 1.0, 1.0]
+    assert [p.left for p in result.parts] == ["장", "성", "택"]
+    assert [p.right for p in result.parts] == ["jang", "song", "thaek"]
+    assert compare_korean_names(latin, hangul).score == 1.0
+
+
 def test_surname_mismatch_is_fatal():
     assert score("Kim Jong Un", "Pak Jong Un") <= 0.5
     assert score("장성택", "정성택") <= 0.5
@@ -120,7 +130,8 @@ def test_surname_mismatch_is_fatal():
 # --- properties over generated names -------------------------------------------------------------
 
 # Common surnames and given-name syllables (general knowledge of Korean names).
-SURNAMES = list("김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민리림량렴") + ["남궁", "황보", "선우", "제갈"]
+SURNAMES = list("김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민리림량렴")
+SURNAMES += ["남궁", "황보", "선우", "제갈"]
 GIVEN = list("민준서연지현수영성철호훈진은희혜경정일남광명용석혁국동상태재원우승기규한선미숙자순옥화란춘길룡봉"
              "학만복식범병찬환형효윤아예나다하채소유주인세종창근덕삼무문송택빈솔별슬향애련옥금청건")
 RENDERINGS = ["rr-syllable", "rr", "mr", "mr-ascii", "dprk", "dprk-ascii", "yale", "kontsevich"]

@@ -21,7 +21,10 @@ from moneymen.names.korean.hangul import is_hangul_char, is_syllable
 from moneymen.names.korean.hanja import is_han, name_readings
 from moneymen.names.korean.latin import Word, latin_words
 from moneymen.names.korean.spelling import SyllableGrammar
-from moneymen.names.korean.surnames import COMPOUND_SURNAMES, SURNAME_HANJA, SURNAMES, as_surname
+from moneymen.names.korean.surnames import COMPOUND_SURNAMES, SURNAME_HANJA, as_surname
+
+#: Apostrophe-like letters (ʼ ʻ are letters to Unicode) and fullwidth ASCII, made plain first.
+_PLAIN = {**{ord(c): "'" for c in "ʼʻʹ′’‘`´"}, **{code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}}
 
 #: Longest text read as a name, in characters; most given-name syllables; most readings.
 MAX_TEXT = 80
@@ -50,7 +53,7 @@ class KoreanName:
     given: Syllables
     script: str          # "Hangul", "Han", "Latin" or "Cyrillic"
     given_first: bool    # the text wrote the given name before the surname
-    text: str
+    text: str            # the text read (its part in this script, for a name written in two)
 
 
 def _script_of(char: str) -> str | None:
@@ -198,7 +201,7 @@ def _romanized_readings(script: str, text: str, words: list[Word], before_comma:
     return out
 
 
-@lru_cache(maxsize=1 << 17)
+@lru_cache(maxsize=1 << 16)
 def read_korean_name(text: str) -> tuple[KoreanName, ...]:
     """Every plausible reading of ``text`` as a Korean personal name; () if it cannot be one.
 
@@ -207,7 +210,7 @@ def read_korean_name(text: str) -> tuple[KoreanName, ...]:
     """
     if not isinstance(text, str) or len(text) > MAX_TEXT:
         return ()
-    text = unicodedata.normalize("NFC", text).strip()
+    text = unicodedata.normalize("NFC", text.translate(_PLAIN)).strip()
     runs: dict[str, list[str]] = {}
     current: str | None = None
     for char in text:

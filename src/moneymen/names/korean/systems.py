@@ -18,10 +18,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from types import MappingProxyType
-from typing import ClassVar
 
 from moneymen.names.korean.hangul import (
     FINAL_INDEX,
@@ -108,15 +107,15 @@ class RomanizationSystem:
     """The interface of a romanization system (see the module's doc)."""
 
     #: The registry name, e.g. "mr".
-    name: ClassVar[str] = ""
+    name: str = ""
     #: How explanations name it, e.g. "MR".
-    short: ClassVar[str] = ""
+    short: str = ""
     #: Its full name.
-    label: ClassVar[str] = ""
+    label: str = ""
     #: "Latin" or "Cyrillic".
-    script: ClassVar[str] = "Latin"
+    script: str = "Latin"
     #: Its column in data/systems.tsv.
-    column: ClassVar[str] = ""
+    column: str = ""
 
     @property
     def table(self) -> JamoTable:
@@ -224,11 +223,11 @@ class RevisedRomanization(RomanizationSystem):
             prev_final = self.final(f)
         return "".join(out)
 
-    @property
+    @cached_property
     def _codas(self) -> frozenset[str]:
         return frozenset(self.table.finals)
 
-    @property
+    @cached_property
     def _onsets(self) -> frozenset[str]:
         return frozenset(p for p, _ in self.table.initials if p)
 
