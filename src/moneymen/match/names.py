@@ -18,8 +18,8 @@ from rigour.text.phonetics import metaphone
 from rigour.text.scripts import text_scripts
 from rigour.text.translit import ascii_text
 
-from moneymen.match.orgs import GENERIC_WORDS, normalise_org_tokens
-from moneymen.names.korean import KoreanName, compare_korean_names, read_korean_name
+from moneymen.match.orgs import GENERIC_WORDS, korean_org_words, normalise_org_tokens
+from moneymen.names.korean import KoreanName, compare_korean_names, read_korean_name, romanize
 
 #: Scripts in which Korean names are written besides Latin.
 KOREAN_SCRIPTS = frozenset({"Hangul", "Han", "Cyrillic"})
@@ -131,6 +131,9 @@ def analyse(text: str, kind: str) -> NameForm:
         raw_tokens = kept or raw_tokens
     tokens = []
     for token in raw_tokens:
+        if kind == "organization" and "Hangul" in scripts and _is_hangul(token):
+            tokens.extend(korean_org_words(token, _dprk_word))
+            continue
         ascii_token = ascii_text(token).lower() if not token.isascii() else token.lower()
         tokens.extend(part for part in ascii_token.translate(_PUNCTUATION).split() if part)
     tokens = _numbers(tokens)
@@ -170,6 +173,16 @@ def _numbers(tokens: list[str]) -> list[str]:
     if pending is not None:
         out.append(str(pending))
     return out
+
+
+def _is_hangul(token: str) -> bool:
+    return all("\uac00" <= ch <= "\ud7a3" for ch in token)
+
+
+@lru_cache(maxsize=20_000)
+def _dprk_word(word: str) -> str:
+    """A Hangul word as the DPRK's own romanization writes it, without diacritics (남강 → namgang)."""
+    return romanize(word, "dprk-ascii").replace("-", "").replace("'", "")
 
 
 def _collapse_initials(tokens: list[str]) -> list[str]:

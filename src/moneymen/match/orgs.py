@@ -77,3 +77,43 @@ def normalise_org_tokens(tokens: list[str]) -> tuple[list[str], list[str]]:
 
 #: Legal forms in Hangul or Han, which are often written onto the name without a space.
 _CJK_SUFFIXES = sorted((form for form in LEGAL_FORMS if any(ord(ch) > 0x2E80 for ch in form)), key=len, reverse=True)
+
+
+#: Words of DPRK organisation names written in Hangul → the English word lists use for them.
+KOREAN_ORG_WORDS = {
+    "조선": "korea", "무역": "trading", "총회사": "general corporation", "회사": "company", "은행": "bank",
+    "총국": "general bureau", "국": "bureau", "공업": "industry", "공업부": "industry ministry", "성": "ministry",
+    "위원회": "committee", "련합": "joint", "련합회사": "joint company", "합영": "joint venture",
+    "기업소": "enterprise", "상사": "company", "연구소": "research institute", "연구원": "institute",
+    "원자력": "atomic energy", "대외": "external", "건설": "construction", "개발": "development",
+    "광업": "mining", "해운": "shipping", "해사": "maritime", "선박": "ship", "국제": "international",
+    "인민군": "people's army", "인민": "people's", "중앙": "central", "국가": "state", "무역회사": "trading company",
+    "그룹": "group", "투자": "investment", "기술": "technology", "설비": "equipment", "수출입": "export import",
+}
+_KOREAN_WORDS_BY_LENGTH = sorted(KOREAN_ORG_WORDS, key=len, reverse=True)
+
+
+def korean_org_words(token: str, romanize_name) -> list[str]:
+    """Split a Hangul organisation word into known words (in English) and names (romanized).
+
+    '조선남강' → ['korea', 'namgang']: the words DPRK bodies use in their English names, and the
+    rest romanized by ``romanize_name`` (the way the DPRK writes its own names).
+    """
+    words: list[str] = []
+    name = ""
+    index = 0
+    while index < len(token):
+        for word in _KOREAN_WORDS_BY_LENGTH:
+            if token.startswith(word, index) and (len(word) > 1 or not name):
+                if name:
+                    words.append(romanize_name(name))
+                    name = ""
+                words.extend(KOREAN_ORG_WORDS[word].split())
+                index += len(word)
+                break
+        else:
+            name += token[index]
+            index += 1
+    if name:
+        words.append(romanize_name(name))
+    return words
