@@ -39,6 +39,14 @@ def test_demo_imports_both_bundled_lists_and_summarises(demo_db):
     assert "Relations" in out and "UnknownLink" in out
     assert "IMO" in out and "SWIFT/BIC" in out
     assert "Most linked entities" in out
+    examples = out[out.index("Screening examples"):]
+    assert re.search(r"윤호진 │ YUN HO-JIN .*? │ 1\.00 match", examples), examples
+
+
+def test_demo_examples_cross_scripts_and_spellings(demo_db):
+    _, out = demo_db
+    examples = out[out.index("Screening examples"):]
+    assert "RI JE-SON" in examples and "KOREA MINING DEVELOPMENT TRADING CORPORATION" in examples
 
 
 def test_demo_again_changes_nothing(demo_db):

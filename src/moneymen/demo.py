@@ -43,3 +43,22 @@ def import_bundled(store: Store, progress: Callable[[BundledList], Callable[[int
         results.append(import_file(store, bundled.path, format=bundled.format, dataset=bundled.dataset,
                                    seen=bundled.seen, progress=callback))
     return results
+
+
+#: Queries the demo screens, to show cross-script and cross-romanization matching on real entries.
+EXAMPLE_QUERIES = (
+    ("Person", "윤호진"),             # Hangul for the UN's YUN HO-JIN (KPi.001)
+    ("Person", "Ri Che-son"),          # another romanization of RI JE-SON (KPi.002)
+    ("Organization", "KOMID"),         # OFAC's a.k.a. of Korea Mining Development Trading Corporation
+    ("Organization", "Korea Kwangson Banking Corp."),
+)
+
+
+def example_screenings(store: Store) -> list[tuple[str, list]]:
+    """Screen the example queries against the store: (query, results) for each."""
+    from moneymen.match.entities import Profile
+    from moneymen.screening import Screener
+
+    screener = Screener.from_store(store)
+    return [(name, screener.screen(Profile.from_properties(schema, {"name": [name]}), limit=2))
+            for schema, name in EXAMPLE_QUERIES]

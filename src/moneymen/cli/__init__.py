@@ -182,7 +182,7 @@ def summary(
 @app.command()
 def demo(db: DbOption = None) -> None:
     """Build an evidence store from the bundled DPRK extracts of the OFAC and UN lists, and summarise it."""
-    from moneymen.demo import import_bundled
+    from moneymen.demo import example_screenings, import_bundled
     from moneymen.entities import summarize
 
     store = _open(db)
@@ -193,6 +193,7 @@ def demo(db: DbOption = None) -> None:
         for result in results:
             render.import_result(console, result)
         render.summary(console, summarize(store), store)
+        render.example_screenings(console, example_screenings(store))
 
 
 @app.command()

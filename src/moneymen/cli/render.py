@@ -231,3 +231,24 @@ def screening(console: Console, name: str, results: list["ScreeningResult"], ind
                       escape(result.entity.caption), escape(result.entity.id), escape("; ".join(why)),
                       escape("; ".join(result.entity.sanctions) or ", ".join(result.entity.datasets)))
     console.print(table)
+
+
+def example_screenings(console: Console, examples: list[tuple[str, list["ScreeningResult"]]]) -> None:
+    """The demo's screening examples: each query with its best result and why."""
+    table = Table(title="Screening examples (moneymen screen NAME)")
+    for column in ("query", "best result", "score", "how the names matched", "listed by"):
+        table.add_column(column, overflow="fold")
+    for query, results in examples:
+        if not results:
+            table.add_row(escape(query), "no candidate", "", "", "")
+            continue
+        best = results[0]
+        verdict = best.match
+        how = ""
+        if verdict.name:
+            how = f"{verdict.name.method}: " + ", ".join(
+                f"{part.left}~{part.right}" for part in verdict.name.parts if part.score > 0)
+        table.add_row(escape(query), f"{escape(best.entity.caption)} ({escape(best.entity.id)})",
+                      f"{verdict.score:.2f}{' match' if verdict.match else ''}", escape(how),
+                      escape("; ".join(best.entity.sanctions)))
+    console.print(table)

@@ -120,9 +120,10 @@ def analyse(text: str, kind: str) -> NameForm:
     raw_tokens = cleaned.split()
     legal_forms: tuple[str, ...] = ()
     if kind == "organization":
+        raw_tokens = _drop_own_acronym(raw_tokens)
         # rigour knows the world's legal forms (Aktiengesellschaft → ag, ООО → ooo); our table then
         # sets them aside, with Korean and Chinese forms and generic words
-        raw_tokens = replace_org_types_compare(cleaned.lower()).split()
+        raw_tokens = replace_org_types_compare(" ".join(raw_tokens).lower()).split()
         kept, forms = normalise_org_tokens(raw_tokens)
         legal_forms = tuple(forms)
         raw_tokens = kept
@@ -173,6 +174,21 @@ def _numbers(tokens: list[str]) -> list[str]:
     if pending is not None:
         out.append(str(pending))
     return out
+
+
+def _drop_own_acronym(tokens: list[str]) -> list[str]:
+    """'Korea Kwangson Banking Corporation KKBC' → without 'KKBC': a name's own initials add nothing."""
+    if len(tokens) < 3:
+        return tokens
+    for index, token in enumerate(tokens):
+        if len(token) < 2 or not token.isupper() or not token.isalpha():
+            continue
+        others = [t for k, t in enumerate(tokens) if k != index and t[:1].isalpha()]
+        initials = "".join(t[0] for t in others).upper()
+        significant = "".join(t[0] for t in others if t.lower() not in ("of", "the", "and", "for")).upper()
+        if token in (initials, significant) or (len(token) >= 3 and token in initials):
+            return tokens[:index] + tokens[index + 1:]
+    return tokens
 
 
 def _is_hangul(token: str) -> bool:
