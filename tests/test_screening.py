@@ -86,3 +86,21 @@ def test_screen_command_refuses_a_file_without_a_name_column(demo_store, tmp_pat
     source.write_text("a,b\n1,2\n")
     result = run_cli("screen", "--input", str(source), "-o", str(tmp_path / "out.csv"), db=db)
     assert result.returncode != 0 and "no column to screen" in result.stderr
+
+
+def test_the_index_finds_what_exhaustive_scoring_finds(demo_store):
+    """Every entity a full comparison against the whole store would match is among the results."""
+    from moneymen.match.entities import compare_profiles
+
+    _, screener = demo_store
+    queries = [Profile.from_properties(e.schema, {"name": [e.caption.lower().replace("-", " ")]})
+               for e in screener.entities[::15]]
+    expected = found = 0
+    for query in queries:
+        exhaustive = {screener.entities[i].id for i, profile in enumerate(screener.index.profiles)
+                      if compare_profiles(query, profile).match}
+        screened = {r.entity.id for r in screener.screen(query, limit=len(exhaustive) + 5) if r.match.match}
+        expected += len(exhaustive)
+        found += len(exhaustive & screened)
+    assert expected > len(queries) * 0.9
+    assert found / expected >= 0.99

@@ -22,7 +22,7 @@ from moneymen.sources.csvmap import read_rows
 from moneymen.store import Store
 
 #: How many index candidates are scored in full for each query.
-CANDIDATES = 100
+CANDIDATES = 60
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """The candidate index: from a query, the few entities worth scoring, out of millions.
 
-Each name is reduced to keys: its ASCII tokens, their phonetic codes and, for names that read
+Each name is reduced to keys: its ASCII tokens, their first and last four letters (long words),
+their phonetic codes and, for names that read
 as Korean, one romanization-neutral key per syllable (so 장성택, 張成澤 and "Jang Song Thaek"
 share keys). A query scores entities by the summed rarity (IDF) of the keys they share, and
 the top few hundred go on to full scoring. Keys shared by a large part of the index (a common
@@ -22,6 +23,9 @@ from moneymen.names.korean import syllable_key
 #: A key held by more than this share of entities is "common": used only when rarer keys are few.
 COMMON_SHARE = 0.02
 MIN_TOKEN = 2
+#: Candidates whose shared-key weight is below this share of the best candidate's are dropped.
+RELATIVE_FLOOR = 0.35
+IDENTIFIER_BOOST = 10.0
 
 
 def name_keys(name: str, kind: str) -> set[str]:
@@ -31,6 +35,9 @@ def name_keys(name: str, kind: str) -> set[str]:
     for token, code in zip(form.tokens, form.phonetic):
         if len(token) >= MIN_TOKEN:
             keys.add("t:" + token)
+        if len(token) >= 6:  # a typo leaves the start or the end of a long word intact
+            keys.add("a:" + token[:4])
+            keys.add("z:" + token[-4:])
         if code and len(code) >= 2:
             keys.add("p:" + code)
     for reading in form.korean:
@@ -68,7 +75,9 @@ class CandidateIndex:
                 postings[key].append(position)
         size = max(len(self.ids), 1)
         self.postings = {key: np.asarray(values, dtype=np.int32) for key, values in postings.items()}
-        self.idf = {key: math.log(1 + size / len(values)) for key, values in postings.items()}
+        # a shared identifier outweighs any number of shared words
+        self.idf = {key: math.log(1 + size / len(values)) * (IDENTIFIER_BOOST if key.startswith("i:") else 1.0)
+                    for key, values in postings.items()}
         self.common = int(size * COMMON_SHARE) + 10
         self._scores = np.zeros(size, dtype=np.float32)
 
@@ -96,5 +105,8 @@ class CandidateIndex:
         else:
             top = hit
         ranked = top[np.argsort(-scores[top], kind="stable")]
+        # candidates sharing far less than the best one are not worth a full comparison
+        floor = scores[ranked[0]] * RELATIVE_FLOOR if len(ranked) else 0.0
+        ranked = ranked[scores[ranked] >= floor]
         scores[hit] = 0.0
         return ranked.tolist()

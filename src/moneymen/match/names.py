@@ -75,6 +75,7 @@ class NameComparison:
                 "parts": [part.as_dict() for part in self.parts], "notes": list(self.notes)}
 
 
+@lru_cache(maxsize=None)
 def kind_of(schema: str) -> str:
     """The kind of name a schema has: person, organization (legal forms apply) or other (vessels…)."""
     from moneymen.model import get_schema
@@ -217,6 +218,7 @@ def _collapse_initials(tokens: list[str]) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=100_000)
 def _is_number(token: str) -> bool:
     return token.isdigit() or bool(_ROMAN.match(token))
 
@@ -266,11 +268,11 @@ def _token_similarity(a: str, b: str, pa: str, pb: str, kind: str) -> tuple[floa
         return 0.0, ""
     if _is_number(a) or _is_number(b):
         return 0.0, ""  # numbers and series marks must be equal
-    distance = _levenshtein(a, b)
     shortest = min(len(a), len(b))
     allowed = 0 if shortest <= 3 else 1 if shortest <= 6 else 2 if shortest <= 10 else 3
+    distance = _levenshtein(a, b) if abs(len(a) - len(b)) <= allowed else allowed + 1
     if distance <= allowed:
-        return 1.0 - distance / max(len(a), len(b)), f"{distance} letter{'s' if distance > 1 else ''} apart"
+        return 1.0 - 1.5 * distance / max(len(a), len(b)), f"{distance} letter{'s' if distance > 1 else ''} apart"
     if pa and pa == pb and shortest >= 4:
         return 0.75, "sounds alike"
     return 0.0, ""
@@ -282,10 +284,10 @@ def _levenshtein(a: str, b: str) -> int:
     return OSA.distance(a, b)
 
 
-#: Effect of one token that one name has and the other lacks (an omitted middle name, a
-#: patronymic), and of a pair of tokens in the same place that differ (two different people).
-OMISSION = {"person": 0.93, "organization": 0.85, "other": 0.85}
-GENERIC_OMISSION = 0.97
+#: Effect of a word of a person's name that the other name lacks (an omitted middle name, a
+#: patronymic), and of a pair of words in the same place that differ (two different people).
+#: Organisation and vessel names weigh what they do not share by its length instead.
+OMISSION = {"person": 0.93}
 CONFLICT = 0.55
 #: A single-word name against a longer one: "Michaela" may be anyone called Michaela.
 SINGLE_WORD = 0.85
@@ -323,7 +325,10 @@ def _compare_tokens(a: NameForm, b: NameForm, ta: tuple[str, ...], tb: tuple[str
     notes = list(_legal_form_notes(a, b))
     left_a = [i for i in range(len(ta)) if i not in used_a]
     left_b = [j for j in range(len(tb)) if j not in used_b]
-    score = matched / weight if weight else 0.0
+    if kind == "person":
+        score = matched / weight if weight else 0.0   # omitted words are judged below, one by one
+    else:  # an organisation is its distinctive words: what is unmatched counts by its weight
+        score = matched / (sum(wa) + sum(wb))
     if score:
         score *= _structure_penalty(a, b, ta, tb, left_a, left_b, used_a, notes, parts)
     joined = _joined(ta, tb)
@@ -355,10 +360,9 @@ def _structure_penalty(a: NameForm, b: NameForm, ta, tb, left_a, left_b, used_a,
     # words only one name has (a middle name, a patronymic); a lone initial costs nothing
     extra = distinct_a[conflicts:] if len(distinct_a) > len(distinct_b) else distinct_b[conflicts:]
     extra_tokens = ta if len(distinct_a) > len(distinct_b) else tb
-    omitted = sum(1 for k in extra if len(extra_tokens[k]) > 1 or a.native)
-    factor *= OMISSION[kind] ** omitted
-    generic_left = (len(left_a) - len(distinct_a)) + (len(left_b) - len(distinct_b))
-    factor *= GENERIC_OMISSION ** generic_left
+    if kind == "person":
+        omitted = sum(1 for k in extra if len(extra_tokens[k]) > 1 or a.native)
+        factor *= OMISSION[kind] ** omitted
     if not a.native and (all(len(t) == 1 for t in ta) or all(len(t) == 1 for t in tb)):
         factor *= 0.5
         notes.append("one name is only initials")
