@@ -997,6 +997,22 @@ def measure_yente(shared: Path, baseline: Baseline | None, skip: str, out: Path,
 # -- main -------------------------------------------------------------------------------------------
 
 
+def matcher_state() -> str:
+    """Which matcher was measured: a digest of the matching and name code, and its latest change."""
+    import hashlib
+    from datetime import datetime, timezone
+
+    digest = hashlib.sha256()
+    latest = 0.0
+    for folder in ("match", "names"):
+        for path in sorted((REPO / "src" / "moneymen" / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(REPO)).encode() + b"\0" + path.read_bytes())
+                latest = max(latest, path.stat().st_mtime)
+    when = datetime.fromtimestamp(latest, timezone.utc).strftime("%Y-%m-%d %H:%M UTC") if latest else "?"
+    return f"matcher code (src/moneymen/match + names) sha256 {digest.hexdigest()[:12]}, last changed {when}"
+
+
 def _display(path: Path) -> str:
     path = path.resolve()
     if path.is_relative_to(REPO.parent):
@@ -1041,6 +1057,7 @@ def main(argv: list[str] | None = None) -> int:
     from moneymen.match.entities import Profile, compare_profiles  # noqa: F401  (pays the import before timing)
 
     warm_up = time.perf_counter() - begin
+    state = matcher_state()
     skip = "skipped: --no-baseline" if args.no_baseline else ""
     baseline = None
     if not args.no_baseline:
@@ -1101,6 +1118,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"- rigour {_dist_version('rigour')}; baseline: "
           + (f"nomenklatura {versions.get('nomenklatura')} logic-v2 (followthemoney {versions.get('followthemoney')}, "
              f"rigour {versions.get('rigour')}), threshold {BASELINE_THRESHOLD}, default config" if versions else skip))
+    print(f"- {state}")
     print(f"- moneymen decides with `compare_profiles(…).match` at its default threshold; once per process, "
           f"{warm_up:.2f} s to import the matcher (not in any figure)\n")
     print(markdown_table(["measure", "moneymen", "logic-v2", "target", "met?"],

@@ -506,7 +506,9 @@ def run_size(size: int, queries: int, exhaustive: int, budget: float, seed: int,
     from moneymen.match.entities import Profile
     from moneymen.screening import Screener
 
-    result: dict = {"size": size, "seed": seed}
+    from matching import matcher_state
+
+    result: dict = {"size": size, "seed": seed, "matcher": matcher_state()}
     begin = time.perf_counter()
     generator = Generator(seed)
     entities, materials = [], []
@@ -639,6 +641,8 @@ def run_size(size: int, queries: int, exhaustive: int, budget: float, seed: int,
 def report(results: list[dict], args) -> str:
     lines = [f"## Screening load (threshold {args.threshold}, limit 5, {args.queries:,} queries per size)", ""]
     lines += machine_facts()
+    states = sorted({r["matcher"] for r in results if "matcher" in r})
+    lines.extend(f"- {state}" for state in states)
     lines.append(f"- seed {args.seed}; one child process per size; times from `time.perf_counter`")
     lines.append("")
     header = ["entities", "names", "generate s", "index build s", "q/s first pass", "q/s warm", "target q/s",

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from moneymen.entities import iter_entities
+from moneymen.files import atomic_write
 from moneymen.match.entities import DEFAULT_THRESHOLD, Match, Profile, compare_profiles
 from moneymen.match.index import CandidateIndex
 from moneymen.model import Entity
@@ -186,35 +187,31 @@ def screen_file(screener: Screener, source: Path, target: Path, mapping_path: Pa
     header: list[str] = []
     rows = read_rows(source, progress, header_out=header)
     screened = flagged = 0
-    partial = target.with_name(f".{target.name}.part")
-    try:
-        with partial.open("w", encoding="utf-8", newline="") as out:
-            writer = None
-            mapping = None
-            for number, row in rows:
-                if mapping is None:
-                    mapping = load_column_mapping(mapping_path, header) if mapping_path else ColumnMapping.guess(header)
-                    if not mapping.columns:
-                        raise SourceError(source, 1, "no column to screen: name a column 'name' (or full_name, "
-                                          "dob, country, imo…), or pass --mapping")
-                    writer = csv.DictWriter(out, fieldnames=[*header, *RESULT_COLUMNS])
-                    writer.writeheader()
-                try:
-                    query = mapping.query(row)
-                except ValueError as error:
-                    raise SourceError(source, number, str(error)) from None
-                results = screener.screen(query, threshold=threshold, limit=limit) if query.names else []
-                screened += 1
-                flagged += any(result.match.match for result in results)
-                if not results:
-                    writer.writerow({**row, "rank": 0})
-                for rank, result in enumerate(results, start=1):
-                    writer.writerow({**row, **result_row(result, rank)})
-            if writer is None:
-                raise SourceError(source, 1, "no rows to screen")
-        partial.replace(target)
-    finally:
-        partial.unlink(missing_ok=True)
+    with atomic_write(target) as out:
+        writer = None
+        mapping = None
+        for number, row in rows:
+            if mapping is None:
+                mapping = load_column_mapping(mapping_path, header) if mapping_path else ColumnMapping.guess(header)
+                if not mapping.columns:
+                    raise SourceError(source, 1, "no column to screen: name a column 'name' (or full_name, "
+                                      "dob, country, imo…), or pass --mapping")
+                writer = csv.DictWriter(out, fieldnames=[*header, *RESULT_COLUMNS])
+                writer.writeheader()
+            try:
+                query = mapping.query(row)
+            except ValueError as error:
+                raise SourceError(source, number, str(error)) from None
+            results = screener.screen(query, threshold=threshold, limit=limit) \
+                if query.names or query.identifiers else []
+            screened += 1
+            flagged += any(result.match.match for result in results)
+            if not results:
+                writer.writerow({**row, "rank": 0})
+            for rank, result in enumerate(results, start=1):
+                writer.writerow({**row, **result_row(result, rank)})
+        if writer is None:
+            raise SourceError(source, 1, "no rows to screen")
     return screened, flagged
 
 

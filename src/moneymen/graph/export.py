@@ -9,36 +9,20 @@ from __future__ import annotations
 import csv
 import dataclasses
 import json
-import os
-import tempfile
 from collections.abc import Callable
-from contextlib import contextmanager
 from pathlib import Path
 
 import networkx as nx
 import orjson
 
 from moneymen.entities import iter_entities
+from moneymen.files import atomic_write
 from moneymen.graph.network import build_network
 from moneymen.model import Entity, Statement
 from moneymen.store import Store
 
 STATEMENT_FIELDS = [field.name for field in dataclasses.fields(Statement)]
 EXPORT_FORMATS = ("ftm", "csv", "graphml", "gexf", "cytoscape")
-
-
-@contextmanager
-def _atomic(path: Path, mode: str = "w"):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    os.close(handle)
-    try:
-        with open(temporary, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": ""})) as out:
-            yield out
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
 
 
 def entity_record(entity: Entity) -> dict:
@@ -97,13 +81,13 @@ def export(store: Store, format: str, path: Path | str, dataset: str | None = No
         materialised.append(entity)
     graph = build_network(materialised, delisted)
     if format == "graphml":
-        with _atomic(path, "wb") as out:
+        with atomic_write(path, "wb") as out:
             nx.write_graphml(graph, out, named_key_ids=True)
     elif format == "gexf":
-        with _atomic(path, "wb") as out:
+        with atomic_write(path, "wb") as out:
             nx.write_gexf(graph, out)
     else:
-        with _atomic(path) as out:
+        with atomic_write(path) as out:
             json.dump(nx.cytoscape_data(graph), out, ensure_ascii=False)
     return graph.number_of_nodes()
 
@@ -117,7 +101,7 @@ def _progress(entities, progress):
 
 def _write_ftm(entities, path: Path, progress) -> int:
     count = 0
-    with _atomic(path, "wb") as out:
+    with atomic_write(path, "wb") as out:
         for entity in _progress(entities, progress):
             out.write(orjson.dumps(entity_record(entity)) + b"\n")
             count += 1
@@ -126,7 +110,7 @@ def _write_ftm(entities, path: Path, progress) -> int:
 
 def _write_csv(entities, path: Path, progress) -> int:
     count = 0
-    with _atomic(path) as out:
+    with atomic_write(path) as out:
         writer = csv.DictWriter(out, fieldnames=STATEMENT_FIELDS)
         writer.writeheader()
         for entity in _progress(entities, progress):
