@@ -237,7 +237,8 @@ def compare_forms(a: NameForm, b: NameForm) -> NameComparison:
                               "same name after normalisation", 1.0),), notes)
     if a.korean and b.korean:
         korean = _compare_korean(a, b)
-        if korean.score < 1.0 and a.scripts == b.scripts == {"Latin"} and not _same_syllable_count(a, b):
+        if korean.score < 1.0 and a.scripts == b.scripts == {"Latin"} and not _same_syllable_count(a, b) \
+                and _levenshtein("".join(a.tokens), "".join(b.tokens)) <= 2:
             # "Hwaan" for "Hwan", "Yyu" for "Yu": a typo that changes the syllables is no other name
             typo = _compare_tokens(a, b, a.tokens, b.tokens)
             if typo.score > korean.score:
