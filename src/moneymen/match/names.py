@@ -18,7 +18,7 @@ from rigour.text.phonetics import metaphone
 from rigour.text.scripts import text_scripts
 from rigour.text.translit import ascii_text
 
-from moneymen.match.orgs import GENERIC_WORDS, korean_org_words, normalise_org_tokens
+from moneymen.match.orgs import GENERIC_WORDS, ROMANIZED_ORG_WORDS, korean_org_words, normalise_org_tokens
 from moneymen.names.korean import KoreanName, compare_korean_names, read_korean_name, romanize
 
 #: Scripts in which Korean names are written besides Latin.
@@ -134,13 +134,14 @@ def analyse(text: str, kind: str) -> NameForm:
     tokens = []
     for token in raw_tokens:
         if kind == "organization" and "Hangul" in scripts and _is_hangul(token):
-            tokens.extend(korean_org_words(token, _dprk_word))
+            for word in korean_org_words(token, _dprk_word):
+                tokens.extend(word.translate(_PUNCTUATION).split())
             continue
         ascii_token = ascii_text(token).lower() if not token.isascii() else token.lower()
         tokens.extend(part for part in ascii_token.translate(_PUNCTUATION).split() if part)
     tokens = _numbers(tokens)
     if kind == "organization":
-        tokens = _collapse_initials(tokens)
+        tokens = _collapse_initials([ROMANIZED_ORG_WORDS.get(token, token) for token in tokens])
     weights = tuple(
         (GENERIC_WEIGHT if kind == "organization" and token in GENERIC_WORDS else 1.0) * max(len(token), 2)
         for token in tokens
@@ -389,7 +390,7 @@ def _structure_penalty(a: NameForm, b: NameForm, ta, tb, left_a, left_b, used_a,
     if any(_is_number(ta[i]) for i in left_a) or any(_is_number(tb[j]) for j in left_b):
         factor *= 0.6
         notes.append("a number or series mark differs")
-    if min(len(ta), len(tb)) == 1 and max(len(ta), len(tb)) > 1:
+    if kind == "person" and min(len(ta), len(tb)) == 1 and max(len(ta), len(tb)) > 1:
         factor *= SINGLE_WORD
     if kind == "person" and len(used_a) >= 3 and not _order_kept(used_a):
         factor *= 0.6

@@ -89,6 +89,15 @@ KOREAN_ORG_WORDS = {
     "광업": "mining", "해운": "shipping", "해사": "maritime", "선박": "ship", "국제": "international",
     "인민군": "people's army", "인민": "people's", "중앙": "central", "국가": "state", "무역회사": "trading company",
     "그룹": "group", "투자": "investment", "기술": "technology", "설비": "equipment", "수출입": "export import",
+    "조선민주주의인민공화국": "dprk", "감독": "supervision", "로케트": "rocket", "부": "ministry",
+    "전람": "exhibition", "사": "company", "군": "army", "해군": "navy", "공군": "air force", "총": "general",
+}
+#: Korean words as DPRK bodies romanize them in Latin names ("Joson Paekho Muyok Hoesa").
+ROMANIZED_ORG_WORDS = {
+    "joson": "korea", "choson": "korea", "chosun": "korea", "chosen": "korea", "muyok": "trading",
+    "hoesa": "company", "chonghoesa": "general corporation", "unhaeng": "bank", "ryonhap": "joint",
+    "hapyong": "joint venture", "kiopso": "enterprise", "kukje": "international",
+    "dpr": "dprk", "korean": "korea",
 }
 _KOREAN_WORDS_BY_LENGTH = sorted(KOREAN_ORG_WORDS, key=len, reverse=True)
 
