@@ -118,3 +118,33 @@ def test_match_pairs_writes_scores_for_each_pair(tmp_path):
     failed = run_cli("match-pairs", str(bad), "-o", str(tmp_path / "x.csv"))
     assert failed.returncode != 0 and "expected columns left,right" in failed.stderr
     assert not (tmp_path / "x.csv").exists()
+
+
+@pytest.mark.parametrize("left, right, expected", [
+    ("조선남강무역회사", "Korea Namgang Trading Company", True),
+    ("조선백호무역회사", "Joson Paekho Muyok Hoesa", True),
+    ("조선백호무역회사", "Korea Paekho Trading Corporation", True),
+    ("조선남강무역회사", "Korea Paekho Trading Corporation", False),
+    ("Korea Kwangson Banking Corp.", "KOREA KWANGSON BANKING CORPORATION (KKBC)", True),
+    ("Bain Capital Fund X L.P.", "Bain Capital Fund XI L.P.", False),
+    ("Phoenix Pioneer Maritime", "Phoenix Association", False),
+])
+def test_organisation_names_in_hangul_and_series(left, right, expected):
+    verdict = compare_profiles(Profile.from_properties("Organization", {"name": [left]}),
+                               Profile.from_properties("Organization", {"name": [right]}))
+    assert verdict.match is expected, verdict.explanation()
+
+
+@pytest.mark.parametrize("left, right, expected", [
+    ("SALMAN BIN MUHAMMAD AL-RAWI", "MUHAMMAD BIN SALMAN AL-RAWI", False),   # father and son swapped
+    ("MOHAMMED SHAMSUDDIN AL-TIKRITI", "MOHAMMED SHAMSUDDIN AL-MOSULI", False),  # a different family name
+    ("Vladimir Vladimirovich Putin", "Vladimir Putin", True),  # a patronymic omitted
+    ("VladimirPutin", "Vladimir Putin", True),
+    ("AREFULLAHA REF GHAZI MOHAMMAD", "AREFULLAH AREF GHAZI MOHAMMAD", True),  # a space moved
+    ("MUN KYONG HWAAN", "MUN KYONG HWAN", True),  # a slip that is no Korean syllable
+    ("A. Nazarbayev", "Nursultan Nazarbayev", False),  # the initial does not fit
+    ("President Erdoğan", "Recep Tayyip Erdoğan", True),
+])
+def test_person_name_structure(left, right, expected):
+    verdict = compare_profiles(person(left), person(right))
+    assert verdict.match is expected, verdict.explanation()

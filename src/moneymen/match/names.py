@@ -107,7 +107,7 @@ NUMBER_WORDS = {
     "ninth": 9, "tenth": 10,
 }
 _ORDINAL = re.compile(r"^(\d+)(st|nd|rd|th)$")
-_ROMAN = re.compile(r"^(?=[ivxlc])(c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
+_ROMAN = re.compile(r"^(?=[ivx])(x{0,3})(ix|iv|v?i{0,3})$")
 #: Scripts compared in their own letters when both names use them (transliteration loses too much).
 NATIVE_SCRIPTS = frozenset({"Han", "Arabic", "Hebrew", "Cyrillic", "Greek", "Thai", "Khmer", "Ethiopic",
                             "Bengali", "Devanagari", "Georgian", "Armenian", "Hiragana", "Katakana"})
@@ -166,6 +166,8 @@ def _numbers(tokens: list[str]) -> list[str]:
         value = NUMBER_WORDS.get(token)
         if ordinal:
             value = int(ordinal.group(1))
+        elif token.isdigit() and len(token) == 1 and pending is not None and pending % 10 == 0:
+            value = int(token)  # "forty 4"
         if value is not None:
             pending = value if pending is None or value >= pending or pending % 10 else pending + value
             continue
@@ -220,8 +222,9 @@ def _collapse_initials(tokens: list[str]) -> list[str]:
 
 
 @lru_cache(maxsize=100_000)
-def _is_number(token: str) -> bool:
-    return token.isdigit() or bool(_ROMAN.match(token))
+def _is_number(token: str, kind: str = "organization") -> bool:
+    """Digits, or (in names of organisations and vessels) a series mark I–XXXIX; 'Il' and 'Xi' are names."""
+    return token.isdigit() or (kind != "person" and bool(_ROMAN.match(token)))
 
 
 def compare_names(left: str, right: str, schema: str = "Person") -> NameComparison:
@@ -281,7 +284,7 @@ def _token_similarity(a: str, b: str, pa: str, pb: str, kind: str) -> tuple[floa
         if kind == "person" and a[0] == b[0] and a.isalpha() and b.isalpha():
             return 0.9, "initial"
         return 0.0, ""
-    if _is_number(a) or _is_number(b):
+    if _is_number(a, kind) or _is_number(b, kind):
         return 0.0, ""  # numbers and series marks must be equal
     shortest = min(len(a), len(b))
     allowed = 0 if shortest <= 3 else 1 if shortest <= 6 else 2 if shortest <= 10 else 3
@@ -348,7 +351,7 @@ def _compare_tokens(a: NameForm, b: NameForm, ta: tuple[str, ...], tb: tuple[str
         score = matched / (sum(wa) + sum(wb))
     if score:
         score *= _structure_penalty(a, b, ta, tb, left_a, left_b, used_a, notes, parts)
-    joined = _joined(ta, tb)
+    joined = _joined(ta, tb, kind)
     if joined is not None and joined[0] > score:
         score, parts, notes = joined[0], [joined[1]], [*notes, "compared written together"]
     if a.scripts != b.scripts and not native:
@@ -387,7 +390,7 @@ def _structure_penalty(a: NameForm, b: NameForm, ta, tb, left_a, left_b, used_a,
         parts.append(Part(ta[i], "", "no counterpart", 0.0))
     for j in left_b:
         parts.append(Part("", tb[j], "no counterpart", 0.0))
-    if any(_is_number(ta[i]) for i in left_a) or any(_is_number(tb[j]) for j in left_b):
+    if any(_is_number(ta[i], kind) for i in left_a) or any(_is_number(tb[j], kind) for j in left_b):
         factor *= 0.6
         notes.append("a number or series mark differs")
     if kind == "person" and min(len(ta), len(tb)) == 1 and max(len(ta), len(tb)) > 1:
@@ -405,8 +408,10 @@ def _order_kept(alignment: dict[int, int]) -> bool:
     return breaks == 0 or (breaks == 1 and order[-1] < order[0])
 
 
-def _joined(ta: tuple[str, ...], tb: tuple[str, ...]) -> tuple[float, Part] | None:
+def _joined(ta: tuple[str, ...], tb: tuple[str, ...], kind: str) -> tuple[float, Part] | None:
     """Names written together or apart ("VladimirPutin", "Good Will", "MYONGC-HIN"): compare without spaces."""
+    if sorted(t for t in ta if _is_number(t, kind)) != sorted(t for t in tb if _is_number(t, kind)):
+        return None  # "Fund X" and "Fund XI" differ by more than spacing
     ja, jb = "".join(ta), "".join(tb)
     if min(len(ja), len(jb)) < 5:
         return None
