@@ -294,7 +294,7 @@ def _token_similarity(a: str, b: str, pa: str, pb: str, kind: str) -> tuple[floa
     if shortest <= 3 and abs(len(a) - len(b)) <= 1 and a.isalpha() and b.isalpha() and _levenshtein(a, b) == 1:
         return 0.5, "1 letter apart (short word)"
     if pa and pa == pb and shortest >= 4:
-        return 0.75, "sounds alike"
+        return 0.6, "sounds alike"
     return 0.0, ""
 
 
