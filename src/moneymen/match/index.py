@@ -2,14 +2,15 @@
 
 Each name is reduced to keys: its ASCII tokens, their first and last four letters (long words),
 their phonetic codes and, for names that read
-as Korean, one romanization-neutral key per syllable (so 장성택, 張成澤 and "Jang Song Thaek"
-share keys). A query scores entities by the summed rarity (IDF) of the keys they share, and
+as Korean, one romanization-neutral key per syllable and one for the whole sequence of
+syllables (so 장성택, 張成澤 and "Jang Song Thaek" share keys, and share a rare one). A query scores entities by the summed rarity (IDF) of the keys they share, and
 the top few hundred go on to full scoring. Keys shared by a large part of the index (a common
 surname, "trading") are only used when the query has nothing rarer.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import defaultdict
 from collections.abc import Iterable
@@ -25,6 +26,8 @@ COMMON_SHARE = 0.02
 MIN_TOKEN = 2
 #: Candidates whose shared-key weight is below this share of the best candidate's are dropped.
 RELATIVE_FLOOR = 0.35
+#: Whole-name Korean keys are made when a name has at most this many key combinations.
+MAX_NAME_KEYS = 64
 IDENTIFIER_BOOST = 10.0
 
 
@@ -41,10 +44,13 @@ def name_keys(name: str, kind: str) -> set[str]:
         if code and len(code) >= 2:
             keys.add("p:" + code)
     for reading in form.korean:
-        for syllables in (reading.surname, reading.given):
-            for candidates in syllables.candidates:
-                for syllable in candidates:
-                    keys.add("k:" + syllable_key(syllable))
+        positions = [{syllable_key(syllable) for syllable in candidates}
+                     for syllables in (reading.surname, reading.given) for candidates in syllables.candidates]
+        for position in positions:
+            keys.update("k:" + key for key in position)
+        # the whole name, syllable key by syllable key: two readings of one name share one of these
+        if math.prod(len(position) for position in positions) <= MAX_NAME_KEYS:
+            keys.update("n:" + "|".join(combination) for combination in itertools.product(*positions))
     return keys
 
 

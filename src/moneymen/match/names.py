@@ -95,7 +95,7 @@ TITLES = frozenset({
     "mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame", "lord", "lady", "monsieur", "madame",
     "mme", "mlle", "herr", "frau", "senor", "senora", "don", "dona", "president", "general", "gen", "colonel",
     "col", "major", "maj", "captain", "capt", "lieutenant", "lt", "admiral", "minister", "mp", "hon",
-    "honourable", "honorable", "his", "her", "excellency", "h.e", "he",
+    "honourable", "honorable", "excellency",
 })
 #: English number words, so that "Brigade Forty-Four" meets "Brigade 44" and "First" meets "1st".
 NUMBER_WORDS = {
