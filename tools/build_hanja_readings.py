@@ -125,22 +125,21 @@ def build(ucd: Path) -> tuple[list[tuple[str, list[str], str]], str]:
         result = list(own.get(char, []))
         via: list[str] = []
         fields = variants.get(char, {})
-        for other in codepoints(fields.get("kTraditionalVariant", "")):
-            if other != char and other in own:
-                for syllable in own[other]:
-                    if syllable not in result:
-                        result.append(syllable)
-                        if other not in via:
-                            via.append(other)
+
+        def borrow(field: str) -> None:
+            """Take the readings of the variants listed in ``field`` that have readings of their own."""
+            for other in codepoints(fields.get(field, "")):
+                if other != char and other in own:
+                    for syllable in own[other]:
+                        if syllable not in result:
+                            result.append(syllable)
+                            if other not in via:
+                                via.append(other)
+
+        borrow("kTraditionalVariant")
         if not result:
             for field in VARIANT_FIELDS:
-                for other in codepoints(fields.get(field, "")):
-                    if other != char and other in own:
-                        for syllable in own[other]:
-                            if syllable not in result:
-                                result.append(syllable)
-                                if other not in via:
-                                    via.append(other)
+                borrow(field)
                 if result:
                     break
         if result:
