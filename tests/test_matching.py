@@ -128,6 +128,16 @@ def test_match_pairs_writes_scores_for_each_pair(tmp_path):
     ("Korea Kwangson Banking Corp.", "KOREA KWANGSON BANKING CORPORATION (KKBC)", True),
     ("Bain Capital Fund X L.P.", "Bain Capital Fund XI L.P.", False),
     ("Phoenix Pioneer Maritime", "Phoenix Association", False),
+    ("PLA", "People's Liberation Army", True),  # an acronym against the words it stands for
+    ("U.S. Department of State", "United States Department of State", True),
+    ("H&M Hennes & Mauritz AB", "H and M Hennes and Mauritz AB", True),
+    ("Al Qaeda", "Al Qa'ida", True),
+    ("SiemensAG", "Siemens AG", True),  # the legal form written onto the name
+    ("BD p.l.c.", "BP p.l.c.", False),
+    ("First Bank Int'l", "First International Bank", True),  # an abbreviated word
+    ("로케트공업부", "Rocket Industry Department", True),  # 부: ministry or department
+    ("China Construction Trust Corporation", "China Construction Bank Corporation", False),  # bank ≠ trust
+    ("faberlic", "FABERLIC EUROPE Sp. z o.o.", True),  # Polish legal form set aside
 ])
 def test_organisation_names_in_hangul_and_series(left, right, expected):
     verdict = compare_profiles(Profile.from_properties("Organization", {"name": [left]}),
@@ -144,6 +154,11 @@ def test_organisation_names_in_hangul_and_series(left, right, expected):
     ("MUN KYONG HWAAN", "MUN KYONG HWAN", True),  # a slip that is no Korean syllable
     ("A. Nazarbayev", "Nursultan Nazarbayev", False),  # the initial does not fit
     ("President Erdoğan", "Recep Tayyip Erdoğan", True),
+    ("JC Juncker", "Jean-Claude Juncker", True),  # initials of a compound given name
+    ("JM Juncker", "Jean-Claude Juncker", False),
+    ("Nikolai Patr ushev", "Nikolai Platonovich Patrushev", True),  # one word split in two
+    ("Charles O'Brien", "Charles OBrien", True),  # an apostrophe joins, it does not split
+    ("Kim San Sl", "Kim Su", False),  # a garbled word does not stand in for another short one
 ])
 def test_person_name_structure(left, right, expected):
     verdict = compare_profiles(person(left), person(right))

@@ -104,3 +104,18 @@ def test_the_index_finds_what_exhaustive_scoring_finds(demo_store):
         found += len(exhaustive & screened)
     assert expected > len(queries) * 0.9
     assert found / expected >= 0.99
+
+
+def test_a_crowd_of_namesakes_is_screened_in_full():
+    """A common name matches far more entities than the first block of candidates: all are returned."""
+    from moneymen.screening import CANDIDATES, ListedEntity
+
+    spellings = ["Kim Mun Sok", "KIM Mun-sok", "Kim Munsok", "김문석", "Mun Sok Kim"]
+    crowd = [ListedEntity(f"namesake-{n}", "Person", spellings[n % 5], {"name": [spellings[n % 5]]}, ("test",), ())
+             for n in range(4 * CANDIDATES)]
+    others = [ListedEntity(f"other-{n}", "Person", f"Kim Mun Ho {n}", {"name": [f"Kim Mun Ho{'o' * (n % 7)}"]},
+                           ("test",), ()) for n in range(300)]
+    screener = Screener(crowd + others)
+    results = screener.screen(Profile.from_properties("Person", {"name": ["Kim Mun Sok"]}), limit=1000)
+    matched = {r.entity.id for r in results if r.match.match}
+    assert matched == {entity.id for entity in crowd}

@@ -22,8 +22,11 @@ from moneymen.sources.base import SourceError
 from moneymen.sources.csvmap import read_rows
 from moneymen.store import Store
 
-#: How many index candidates are scored in full for each query.
-CANDIDATES = 60
+#: Index candidates are scored in full, best first, until this many in a row have not matched
+#: (namesakes come in crowds: a query that keeps matching keeps going).
+CANDIDATES = 30
+#: The most candidates one query may have scored in full.
+MAX_CANDIDATES = 2000
 
 
 @dataclass(frozen=True)
@@ -66,12 +69,21 @@ class Screener:
 
     def screen(self, query: Profile, threshold: float = DEFAULT_THRESHOLD, limit: int = 5,
                candidates: int = CANDIDATES) -> list[ScreeningResult]:
-        """The best ``limit`` results for ``query``, highest score first (matches and near misses)."""
+        """The best ``limit`` results for ``query``, highest score first (matches and near misses).
+
+        Candidates from the index are scored best first until ``candidates`` of them in a row
+        have not matched, and at most ``MAX_CANDIDATES`` in all.
+        """
         results = []
-        for position in self.index.candidates(query, candidates):
-            verdict = compare_profiles(query, self.index.profiles[position], threshold)
+        profiles = self.index.profiles
+        since_match = 0
+        for position in self.index.candidates(query, MAX_CANDIDATES):
+            verdict = compare_profiles(query, profiles[position], threshold)
             if verdict.score > 0:
                 results.append(ScreeningResult(self.entities[position], verdict))
+            since_match = 0 if verdict.match else since_match + 1
+            if since_match >= candidates:
+                break
         results.sort(key=lambda result: (-result.score, result.entity.id))
         return results[:limit]
 

@@ -24,46 +24,60 @@ from moneymen.names.korean import syllable_key
 #: A key held by more than this share of entities is "common": used only when rarer keys are few.
 COMMON_SHARE = 0.02
 MIN_TOKEN = 2
-#: Candidates whose shared-key weight is below this share of the best candidate's are dropped.
-RELATIVE_FLOOR = 0.35
 #: Whole-name Korean keys are made when a name has at most this many key combinations.
 MAX_NAME_KEYS = 64
 IDENTIFIER_BOOST = 10.0
 
 
-def name_keys(name: str, kind: str) -> set[str]:
-    """The index keys of one name."""
+def name_key_groups(name: str, kind: str) -> list[set[str]]:
+    """The index keys of one name, in groups: one per word, per Korean syllable, and the whole name.
+
+    Keys of one group are different ways of finding the same part of the name (the word, its
+    first and last letters, its sound), so a query counts the best of them once, not all of them.
+    """
     form = analyse(name, kind)
-    keys = set()
+    groups = []
     for token, code in zip(form.tokens, form.phonetic):
+        group = set()
         if len(token) >= MIN_TOKEN:
-            keys.add("t:" + token)
+            group.add("t:" + token)
         if len(token) >= 6:  # a typo leaves the start or the end of a long word intact
-            keys.add("a:" + token[:4])
-            keys.add("z:" + token[-4:])
+            group.add("a:" + token[:4])
+            group.add("z:" + token[-4:])
         if code and len(code) >= 2:
-            keys.add("p:" + code)
+            group.add("p:" + code)
+        if group:
+            groups.append(group)
     for reading in form.korean:
         positions = [{syllable_key(syllable) for syllable in candidates}
                      for syllables in (reading.surname, reading.given) for candidates in syllables.candidates]
-        for position in positions:
-            keys.update("k:" + key for key in position)
+        groups.extend({"k:" + key for key in position} for position in positions)
         # the whole name, syllable key by syllable key: two readings of one name share one of these
         if math.prod(len(position) for position in positions) <= MAX_NAME_KEYS:
-            keys.update("n:" + "|".join(combination) for combination in itertools.product(*positions))
-    return keys
+            groups.append({"n:" + "|".join(combination) for combination in itertools.product(*positions)})
+    return groups
+
+
+def name_keys(name: str, kind: str) -> set[str]:
+    """The index keys of one name."""
+    return set().union(*name_key_groups(name, kind))
+
+
+def profile_key_groups(profile: Profile) -> list[set[str]]:
+    """The key groups of every name of an entity, plus one group per strong identifier."""
+    kind = kind_of(profile.schema)
+    groups: list[set[str]] = []
+    for name, _ in profile.names:
+        groups.extend(name_key_groups(name, kind))
+    for prop, values in profile.identifiers:
+        for value in values:
+            groups.append({f"i:{prop}:{value}"})
+    return groups
 
 
 def profile_keys(profile: Profile) -> set[str]:
     """The index keys of every name of an entity, plus its strong identifiers."""
-    kind = kind_of(profile.schema)
-    keys: set[str] = set()
-    for name, _ in profile.names:
-        keys |= name_keys(name, kind)
-    for prop, values in profile.identifiers:
-        for value in values:
-            keys.add(f"i:{prop}:{value}")
-    return keys
+    return set().union(*profile_key_groups(profile))
 
 
 class CandidateIndex:
@@ -86,33 +100,53 @@ class CandidateIndex:
                     for key, values in postings.items()}
         self.common = int(size * COMMON_SHARE) + 10
         self._scores = np.zeros(size, dtype=np.float32)
+        self._best = np.zeros(size, dtype=np.float32)
 
     def __len__(self) -> int:
         return len(self.ids)
 
     def candidates(self, profile: Profile, limit: int = 200) -> list[int]:
-        """Positions of the entities most worth scoring against ``profile``, best first."""
-        keys = [key for key in profile_keys(profile) if key in self.postings]
-        if not keys:
+        """Positions of the entities most worth scoring against ``profile``, best first.
+
+        An entity's weight is, summed over the parts of the query (a word, a Korean syllable, the
+        whole Korean name, an identifier), the rarity of the rarest key it shares for that part.
+        Keys held by a large share of the index are used only when the query has fewer than two
+        parts with a rarer key.
+        """
+        postings = self.postings
+        groups = []
+        for group in {frozenset(group) for group in profile_key_groups(profile)}:
+            present = [key for key in group if key in postings]
+            if present:
+                groups.append(present)
+        if not groups:
             return []
-        keys.sort(key=lambda key: len(self.postings[key]))
-        rare = [key for key in keys if len(self.postings[key]) <= self.common]
-        use = rare if len(rare) >= 2 or (rare and len(keys) == len(rare)) else keys
-        scores = self._scores
+        rare_groups = sum(1 for group in groups if any(len(postings[key]) <= self.common for key in group))
+        use_common = rare_groups < 2
+        scores, best = self._scores, self._best
         touched = []
-        for key in use:
-            positions = self.postings[key]
-            scores[positions] += self.idf[key]
+        for group in groups:
+            keys = [key for key in group if use_common or len(postings[key]) <= self.common]
+            if len(keys) == 1:
+                positions = postings[keys[0]]
+                scores[positions] += self.idf[keys[0]]
+            elif keys:
+                keys.sort(key=self.idf.__getitem__)  # the rarest key last, so its weight stays
+                for key in keys:
+                    best[postings[key]] = self.idf[key]
+                positions = np.unique(np.concatenate([postings[key] for key in keys]))
+                scores[positions] += best[positions]
+                best[positions] = 0.0
+            else:
+                continue
             touched.append(positions)
+        if not touched:
+            return []
         hit = np.unique(np.concatenate(touched))
         if len(hit) > limit:
-            hit_scores = scores[hit]
-            top = hit[np.argpartition(-hit_scores, limit - 1)[:limit]]
+            top = hit[np.argpartition(-scores[hit], limit - 1)[:limit]]
         else:
             top = hit
         ranked = top[np.argsort(-scores[top], kind="stable")]
-        # candidates sharing far less than the best one are not worth a full comparison
-        floor = scores[ranked[0]] * RELATIVE_FLOOR if len(ranked) else 0.0
-        ranked = ranked[scores[ranked] >= floor]
         scores[hit] = 0.0
         return ranked.tolist()

@@ -18,13 +18,20 @@ from rigour.text.phonetics import metaphone
 from rigour.text.scripts import text_scripts
 from rigour.text.translit import ascii_text
 
-from moneymen.match.orgs import GENERIC_WORDS, ROMANIZED_ORG_WORDS, korean_org_words, normalise_org_tokens
+from moneymen.match.orgs import (ABBREVIATIONS, GENERIC_WORDS, ROMANIZED_ORG_WORDS, SYNONYMS, korean_org_words,
+                                 normalise_org_tokens)
 from moneymen.names.korean import KoreanName, compare_korean_names, read_korean_name, romanize
 
 #: Scripts in which Korean names are written besides Latin.
 KOREAN_SCRIPTS = frozenset({"Hangul", "Han", "Cyrillic"})
 GENERIC_WEIGHT = 0.3
-_PUNCTUATION = str.maketrans({ch: " " for ch in ",.;:()[]{}\"/\\-_'`’‘“”!?*&+#|<>"})
+_PUNCTUATION = str.maketrans({ch: " " for ch in ",.;:()[]{}\"/\\-_“”!?*&+#|<>"})
+#: Apostrophes and the letters for Arabic 'ayn and hamza join a word, never split it: Qa'ida, O'Brien.
+_APOSTROPHES = str.maketrans({ch: None for ch in "'`’‘ʼʻʿʾ"})
+#: Words joining parts of an organisation's name: "H and M" is "H&M".
+CONNECTORS = frozenset({"and", "und", "et"})
+#: Short words skipped when reading initials: "People's Liberation Army of China" is PLA.
+INITIALS_SKIP = frozenset({"of", "the", "and", "for", "de", "du", "des", "la", "le", "et", "und", "y"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +124,7 @@ NATIVE_SCRIPTS = frozenset({"Han", "Arabic", "Hebrew", "Cyrillic", "Greek", "Tha
 def analyse(text: str, kind: str) -> NameForm:
     """Analyse a name once; results are cached because screening meets the same names again and again."""
     scripts = frozenset(text_scripts(text))
-    cleaned = text.translate(_PUNCTUATION)
+    cleaned = text.translate(_APOSTROPHES).translate(_PUNCTUATION)
     raw_tokens = cleaned.split()
     legal_forms: tuple[str, ...] = ()
     if kind == "organization":
@@ -127,7 +134,7 @@ def analyse(text: str, kind: str) -> NameForm:
         raw_tokens = replace_org_types_compare(" ".join(raw_tokens).lower()).split()
         kept, forms = normalise_org_tokens(raw_tokens)
         legal_forms = tuple(forms)
-        raw_tokens = kept
+        raw_tokens = [token for token in kept if token not in CONNECTORS] or kept
     elif kind == "person":
         kept = [token for token in raw_tokens if token.lower().rstrip(".") not in TITLES]
         raw_tokens = kept or raw_tokens
@@ -135,13 +142,14 @@ def analyse(text: str, kind: str) -> NameForm:
     for token in raw_tokens:
         if kind == "organization" and "Hangul" in scripts and _is_hangul(token):
             for word in korean_org_words(token, _dprk_word):
-                tokens.extend(word.translate(_PUNCTUATION).split())
+                tokens.extend(word.translate(_APOSTROPHES).translate(_PUNCTUATION).split())
             continue
         ascii_token = ascii_text(token).lower() if not token.isascii() else token.lower()
-        tokens.extend(part for part in ascii_token.translate(_PUNCTUATION).split() if part)
+        tokens.extend(part for part in ascii_token.translate(_APOSTROPHES).translate(_PUNCTUATION).split() if part)
     tokens = _numbers(tokens)
     if kind == "organization":
-        tokens = _collapse_initials([ROMANIZED_ORG_WORDS.get(token, token) for token in tokens])
+        tokens = _collapse_initials([ROMANIZED_ORG_WORDS.get(token) or ABBREVIATIONS.get(token, token)
+                                     for token in tokens])
     weights = tuple(
         (GENERIC_WEIGHT if kind == "organization" and token in GENERIC_WORDS else 1.0) * max(len(token), 2)
         for token in tokens
@@ -277,9 +285,12 @@ def _compare_korean(a: NameForm, b: NameForm) -> NameComparison:
     return NameComparison(a.text, b.text, result.score, "korean", parts, tuple(notes))
 
 
+@lru_cache(maxsize=1_000_000)
 def _token_similarity(a: str, b: str, pa: str, pb: str, kind: str) -> tuple[float, str]:
     if a == b:
         return 1.0, "same word"
+    if kind == "organization" and SYNONYMS.get(a, a) == SYNONYMS.get(b, b):
+        return 0.95, "same word, other translation or spelling"
     if len(a) == 1 or len(b) == 1:
         if kind == "person" and a[0] == b[0] and a.isalpha() and b.isalpha():
             return 0.9, "initial"
@@ -292,7 +303,7 @@ def _token_similarity(a: str, b: str, pa: str, pb: str, kind: str) -> tuple[floa
     if distance <= allowed:
         return 1.0 - 1.5 * distance / max(len(a), len(b)), f"{distance} letter{'s' if distance > 1 else ''} apart"
     if shortest <= 3 and abs(len(a) - len(b)) <= 1 and a.isalpha() and b.isalpha() and _levenshtein(a, b) == 1:
-        return 0.5, "1 letter apart (short word)"
+        return (0.35 if kind == "person" else 0.5), "1 letter apart (short word)"
     if pa and pa == pb and shortest >= 4:
         return 0.6, "sounds alike"
     return 0.0, ""
@@ -309,6 +320,8 @@ def _levenshtein(a: str, b: str) -> int:
 #: Organisation and vessel names weigh what they do not share by its length instead.
 OMISSION = {"person": 0.93}
 CONFLICT = 0.55
+#: Two different generic words in one place of an organisation's name ("Trust" / "Bank").
+GENERIC_CONFLICT = 0.75
 #: A single-word name against a longer one: "Michaela" may be anyone called Michaela.
 SINGLE_WORD = 0.85
 
@@ -342,6 +355,16 @@ def _compare_tokens(a: NameForm, b: NameForm, ta: tuple[str, ...], tb: tuple[str
         matched += score * (wa[i] + wb[j])
         weight += wa[i] + wb[j]
         parts.append(Part(ta[i], tb[j], how, score))
+    free_a, free_b = len(ta) - len(used_a), len(tb) - len(used_b)
+    if not native and free_a and free_b and max(free_a, free_b) >= 2:
+        for score, span_a, span_b, how in _regroup(ta, tb, used_a, used_b, kind):
+            for i in span_a:
+                used_a[i] = span_b[0]
+            used_b.update(span_b)
+            span_weight = sum(wa[i] for i in span_a) + sum(wb[j] for j in span_b)
+            matched += score * span_weight
+            weight += span_weight
+            parts.append(Part(" ".join(ta[i] for i in span_a), " ".join(tb[j] for j in span_b), how, score))
     notes = list(_legal_form_notes(a, b))
     left_a = [i for i in range(len(ta)) if i not in used_a]
     left_b = [j for j in range(len(tb)) if j not in used_b]
@@ -352,11 +375,89 @@ def _compare_tokens(a: NameForm, b: NameForm, ta: tuple[str, ...], tb: tuple[str
     if score:
         score *= _structure_penalty(a, b, ta, tb, left_a, left_b, used_a, notes, parts)
     joined = _joined(ta, tb, kind)
+    if joined is None and (a.legal_forms or b.legal_forms) \
+            and "".join(ta + a.legal_forms) == "".join(tb + b.legal_forms):  # "SiemensAG": the form written on
+        joined = _joined(ta + a.legal_forms, tb + b.legal_forms, kind)
     if joined is not None and joined[0] > score:
         score, parts, notes = joined[0], [joined[1]], [*notes, "compared written together"]
     if a.scripts != b.scripts and not native:
         notes.append(f"transliterated: {', '.join(sorted(a.scripts))} and {', '.join(sorted(b.scripts))}")
     return NameComparison(a.text, b.text, min(score, 1.0), "tokens", tuple(parts), tuple(notes))
+
+
+#: How alike a word must be to two neighbouring words written together ("Patr ushev") to be them.
+SPLIT_WORD = 0.75
+INITIALS = 0.9
+
+
+def _regroup(ta: tuple[str, ...], tb: tuple[str, ...], used_a: dict[int, int], used_b: set[int],
+             kind: str) -> list[tuple[float, list[int], list[int], str]]:
+    """Words left over by the word-for-word alignment that match a run of words on the other side.
+
+    Initials ("PLA" for People's Liberation Army, "JC" for Jean-Claude, "US" for United States)
+    and a word split in two ("Patr ushev", "Mohammad Hasni" for "Mohammadhasni").
+    """
+    found: list[tuple[float, list[int], list[int], str]] = []
+    taken_a = set(used_a)
+    taken_b = set(used_b)
+    for flipped in (False, True):
+        left, right = (tb, ta) if flipped else (ta, tb)
+        taken_left, taken_right = (taken_b, taken_a) if flipped else (taken_a, taken_b)
+        for i in range(len(left)):
+            word = left[i]
+            if i in taken_left or not word.isalpha():
+                continue
+            free = [j for j in range(len(right)) if j not in taken_right]
+            span = _initials_span(word, right, free) if 2 <= len(word) <= 6 else None
+            how, score = "initials", INITIALS
+            if span is None and len(word) >= 5:
+                span, score = _split_span(word, right, free, kind)
+                how = "written in two words"
+            if span is None:
+                continue
+            taken_left.add(i)
+            taken_right.update(span)
+            found.append((score, span, [i], how) if flipped else (score, [i], span, how))
+    return found
+
+
+def _initials_span(word: str, tokens: tuple[str, ...], free: list[int]) -> list[int] | None:
+    """The run of free neighbouring words whose initials spell ``word`` (skipping 'of', 'the'…)."""
+    free_set = set(free)
+    for start in free:
+        if tokens[start][0] != word[0] or tokens[start] in INITIALS_SKIP:
+            continue
+        span, letters, position = [], 0, start
+        while position in free_set and letters < len(word):
+            token = tokens[position]
+            if token in INITIALS_SKIP and span:
+                span.append(position)
+            elif token[0] == word[letters] and token.isalpha():
+                span.append(position)
+                letters += 1
+            else:
+                break
+            position += 1
+        while span and tokens[span[-1]] in INITIALS_SKIP:
+            span.pop()
+        if letters == len(word) and letters >= 2:
+            return span
+    return None
+
+
+def _split_span(word: str, tokens: tuple[str, ...], free: list[int], kind: str) -> tuple[list[int] | None, float]:
+    """Two free neighbouring words that, written together, are ``word`` or nearly."""
+    free_set = set(free)
+    for start in free:
+        if start + 1 not in free_set:
+            continue
+        together = tokens[start] + tokens[start + 1]
+        if _is_number(tokens[start], kind) or _is_number(tokens[start + 1], kind):
+            continue
+        score, _ = _token_similarity(word, together, "", "", kind)
+        if score >= SPLIT_WORD:
+            return [start, start + 1], score
+    return None, 0.0
 
 
 def _weights(form: NameForm, tokens: tuple[str, ...], native: bool) -> tuple[float, ...]:
@@ -377,6 +478,12 @@ def _structure_penalty(a: NameForm, b: NameForm, ta, tb, left_a, left_b, used_a,
     if conflicts:
         factor *= CONFLICT ** conflicts
         notes.append(f"{conflicts} word{'s' if conflicts > 1 else ''} differ in both names")
+    # "Trust" against "Bank", "Holdings" against "Shipping": generic words, but not the same body
+    generic_conflicts = min(sum(1 for i in left_a if ta[i] not in INITIALS_SKIP),
+                            sum(1 for j in left_b if tb[j] not in INITIALS_SKIP)) - conflicts
+    if generic_conflicts > 0 and kind != "person":
+        factor *= GENERIC_CONFLICT ** generic_conflicts
+        notes.append(f"{generic_conflicts} generic word{'s' if generic_conflicts > 1 else ''} differ in both names")
     # words only one name has (a middle name, a patronymic); a lone initial costs nothing
     extra = distinct_a[conflicts:] if len(distinct_a) > len(distinct_b) else distinct_b[conflicts:]
     extra_tokens = ta if len(distinct_a) > len(distinct_b) else tb
@@ -410,14 +517,16 @@ def _order_kept(alignment: dict[int, int]) -> bool:
 
 def _joined(ta: tuple[str, ...], tb: tuple[str, ...], kind: str) -> tuple[float, Part] | None:
     """Names written together or apart ("VladimirPutin", "Good Will", "MYONGC-HIN"): compare without spaces."""
-    if sorted(t for t in ta if _is_number(t, kind)) != sorted(t for t in tb if _is_number(t, kind)):
-        return None  # "Fund X" and "Fund XI" differ by more than spacing
     ja, jb = "".join(ta), "".join(tb)
     if min(len(ja), len(jb)) < 5:
         return None
-    distance = _levenshtein(ja, jb)
     # with as many words on each side, only a moved space (and one slip) is a spacing difference
     allowed = 1 if len(ta) == len(tb) else max(len(ja), len(jb)) // 10
+    if abs(len(ja) - len(jb)) > allowed:
+        return None
+    if sorted(t for t in ta if _is_number(t, kind)) != sorted(t for t in tb if _is_number(t, kind)):
+        return None  # "Fund X" and "Fund XI" differ by more than spacing
+    distance = _levenshtein(ja, jb)
     if distance > allowed:
         return None
     score = 0.98 - distance / max(len(ja), len(jb))

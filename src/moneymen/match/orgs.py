@@ -19,6 +19,7 @@ LEGAL_FORMS = {
     "fze": "fze", "fzco": "fze", "fzc": "fze", "llp": "llp", "lp": "lp", "sdn": "sdn", "bhd": "bhd",
     "ooo": "limited", "ооо": "limited", "oao": "jsc", "zao": "jsc", "pao": "jsc", "ao": "jsc", "kg": "kg",
     "se": "se", "spa": "spa", "srl": "srl", "as": "as", "ab": "ab", "oy": "oy", "kk": "corporation", "зао": "jsc", "оао": "jsc", "пао": "jsc", "ао": "jsc",
+    "spzoo": "limited", "ano": "ano", "ано": "ano",
     "회사": "company", "무역회사": "trading company", "주식회사": "corporation", "유한회사": "limited",
     "총회사": "general company", "련합회사": "joint company", "합영회사": "joint venture",
     "公司": "company", "有限公司": "limited company", "株式会社": "corporation", "会社": "company",
@@ -30,6 +31,7 @@ LEGAL_PHRASES = {
     ("co", "ltd"): "company limited", ("private", "limited"): "limited", ("pte", "ltd"): "limited",
     ("sdn", "bhd"): "limited", ("joint", "stock", "company"): "jsc",
     ("limited", "liability", "company"): "limited", ("public", "limited", "company"): "plc",
+    ("sp", "z", "o", "o"): "limited", ("spolka", "z", "o", "o"): "limited",  # Polish sp. z o.o.
 }
 #: Common words of trading-company and state-body names: kept, but weighed lightly.
 GENERIC_WORDS = frozenset({
@@ -78,6 +80,21 @@ def normalise_org_tokens(tokens: list[str]) -> tuple[list[str], list[str]]:
 #: Legal forms in Hangul or Han, which are often written onto the name without a space.
 _CJK_SUFFIXES = sorted((form for form in LEGAL_FORMS if any(ord(ch) > 0x2E80 for ch in form)), key=len, reverse=True)
 
+
+#: Abbreviated words of organisation names → the word in full ("Int'l" → international).
+ABBREVIATIONS = {
+    "intl": "international", "natl": "national", "dept": "department", "assn": "association",
+    "assoc": "association", "mfg": "manufacturing", "bros": "brothers", "govt": "government",
+    "inst": "institute", "univ": "university", "svcs": "services", "svc": "service", "grp": "group",
+    "hldgs": "holdings", "hldg": "holding", "mgmt": "management", "intern": "international",
+}
+
+#: Words that name the same thing in organisation names: translations of one Korean word (부 is
+#: rendered "ministry" and "department") and British and American spellings.
+SYNONYMS = {
+    "department": "ministry", "center": "centre", "organization": "organisation", "program": "programme",
+    "defense": "defence", "labor": "labour",
+}
 
 #: Words of DPRK organisation names written in Hangul → the English word lists use for them.
 KOREAN_ORG_WORDS = {
