@@ -793,9 +793,9 @@ class _Model:
             static[off, :] = -np.inf
         if np.isnan(static).any() or np.isposinf(static).any():
             choice, agent = (int(v[0]) for v in np.nonzero(np.isnan(static) | np.isposinf(static)))
-            names = ", ".join(f"{CHOICES[choice]}_{c}={coefficients[choice, k]!r}" for k, c in enumerate(COVARIATES[:5]))
-            raise ValueError(f"the utility of {CHOICES[choice]!r} for agent {agents.ids[agent]!r} is not a number "
-                             f"({static[choice, agent]!r}): check the coefficients {names}")
+            names = ", ".join(f"{CHOICES[choice]}_{c}={float(coefficients[choice, k])!r}" for k, c in enumerate(COVARIATES[:5]))
+            raise ValueError(f"the utility of {CHOICES[choice]!r} for agent {agents.ids[agent]!r} is not a finite "
+                             f"number ({float(static[choice, agent])!r}): check the coefficients {names}")
         dwf = CHOICES.index("defect_with_funds")
         static[dwf, agents.funds <= 0] = -np.inf                    # no funds, nothing to take
         self.static = np.ascontiguousarray(static.T)                # agents × choices
@@ -809,8 +809,13 @@ class _Model:
         by_choice = np.ascontiguousarray(static)                    # choices × agents
         self.static_by_choice = by_choice
         finite = by_choice[np.isfinite(by_choice)]
-        bound = (finite.max() if finite.size else 0.0) + np.abs(self.beta_defected).max() \
-            + np.abs(self.beta_punished).max()
+        bound = (float(finite.max()) if finite.size else 0.0) + float(np.abs(self.beta_defected).max()) \
+            + float(np.abs(self.beta_punished).max())
+        if not np.isfinite(bound):
+            raise ValueError("the utilities overflow (inf or NaN) once peers act: check the coefficients "
+                             + ", ".join(f"{choice}_{signal}={float(beta[k])!r}" for k, choice in enumerate(CHOICES)
+                                         for signal, beta in (("peers_defected", self.beta_defected),
+                                                              ("peers_punished", self.beta_punished)) if beta[k]))
         # exp(u) is safe while u stays well below 709; past that, subtract the maximum (slower)
         self.stable = not bound < 600.0
         with np.errstate(over="ignore"):
