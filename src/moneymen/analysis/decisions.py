@@ -105,7 +105,37 @@ All defaults are **assumptions chosen to be plausible, not findings**: the open 
 the mechanism (recall after the purge of Jang Song-thaek in December 2013, arrest squads sent
 from Pyongyang, families kept at home as hostages, some officials going to ground, some
 thinking of flight to the US or Europe, some with accounts only they knew) but no rates. A
-scenario file should set them; every field of :class:`DecisionParameters` is documented there.
+scenario file should set them; every field of :class:`DecisionParameters` carries the reason for
+its default (``DecisionParameters.reasons()``). In short (one step = one week):
+
+=========================  =======  ==========================================================
+parameter                  default  meaning
+=========================  =======  ==========================================================
+steps                      26       weeks simulated (half a year)
+arrest_probability λ0      0.02     per step, exposure 1, no squad
+squad_arrest_probability   0.15     per step, exposure 1, squad present (a_i = 1)
+hidden_arrest_factor κ     0.25     hidden agents' arrest probability, relative
+home_arrest_probability    0.10     per step, agents at home, exposure 1
+funds_scale F_1/2          100,000  funds at which g = 1/2
+threshold_mean / _sd       0.25/0.10 drawn peer thresholds (Granovetter's normal example)
+threshold_min              0.01     floor of drawn thresholds (no tipping before any peer acts)
+family_threshold_shift δh  0.20     hostage leverage on the threshold
+tipping_probability τ      0.5      per step, a tipped agent defects on the threshold rule
+cascade_share              0.10     a run is a cascade past this share of agents abroad (Watts)
+=========================  =======  ==========================================================
+
+Logit coefficients β (rows: option; columns: covariate)::
+
+                       intercept exposure family funds squad peers_defected peers_punished
+    return               -2.0     -2.0    +1.0    0     0          0            -2.0
+    hide                 -4.0     +2.0     0      0   +1.5         0            +2.0
+    defect               -6.0     +2.5    -2.0    0   +0.5        +2.0          +1.0
+    defect_with_funds    -7.0     +2.5    -2.0  +3.0  +0.5        +2.0          +1.0
+
+Read: exposure is fear (less return, more hiding and defection); family at home pulls agents
+back and holds them from defecting (hostage leverage); funds one controls invite running with
+them; a squad drives agents into hiding; peers seen defecting invite defection; peers seen
+taken deter return and drive hiding and flight.
 
 Runs and reproducibility
 ========================
