@@ -41,7 +41,7 @@ from import_throughput import machine_facts, markdown_table  # noqa: E402
 
 from moneymen.analysis.decisions import (  # noqa: E402
     CHOICES, COVARIATES, DEFECTED, DEFECTED_WITH_FUNDS, OUTCOMES, Agents, DecisionParameters, poisson_random_graph,
-    simulate_decisions,
+    sensitivity, simulate_decisions,
 )
 
 
@@ -148,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline-runs", type=int, default=20,
                         help="runs of the plain Python loop, extrapolated to --runs (default: 20; 0 skips)")
     parser.add_argument("--seed", type=int, default=1718, help="seed of the scenario and the runs (default: 1718)")
+    parser.add_argument("--sensitivity", type=int, default=0, metavar="RUNS",
+                        help="also rank every parameter one at a time (±50%%) with RUNS runs each (default: 0, skip)")
     args = parser.parse_args(argv)
 
     import scipy
@@ -214,6 +216,20 @@ def main(argv: list[str] | None = None) -> int:
     body.append([f"P(cascade: more than {result.cascade_size} of the agents abroad defect)",
                  f"{result.cascade_probability:.4f}", ""])
     print(markdown_table(["outcome after the last step", "mean over runs", "90% interval"], body, "lrr"))
+    if args.sensitivity:
+        start = time.perf_counter()
+        ranked = sensitivity(agents, params, runs=args.sensitivity, seed=args.seed, metric="defectors")
+        seconds = time.perf_counter() - start
+        print()
+        print(f"#### Sensitivity of the mean number of defectors (one at a time, ±50 %, {args.sensitivity:,} runs each, "
+              f"common random numbers; {seconds:.0f} s)\n")
+        body = [[row.parameter, f"{row.value:g}", f"{row.low:g} … {row.high:g}", f"{row.at_low['defectors']:.1f}",
+                 f"{row.at_high['defectors']:.1f}", f"{row.effect('defectors'):+.1f}",
+                 f"{row.effect('funds_taken'):+,.0f}"] for row in ranked.rows[:12]]
+        print(markdown_table(["parameter", "value", "low … high", "defectors at low", "at high", "effect",
+                              "effect on funds taken"], body, "lrrrrrr"))
+        print(f"\n- base: {ranked.base['defectors']:.1f} defectors; the 12 largest effects of "
+              f"{len(ranked.rows)} parameters")
     return 0
 
 

@@ -281,3 +281,24 @@ def test_bad_runs_seed_and_cascade_input():
         threshold_cascade([0.1, -0.2])
     with pytest.raises(ValueError, match="peers"):
         threshold_cascade([0.1, 0.2], adjacency=sparse.eye(3))
+
+
+# -- sensitivity ---------------------------------------------------------------------------------
+
+def test_sensitivity_ranks_parameters_by_their_effect_with_the_documented_signs():
+    from moneymen.analysis.decisions import sensitivity
+
+    agents = Agents(exposure=np.full(100, 0.8), family_at_home=np.arange(100) % 2 == 0, funds=2e5)
+    names = ["defect_intercept", "return_intercept", "defect_family", "funds_scale", "squad_arrest_probability"]
+    calls = []
+    result = sensitivity(agents, runs=250, seed=3, names=names, progress=lambda d, t: calls.append((d, t)))
+    assert calls[-1] == (11, 11)
+    effects = {row.parameter: row.effect("defectors") for row in result.rows}
+    assert effects["defect_intercept"] > 0 > effects["return_intercept"]
+    # no squad anywhere: its arrest probability changes nothing, and common random numbers show it exactly
+    assert effects["squad_arrest_probability"] == 0.0
+    assert [row.parameter for row in result.rows][0] in ("defect_intercept", "return_intercept")
+    assert abs(effects["defect_intercept"]) >= abs(effects["funds_scale"])
+    json.dumps(result.to_dict(), allow_nan=False)
+    with pytest.raises(ValueError, match="did you mean 'defect_intercept'"):
+        sensitivity(agents, runs=10, seed=1, names=["defect_intercep"])
