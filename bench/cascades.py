@@ -109,8 +109,8 @@ def speed_rows(n: int, z: float, phi: float, trials: int, seed: int) -> list[lis
     theirs_s = time.perf_counter() - start
     same = "yes" if ours == theirs else "**no**"
     return [
-        [f"moneymen threshold_cascade (scipy CSR)", str(trials), f"{ours_s / trials * 1000:.1f}", same],
-        [f"plain Python loop over networkx", str(trials), f"{theirs_s / trials * 1000:.1f}", same],
+        ["moneymen threshold_cascade (scipy CSR)", str(trials), f"{ours_s / trials * 1000:.1f}", same],
+        ["plain Python loop over networkx", str(trials), f"{theirs_s / trials * 1000:.1f}", same],
     ]
 
 

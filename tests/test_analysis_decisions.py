@@ -10,7 +10,7 @@ import pytest
 from scipy import sparse
 
 from moneymen.analysis.decisions import (
-    CAPTURED, DEFECTED, DEFECTED_WITH_FUNDS, OUTCOMES, RETURNED, UNDECIDED,
+    CAPTURED, DEFECTED, DEFECTED_WITH_FUNDS, OUTCOMES, UNDECIDED,
     Agents, DecisionParameters, poisson_random_graph, simulate_decisions, step_probabilities, threshold_cascade,
 )
 
