@@ -1,0 +1,1242 @@
+r"""Agents' decisions after a purge: a seeded, vectorised Monte Carlo, and threshold cascades.
+
+When a patron is purged, the people tied to him are called home. Those abroad choose, week by
+week, to return, to hide, to defect, or to defect with the money they control; arrest squads
+come for them; their families at home are hostages. This module simulates those choices for
+a set of *agents* (exposed persons, abroad or at home) and reports distributions over many
+seeded runs. It also holds the deterministic threshold cascade (Granovetter 1978, Watts 2002)
+to which the model collapses when everything but the peer signal is switched off.
+
+Everything here is a pure function of its inputs: arrays in, dataclasses out (each with a
+JSON-serialisable ``to_dict()``); no store, no printing.
+
+The model
+=========
+
+Agent ``i`` has: exposure :math:`e_i \in [0, 1]` (from purge impact), an abroad flag, a flag
+:math:`h_i \in \{0, 1\}` for family held at home, funds :math:`F_i \ge 0` it controls, the
+presence :math:`a_i \in [0, 1]` of an arrest squad at its location, and peers: row ``i`` of a
+weighted adjacency :math:`W` (``W[i, j] > 0``: *i sees what j does*). States::
+
+    undecided ─┬─► returned                  (absorbing)
+               ├─► hidden ─┬─► returned / defected / defected_with_funds / captured
+               ├─► defected                  (absorbing)
+               ├─► defected_with_funds       (absorbing)
+               └─► captured                  (absorbing: taken by an arrest squad)
+
+Arrest is its own outcome, ``captured``: it is not counted as ``returned``. An agent at home
+cannot return, hide or defect; it is either ``captured`` or stays ``undecided`` (meaning: at
+home, not arrested). Hiding is not final: a hidden agent keeps choosing (it cannot "hide" again)
+and faces a smaller arrest hazard; agents still hidden at the last step end ``hidden``.
+
+Time is discrete (steps, default weeks after the purge) and updates are synchronous: what an
+agent sees at step :math:`t` is the state of its peers at the end of step :math:`t - 1`.
+
+**Peer signals.** With :math:`\tilde W` the row-normalised weights
+(:math:`\tilde W_{ij} = W_{ij} / \sum_k W_{ik}`; no peers → signals 0), and :math:`D_j(t)`,
+:math:`C_j(t)` indicators that ``j`` has defected (with or without funds) / been captured:
+
+.. math::
+
+    s_i(t) = \sum_j \tilde W_{ij} D_j(t-1), \qquad p_i(t) = \sum_j \tilde W_{ij} C_j(t-1)
+
+Without a peer network (``peers=None``) mixing is complete: every other agent is a peer with
+weight 1, so :math:`s_i = (\#\text{defected}) / (n - 1)`.
+
+**Step 1: arrest.** An undecided agent abroad is caught with probability
+
+.. math::
+
+    q_i = 1 - (1 - e_i\,\lambda_0)(1 - e_i\,a_i\,\lambda_s)
+
+(routine surveillance and the squad are independent chances; both hunt the exposed hardest);
+a hidden agent with :math:`\kappa\,q_i`; an agent at home with :math:`e_i\,\lambda_h`.
+
+**Step 2: choice** (agents abroad not caught). Options
+:math:`k \in \{R, H, D, DF\}` = return, hide, defect, defect with funds; staying undecided
+(or staying hidden) is the reference with utility 0. Utilities are linear:
+
+.. math::
+
+    u_{ik}(t) = \beta_{k,0} + \beta_{k,e}\,e_i + \beta_{k,h}\,h_i + \beta_{k,F}\,g_i
+              + \beta_{k,a}\,a_i + \beta_{k,s}\,s_i(t) + \beta_{k,p}\,p_i(t),
+    \qquad g_i = \frac{F_i}{F_i + F_{1/2}}
+
+Option *DF* is unavailable (:math:`u = -\infty`) to an agent without funds, *H* to an agent
+already hidden, and any option whose intercept is :math:`-\infty`. The logit probabilities are
+
+.. math::
+
+    \pi_{ik} = \frac{e^{u_{ik}}}{1 + \sum_m e^{u_{im}}}, \qquad
+    \pi_{i,\text{stay}} = \frac{1}{1 + \sum_m e^{u_{im}}}
+
+(computed with the max subtracted, so large utilities do not overflow).
+
+**Threshold rule** (Granovetter). Agent ``i`` in run ``r`` has a threshold :math:`\theta_{ir}`:
+the agent's own ``thresholds`` if given, otherwise drawn once per run from
+:math:`\max(\theta_{\min}, \mathcal N(\bar\theta, \sigma_\theta))`; family at home raises it
+(hostage leverage): :math:`\theta^*_{ir} = \theta_{ir} + \delta_h h_i`. The agent is *tipped* when
+:math:`s_i(t) \ge \theta^*_{ir}`. A tipped agent defects on the threshold rule with probability
+:math:`\tau` per step, taking funds with probability
+:math:`\rho_i = e^{u_{i,DF}} / (e^{u_{i,D}} + e^{u_{i,DF}})` (0 when both are 0). So per step
+
+.. math::
+
+    P(D) = \tau T_i (1 - \rho_i) + (1 - \tau T_i)\,\pi_{iD}, \quad
+    P(DF) = \tau T_i \rho_i + (1 - \tau T_i)\,\pi_{iDF}, \quad
+    P(k) = (1 - \tau T_i)\,\pi_{ik} \text{ otherwise},
+
+times :math:`1 - q_i` for not being caught first. One uniform number per agent, run and step
+decides all of it (capture, then threshold defection, then the logit), so the intervals are
+exact and the defections that came from the threshold rule are counted apart.
+
+**Deterministic limit.** With every intercept :math:`-\infty` (no logit choice), no arrests,
+:math:`\tau = 1`, :math:`\delta_h = 0` (hostage leverage off) and fixed thresholds, a run is
+deterministic and is exactly :func:`threshold_cascade` with fractional thresholds: the same
+peer-signal and tipping code runs both (:meth:`DecisionParameters.threshold_limit`). Thresholds
+0, 1/99, …, 99/99 for 100 agents in complete mixing give Granovetter's riot of 100; replace the
+1/99 agent by a 2/99 one and only 1 defects. A uniform threshold φ on a Poisson random graph
+with one agent ``already_defected`` is Watts's (2002) global-cascade model.
+
+Parameters and their defaults
+=============================
+
+All defaults are **assumptions chosen to be plausible, not findings**: the open sources give
+the mechanism (recall after the purge of Jang Song-thaek in December 2013, arrest squads sent
+from Pyongyang, families kept at home as hostages, some officials going to ground, some
+thinking of flight to the US or Europe, some with accounts only they knew) but no rates. A
+scenario file should set them; every field of :class:`DecisionParameters` carries the reason for
+its default (``DecisionParameters.reasons()``). In short (one step = one week):
+
+=========================  =======  ==========================================================
+parameter                  default  meaning
+=========================  =======  ==========================================================
+steps                      26       weeks simulated (half a year)
+arrest_probability λ0      0.02     per step, exposure 1, no squad
+squad_arrest_probability   0.15     per step, exposure 1, squad present (a_i = 1)
+hidden_arrest_factor κ     0.25     hidden agents' arrest probability, relative
+home_arrest_probability    0.10     per step, agents at home, exposure 1
+funds_scale F_1/2          100,000  funds at which g = 1/2
+threshold_mean / _sd       0.25/0.10 drawn peer thresholds (Granovetter's normal example)
+threshold_min              0.01     floor of drawn thresholds (no tipping before any peer acts)
+family_threshold_shift δh  0.20     hostage leverage on the threshold
+tipping_probability τ      0.5      per step, a tipped agent defects on the threshold rule
+cascade_share              0.10     a run is a cascade past this share of agents abroad (Watts)
+=========================  =======  ==========================================================
+
+Logit coefficients β (rows: option; columns: covariate)::
+
+                       intercept exposure family funds squad peers_defected peers_punished
+    return               -2.0     -2.0    +1.0    0     0          0            -2.0
+    hide                 -4.0     +2.0     0      0   +1.5         0            +2.0
+    defect               -6.0     +2.5    -2.0    0   +0.5        +2.0          +1.0
+    defect_with_funds    -7.0     +2.5    -2.0  +3.0  +0.5        +2.0          +1.0
+
+Read: exposure is fear (less return, more hiding and defection); family at home pulls agents
+back and holds them from defecting (hostage leverage); funds one controls invite running with
+them; a squad drives agents into hiding; peers seen defecting invite defection; peers seen
+taken deter return and drive hiding and flight.
+
+Runs and reproducibility
+========================
+
+Runs are grouped in fixed blocks of :data:`RUN_BLOCK` runs; block ``b`` draws from its own
+generator ``PCG64(SeedSequence(seed).spawn(n_blocks)[b])``. A block is simulated vectorised
+across its runs × agents, independently of the others, so the result for a seed does not depend
+on ``workers`` (threads) or the order blocks finish in.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import math
+import numbers
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+
+import moneymen
+
+__all__ = [
+    "OUTCOMES", "CHOICES", "COVARIATES", "RUN_BLOCK",
+    "Agents", "DecisionParameters", "Distribution", "DecisionResult", "CascadeResult",
+    "simulate_decisions", "step_probabilities", "threshold_cascade", "poisson_random_graph",
+    "sensitivity", "SensitivityResult", "SensitivityRow", "SENSITIVITY_METRICS",
+]
+
+#: Final states, in the order of every per-outcome array.
+OUTCOMES = ("undecided", "returned", "hidden", "defected", "defected_with_funds", "captured")
+UNDECIDED, RETURNED, HIDDEN, DEFECTED, DEFECTED_WITH_FUNDS, CAPTURED = range(6)
+#: The options of the logit choice (staying undecided is the reference). Option k leads to state k + 1.
+CHOICES = ("return", "hide", "defect", "defect_with_funds")
+#: What a choice utility depends on (see the module docstring): one coefficient per choice and covariate.
+COVARIATES = ("intercept", "exposure", "family", "funds", "squad", "peers_defected", "peers_punished")
+#: Runs per block: each block has its own random stream (see "Runs and reproducibility").
+RUN_BLOCK = 250
+#: Tolerance when a peer signal is compared with a threshold (shares are sums of floats).
+THRESHOLD_TOLERANCE = 1e-9
+
+
+# -- parameters --------------------------------------------------------------------------------
+
+def _coefficient(default: float, reason: str) -> Any:
+    return field(default=default, metadata={"reason": reason})
+
+
+@dataclass(frozen=True)
+class DecisionParameters:
+    """Every number of the decision model, with its default and the reason for the default.
+
+    Field names are the keys of a scenario file (:meth:`from_mapping`). Time unit: one step
+    (a week by default). Coefficients are logit coefficients per step, relative to staying
+    undecided; a ``*_intercept`` of ``-inf`` switches that option off. All defaults are
+    assumptions (see the module docstring), documented in each field's ``metadata["reason"]``.
+    """
+
+    steps: int = field(default=26, metadata={"reason": (
+        "weeks after the purge: half a year. Officials were reported vanishing within weeks of "
+        "the December 2013 purge; assumption")})
+    arrest_probability: float = field(default=0.02, metadata={"reason": (
+        "per step, for an agent abroad with exposure 1 and no squad at its location: routine "
+        "watch by embassy security (about 1 in 50 a week); assumption")})
+    squad_arrest_probability: float = field(default=0.15, metadata={"reason": (
+        "per step, for an agent with exposure 1 where an arrest squad is present (squad = 1): "
+        "an exposed official who stays put is taken within about 7 weeks on average (the 2013 "
+        "report: an arrest squad from Pyongyang guarding the emptied offices); assumption")})
+    hidden_arrest_factor: float = field(default=0.25, metadata={"reason": (
+        "a hidden agent's arrest probability relative to an undecided one: going to ground "
+        "works, not perfectly; assumption")})
+    home_arrest_probability: float = field(default=0.10, metadata={"reason": (
+        "per step, for an agent at home with exposure 1: the state's reach at home is direct; "
+        "assumption")})
+    funds_scale: float = field(default=100_000.0, metadata={"reason": (
+        "funds F_1/2 (scenario currency) at which the funds covariate g = F/(F + F_1/2) is 1/2: "
+        "a six-figure sum is where the temptation to take the money is half its maximum; assumption")})
+    threshold_mean: float = field(default=0.25, metadata={"reason": (
+        "mean of the drawn peer thresholds (share of peers seen defecting): Granovetter's (1978) "
+        "illustrative normal distribution of thresholds, mean 25 in a crowd of 100; assumption")})
+    threshold_sd: float = field(default=0.10, metadata={"reason": (
+        "standard deviation of the drawn thresholds: Granovetter's example tips between sd 10 "
+        "and 15 of 100, so 0.10 keeps the default just short of a self-sustaining riot; assumption")})
+    threshold_min: float = field(default=0.01, metadata={"reason": (
+        "drawn thresholds below this are raised to it, so nobody defects on the threshold rule "
+        "before some peer has: the spark comes from the logit (thresholds given per agent are "
+        "used as given; 0 there makes an instigator); assumption")})
+    family_threshold_shift: float = field(default=0.20, metadata={"reason": (
+        "added to the threshold of an agent whose family is held at home: hostage leverage makes "
+        "an agent wait for more peers to go first; assumption")})
+    tipping_probability: float = field(default=0.5, metadata={"reason": (
+        "per step, the chance that a tipped agent (peer share >= threshold) defects on the "
+        "threshold rule: a tipped agent acts within about two weeks; assumption")})
+    cascade_share: float = field(default=0.10, metadata={"reason": (
+        "a run is a cascade when those who defect during it (with or without funds) exceed this "
+        "share of the agents abroad: Watts's (2002) 10% cut-off for a global cascade")})
+
+    return_intercept: float = _coefficient(-2.0, "an unexposed agent without family at home returns "
+                                           "with probability about 0.12 a week: most obey a recall within weeks")
+    return_exposure: float = _coefficient(-2.0, "exposure is fear: the closer to the patron, the less "
+                                          "one wants to go home")
+    return_family: float = _coefficient(1.0, "hostage leverage: a family at home pulls the agent back")
+    return_funds: float = _coefficient(0.0, "no effect assumed")
+    return_squad: float = _coefficient(0.0, "a squad raises capture (arrest probability), not voluntary return")
+    return_peers_defected: float = _coefficient(0.0, "no effect assumed")
+    return_peers_punished: float = _coefficient(-2.0, "seeing peers taken deters return")
+    hide_intercept: float = _coefficient(-4.0, "about 2% a week for an unexposed agent")
+    hide_exposure: float = _coefficient(2.0, "exposure is fear: the exposed go to ground (the 2013 report: "
+                                        "officials tied to Jang fled arrest and hid)")
+    hide_family: float = _coefficient(0.0, "no effect assumed")
+    hide_funds: float = _coefficient(0.0, "no effect assumed")
+    hide_squad: float = _coefficient(1.5, "a squad at the agent's location drives it into hiding")
+    hide_peers_defected: float = _coefficient(0.0, "no effect assumed")
+    hide_peers_punished: float = _coefficient(2.0, "seeing peers taken drives agents into hiding")
+    defect_intercept: float = _coefficient(-6.0, "defection is rare at baseline (about 0.25% a week)")
+    defect_exposure: float = _coefficient(2.5, "exposure is fear: the exposed have most to lose at home")
+    defect_family: float = _coefficient(-2.0, "hostage leverage: a family at home makes defection about "
+                                        "7 times less likely")
+    defect_funds: float = _coefficient(0.0, "funds act on defecting *with* funds")
+    defect_squad: float = _coefficient(0.5, "a squad nearby makes flight more urgent")
+    defect_peers_defected: float = _coefficient(2.0, "graded social influence on top of the threshold rule")
+    defect_peers_punished: float = _coefficient(1.0, "punishment seen raises fear")
+    defect_with_funds_intercept: float = _coefficient(-7.0, "taking the money is rarer than plain defection "
+                                                      "at baseline")
+    defect_with_funds_exposure: float = _coefficient(2.5, "as for defect")
+    defect_with_funds_family: float = _coefficient(-2.0, "as for defect")
+    defect_with_funds_funds: float = _coefficient(3.0, "money one alone controls is a reason and a means "
+                                                  "to run with it")
+    defect_with_funds_squad: float = _coefficient(0.5, "as for defect")
+    defect_with_funds_peers_defected: float = _coefficient(2.0, "as for defect")
+    defect_with_funds_peers_punished: float = _coefficient(1.0, "as for defect")
+
+    _PROBABILITIES = ("arrest_probability", "squad_arrest_probability", "hidden_arrest_factor",
+                      "home_arrest_probability", "tipping_probability", "cascade_share")
+
+    def __post_init__(self) -> None:
+        steps = self.steps
+        if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or not 1 <= steps <= 100_000:
+            raise ValueError(f"DecisionParameters.steps must be a whole number from 1 to 100000, got {steps!r}")
+        for item in fields(self):
+            if item.name == "steps":
+                continue
+            value = getattr(self, item.name)
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                raise ValueError(f"DecisionParameters.{item.name} must be a number, got {value!r}")
+            value = float(value)
+            object.__setattr__(self, item.name, value)
+            if math.isnan(value):
+                raise ValueError(f"DecisionParameters.{item.name} is NaN: give a number")
+            if item.name in self._PROBABILITIES and not 0.0 <= value <= 1.0:
+                raise ValueError(f"DecisionParameters.{item.name} is a probability and must be in [0, 1], got {value!r}")
+            if item.name.endswith("_intercept"):
+                if value == math.inf:
+                    raise ValueError(f"DecisionParameters.{item.name} must be finite or -inf (option off), got {value!r}")
+            elif not math.isfinite(value):
+                raise ValueError(f"DecisionParameters.{item.name} must be finite, got {value!r}")
+        if not self.funds_scale > 0:
+            raise ValueError(f"DecisionParameters.funds_scale must be > 0, got {self.funds_scale!r}")
+        for name in ("threshold_mean", "threshold_sd", "threshold_min"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"DecisionParameters.{name} must be >= 0, got {getattr(self, name)!r}")
+
+    @classmethod
+    def from_mapping(cls, mapping: Mapping[str, Any]) -> "DecisionParameters":
+        """Parameters from a scenario file's table: keys are field names; missing keys keep defaults.
+
+        Unknown keys are an error (a misspelt key would otherwise silently keep the default).
+        Numbers may be given as strings such as ``"-inf"`` (JSON has no infinity).
+        """
+        if not isinstance(mapping, Mapping):
+            raise ValueError(f"decision parameters must be a table of name = value, got {type(mapping).__name__}")
+        known = [item.name for item in fields(cls)]
+        unknown = [key for key in mapping if key not in known]
+        if unknown:
+            hints = []
+            for key in unknown:
+                close = difflib.get_close_matches(str(key), known, n=1)
+                hints.append(f"{key!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+            raise ValueError(f"unknown decision parameter{'s' if len(unknown) > 1 else ''} {', '.join(hints)}; "
+                             f"known parameters: {', '.join(known)}")
+        values = {}
+        for key, value in mapping.items():
+            if isinstance(value, str):
+                try:
+                    value = float(value.strip())
+                except ValueError:
+                    raise ValueError(f"DecisionParameters.{key} must be a number, got {value!r}") from None
+                if key == "steps" and value.is_integer():
+                    value = int(value)
+            values[key] = value
+        return cls(**values)
+
+    @classmethod
+    def threshold_limit(cls, **changes: Any) -> "DecisionParameters":
+        """The deterministic limit: no logit choice, no arrests, hostage leverage off, τ = 1.
+
+        A run is then the threshold cascade of :func:`threshold_cascade` (fractional thresholds).
+        Give ``threshold_mean`` with ``threshold_sd=0`` for a uniform threshold, or thresholds per
+        agent in :class:`Agents`.
+        """
+        off = {f"{choice}_intercept": -math.inf for choice in CHOICES}
+        base = dict(off, arrest_probability=0.0, squad_arrest_probability=0.0, home_arrest_probability=0.0,
+                    family_threshold_shift=0.0, tipping_probability=1.0, threshold_sd=0.0, threshold_min=0.0)
+        base.update(changes)
+        return cls(**base)
+
+    def replace(self, **changes: Any) -> "DecisionParameters":
+        """A copy with some fields changed (validated again)."""
+        return replace(self, **changes)
+
+    def coefficients(self) -> np.ndarray:
+        """The logit coefficients as an array: one row per choice (:data:`CHOICES`), one column per covariate."""
+        return np.array([[getattr(self, f"{choice}_{covariate}") for covariate in COVARIATES] for choice in CHOICES])
+
+    def to_dict(self) -> dict[str, Any]:
+        """Field → value; infinities as the strings ``"-inf"``/``"inf"`` so that the result is valid JSON."""
+        return {item.name: _json_number(getattr(self, item.name)) for item in fields(self)}
+
+    @classmethod
+    def reasons(cls) -> dict[str, str]:
+        """Field → the reason for its default (for reports and scenario templates)."""
+        return {item.name: item.metadata.get("reason", "") for item in fields(cls)}
+
+
+# -- agents ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class Agents:
+    """The exposed persons of a scenario, as arrays with one value per agent.
+
+    ``exposure`` (in [0, 1]) fixes the number of agents; every other array must have the same
+    length (a scalar is repeated for every agent). ``peers`` is an ``n × n`` matrix (any scipy
+    sparse format or a dense array; ``peers[i, j] > 0``: *i sees what j does*, with that weight;
+    the diagonal is ignored) or ``None`` for complete mixing. ``squad_present`` is the presence of
+    an arrest squad at the agent's location (0 or 1, or a share in between). ``thresholds`` are
+    peer thresholds (share of peers seen defecting, >= 0; ``inf`` = never) or ``None`` to draw them
+    per run. ``already_defected`` marks agents abroad known to have defected before step 1.
+    """
+
+    exposure: Any
+    abroad: Any = True
+    family_at_home: Any = False
+    funds: Any = 0.0
+    peers: Any = None
+    squad_present: Any = 0.0
+    thresholds: Any = None
+    already_defected: Any = False
+    ids: Sequence[str] | None = None
+
+    def __post_init__(self) -> None:
+        exposure = _real_array("exposure", self.exposure, None)
+        n = exposure.size
+        if n == 0:
+            raise ValueError("Agents.exposure is empty: the decision model needs at least one agent")
+        _check_range("exposure", exposure, 0.0, 1.0)
+        set_ = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731
+        set_("exposure", exposure)
+        set_("abroad", _bool_array("abroad", self.abroad, n))
+        set_("family_at_home", _bool_array("family_at_home", self.family_at_home, n))
+        funds = _real_array("funds", self.funds, n)
+        _check_range("funds", funds, 0.0, math.inf, upper_inclusive=False)
+        set_("funds", funds)
+        squad = _real_array("squad_present", self.squad_present, n)
+        _check_range("squad_present", squad, 0.0, 1.0)
+        set_("squad_present", squad)
+        if self.thresholds is not None:
+            thresholds = _real_array("thresholds", self.thresholds, n, allow_inf=True)
+            _check_range("thresholds", thresholds, 0.0, math.inf)
+            set_("thresholds", thresholds)
+        defected = _bool_array("already_defected", self.already_defected, n)
+        if (defected & ~self.abroad).any():
+            index = int(np.flatnonzero(defected & ~self.abroad)[0])
+            raise ValueError(f"Agents.already_defected[{index}] is set but the agent is not abroad "
+                             f"(abroad[{index}] is False): only agents abroad can defect")
+        set_("already_defected", defected)
+        set_("peers", _peer_matrix(self.peers, n))
+        if self.ids is None:
+            set_("ids", tuple(f"agent-{i}" for i in range(n)))
+        else:
+            ids = tuple(self.ids)
+            if len(ids) != n:
+                raise ValueError(f"Agents.ids has {len(ids)} values, expected {n} (one per agent, like exposure)")
+            if not all(isinstance(item, str) for item in ids):
+                raise ValueError("Agents.ids must be strings")
+            if len(set(ids)) != n:
+                duplicate = next(item for item in ids if ids.count(item) > 1)
+                raise ValueError(f"Agents.ids must be unique, {duplicate!r} appears more than once")
+            set_("ids", ids)
+
+    def __len__(self) -> int:
+        return self.exposure.size
+
+    def digest(self) -> str:
+        """SHA-256 of every input array (to tell later whether a saved run used the same agents)."""
+        h = hashlib.sha256()
+        for array in (self.exposure, self.abroad, self.family_at_home, self.funds, self.squad_present,
+                      self.already_defected):
+            h.update(np.ascontiguousarray(array).tobytes())
+        h.update(b"thresholds" if self.thresholds is None else np.ascontiguousarray(self.thresholds).tobytes())
+        if self.peers is not None:
+            for array in (self.peers.indptr, self.peers.indices, self.peers.data):
+                h.update(np.ascontiguousarray(array).tobytes())
+        h.update("\x1f".join(self.ids).encode())
+        return h.hexdigest()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every input, JSON-serialisable; peers as ``[i, j, weight]`` triples (or ``None``: complete mixing)."""
+        peers = None
+        if self.peers is not None:
+            coo = self.peers.tocoo()
+            peers = [[int(i), int(j), float(w)] for i, j, w in zip(coo.row, coo.col, coo.data)]
+        return {
+            "count": len(self),
+            "ids": list(self.ids),
+            "exposure": self.exposure.tolist(),
+            "abroad": self.abroad.tolist(),
+            "family_at_home": self.family_at_home.tolist(),
+            "funds": self.funds.tolist(),
+            "squad_present": self.squad_present.tolist(),
+            "thresholds": None if self.thresholds is None else [_json_number(x) for x in self.thresholds.tolist()],
+            "already_defected": self.already_defected.tolist(),
+            "peers": peers,
+            "sha256": self.digest(),
+        }
+
+
+def _real_array(name: str, value: Any, n: int | None, allow_inf: bool = False) -> np.ndarray:
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"Agents.{name} must be numbers, got {value!r:.80}") from None
+    if n is not None and array.ndim == 0:
+        array = np.full(n, float(array))
+    if array.ndim != 1:
+        raise ValueError(f"Agents.{name} must be one value per agent (a 1-D array), got shape {array.shape}")
+    if n is not None and array.size != n:
+        raise ValueError(f"Agents.{name} has {array.size} values, expected {n} (one per agent, like exposure)")
+    bad = np.isnan(array) if allow_inf else ~np.isfinite(array)
+    if bad.any():
+        index = int(np.flatnonzero(bad)[0])
+        raise ValueError(f"Agents.{name}[{index}] must be a finite number, got {array[index]!r}")
+    return np.ascontiguousarray(array)
+
+
+def _check_range(name: str, array: np.ndarray, low: float, high: float, upper_inclusive: bool = True) -> None:
+    bad = (array < low) | (array > high)
+    if bad.any():
+        index = int(np.flatnonzero(bad)[0])
+        upper = f"{high}]" if upper_inclusive else f"{high})"
+        raise ValueError(f"Agents.{name}[{index}] must be in [{low}, {upper}, got {array[index]!r}")
+
+
+def _bool_array(name: str, value: Any, n: int) -> np.ndarray:
+    array = np.asarray(value)
+    if array.ndim == 0:
+        array = np.full(n, array.item())
+    if array.ndim != 1 or array.size != n:
+        raise ValueError(f"Agents.{name} has {array.size} values, expected {n} (one per agent, like exposure)")
+    if array.dtype != bool:
+        try:
+            numeric = array.astype(float)
+        except (TypeError, ValueError):
+            raise ValueError(f"Agents.{name} must be true/false (or 1/0) per agent, got {value!r:.80}") from None
+        bad = (numeric != 0) & (numeric != 1)
+        if bad.any():
+            index = int(np.flatnonzero(bad)[0])
+            raise ValueError(f"Agents.{name}[{index}] must be true/false (or 1/0), got {array[index]!r}")
+        array = numeric == 1
+    return np.ascontiguousarray(array, dtype=bool)
+
+
+def _peer_matrix(peers: Any, n: int) -> sparse.csr_matrix | None:
+    if peers is None:
+        return None
+    try:
+        matrix = sparse.csr_matrix(peers, dtype=float)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"Agents.peers must be an n × n matrix (scipy sparse or array), got {type(peers).__name__}: "
+                         f"{error}") from None
+    if matrix.shape != (n, n):
+        raise ValueError(f"Agents.peers has shape {matrix.shape}, expected ({n}, {n}) for {n} agents")
+    data = matrix.data
+    if (~np.isfinite(data)).any() or (data < 0).any():
+        bad = int(np.flatnonzero(~np.isfinite(data) | (data < 0))[0])
+        row = int(np.searchsorted(matrix.indptr, bad, side="right") - 1)
+        raise ValueError(f"Agents.peers[{row}, {int(matrix.indices[bad])}] must be a finite weight >= 0, got {data[bad]!r}")
+    matrix = matrix.copy()
+    matrix.setdiag(0)
+    matrix.eliminate_zeros()
+    matrix.sum_duplicates()
+    matrix.sort_indices()
+    return matrix
+
+
+# -- threshold cascades ------------------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class CascadeResult:
+    """Who ends active, and when: ``activated_round`` is 0 for seeds, ``-1`` for never."""
+
+    active: np.ndarray
+    activated_round: np.ndarray
+    sizes: tuple[int, ...]      # active count after each round, round 0 (seeds and nothing else) first
+
+    @property
+    def size(self) -> int:
+        return int(self.active.sum())
+
+    @property
+    def rounds(self) -> int:
+        return len(self.sizes) - 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"size": self.size, "n": int(self.active.size), "rounds": self.rounds, "sizes": list(self.sizes),
+                "active": np.flatnonzero(self.active).tolist(), "activated_round": self.activated_round.tolist()}
+
+
+def threshold_cascade(thresholds: Any, *, adjacency: Any = None, seeds: Sequence[int] | np.ndarray = (),
+                      fractional: bool = True, max_rounds: int | None = None) -> CascadeResult:
+    """The deterministic threshold model (Granovetter 1978; Watts 2002), synchronous rounds.
+
+    Round 0: the ``seeds`` are active. In each round every inactive node ``i`` whose signal from
+    the previous round is at least its threshold becomes active, until nothing changes. The
+    signal is the share of ``i``'s peers that are active when ``fractional`` (weights
+    row-normalised; Watts), or their number (summed weights; Granovetter's counts of people)
+    otherwise. ``adjacency[i, j] > 0``: *i sees j* (symmetric for an undirected graph);
+    ``None`` means complete mixing, every other node with weight 1. A node without peers has
+    signal 0, so it activates only with threshold 0.
+    """
+    theta = np.asarray(thresholds, dtype=float)
+    if theta.ndim != 1 or theta.size == 0:
+        raise ValueError(f"thresholds must be a non-empty 1-D array, got shape {theta.shape}")
+    if np.isnan(theta).any() or (theta < 0).any():
+        index = int(np.flatnonzero(np.isnan(theta) | (theta < 0))[0])
+        raise ValueError(f"thresholds[{index}] must be >= 0, got {theta[index]!r}")
+    n = theta.size
+    seeds = np.asarray(seeds, dtype=np.int64).ravel()
+    if seeds.size and (seeds.min() < 0 or seeds.max() >= n):
+        raise ValueError(f"seeds must be node indices in [0, {n}), got {seeds.tolist()[:10]}")
+    peers = _peer_matrix(adjacency, n) if adjacency is not None else None
+    spread = _Spread(peers, n, runs=1, fractional=fractional)
+    active = np.zeros(n, dtype=bool)
+    activated = np.full(n, -1, dtype=np.int64)
+    active[seeds] = True
+    activated[seeds] = 0
+    spread.add(np.zeros(seeds.size, dtype=np.int64), seeds)
+    sizes = [int(active.sum())]
+    limit = n + 1 if max_rounds is None else max_rounds
+    candidates = np.flatnonzero(~active)
+    for round_ in range(1, limit + 1):
+        tipped = _tipped(spread.values(np.zeros(candidates.size, dtype=np.int64), candidates), theta[candidates])
+        new = candidates[tipped]
+        if new.size == 0:
+            break
+        active[new] = True
+        activated[new] = round_
+        spread.add(np.zeros(new.size, dtype=np.int64), new)
+        candidates = candidates[~tipped]
+        sizes.append(int(active.sum()))
+    return CascadeResult(active=active, activated_round=activated, sizes=tuple(sizes))
+
+
+def _tipped(signal: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
+    """The threshold test, shared by the cascade and the decision model."""
+    return signal >= thresholds - THRESHOLD_TOLERANCE
+
+
+class _Spread:
+    """A peer signal per run and agent, updated as agents act (the share or count of peers seen acting)."""
+
+    def __init__(self, peers: sparse.csr_matrix | None, n: int, runs: int, fractional: bool = True):
+        self.n, self.runs = n, runs
+        if peers is None:
+            self.counts = np.zeros(runs, dtype=float)       # complete mixing: one count per run
+            self.scale = (1.0 / (n - 1) if n > 1 else 0.0) if fractional else 1.0
+            self.observers = None
+        else:
+            weights = peers
+            if fractional:
+                totals = np.asarray(weights.sum(axis=1)).ravel()
+                inverse = np.divide(1.0, totals, out=np.zeros_like(totals), where=totals > 0)
+                weights = sparse.diags(inverse) @ weights
+            # row j of the transpose: who sees j, and with what weight
+            self.observers = sparse.csr_matrix(weights.T)
+            self.observers.sort_indices()
+            self.signal = np.zeros(runs * n, dtype=float)
+
+    def add(self, runs: np.ndarray, agents: np.ndarray) -> None:
+        """Agents ``agents[k]`` acted in runs ``runs[k]``: their observers' signals grow."""
+        if agents.size == 0:
+            return
+        if self.observers is None:
+            self.counts += np.bincount(runs, minlength=self.runs)
+            return
+        indptr, indices, data = self.observers.indptr, self.observers.indices, self.observers.data
+        starts, ends = indptr[agents], indptr[agents + 1]
+        lengths = ends - starts
+        total = int(lengths.sum())
+        if total == 0:
+            return
+        offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
+        targets = np.repeat(runs * self.n, lengths) + indices[offsets]
+        np.add.at(self.signal, targets, data[offsets])
+
+    def values(self, runs: np.ndarray, agents: np.ndarray) -> np.ndarray:
+        if self.observers is None:
+            return self.counts[runs] * self.scale
+        return self.signal[runs * self.n + agents]
+
+    def flat(self, cells: np.ndarray, runs: np.ndarray) -> np.ndarray:
+        """Values for flat cell indices ``run * n + agent`` (``runs`` = ``cells // n``)."""
+        if self.observers is None:
+            return self.counts[runs] * self.scale
+        return self.signal[cells]
+
+
+def poisson_random_graph(n: int, mean_degree: float, seed: int | np.random.SeedSequence) -> sparse.csr_matrix:
+    """An Erdős–Rényi G(n, p) graph with p = mean_degree / (n − 1), as a symmetric 0/1 CSR matrix.
+
+    Degrees are Poisson(mean_degree) for large n: the random graphs of Watts (2002). The number of
+    edges is drawn Binomial(n(n−1)/2, p), then that many distinct pairs uniformly at random.
+    """
+    if n < 2:
+        raise ValueError(f"n must be at least 2, got {n!r}")
+    if not 0 <= mean_degree <= n - 1:
+        raise ValueError(f"mean_degree must be in [0, {n - 1}], got {mean_degree!r}")
+    rng = np.random.default_rng(seed)
+    pairs = n * (n - 1) // 2
+    m = int(rng.binomial(pairs, mean_degree / (n - 1)))
+    keys = np.empty(0, dtype=np.int64)
+    while keys.size < m:
+        draw = max(int((m - keys.size) * 1.1) + 16, 16)
+        i = rng.integers(0, n, size=draw)
+        j = rng.integers(0, n, size=draw)
+        keep = i != j
+        lo, hi = np.minimum(i[keep], j[keep]), np.maximum(i[keep], j[keep])
+        keys = np.unique(np.concatenate([keys, lo * n + hi]))
+    keys = rng.permutation(keys)[:m]
+    rows, cols = keys // n, keys % n
+    ones = np.ones(2 * m)
+    graph = sparse.csr_matrix((ones, (np.concatenate([rows, cols]), np.concatenate([cols, rows]))), shape=(n, n))
+    graph.sort_indices()
+    return graph
+
+
+# -- results -----------------------------------------------------------------------------------
+
+QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """A quantity's distribution over runs: mean, its standard error, quantiles, a histogram."""
+
+    mean: float
+    sd: float
+    se: float                       # standard error of the mean, sd / sqrt(runs)
+    quantiles: dict[str, float]     # "5%", "25%", "50%", "75%", "95%"
+    histogram_edges: tuple[float, ...]
+    histogram_counts: tuple[int, ...]
+
+    @property
+    def interval_90(self) -> tuple[float, float]:
+        """The central 90 % interval over runs (5 % and 95 % quantiles)."""
+        return self.quantiles["5%"], self.quantiles["95%"]
+
+    @classmethod
+    def of(cls, values: np.ndarray, integer: bool = False, bins: int = 40) -> "Distribution":
+        values = np.asarray(values, dtype=float)
+        runs = values.size
+        sd = float(values.std(ddof=1)) if runs > 1 else 0.0
+        low, high = float(values.min()), float(values.max())
+        if integer:
+            step = max(1, math.ceil((high - low + 1) / bins))
+            edges = np.arange(low, high + step + 1, step) - 0.5
+        else:
+            edges = np.linspace(low, high, bins + 1) if high > low else np.array([low, low + 1.0])
+        counts, edges = np.histogram(values, bins=edges)
+        quantiles = np.quantile(values, QUANTILES)
+        return cls(mean=float(values.mean()), sd=sd, se=sd / math.sqrt(runs),
+                   quantiles={f"{q * 100:g}%": float(v) for q, v in zip(QUANTILES, quantiles)},
+                   histogram_edges=tuple(float(x) for x in edges), histogram_counts=tuple(int(c) for c in counts))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"mean": self.mean, "sd": self.sd, "se": self.se, "quantiles": dict(self.quantiles),
+                "interval_90": list(self.interval_90),
+                "histogram": {"edges": list(self.histogram_edges), "counts": list(self.histogram_counts)}}
+
+
+@dataclass(frozen=True, eq=False)
+class DecisionResult:
+    """What N seeded runs of the decision model produced, with the inputs that produced it.
+
+    ``counts``: per outcome (:data:`OUTCOMES`, plus ``"defectors"`` = defected + defected with
+    funds, and ``"threshold_defections"`` = defections that came from the threshold rule), the
+    distribution over runs of the number of agents ending there. ``agent_probabilities[i, k]``:
+    share of runs in which agent ``i`` ended in outcome ``k``. ``timeline[t, k]``: mean number of
+    agents in state ``k`` after step ``t`` (row 0: the start). ``funds_taken``: funds of agents
+    who defected with funds; ``funds_out_of_reach``: funds of agents hidden or defected at the end
+    (accounts the regime can no longer reach through them). ``cascade_probability``: share of runs
+    in which more than ``cascade_share`` of the agents abroad defected during the run.
+    """
+
+    agents: Agents
+    parameters: DecisionParameters
+    runs: int
+    seed: int
+    version: str
+    counts: dict[str, Distribution]
+    agent_probabilities: np.ndarray
+    timeline: np.ndarray
+    funds_taken: Distribution
+    funds_out_of_reach: Distribution
+    cascade_probability: float
+    cascade_size: int
+    per_run: np.ndarray             # runs × len(OUTCOMES): final count per outcome in each run
+    per_run_funds_taken: np.ndarray
+
+    def expected(self, outcome: str) -> float:
+        """Mean number of agents ending in ``outcome`` (one of :data:`OUTCOMES`, or "defectors")."""
+        return self.counts[outcome].mean
+
+    def agent(self, agent_id: str) -> dict[str, float]:
+        """Outcome → probability for one agent."""
+        index = self.agents.ids.index(agent_id)
+        return {name: float(p) for name, p in zip(OUTCOMES, self.agent_probabilities[index])}
+
+    def to_dict(self, per_run: bool = False, inputs: bool = True) -> dict[str, Any]:
+        """JSON-serialisable; ``per_run`` adds every run's counts; ``inputs=False`` leaves the agents' arrays out."""
+        data: dict[str, Any] = {
+            "model": "moneymen.analysis.decisions",
+            "version": self.version,
+            "seed": self.seed,
+            "runs": self.runs,
+            "steps": self.parameters.steps,
+            "outcomes": list(OUTCOMES),
+            "parameters": self.parameters.to_dict(),
+            "agents": self.agents.to_dict() if inputs else {"count": len(self.agents), "sha256": self.agents.digest()},
+            "counts": {name: dist.to_dict() for name, dist in self.counts.items()},
+            "agent_probabilities": {agent_id: {name: float(p) for name, p in zip(OUTCOMES, row)}
+                                    for agent_id, row in zip(self.agents.ids, self.agent_probabilities)},
+            "timeline": [{name: float(x) for name, x in zip(OUTCOMES, row)} for row in self.timeline],
+            "funds_taken": self.funds_taken.to_dict(),
+            "funds_out_of_reach": self.funds_out_of_reach.to_dict(),
+            "cascade": {"probability": self.cascade_probability, "share": self.parameters.cascade_share,
+                        "more_than": self.cascade_size},
+        }
+        if per_run:
+            data["per_run"] = {"counts": self.per_run.tolist(), "funds_taken": self.per_run_funds_taken.tolist()}
+        return data
+
+
+def _json_number(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    return value
+
+
+# -- the model ---------------------------------------------------------------------------------
+
+class _Model:
+    """Per-agent constants of a simulation, computed once from agents and parameters."""
+
+    def __init__(self, agents: Agents, params: DecisionParameters):
+        self.agents, self.params = agents, params
+        n = self.n = len(agents)
+        e, a = agents.exposure, agents.squad_present
+        self.abroad = agents.abroad
+        q = 1.0 - (1.0 - e * params.arrest_probability) * (1.0 - e * a * params.squad_arrest_probability)
+        self.q_undecided = np.where(agents.abroad, q, e * params.home_arrest_probability)
+        self.q_hidden = np.where(agents.abroad, params.hidden_arrest_factor * q, 0.0)
+        coefficients = params.coefficients()                       # choices × covariates
+        self.beta_defected = coefficients[:, COVARIATES.index("peers_defected")].copy()
+        self.beta_punished = coefficients[:, COVARIATES.index("peers_punished")].copy()
+        g = agents.funds / (agents.funds + params.funds_scale)
+        x = np.stack([np.ones(n), e, agents.family_at_home.astype(float), g, a])          # static covariates
+        with np.errstate(invalid="ignore", over="ignore"):
+            static = coefficients[:, :5] @ x                        # choices × agents
+            # a -inf intercept is an option switched off, whatever the other terms
+            off = np.isneginf(coefficients[:, 0])
+            static[off, :] = -np.inf
+        if np.isnan(static).any() or np.isposinf(static).any():
+            choice, agent = (int(v[0]) for v in np.nonzero(np.isnan(static) | np.isposinf(static)))
+            names = ", ".join(f"{CHOICES[choice]}_{c}={float(coefficients[choice, k])!r}" for k, c in enumerate(COVARIATES[:5]))
+            raise ValueError(f"the utility of {CHOICES[choice]!r} for agent {agents.ids[agent]!r} is not a finite "
+                             f"number ({float(static[choice, agent])!r}): check the coefficients {names}")
+        dwf = CHOICES.index("defect_with_funds")
+        static[dwf, agents.funds <= 0] = -np.inf                    # no funds, nothing to take
+        self.static = np.ascontiguousarray(static.T)                # agents × choices
+        self.uses_defected = bool(np.any(self.beta_defected != 0) or params.tipping_probability > 0)
+        self.uses_punished = bool(np.any(self.beta_punished != 0))
+        self.peer_shift = params.family_threshold_shift * agents.family_at_home
+        if agents.thresholds is not None:
+            self.thresholds = agents.thresholds + self.peer_shift
+        else:
+            self.thresholds = None
+        by_choice = np.ascontiguousarray(static)                    # choices × agents
+        self.static_by_choice = by_choice
+        finite = by_choice[np.isfinite(by_choice)]
+        bound = (float(finite.max()) if finite.size else 0.0) + float(np.abs(self.beta_defected).max()) \
+            + float(np.abs(self.beta_punished).max())
+        if not np.isfinite(bound):
+            raise ValueError("the utilities overflow (inf or NaN) once peers act: check the coefficients "
+                             + ", ".join(f"{choice}_{signal}={float(beta[k])!r}" for k, choice in enumerate(CHOICES)
+                                         for signal, beta in (("peers_defected", self.beta_defected),
+                                                              ("peers_punished", self.beta_punished)) if beta[k]))
+        # exp(u) is safe while u stays well below 709; past that, subtract the maximum (slower)
+        self.stable = not bound < 600.0
+        with np.errstate(over="ignore"):
+            self.exp_static = np.exp(by_choice)
+        # one exp per distinct pair of peer coefficients, shared by the choices that have it
+        pairs: dict[tuple[float, float], list[int]] = {}
+        for k in range(len(CHOICES)):
+            pairs.setdefault((float(self.beta_defected[k]), float(self.beta_punished[k])), []).append(k)
+        self.peer_pairs = [(bd, bp, ks) for (bd, bp), ks in pairs.items() if (bd, bp) != (0.0, 0.0)]
+
+    def weights(self, who: np.ndarray, s: np.ndarray | None, p: np.ndarray | None,
+                hidden: np.ndarray) -> tuple[list[np.ndarray], np.ndarray | float]:
+        """Logit weights e^u (relative to staying, whose weight is returned second) for cells of agents ``who``."""
+        if self.stable:
+            utilities = []
+            for k in range(len(CHOICES)):
+                u = self.static_by_choice[k][who]
+                if s is not None and self.beta_defected[k]:
+                    u = u + self.beta_defected[k] * s
+                if p is not None and self.beta_punished[k]:
+                    u = u + self.beta_punished[k] * p
+                utilities.append(u)
+            utilities[1][hidden] = -np.inf
+            top = np.maximum(np.maximum(np.maximum(utilities[0], utilities[1]),
+                                        np.maximum(utilities[2], utilities[3])), 0.0)
+            return [np.exp(u - top) for u in utilities], np.exp(-top)
+        z = [self.exp_static[k][who] for k in range(len(CHOICES))]
+        for bd, bp, ks in self.peer_pairs:
+            exponent = None
+            if s is not None and bd:
+                exponent = bd * s
+            if p is not None and bp:
+                exponent = bp * p if exponent is None else exponent + bp * p
+            if exponent is None:
+                continue
+            factor = np.exp(exponent)
+            for k in ks:
+                z[k] *= factor
+        z[1][hidden] = 0.0
+        return z, 1.0
+
+
+@dataclass
+class _BlockTotals:
+    per_run: np.ndarray
+    funds_taken: np.ndarray
+    funds_out: np.ndarray
+    threshold_defections: np.ndarray
+    new_defections: np.ndarray
+    agent_counts: np.ndarray
+    timeline: np.ndarray
+
+
+def _simulate_block(model: _Model, runs: int, rng: np.random.Generator) -> _BlockTotals:
+    """``runs`` runs side by side: state is a flat array of ``run * n + agent`` cells."""
+    params, agents, n = model.params, model.agents, model.n
+    steps, kinds = params.steps, len(OUTCOMES)
+    state = np.zeros(runs * n, dtype=np.int8)
+    grid = state.reshape(runs, n)
+    grid[:, agents.already_defected] = DEFECTED
+    if model.thresholds is None and params.tipping_probability > 0:
+        draws = rng.normal(params.threshold_mean, params.threshold_sd, size=(runs, n)) if params.threshold_sd > 0 \
+            else np.full((runs, n), params.threshold_mean)
+        thresholds = (np.maximum(draws, params.threshold_min) + model.peer_shift).ravel()
+    else:
+        thresholds = None
+    defected_seen = _Spread(agents.peers, n, runs)
+    punished_seen = _Spread(agents.peers, n, runs)
+    start_runs, start_agents = np.nonzero(grid == DEFECTED)
+    defected_seen.add(start_runs, start_agents)
+    timeline = np.zeros((steps + 1, kinds), dtype=np.int64)
+    timeline[0] = np.bincount(state, minlength=kinds)
+
+    # Agents at home only face arrest, with a constant probability: the step each is caught is
+    # geometric, drawn once (after the last step: never).
+    home = np.flatnonzero(~agents.abroad & (model.q_undecided > 0))
+    caught_at = rng.geometric(np.broadcast_to(model.q_undecided[home], (runs, home.size))) if home.size else None
+
+    live = np.flatnonzero(np.tile(agents.abroad & ~agents.already_defected, runs))
+    live_agent = live % n
+    live_run = live // n
+    threshold_defections = np.zeros(runs, dtype=np.int64)
+    new_defections = np.zeros(runs, dtype=np.int64)
+    tau = params.tipping_probability
+    for step in range(1, steps + 1):
+        delta = np.zeros(kinds, dtype=np.int64)
+        defect_runs = defect_agents = caught_runs = caught_agents = None
+        if live.size:
+            old = state[live]
+            hidden = old == HIDDEN
+            q = np.where(hidden, model.q_hidden[live_agent], model.q_undecided[live_agent])
+            u = rng.random(live.size)
+            captured = u < q
+            new = old.copy()
+            new[captured] = CAPTURED
+            choosing = np.flatnonzero(~captured)
+            if choosing.size:
+                cells, who, run = live[choosing], live_agent[choosing], live_run[choosing]
+                qc = q[choosing]
+                v = (u[choosing] - qc) / np.where(qc < 1.0, 1.0 - qc, 1.0)   # uniform again, given not captured
+                s = defected_seen.flat(cells, run) if model.uses_defected else None
+                p = punished_seen.flat(cells, run) if model.uses_punished else None
+                z, stay = model.weights(who, s, p, hidden[choosing])
+                c1 = z[0]
+                c2 = c1 + z[1]
+                c3 = c2 + z[2]
+                c4 = c3 + z[3]
+                total = stay + c4
+                chosen = old[choosing]
+                if tau > 0:
+                    theta = thresholds[cells] if thresholds is not None else model.thresholds[who]
+                    tipped_mass = tau * _tipped(s, theta)
+                    pair = z[2] + z[3]
+                    rho = np.divide(z[3], pair, out=np.zeros_like(pair), where=pair > 0)
+                    by_threshold = v < tipped_mass
+                    if by_threshold.any():
+                        with_funds = v[by_threshold] >= (tipped_mass * (1.0 - rho))[by_threshold]
+                        chosen[by_threshold] = np.where(with_funds, DEFECTED_WITH_FUNDS, DEFECTED)
+                        threshold_defections += np.bincount(run[by_threshold], minlength=runs)
+                        rest = np.flatnonzero(~by_threshold)
+                        v, c1, c2, c3, c4, total, m = (a[rest] for a in (v, c1, c2, c3, c4, total, tipped_mass))
+                        v = (v - m) / (1.0 - m)
+                    else:
+                        rest = slice(None)
+                        v = (v - tipped_mass) / (1.0 - tipped_mass)
+                else:
+                    rest = slice(None)
+                x = v * total
+                k = (x >= c1).view(np.int8) + (x >= c2).view(np.int8) + (x >= c3).view(np.int8) \
+                    + (x >= c4).view(np.int8)
+                chosen[rest] = np.where(k < 4, k + 1, chosen[rest])
+                new[choosing] = chosen
+            changed = new != old
+            if changed.any():
+                state[live[changed]] = new[changed]
+                delta += np.bincount(new[changed], minlength=kinds) - np.bincount(old[changed], minlength=kinds)
+                defect = changed & ((new == DEFECTED) | (new == DEFECTED_WITH_FUNDS))
+                defect_runs, defect_agents = live_run[defect], live_agent[defect]
+                caught = changed & (new == CAPTURED)
+                caught_runs, caught_agents = live_run[caught], live_agent[caught]
+            keep = (new == UNDECIDED) | (new == HIDDEN)
+            live, live_agent, live_run = live[keep], live_agent[keep], live_run[keep]
+        if caught_at is not None:
+            home_runs, home_index = np.nonzero(caught_at == step)
+            if home_runs.size:
+                state[home_runs * n + home[home_index]] = CAPTURED
+                delta[CAPTURED] += home_runs.size
+                delta[UNDECIDED] -= home_runs.size
+                if caught_runs is None:
+                    caught_runs, caught_agents = home_runs, home[home_index]
+                else:
+                    caught_runs = np.concatenate([caught_runs, home_runs])
+                    caught_agents = np.concatenate([caught_agents, home[home_index]])
+        # what happened in this step is seen from the next one on
+        if defect_runs is not None and defect_runs.size:
+            defected_seen.add(defect_runs, defect_agents)
+            new_defections += np.bincount(defect_runs, minlength=runs)
+        if caught_runs is not None and caught_runs.size and model.uses_punished:
+            punished_seen.add(caught_runs, caught_agents)
+        timeline[step] = timeline[step - 1] + delta
+
+    per_run = np.stack([(grid == k).sum(axis=1) for k in range(kinds)], axis=1)
+    agent_counts = np.stack([(grid == k).sum(axis=0) for k in range(kinds)], axis=1)
+    funds = agents.funds
+    funds_taken = (grid == DEFECTED_WITH_FUNDS) @ funds
+    funds_out = ((grid == HIDDEN) | (grid == DEFECTED) | (grid == DEFECTED_WITH_FUNDS)) @ funds
+    return _BlockTotals(per_run=per_run, funds_taken=funds_taken, funds_out=funds_out,
+                        threshold_defections=threshold_defections, new_defections=new_defections,
+                        agent_counts=agent_counts, timeline=timeline)
+
+
+def simulate_decisions(agents: Agents, parameters: DecisionParameters | None = None, *, runs: int, seed: int,
+                       workers: int = 1, progress: Callable[[int, int], None] | None = None) -> DecisionResult:
+    """Run the decision model ``runs`` times from ``seed``; distributions over runs as a :class:`DecisionResult`.
+
+    ``workers`` threads simulate blocks of :data:`RUN_BLOCK` runs side by side (numpy releases
+    the GIL in its array loops); the result does not depend on it. ``progress(done, total)`` is
+    called with the number of runs finished after each block.
+    """
+    if not isinstance(agents, Agents):
+        raise ValueError(f"agents must be an Agents object, got {type(agents).__name__}")
+    params = parameters if parameters is not None else DecisionParameters()
+    if not isinstance(params, DecisionParameters):
+        raise ValueError(f"parameters must be DecisionParameters, got {type(params).__name__}")
+    if isinstance(runs, bool) or not isinstance(runs, numbers.Integral) or runs < 1:
+        raise ValueError(f"runs must be a whole number >= 1, got {runs!r}")
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise ValueError(f"seed must be a whole number >= 0, got {seed!r}")
+    if isinstance(workers, bool) or not isinstance(workers, numbers.Integral) or workers < 1:
+        raise ValueError(f"workers must be a whole number >= 1, got {workers!r}")
+    runs, seed = int(runs), int(seed)
+    model = _Model(agents, params)
+    sizes = [min(RUN_BLOCK, runs - start) for start in range(0, runs, RUN_BLOCK)]
+    children = np.random.SeedSequence(seed).spawn(len(sizes))
+    done = [0]
+    lock = threading.Lock()
+
+    def block(index: int) -> _BlockTotals:
+        totals = _simulate_block(model, sizes[index], np.random.Generator(np.random.PCG64(children[index])))
+        if progress is not None:
+            with lock:
+                done[0] += sizes[index]
+                progress(done[0], runs)
+        return totals
+
+    if workers == 1 or len(sizes) == 1:
+        blocks = [block(i) for i in range(len(sizes))]
+    else:
+        with ThreadPoolExecutor(max_workers=min(workers, len(sizes))) as pool:
+            blocks = list(pool.map(block, range(len(sizes))))
+
+    per_run = np.concatenate([b.per_run for b in blocks])
+    funds_taken = np.concatenate([b.funds_taken for b in blocks])
+    funds_out = np.concatenate([b.funds_out for b in blocks])
+    by_threshold = np.concatenate([b.threshold_defections for b in blocks])
+    new_defections = np.concatenate([b.new_defections for b in blocks])
+    agent_counts = sum(b.agent_counts for b in blocks)
+    timeline = sum(b.timeline for b in blocks)
+    counts = {name: Distribution.of(per_run[:, k], integer=True) for k, name in enumerate(OUTCOMES)}
+    counts["defectors"] = Distribution.of(per_run[:, DEFECTED] + per_run[:, DEFECTED_WITH_FUNDS], integer=True)
+    counts["threshold_defections"] = Distribution.of(by_threshold, integer=True)
+    cascade_size = int(math.floor(params.cascade_share * int(agents.abroad.sum())))
+    return DecisionResult(
+        agents=agents, parameters=params, runs=runs, seed=seed, version=moneymen.__version__,
+        counts=counts, agent_probabilities=agent_counts / runs, timeline=timeline / runs,
+        funds_taken=Distribution.of(funds_taken), funds_out_of_reach=Distribution.of(funds_out),
+        cascade_probability=float(np.mean(new_defections > cascade_size)), cascade_size=cascade_size,
+        per_run=per_run, per_run_funds_taken=funds_taken,
+    )
+
+
+def step_probabilities(agents: Agents, parameters: DecisionParameters | None = None) -> np.ndarray:
+    """Each agent's outcome probabilities after one step from the start, with no peer signal.
+
+    Shape ``n × len(OUTCOMES)``: rows sum to 1. This is the model's first step in closed form
+    (capture, then the logit; threshold rule and peer terms inactive because no peer has acted):
+    with ``steps=1`` and nobody ``already_defected`` the Monte Carlo mean count per outcome must
+    converge to the column sums.
+    """
+    params = parameters if parameters is not None else DecisionParameters()
+    model = _Model(agents, params)
+    n = model.n
+    out = np.zeros((n, len(OUTCOMES)))
+    q = model.q_undecided
+    utility = model.static
+    top = np.maximum(utility.max(axis=1), 0.0)
+    z = np.exp(utility - top[:, None])
+    stay = np.exp(-top)
+    p = z / (stay + z.sum(axis=1))[:, None]
+    abroad = model.abroad
+    out[:, CAPTURED] = q
+    out[:, RETURNED:DEFECTED_WITH_FUNDS + 1] = np.where(abroad[:, None], (1 - q)[:, None] * p, 0.0)
+    out[:, UNDECIDED] = 1.0 - out[:, 1:].sum(axis=1)
+    if params.tipping_probability > 0:
+        # instigators: thresholds given as 0 tip with no peer having acted
+        if model.thresholds is not None:
+            tipped = (abroad & _tipped(np.zeros(n), model.thresholds)).astype(float)
+        else:
+            tipped = abroad * _drawn_tipped_at_zero(params, model.peer_shift)
+        if tipped.any():
+            mass = params.tipping_probability * tipped
+            pair = z[:, 2] + z[:, 3]
+            rho = np.divide(z[:, 3], pair, out=np.zeros_like(pair), where=pair > 0)
+            scaled = out[:, RETURNED:DEFECTED_WITH_FUNDS + 1] * (1 - mass)[:, None]
+            scaled[:, 2] += (1 - q) * mass * (1 - rho)
+            scaled[:, 3] += (1 - q) * mass * rho
+            out[:, RETURNED:DEFECTED_WITH_FUNDS + 1] = np.where(abroad[:, None], scaled, 0.0)
+            out[:, UNDECIDED] = 1.0 - out[:, 1:].sum(axis=1)
+    out[agents.already_defected] = 0.0
+    out[agents.already_defected, DEFECTED] = 1.0
+    return out
+
+
+def _drawn_tipped_at_zero(params: DecisionParameters, shift: np.ndarray) -> np.ndarray:
+    """P(a drawn threshold max(N(mean, sd), min) + shift passes the test at signal 0), per agent."""
+    limit = THRESHOLD_TOLERANCE - shift                          # tipped iff max(X, min) <= limit
+    below_min = params.threshold_min <= limit
+    if params.threshold_sd > 0:
+        z = (limit - params.threshold_mean) / params.threshold_sd
+        p = 0.5 * (1.0 + np.vectorize(math.erf)(z / math.sqrt(2.0)))
+    else:
+        p = (params.threshold_mean <= limit).astype(float)
+    return np.where(below_min, p, 0.0)
+
+
+# -- sensitivity -------------------------------------------------------------------------------
+
+#: What a sensitivity analysis can rank by: a function of a result.
+SENSITIVITY_METRICS: dict[str, Callable[[DecisionResult], float]] = {
+    "defectors": lambda r: r.counts["defectors"].mean,
+    "defected_with_funds": lambda r: r.counts["defected_with_funds"].mean,
+    "returned": lambda r: r.counts["returned"].mean,
+    "captured": lambda r: r.counts["captured"].mean,
+    "hidden": lambda r: r.counts["hidden"].mean,
+    "funds_taken": lambda r: r.funds_taken.mean,
+    "funds_out_of_reach": lambda r: r.funds_out_of_reach.mean,
+    "cascade_probability": lambda r: r.cascade_probability,
+}
+_NOT_VARIED = ("steps", "cascade_share")        # the horizon is the question asked; the cut-off only labels runs
+
+
+@dataclass(frozen=True)
+class SensitivityRow:
+    """One parameter moved down and up, everything else at its value: the metrics at both ends."""
+
+    parameter: str
+    value: float
+    low: float
+    high: float
+    at_low: dict[str, float]
+    at_high: dict[str, float]
+
+    def effect(self, metric: str) -> float:
+        """Metric at the high end minus at the low end."""
+        return self.at_high[metric] - self.at_low[metric]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"parameter": self.parameter, "value": _json_number(self.value), "low": self.low, "high": self.high,
+                "at_low": dict(self.at_low), "at_high": dict(self.at_high),
+                "effect": {metric: self.effect(metric) for metric in self.at_low}}
+
+
+@dataclass(frozen=True)
+class SensitivityResult:
+    """One-at-a-time sensitivity: ``rows`` sorted by the size of their effect on ``metric``, largest first."""
+
+    metric: str
+    change: float
+    runs: int
+    seed: int
+    version: str
+    base: dict[str, float]
+    rows: tuple[SensitivityRow, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"metric": self.metric, "change": self.change, "runs": self.runs, "seed": self.seed,
+                "version": self.version, "base": dict(self.base), "rows": [row.to_dict() for row in self.rows]}
+
+
+def sensitivity(agents: Agents, parameters: DecisionParameters | None = None, *, runs: int, seed: int,
+                metric: str = "defectors", change: float = 0.5, names: Sequence[str] | None = None,
+                progress: Callable[[int, int], None] | None = None) -> SensitivityResult:
+    """Which parameters move the outcome most: each moved down and up by ``change``, one at a time.
+
+    A parameter with value ``x`` is run at ``x − d`` and ``x + d`` with ``d = change·|x|``, or
+    ``d = change`` when ``x`` is 0 (logit units for a coefficient), clipped to the parameter's
+    range (probabilities to [0, 1], scales and thresholds to >= 0). Every run uses the same
+    ``seed`` (common random numbers), so differences are not sampling noise between runs. Options
+    switched off (intercept ``-inf``), ``steps`` and ``cascade_share`` are not varied. Cost:
+    ``2 × len(names) + 1`` simulations of ``runs`` runs; ``progress(done, total)`` counts them.
+    """
+    if metric not in SENSITIVITY_METRICS:
+        raise ValueError(f"metric must be one of {', '.join(SENSITIVITY_METRICS)}, got {metric!r}")
+    if not (isinstance(change, numbers.Real) and 0 < change <= 10):
+        raise ValueError(f"change must be a number in (0, 10], got {change!r}")
+    params = parameters if parameters is not None else DecisionParameters()
+    known = [item.name for item in fields(DecisionParameters)]
+    if names is None:
+        names = [name for name in known if name not in _NOT_VARIED and math.isfinite(getattr(params, name))]
+    for name in names:
+        if name not in known:
+            close = difflib.get_close_matches(str(name), known, n=1)
+            raise ValueError(f"unknown decision parameter {name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+        if name in _NOT_VARIED or not math.isfinite(getattr(params, name)):
+            raise ValueError(f"DecisionParameters.{name} cannot be varied (it is steps, cascade_share or -inf)")
+
+    def measure(p: DecisionParameters) -> dict[str, float]:
+        result = simulate_decisions(agents, p, runs=runs, seed=seed)
+        return {key: float(fn(result)) for key, fn in SENSITIVITY_METRICS.items()}
+
+    total = 2 * len(names) + 1
+    base = measure(params)
+    if progress is not None:
+        progress(1, total)
+    rows = []
+    for index, name in enumerate(names):
+        value = float(getattr(params, name))
+        step = change * abs(value) if value != 0 else change
+        low, high = value - step, value + step
+        if name in DecisionParameters._PROBABILITIES:
+            low, high = max(low, 0.0), min(high, 1.0)
+        elif name in ("funds_scale",):
+            low = max(low, value * 1e-3)
+        elif name.startswith("threshold_"):
+            low = max(low, 0.0)
+        rows.append(SensitivityRow(parameter=name, value=value, low=low, high=high,
+                                   at_low=measure(params.replace(**{name: low})),
+                                   at_high=measure(params.replace(**{name: high}))))
+        if progress is not None:
+            progress(2 * index + 3, total)
+    rows.sort(key=lambda row: (-abs(row.effect(metric)), row.parameter))
+    return SensitivityResult(metric=metric, change=float(change), runs=runs, seed=seed, version=moneymen.__version__,
+                             base=base, rows=tuple(rows))
