@@ -1,11 +1,12 @@
 """The candidate index: from a query, the few entities worth scoring, out of millions.
 
 Each name is reduced to keys: its ASCII tokens, their first and last four letters (long words),
-their phonetic codes and, for names that read
-as Korean, one romanization-neutral key per syllable and one for the whole sequence of
-syllables (so 장성택, 張成澤 and "Jang Song Thaek" share keys, and share a rare one). A query scores entities by the summed rarity (IDF) of the keys they share, and
-the top few hundred go on to full scoring. Keys shared by a large part of the index (a common
-surname, "trading") are only used when the query has nothing rarer.
+their phonetic codes and, for names that read as Korean, one romanization-neutral key per
+syllable and one for the whole sequence of syllables (so 장성택, 張成澤 and "Jang Song Thaek"
+share keys, and share a rare one). A query scores entities by the rarity (IDF) of the keys
+they share, counting the rarest key of each part of the query (a word, a syllable) once; the
+screener then scores them in full, best first. Keys shared by a large part of the index (a
+common surname, "trading") are only used when the query has fewer than two rarer parts.
 """
 
 from __future__ import annotations

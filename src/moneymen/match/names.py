@@ -30,6 +30,9 @@ _PUNCTUATION = str.maketrans({ch: " " for ch in ",.;:()[]{}\"/\\-_“”!?*&+#|<
 _APOSTROPHES = str.maketrans({ch: None for ch in "'`’‘ʼʻʿʾ"})
 #: Words joining parts of an organisation's name: "H and M" is "H&M".
 CONNECTORS = frozenset({"and", "und", "et"})
+#: Particles of names ("al", "bin", "van", "de"), never read as initials.
+PARTICLES = frozenset({"al", "el", "bin", "ibn", "bint", "abu", "ben", "van", "von", "de", "da", "di", "du",
+                       "la", "le", "del", "der", "den", "mc", "st", "dos", "das"})
 #: Short words skipped when reading initials: "People's Liberation Army of China" is PLA.
 INITIALS_SKIP = frozenset({"of", "the", "and", "for", "de", "du", "des", "la", "le", "et", "und", "y"})
 
@@ -398,6 +401,8 @@ def _regroup(ta: tuple[str, ...], tb: tuple[str, ...], used_a: dict[int, int], u
     and a word split in two ("Patr ushev", "Mohammad Hasni" for "Mohammadhasni").
     """
     found: list[tuple[float, list[int], list[int], str]] = []
+    # a person's initials stand beside a name that matched, never for the whole of it
+    initials_allowed = kind != "person" or bool(used_a)
     taken_a = set(used_a)
     taken_b = set(used_b)
     for flipped in (False, True):
@@ -408,7 +413,8 @@ def _regroup(ta: tuple[str, ...], tb: tuple[str, ...], used_a: dict[int, int], u
             if i in taken_left or not word.isalpha():
                 continue
             free = [j for j in range(len(right)) if j not in taken_right]
-            span = _initials_span(word, right, free) if 2 <= len(word) <= 6 else None
+            span = _initials_span(word, right, free) \
+                if initials_allowed and 2 <= len(word) <= 6 and word not in PARTICLES else None
             how, score = "initials", INITIALS
             if span is None and len(word) >= 5:
                 span, score = _split_span(word, right, free, kind)
