@@ -97,7 +97,7 @@ def test_cnp_local_search_on_a_redundant_graph_and_its_seed():
 def test_critical_nodes_respects_candidates():
     edges = [(0, i) for i in range(1, 6)]
     matrix, _ = adjacency_from_edges(edges)
-    result = critical_nodes(matrix, 1, candidates=[1, 2, 3, 4, 5])
+    result = critical_nodes(matrix, 1, candidates=[1, 2, 3, 4, 5], iterations=200)
     assert result.nodes[0] != 0 and result.pairwise_connectivity == 10  # a leaf: C(5, 2) left
 
 

@@ -5,7 +5,7 @@ keeps the labels (entity ids or names) in a separate sequence, position ``i`` na
 
 - **adjacency** (undirected measures: fragmentation, articulation points, betweenness, disruption):
   an ``n × n`` matrix whose non-zero entries are edges. It should be symmetric; where it is not,
-  the undirected measures read it as ``A + Aᵀ`` (an edge in either direction connects the two nodes).
+  the undirected measures read it as ``max(A, Aᵀ)`` (an edge in either direction connects the two nodes).
   Values are edge weights where a measure uses them (strength, Burt's constraint), else ignored.
 - **capacity** (flows): a directed ``n × n`` matrix, entry ``(i, j)`` the capacity of arc ``i → j``.
 
