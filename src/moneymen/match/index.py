@@ -1,12 +1,13 @@
 """The candidate index: from a query, the few entities worth scoring, out of millions.
 
 Each name is reduced to keys: its ASCII tokens, their first and last four letters (long words),
-their phonetic codes and, for names that read as Korean, one romanization-neutral key per
-syllable and one for the whole sequence of syllables (so 장성택, 張成澤 and "Jang Song Thaek"
-share keys, and share a rare one). A query scores entities by the rarity (IDF) of the keys
-they share, counting the rarest key of each part of the query (a word, a syllable) once; the
-screener then scores them in full, best first. Keys shared by a large part of the index (a
-common surname, "trading") are only used when the query has fewer than two rarer parts.
+their phonetic codes (Metaphone, and Soundex, which forgives more) and, for names that read as
+Korean, one romanization-neutral key per syllable and one for the whole sequence of syllables
+(so 장성택, 張成澤 and "Jang Song Thaek" share keys, and share a rare one). A query scores
+entities by the rarity (IDF) of the keys they share, counting the rarest key of each part of
+the query (a word, a syllable) once; the screener then scores them in full, best first. Keys
+shared by a large part of the index (a common surname, "trading") are only used when the query
+has fewer than two rarer parts.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 import numpy as np
+from rigour.text.phonetics import soundex
 
 from moneymen.match.entities import Profile
 from moneymen.match.names import analyse, kind_of
@@ -27,7 +29,12 @@ COMMON_SHARE = 0.02
 MIN_TOKEN = 2
 #: Whole-name Korean keys are made when a name has at most this many key combinations.
 MAX_NAME_KEYS = 64
-IDENTIFIER_BOOST = 10.0
+#: Weights of key kinds on top of their rarity: a shared identifier outweighs any number of
+#: shared words, and a word that only sounds or starts alike counts half a word spelt the same.
+KEY_WEIGHT = {"i:": 10.0, "p:": 0.5, "x:": 0.5, "a:": 0.5, "z:": 0.5}
+#: What each part of a candidate's shortest name costs in its rank: a tie-break, small beside
+#: the rarity of a shared key (about 2 for a common word, 12 for a unique one).
+LEFT_OVER = 0.1
 
 
 def name_key_groups(name: str, kind: str) -> list[set[str]]:
@@ -42,11 +49,13 @@ def name_key_groups(name: str, kind: str) -> list[set[str]]:
         group = set()
         if len(token) >= MIN_TOKEN:
             group.add("t:" + token)
-        if len(token) >= 6:  # a typo leaves the start or the end of a long word intact
+        if len(token) >= 5:  # a typo leaves the start or the end of a long word intact
             group.add("a:" + token[:4])
             group.add("z:" + token[-4:])
         if code and len(code) >= 2:
             group.add("p:" + code)
+        if len(token) >= 4 and token.isalpha():  # Soundex forgives vowels and doubled letters: Johansson, Johnson
+            group.add("x:" + soundex(token))
         if group:
             groups.append(group)
     for reading in form.korean:
@@ -57,11 +66,6 @@ def name_key_groups(name: str, kind: str) -> list[set[str]]:
         if math.prod(len(position) for position in positions) <= MAX_NAME_KEYS:
             groups.append({"n:" + "|".join(combination) for combination in itertools.product(*positions)})
     return groups
-
-
-def name_keys(name: str, kind: str) -> set[str]:
-    """The index keys of one name."""
-    return set().union(*name_key_groups(name, kind))
 
 
 def profile_key_groups(profile: Profile) -> list[set[str]]:
@@ -76,11 +80,6 @@ def profile_key_groups(profile: Profile) -> list[set[str]]:
     return groups
 
 
-def profile_keys(profile: Profile) -> set[str]:
-    """The index keys of every name of an entity, plus its strong identifiers."""
-    return set().union(*profile_key_groups(profile))
-
-
 class CandidateIndex:
     """An inverted index from name keys to entity positions, with IDF weights."""
 
@@ -89,19 +88,33 @@ class CandidateIndex:
         postings: dict[str, list[int]] = defaultdict(list)
         self.ids: list[str] = []
         self.profiles: list[Profile] = []
+        parts: list[int] = []
         for position, (entity_id, profile) in enumerate(profiles):
             self.ids.append(entity_id)
             self.profiles.append(profile)
-            for key in profile_keys(profile):
+            kind = kind_of(profile.schema)
+            keys: set[str] = set()
+            shortest = 0
+            for name, _ in profile.names:
+                groups = name_key_groups(name, kind)
+                keys.update(*groups)
+                shortest = min(shortest, len(groups)) if shortest else len(groups)
+            for prop, values in profile.identifiers:
+                keys.update(f"i:{prop}:{value}" for value in values)
+            parts.append(shortest)
+            for key in keys:
                 postings[key].append(position)
         size = max(len(self.ids), 1)
+        #: parts (words, syllables) of each entity's shortest name: among candidates that share
+        #: as much with a query, the one with less left over comes first ("Kim San" before "Kim San Ho")
+        self.parts = np.asarray(parts or [0], dtype=np.float32)
         self.postings = {key: np.asarray(values, dtype=np.int32) for key, values in postings.items()}
-        # a shared identifier outweighs any number of shared words
-        self.idf = {key: math.log(1 + size / len(values)) * (IDENTIFIER_BOOST if key.startswith("i:") else 1.0)
+        self.idf = {key: math.log(1 + size / len(values)) * KEY_WEIGHT.get(key[:2], 1.0)
                     for key, values in postings.items()}
         self.common = int(size * COMMON_SHARE) + 10
         self._scores = np.zeros(size, dtype=np.float32)
         self._best = np.zeros(size, dtype=np.float32)
+        self._inside = np.zeros(size, dtype=bool)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -111,8 +124,8 @@ class CandidateIndex:
 
         An entity's weight is, summed over the parts of the query (a word, a Korean syllable, the
         whole Korean name, an identifier), the rarity of the rarest key it shares for that part.
-        Keys held by a large share of the index are used only when the query has fewer than two
-        parts with a rarer key.
+        Keys held by a large share of the index only rank the entities that rarer keys found,
+        unless the query has fewer than two parts with a rarer key.
         """
         postings = self.postings
         groups = []
@@ -122,32 +135,41 @@ class CandidateIndex:
                 groups.append(present)
         if not groups:
             return []
-        rare_groups = sum(1 for group in groups if any(len(postings[key]) <= self.common for key in group))
-        use_common = rare_groups < 2
-        scores, best = self._scores, self._best
+        common = [group for group in groups if all(len(postings[key]) > self.common for key in group)]
+        use_common = len(groups) - len(common) < 2
+        scores = self._scores
         touched = []
         for group in groups:
             keys = [key for key in group if use_common or len(postings[key]) <= self.common]
-            if len(keys) == 1:
-                positions = postings[keys[0]]
-                scores[positions] += self.idf[keys[0]]
-            elif keys:
-                keys.sort(key=self.idf.__getitem__)  # the rarest key last, so its weight stays
-                for key in keys:
-                    best[postings[key]] = self.idf[key]
-                positions = np.unique(np.concatenate([postings[key] for key in keys]))
-                scores[positions] += best[positions]
-                best[positions] = 0.0
-            else:
-                continue
-            touched.append(positions)
+            if keys:
+                touched.append(self._add_best(scores, keys))
         if not touched:
             return []
         hit = np.unique(np.concatenate(touched))
-        if len(hit) > limit:
-            top = hit[np.argpartition(-scores[hit], limit - 1)[:limit]]
-        else:
-            top = hit
-        ranked = top[np.argsort(-scores[top], kind="stable")]
+        if not use_common and common:
+            # a common word ("Kim") finds nothing new, but it ranks what the rare ones found
+            inside = self._inside
+            inside[hit] = True
+            for group in common:
+                self._add_best(scores, group, inside)
+            inside[hit] = False
+        rank = scores[hit] - LEFT_OVER * self.parts[hit]
+        order = np.argpartition(-rank, limit - 1)[:limit] if len(hit) > limit else np.arange(len(hit))
+        ranked = hit[order[np.argsort(-rank[order], kind="stable")]]
         scores[hit] = 0.0
         return ranked.tolist()
+
+    def _add_best(self, scores: np.ndarray, keys: list[str], within: np.ndarray | None = None) -> np.ndarray:
+        """Add to ``scores`` the weight of the rarest of ``keys`` each entity holds (only entities
+        marked in ``within``, when given); return the positions touched."""
+        postings, idf, best = self.postings, self.idf, self._best
+        lists = [postings[key] if within is None else postings[key][within[postings[key]]] for key in keys]
+        if len(keys) == 1:
+            scores[lists[0]] += idf[keys[0]]
+            return lists[0]
+        for key, positions in sorted(zip(keys, lists), key=lambda pair: idf[pair[0]]):
+            best[positions] = idf[key]  # the rarest key last, so its weight stays
+        positions = np.unique(np.concatenate(lists))
+        scores[positions] += best[positions]
+        best[positions] = 0.0
+        return positions

@@ -401,8 +401,10 @@ def _regroup(ta: tuple[str, ...], tb: tuple[str, ...], used_a: dict[int, int], u
     and a word split in two ("Patr ushev", "Mohammad Hasni" for "Mohammadhasni").
     """
     found: list[tuple[float, list[int], list[int], str]] = []
-    # a person's initials stand beside a name that matched, never for the whole of it
-    initials_allowed = kind != "person" or bool(used_a)
+    # a person's initials stand beside a word that matched, never for the whole name
+    initials_allowed = kind != "person" or any(
+        ta[i] == tb[j] and len(ta[i]) >= 3 or _token_similarity(ta[i], tb[j], "", "", kind)[0] >= 0.8
+        and min(len(ta[i]), len(tb[j])) >= 3 for i, j in used_a.items())
     taken_a = set(used_a)
     taken_b = set(used_b)
     for flipped in (False, True):
