@@ -179,7 +179,9 @@ def _parse(text: str, format: str, path: str) -> dict[str, Any]:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
             match = re.search(r"\(at line (\d+)", str(error))
-            raise ScenarioError(path, None, f"invalid TOML: {error}", int(match.group(1)) if match else None) from None
+            line = int(match.group(1)) if match else (len(text.splitlines()) or None if "end of document" in str(error)
+                                                         else getattr(error, "lineno", None))
+            raise ScenarioError(path, None, f"invalid TOML: {error}", line) from None
     elif format == "yaml":
         try:
             data = yaml.safe_load(text)
