@@ -512,6 +512,7 @@ def _disruption(view: Any, facts: NetworkFacts, scenario: Scenario, tell: Callab
         tell("Disruption curves", index, len(strategies))
         curve = disruption_curve(adjacency, strategy, steps, labels=facts.ids, seed=scenario.seed % (2**32))
         data = jsonable(curve.to_dict())
+        data.pop("seconds", None)  # a timing, not a result: runs with the same seed give the same data
         for step in data["steps"]:
             step["captions"] = [_caption(facts, label) for label in step["removed"]]
         curves.append(data)
