@@ -448,3 +448,19 @@ def test_disrupt_by_flow_between_named_nodes(tmp_path):
                      "--steps", "1", "--json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)[1]["removed"] == ["x"]  # x carries 5 of the 6
+
+
+def test_scenario_compare_puts_two_runs_side_by_side(db_path):
+    with open_store(db_path) as store:
+        a_run(3).save(store)
+        second = a_run(4)
+        second.results["flows"]["after"] = 400.0
+        second.save(store)
+    result = run_cli("scenario", "compare", "1", "2", db=db_path)
+    assert result.returncode == 0, result.stderr
+    out = " ".join(result.stdout.split())
+    assert "Run #1 (Hand-made) against run #2 (Hand-made)" in out
+    assert "│ flow after │ 250 │ 400 │ +150 │" in out and "│ orphaned accounts │ 1 │ 1 │ 0 │" in out
+    assert "Same: scenario text, inputs (network, agents, settings), runs, moneymen version. Different: seed." in out
+    data = json.loads(run_cli("scenario", "compare", "1", "2", "--json", db=db_path).stdout)
+    assert data["same"]["seed"] is False and data["same"]["scenario_sha256"] is True

@@ -518,3 +518,42 @@ def _disruption(view: Any, facts: NetworkFacts, scenario: Scenario, tell: Callab
         curves.append(data)
     tell("Disruption curves", len(strategies), len(strategies))
     return curves
+
+
+# -- comparing saved runs ----------------------------------------------------------------------------
+
+def compare_runs(first: Mapping[str, Any], second: Mapping[str, Any]) -> dict[str, Any]:
+    """Two runs' headline numbers side by side (``to_dict()`` of each), and what differs in their inputs.
+
+    ``rows``: ``{"measure", "first", "second", "change"}`` (change = second − first, None where
+    either is missing). ``same``: whether the scenario text, the inputs digest, the seed, the run
+    count and the moneymen version are the same.
+    """
+    def outcome(run: Mapping[str, Any], name: str) -> float | None:
+        counts = ((run.get("decisions") or {}).get("counts") or {})
+        return counts[name]["mean"] if name in counts else None
+
+    measures: list[tuple[str, Callable[[Mapping[str, Any]], Any]]] = [
+        ("entities exposed", lambda run: (run.get("exposure") or {}).get("count")),
+        ("agents (exposed persons)", lambda run: len(run.get("agents") or [])),
+    ]
+    for name in ("returned", "hidden", "defected", "defected_with_funds", "captured", "defectors"):
+        measures.append((f"{name.replace('_', ' ')} (mean)", lambda run, name=name: outcome(run, name)))
+    measures += [
+        ("funds taken (mean)", lambda run: ((run.get("decisions") or {}).get("funds_taken") or {}).get("mean")),
+        ("cascade probability", lambda run: ((run.get("decisions") or {}).get("cascade") or {}).get("probability")),
+        ("flow before", lambda run: (run.get("flows") or {}).get("before")),
+        ("flow after", lambda run: (run.get("flows") or {}).get("after")),
+        ("severed flows", lambda run: len((run.get("flows") or {}).get("severed") or []) if run.get("flows") else None),
+        ("orphaned accounts", lambda run: len((run.get("flows") or {}).get("orphaned_accounts") or [])
+         if run.get("flows") else None),
+        ("agents removed for the flows", lambda run: len((run.get("removed") or {}).get("agents") or [])),
+    ]
+    rows = []
+    for label, read in measures:
+        a, b = read(first), read(second)
+        change = b - a if isinstance(a, (int, float)) and isinstance(b, (int, float)) else None
+        rows.append({"measure": label, "first": a, "second": b, "change": change})
+    same = {key: first.get(key) == second.get(key)
+            for key in ("scenario_sha256", "inputs_sha256", "seed", "runs", "version")}
+    return {"first": first.get("id"), "second": second.get("id"), "rows": rows, "same": same}

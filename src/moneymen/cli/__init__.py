@@ -392,6 +392,30 @@ def scenario_show(
         render.scenario_summary(console, run.to_dict(), path)
 
 
+@scenario_app.command("compare")
+def scenario_compare(
+    first: Annotated[int, typer.Argument(metavar="RUN_A", help="A saved run's id.")],
+    second: Annotated[int, typer.Argument(metavar="RUN_B", help="Another saved run's id.")],
+    json_output: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Two saved runs side by side: exposure, outcomes, flows, and whether their inputs were the same."""
+    from moneymen.analysis.runner import ScenarioRun, compare_runs
+
+    runs = []
+    with _open(db) as store:
+        for run_id in (first, second):
+            record = store.scenario_run(run_id)
+            if record is None:
+                _fail(f"no scenario run {run_id} in {db or default_location()}; see `moneymen scenario list`")
+            runs.append(ScenarioRun.from_record(record).to_dict())
+    comparison = compare_runs(*runs)
+    if json_output:
+        print(json.dumps(comparison, ensure_ascii=False, indent=2))
+    else:
+        render.scenario_comparison(console, comparison, runs)
+
+
 # -- disruption curves -------------------------------------------------------------------------------
 
 @app.command()

@@ -359,3 +359,31 @@ def disruption(console: Console, curve, name: str, plot) -> None:
     console.print(table)
     if plot is not None:
         console.print(f"Plot: {escape(str(plot))}")
+
+
+def scenario_comparison(console: Console, comparison: dict, runs: list[dict]) -> None:
+    """Two runs' numbers side by side, then which of their inputs differ."""
+    first, second = runs
+    table = Table(title=f"Run #{first.get('id')} ({escape(str(first.get('name')))}) against run #{second.get('id')} "
+                        f"({escape(str(second.get('name')))})")
+    for column, justify in (("measure", "left"), (f"#{first.get('id')}", "right"), (f"#{second.get('id')}", "right"),
+                            ("change", "right")):
+        table.add_column(column, justify=justify)
+
+    def shown(value) -> str:
+        if value is None:
+            return "—"
+        if isinstance(value, float) and abs(value) < 1000 and value != int(value):
+            return f"{value:,.3g}" if abs(value) < 1 else f"{value:,.2f}"
+        return f"{value:,.0f}"
+
+    for row in comparison["rows"]:
+        change = row["change"]
+        table.add_row(row["measure"], shown(row["first"]), shown(row["second"]),
+                      "—" if change is None else ("+" if change > 0 else "") + shown(change))
+    console.print(table)
+    labels = {"scenario_sha256": "scenario text", "inputs_sha256": "inputs (network, agents, settings)", "seed": "seed",
+              "runs": "runs", "version": "moneymen version"}
+    same = [labels[key] for key, equal in comparison["same"].items() if equal]
+    different = [labels[key] for key, equal in comparison["same"].items() if not equal]
+    console.print(f"Same: {', '.join(same) or 'nothing'}. Different: {', '.join(different) or 'nothing'}.")
