@@ -19,7 +19,7 @@ import math
 import numbers
 import re
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -498,3 +498,12 @@ def _toml_line(text: str, path: list[str]) -> int | None:
         if best is None and len(keys) < len(path) and path[:len(keys)] == keys:
             best = number  # an inline table or list that holds the key
     return best
+
+
+def __getattr__(name: str) -> Any:
+    """``run_scenario`` and ``ScenarioRun`` live in :mod:`moneymen.analysis.runner`; reachable from here too."""
+    if name in ("run_scenario", "ScenarioRun", "ScenarioUnavailable"):
+        from moneymen.analysis import runner
+
+        return getattr(runner, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
