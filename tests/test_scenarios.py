@@ -175,7 +175,7 @@ def example_store(store):
 def test_an_unknown_entity_is_refused_with_file_key_and_line(example_store, tmp_path):
     path = write(tmp_path, 'name = "x"\nseeds = ["ex-jang-song-thaek", "Nobody Atall"]\n')
     with pytest.raises(ScenarioError) as caught:
-        run_scenario(example_store, Scenario.from_file(path))
+        Scenario.from_file(path, store=example_store)  # checked against the store as it is read
     assert (caught.value.key, caught.value.line) == ("seeds[1]", 2)
     assert "unknown entity 'Nobody Atall'" in str(caught.value)
 

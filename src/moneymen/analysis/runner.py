@@ -38,7 +38,8 @@ from moneymen.analysis.facts import NetworkFacts, build_agents, ownership_proble
 from moneymen.analysis.scenario import Scenario, ScenarioError
 from moneymen.store import ScenarioRunRecord, Store
 
-__all__ = ["ScenarioRun", "ScenarioUnavailable", "Progress", "run_scenario", "resolve_entity", "LOST_OUTCOMES"]
+__all__ = ["ScenarioRun", "ScenarioUnavailable", "Progress", "run_scenario", "check_scenario", "CheckedScenario",
+           "compare_runs", "resolve_entity", "LOST_OUTCOMES"]
 
 #: ``progress(stage, done, total)``: ``total`` None while the size of a stage is unknown.
 Progress = Callable[[str, int, "int | None"], None]
@@ -214,13 +215,8 @@ def run_scenario(store: Store, scenario: Scenario, progress: Progress | None = N
 
     started = utc_now()
     tell("Resolving entities")
-    seeds = [resolve_entity(store, scenario, f"seeds[{i}]", ref) for i, ref in enumerate(scenario.seeds)]
-    sink = resolve_entity(store, scenario, "sink", scenario.sink) if scenario.sink else None
-
-    tell("Building the network")
-    view = _build_view(store, scenario)
-    facts = NetworkFacts.from_view(view)
-    _check_graph(store, scenario, facts, seeds, sink)
+    checked = check_scenario(store, scenario)
+    seeds, sink, view, facts = checked.seeds, checked.sink, checked.view, checked.facts
 
     tell("Purge impact")
     impact = _purge_step(view, seeds, scenario)
@@ -289,6 +285,30 @@ def run_scenario(store: Store, scenario: Scenario, progress: Progress | None = N
     return ScenarioRun(name=scenario.name, scenario_text=scenario.text, sha256=scenario.sha256,
                        version=moneymen.__version__, seed=scenario.seed, runs=scenario.runs, started_at=started,
                        finished_at=utc_now(), results=jsonable(results))
+
+
+@dataclass
+class CheckedScenario:
+    """A scenario checked against a store: its entities resolved, its network built and checked."""
+
+    seeds: list[str]
+    sink: str | None
+    view: Any
+    facts: NetworkFacts
+
+
+def check_scenario(store: Store, scenario: Scenario) -> CheckedScenario:
+    """Resolve the scenario's entities and build and check its network, without running anything.
+
+    Raises :class:`ScenarioError` for an unknown or ambiguous entity, an empty graph, or cyclic
+    ownership over 100 %; :class:`ScenarioUnavailable` when the network view is not installed.
+    """
+    seeds = [resolve_entity(store, scenario, f"seeds[{i}]", ref) for i, ref in enumerate(scenario.seeds)]
+    sink = resolve_entity(store, scenario, "sink", scenario.sink) if scenario.sink else None
+    view = _build_view(store, scenario)
+    facts = NetworkFacts.from_view(view)
+    _check_graph(store, scenario, facts, seeds, sink)
+    return CheckedScenario(seeds, sink, view, facts)
 
 
 def _check_graph(store: Store, scenario: Scenario, facts: NetworkFacts, seeds: list[str], sink: str | None) -> None:

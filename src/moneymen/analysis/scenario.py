@@ -114,13 +114,14 @@ class Scenario:
     # -- reading ----------------------------------------------------------------------------
 
     @classmethod
-    def from_file(cls, path: str | Path) -> "Scenario":
+    def from_file(cls, path: str | Path, store: Any = None) -> "Scenario":
         """Read and check a scenario file (``.toml``, ``.yaml`` or ``.yml``).
 
         Checks everything a file alone can tell: syntax, unknown keys, types, ranges (a negative
-        probability, a zero run count), grades, dates and the decision parameters. What needs the
-        store (unknown entities, an empty graph, cyclic ownership) is checked when the scenario
-        runs (:func:`moneymen.analysis.runner.run_scenario`), with errors of the same form.
+        probability, a zero run count), grades, dates and the decision parameters. Given a
+        ``store``, also what needs it (:meth:`check`): unknown or ambiguous entities, an empty
+        graph, cyclic ownership over 100 %. Without one, those are checked when the scenario runs
+        (:func:`moneymen.analysis.runner.run_scenario`), with errors of the same form.
         """
         path = Path(path)
         if not path.is_file():
@@ -135,7 +136,17 @@ class Scenario:
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError as error:
             raise ScenarioError(path, None, f"not UTF-8 text ({error})") from None
-        return cls.from_text(text, format="toml" if suffix == ".toml" else "yaml", path=str(path))
+        scenario = cls.from_text(text, format="toml" if suffix == ".toml" else "yaml", path=str(path))
+        if store is not None:
+            scenario.check(store)
+        return scenario
+
+    def check(self, store: Any) -> None:
+        """Check the scenario against ``store``: its entities exist (and names are not ambiguous), its
+        graph is not empty, its ownership cycles stay within 100 %. Raises :class:`ScenarioError`."""
+        from moneymen.analysis.runner import check_scenario
+
+        check_scenario(store, self)
 
     @classmethod
     def from_text(cls, text: str, *, format: str = "toml", path: str = "<scenario>") -> "Scenario":
