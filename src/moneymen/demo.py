@@ -1,4 +1,5 @@
-"""The demo: build an evidence store from the bundled DPRK-program list extracts."""
+"""The demo: build an evidence store from the bundled DPRK-program list extracts and the
+illustrative example network, then run the example purge scenario on it."""
 
 from __future__ import annotations
 
@@ -32,6 +33,44 @@ BUNDLED = (
     BundledList("un_sc_dprk_2025-11-20.xml", "un", "un_sc", None,
                 "UN Security Council consolidated list, DPRK (1718) regime, 2025-11-20"),
 )
+
+
+#: The illustrative case file (fictional apart from Jang Song-thaek and his department; see
+#: ``tools/build_example_network.py``) and the scenario the demo runs on it.
+EXAMPLE_NETWORK = BundledList("example_network.jsonl", "ftm", "moneymen_example", "2013-12-20T00:00:00Z",
+                              "illustrative example network (fictional), moneymen")
+EXAMPLE_SCENARIO = "example_purge.toml"
+
+
+def example_scenario_path() -> Path:
+    """Where the bundled example scenario file is."""
+    return Path(str(resources.files("moneymen.data") / EXAMPLE_SCENARIO))
+
+
+def import_example(store: Store, progress: Callable[[int, int], None] | None = None) -> ImportResult:
+    """Import the illustrative example network into ``store`` (a no-op when already imported)."""
+    bundled = EXAMPLE_NETWORK
+    return import_file(store, bundled.path, format=bundled.format, dataset=bundled.dataset, seen=bundled.seen,
+                       progress=progress)
+
+
+def run_example_scenario(store: Store, report_dir: Path | None = None, progress=None):
+    """Run the example scenario on ``store``, save the run and write its HTML report.
+
+    Returns ``(run, report_path)``. The report goes to ``report_dir`` (default: a ``reports``
+    folder beside the store). Raises :class:`moneymen.analysis.runner.ScenarioUnavailable` when the
+    purge or flow analyses are not installed.
+    """
+    from moneymen.analysis.runner import run_scenario
+    from moneymen.analysis.scenario import Scenario
+    from moneymen.report import write_report
+
+    scenario = Scenario.from_file(example_scenario_path())
+    run = run_scenario(store, scenario, progress=progress)
+    run.save(store)
+    folder = report_dir or Path(store.location).resolve().parent / "reports"
+    path = write_report(run.to_dict(), folder / f"example_purge-run{run.id}.html")
+    return run, path
 
 
 def import_bundled(store: Store, progress: Callable[[BundledList], Callable[[int, int], None]] | None = None

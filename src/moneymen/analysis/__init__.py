@@ -8,7 +8,10 @@ results are plain dataclasses with a ``to_dict()`` that ``json.dumps`` accepts.
 - :mod:`~moneymen.analysis.keypersons` — articulation points, bridges, betweenness, constraint;
 - :mod:`~moneymen.analysis.disruption` — disruption curves by removal strategy;
 - :mod:`~moneymen.analysis.decisions` — the agents' decisions under a purge (Monte Carlo) and
-  threshold cascades.
+  threshold cascades;
+- :mod:`~moneymen.analysis.scenario` — scenario files (TOML/YAML), read and checked;
+- :mod:`~moneymen.analysis.facts` — what a scenario reads off a network (agents, ownership cycles);
+- :mod:`~moneymen.analysis.runner` — ``run_scenario``: a scenario run over the store, saved as data.
 """
 
 from moneymen.analysis.disruption import STRATEGIES, DisruptionCurve, DisruptionStep, disruption_curve

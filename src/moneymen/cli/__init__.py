@@ -181,8 +181,10 @@ def summary(
 
 @app.command()
 def demo(db: DbOption = None) -> None:
-    """Build an evidence store from the bundled DPRK extracts of the OFAC and UN lists, and summarise it."""
-    from moneymen.demo import example_screenings, import_bundled
+    """Build an evidence store from the bundled OFAC and UN DPRK extracts and the illustrative example
+    network, summarise it, and run the example purge scenario (summary and HTML report)."""
+    from moneymen.analysis.runner import ScenarioUnavailable
+    from moneymen.demo import example_screenings, import_bundled, import_example, run_example_scenario
     from moneymen.entities import summarize
 
     store = _open(db)
@@ -190,10 +192,22 @@ def demo(db: DbOption = None) -> None:
         console.print(f"Evidence store: [bold]{render.escape(store.location)}[/]")
         with render.byte_progress(console, "Importing bundled lists") as progress:
             results = import_bundled(store, progress=lambda bundled: progress)
+        with render.byte_progress(console, "Importing the example network") as progress:
+            results.append(import_example(store, progress=progress))
         for result in results:
             render.import_result(console, result)
         render.summary(console, summarize(store), store)
         render.example_screenings(console, example_screenings(store))
+        console.print("\n[bold]Example scenario[/]: the purge of Jang Song-thaek on the illustrative (fictional) "
+                      "network")
+        try:
+            with render.scenario_progress(console) as progress:
+                run, report = run_example_scenario(store, progress=progress)
+        except ScenarioUnavailable as error:
+            # the purge and flow analyses (moneymen.graph.view, analysis.purge, analysis.flows) are not installed
+            console.print(f"[yellow]Scenario step not available:[/] {render.escape(error.message)}")
+            return
+        render.scenario_summary(console, run.to_dict(), report)
 
 
 @app.command()
@@ -305,6 +319,162 @@ def serve(
         run_server(db or default_location(), host=host, port=port)
     except (StoreError, ValueError) as error:
         _fail(str(error))
+
+
+# -- scenarios -------------------------------------------------------------------------------------
+
+scenario_app = typer.Typer(help="Run what-if scenarios (purge impact, agents' decisions, money flows) and "
+                                "read saved runs.", no_args_is_help=True)
+app.add_typer(scenario_app, name="scenario")
+
+
+@scenario_app.command("run")
+def scenario_run(
+    file: Annotated[Path, typer.Argument(help="The scenario file (.toml, .yaml or .yml); see docs/scenarios.md.")],
+    runs: Annotated[Optional[int], typer.Option(help="Monte Carlo runs, instead of the file's.")] = None,
+    seed: Annotated[Optional[int], typer.Option(help="Random seed, instead of the file's.")] = None,
+    report: Annotated[Optional[Path], typer.Option(help="Write the HTML report here. Default: "
+                                                   "FILE-runID.html in the current folder.")] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Print the whole run as JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Run a scenario file against the store, save the run, write its HTML report and print a summary."""
+    from moneymen.analysis.runner import run_scenario
+    from moneymen.analysis.scenario import Scenario, ScenarioError
+    from moneymen.report import write_report
+
+    try:
+        scenario = Scenario.from_file(file)
+        scenario = scenario.with_overrides(runs=runs, seed=seed)
+    except ScenarioError as error:
+        _fail(str(error))
+    with _open(db) as store:
+        try:
+            with render.scenario_progress(errors if json_output else console) as progress:
+                run = run_scenario(store, scenario, progress=progress)
+        except ScenarioError as error:
+            _fail(f"{error}\nNothing was saved.")
+        run.save(store)
+    path = write_report(run.to_dict(), report or Path(f"{file.stem}-run{run.id}.html"))
+    if json_output:
+        print(json.dumps({**run.to_dict(), "report": str(path)}, ensure_ascii=False, indent=2))
+    else:
+        render.scenario_summary(console, run.to_dict(), path)
+
+
+@scenario_app.command("list")
+def scenario_list(db: DbOption = None) -> None:
+    """List the saved scenario runs."""
+    with _open(db) as store:
+        render.scenario_runs(console, store.scenario_runs())
+
+
+@scenario_app.command("show")
+def scenario_show(
+    run_id: Annotated[int, typer.Argument(metavar="ID", help="The run's id (see `moneymen scenario list`).")],
+    report: Annotated[Optional[Path], typer.Option(help="Write the run's HTML report here again.")] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Print the whole run as JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Show a saved scenario run: its summary, or all of it as JSON; optionally write its report again."""
+    from moneymen.analysis.runner import ScenarioRun
+    from moneymen.report import write_report
+
+    with _open(db) as store:
+        record = store.scenario_run(run_id)
+    if record is None:
+        _fail(f"no scenario run {run_id} in {db or default_location()}; see `moneymen scenario list`")
+    run = ScenarioRun.from_record(record)
+    path = write_report(run.to_dict(), report) if report else None
+    if json_output:
+        print(json.dumps(run.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        render.scenario_summary(console, run.to_dict(), path)
+
+
+@scenario_app.command("compare")
+def scenario_compare(
+    first: Annotated[int, typer.Argument(metavar="RUN_A", help="A saved run's id.")],
+    second: Annotated[int, typer.Argument(metavar="RUN_B", help="Another saved run's id.")],
+    json_output: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Two saved runs side by side: exposure, outcomes, flows, and whether their inputs were the same."""
+    from moneymen.analysis.runner import ScenarioRun, compare_runs
+
+    runs = []
+    with _open(db) as store:
+        for run_id in (first, second):
+            record = store.scenario_run(run_id)
+            if record is None:
+                _fail(f"no scenario run {run_id} in {db or default_location()}; see `moneymen scenario list`")
+            runs.append(ScenarioRun.from_record(record).to_dict())
+    comparison = compare_runs(*runs)
+    if json_output:
+        print(json.dumps(comparison, ensure_ascii=False, indent=2))
+    else:
+        render.scenario_comparison(console, comparison, runs)
+
+
+# -- disruption curves -------------------------------------------------------------------------------
+
+@app.command()
+def disrupt(
+    edges: Annotated[Path, typer.Argument(metavar="EDGES.csv", help="Edge list with the header source,target[,weight].")],
+    strategy: Annotated[str, typer.Option(help="degree, betweenness, katz, collective-influence, kpp or flow.")],
+    steps: Annotated[int, typer.Option(help="How many removal steps (one node each).")],
+    sequential: Annotated[bool, typer.Option("--sequential/--block", help="Re-rank after every removal "
+                                             "(sequential) or rank once on the intact network (block).")] = True,
+    weighted: Annotated[bool, typer.Option("--weighted", help="Use the weight column (strength, weighted "
+                                           "paths, capacities).")] = False,
+    source: Annotated[Optional[list[str]], typer.Option(help="For --strategy flow: a source node; repeatable.")] = None,
+    sink: Annotated[Optional[list[str]], typer.Option(help="For --strategy flow: a sink node; repeatable.")] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Print the steps as JSON.")] = False,
+    plot: Annotated[Optional[Path], typer.Option(metavar="PATH.svg", help="Also draw the curve as an SVG file.")] = None,
+) -> None:
+    """Remove nodes in a strategy's order and print, per step, who was removed and the largest component left."""
+    from moneymen.analysis.disruption import STRATEGIES, disruption_curve
+    from moneymen.analysis.graphs import adjacency_from_edges
+    from moneymen.files import atomic_write
+    from moneymen.report import render_disruption_svg
+
+    if strategy not in STRATEGIES:
+        _fail(f"unknown strategy {strategy!r}; expected one of: {', '.join(STRATEGIES)}")
+    if steps < 0:
+        _fail(f"--steps must be 0 or more, got {steps}")
+    if strategy == "flow" and not (source and sink):
+        _fail("--strategy flow needs --source NODE and --sink NODE (capacities: the weights with --weighted, else 1)")
+    from moneymen.sources.edgelist import read_edge_list
+
+    try:
+        edge_list = read_edge_list(edges, weighted=weighted)
+    except SourceError as error:
+        _fail(str(error))
+    rows = [(s, t, w if weighted else 1.0) for s, t, w in edge_list.edges]
+    adjacency, labels = adjacency_from_edges(rows)
+    flow = {}
+    if source or sink:
+        capacity, _ = adjacency_from_edges(rows, directed=True, nodes=labels)
+        index = {label: i for i, label in enumerate(labels)}
+        missing = [name for name in (source or []) + (sink or []) if name not in index]
+        if missing:
+            _fail(f"{edges}: no node {missing[0]!r} in the edge list (--source/--sink)")
+        flow = {"capacity": capacity, "source": [index[name] for name in source or []],
+                "sink": [index[name] for name in sink or []]}
+    try:
+        curve = disruption_curve(adjacency, strategy, steps, mode="sequential" if sequential else "block",
+                                 weighted=weighted, labels=labels, **flow)
+    except ValueError as error:
+        _fail(f"{edges}: {error}")
+    data = [{"step": step.step, "removed": list(step.removed), "lcc_size": step.lcc_size,
+             "lcc_fraction": step.lcc_fraction} for step in curve.steps]
+    if plot is not None:
+        with atomic_write(plot) as out:
+            out.write(render_disruption_svg([curve.to_dict()], f"Disruption by {strategy} ({curve.mode}): {edges.name}"))
+    if json_output:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    render.disruption(console, curve, edges.name, plot)
 
 
 def _iso(date: str | None) -> str | None:

@@ -252,3 +252,138 @@ def example_screenings(console: Console, examples: list[tuple[str, list["Screeni
                       f"{verdict.score:.2f}{' match' if verdict.match else ''}", escape(how),
                       escape("; ".join(best.entity.sanctions)))
     console.print(table)
+
+
+# -- scenarios -------------------------------------------------------------------------------------
+
+@contextmanager
+def scenario_progress(console: Console) -> Iterator[Callable[[str, int, int | None], None]]:
+    """One bar for a scenario run: the stage in words, and runs done out of runs during the Monte Carlo."""
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+               TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("Starting", total=None)
+
+        def update(stage: str, done: int, total: int | None) -> None:
+            progress.update(task, description=escape(stage), completed=done, total=total)
+
+        yield update
+
+
+def _money(value) -> str:
+    return "—" if value is None else f"{value:,.0f}"
+
+
+def scenario_summary(console: Console, run: dict, report) -> None:
+    """What a scenario run found: exposure, outcomes with 90 % intervals, flows, orphaned accounts, the report."""
+    title = f"Scenario run #{run.get('id')}: {run.get('name')}"
+    console.print(f"\n[bold]{escape(title)}[/] (seed {run.get('seed')}, {run.get('runs'):,} runs, "
+                  f"moneymen {escape(str(run.get('version')))})")
+    seeds = ", ".join(f"{seed['caption']} ({seed['id']})" for seed in run.get("seeds") or [])
+    console.print(f"Purged: {escape(seeds)}")
+    exposure = run.get("exposure") or {}
+    by_schema = ", ".join(f"{count:,} {schema}" for schema, count in (exposure.get("by_schema") or {}).items())
+    console.print(f"Exposed: [bold]{exposure.get('count', 0):,}[/] entities ({escape(by_schema) or 'none'})")
+    exposed = [row for row in exposure.get("exposed") or [] if not row.get("seed")]
+    if exposed:
+        table = Table(title="Most exposed (top 10)")
+        for column, justify in (("entity", "left"), ("schema", "left"), ("exposure", "right"), ("hops", "right"),
+                                ("why", "left")):
+            table.add_column(column, justify=justify, overflow="fold")
+        for row in exposed[:10]:
+            table.add_row(escape(row["caption"]), escape(row["schema"]), f"{row['score']:.2f}", str(row["hops"]),
+                          escape(row.get("path_text") or ""))
+        console.print(table)
+    decisions = run.get("decisions")
+    if decisions:
+        counts = decisions["counts"]
+        table = Table(title=f"What the {len(run.get('agents') or [])} exposed persons do "
+                            f"({decisions['steps']} weeks, {decisions['runs']:,} runs)")
+        for column, justify in (("outcome", "left"), ("mean", "right"), ("90 % interval", "right")):
+            table.add_column(column, justify=justify)
+        for name, words in (("returned", "returned"), ("hidden", "in hiding"), ("defected", "defected"),
+                            ("defected_with_funds", "defected with funds"), ("captured", "captured"),
+                            ("undecided", "undecided / at home"), ("defectors", "all defectors")):
+            if name in counts:
+                low, high = counts[name]["interval_90"]
+                table.add_row(words, f"{counts[name]['mean']:.2f}", f"{low:g} – {high:g}")
+        taken = decisions.get("funds_taken")
+        if taken:
+            low, high = taken["interval_90"]
+            table.add_row("funds taken", _money(taken["mean"]), f"{_money(low)} – {_money(high)}")
+        console.print(table)
+        console.print(f"Chance of a defection cascade: {decisions['cascade']['probability']:.1%}")
+    flows = run.get("flows")
+    if flows:
+        before, after = flows.get("before"), flows.get("after")
+        change = f" ({(after - before) / before:+.0%})" if before and after is not None else ""
+        removed = run.get("removed") or {}
+        console.print(f"Flow to {escape((run.get('sink') or {}).get('caption', 'the sink'))}: "
+                      f"[bold]{_money(before)} → {_money(after)}[/]{change}, after removing "
+                      f"{len(removed.get('seeds') or []) + len(removed.get('agents') or [])} "
+                      f"({escape(removed.get('rule', ''))})")
+        if flows.get("severed"):
+            console.print(f"Severed flows: {len(flows['severed'])}")
+        orphaned = flows.get("orphaned_accounts") or []
+        names = ", ".join(str(row.get("caption") or row.get("id") or row.get("account") or row) for row in orphaned[:8])
+        console.print(f"Orphaned accounts: {len(orphaned)}" + (f" — {escape(names)}" if names else ""))
+    elif decisions is not None:
+        console.print("No sink named: money flows not measured.")
+    if report is not None:
+        console.print(f"Report: [bold]{escape(str(report))}[/]")
+
+
+def scenario_runs(console: Console, records) -> None:
+    """The saved scenario runs, oldest first."""
+    if not records:
+        console.print("No saved scenario runs; run one with `moneymen scenario run FILE`.")
+        return
+    table = Table(title=f"{len(records)} saved scenario runs")
+    for column in ("id", "scenario", "started", "runs", "seed", "version", "scenario sha256"):
+        table.add_column(column, overflow="fold")
+    for record in records:
+        table.add_row(str(record.id), escape(record.name), record.started_at, f"{record.runs:,}", str(record.seed),
+                      escape(record.version), record.sha256[:12])
+    console.print(table)
+
+
+def disruption(console: Console, curve, name: str, plot) -> None:
+    """A disruption curve: per step, the nodes removed and the largest connected component left."""
+    table = Table(title=f"{name}: removal by {curve.strategy} ({curve.mode}), {curve.nodes:,} nodes, "
+                        f"initial largest component {curve.initial_lcc:,}")
+    for column, justify in (("step", "right"), ("removed", "left"), ("LCC size", "right"), ("LCC share", "right")):
+        table.add_column(column, justify=justify, overflow="fold")
+    for step in curve.steps:
+        table.add_row(str(step.step), escape(", ".join(map(str, step.removed))) or "—", f"{step.lcc_size:,}",
+                      f"{step.lcc_fraction:.3f}")
+    console.print(table)
+    if plot is not None:
+        console.print(f"Plot: {escape(str(plot))}")
+
+
+def scenario_comparison(console: Console, comparison: dict, runs: list[dict]) -> None:
+    """Two runs' numbers side by side, then which of their inputs differ."""
+    first, second = runs
+    table = Table(title=f"Run #{first.get('id')} ({escape(str(first.get('name')))}) against run #{second.get('id')} "
+                        f"({escape(str(second.get('name')))})")
+    for column, justify in (("measure", "left"), (f"#{first.get('id')}", "right"), (f"#{second.get('id')}", "right"),
+                            ("change", "right")):
+        table.add_column(column, justify=justify)
+
+    def shown(value) -> str:
+        if value is None:
+            return "—"
+        if isinstance(value, float) and abs(value) < 1000 and value != int(value):
+            return f"{value:,.3g}" if abs(value) < 1 else f"{value:,.2f}"
+        return f"{value:,.0f}"
+
+    for row in comparison["rows"]:
+        change = row["change"]
+        table.add_row(row["measure"], shown(row["first"]), shown(row["second"]),
+                      "—" if change is None else ("+" if change > 0 else "") + shown(change))
+    console.print(table)
+    labels = {"scenario_sha256": "scenario text", "inputs_sha256": "inputs (network, agents, settings)", "seed": "seed",
+              "runs": "runs", "version": "moneymen version"}
+    same = [labels[key] for key, equal in comparison["same"].items() if equal]
+    different = [labels[key] for key, equal in comparison["same"].items() if not equal]
+    console.print(f"Same: {', '.join(same) or 'nothing'}. Different: {', '.join(different) or 'nothing'}.")

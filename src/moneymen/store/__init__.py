@@ -7,9 +7,9 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
-from moneymen.store.base import ImportRecord, Store, StoreBusy, StoreError
+from moneymen.store.base import ImportRecord, ScenarioRunRecord, Store, StoreBusy, StoreError
 
-__all__ = ["ImportRecord", "Store", "StoreBusy", "StoreError", "default_location", "open_store"]
+__all__ = ["ImportRecord", "ScenarioRunRecord", "Store", "StoreBusy", "StoreError", "default_location", "open_store"]
 
 
 def default_location() -> str:

@@ -105,6 +105,22 @@ class ImportRecord:
     grade: str
 
 
+@dataclass(frozen=True, slots=True)
+class ScenarioRunRecord:
+    """A saved scenario run, as the store keeps it: the scenario, code version, seed and results (JSON text)."""
+
+    id: int
+    name: str
+    scenario_text: str
+    sha256: str
+    version: str
+    seed: int
+    runs: int
+    started_at: str
+    finished_at: str
+    results: str
+
+
 class Store:
     """Statements with provenance, and the history of the imports that wrote them.
 
@@ -360,6 +376,33 @@ class Store:
             [entity_id, *props],
         )
         return [row[0] for row in rows]
+
+    # -- scenario runs ----------------------------------------------------------------
+
+    def save_scenario_run(self, *, name: str, scenario_text: str, sha256: str, version: str, seed: int, runs: int,
+                          started_at: str, finished_at: str, results: str) -> int:
+        """Save one finished scenario run (``results`` is JSON text) and return its id (1, 2, …)."""
+        with self.transaction():
+            new_id = self.engine.execute("SELECT coalesce(max(id), 0) + 1 FROM scenario_runs")[0][0]
+            self.engine.execute(
+                "INSERT INTO scenario_runs (id, name, scenario_text, sha256, version, seed, runs, started_at, "
+                "finished_at, results) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [new_id, name, scenario_text, sha256, version, seed, runs, started_at, finished_at, results],
+            )
+        return new_id
+
+    def scenario_runs(self) -> list[ScenarioRunRecord]:
+        """Every saved scenario run, oldest first, without their results (``results`` is empty)."""
+        rows = self.engine.execute(
+            "SELECT id, name, scenario_text, sha256, version, seed, runs, started_at, finished_at, '' "
+            "FROM scenario_runs ORDER BY id"
+        )
+        return [ScenarioRunRecord(*row) for row in rows]
+
+    def scenario_run(self, run_id: int) -> ScenarioRunRecord | None:
+        """The saved run ``run_id`` with its results, or None when there is none."""
+        rows = self.engine.execute("SELECT * FROM scenario_runs WHERE id = ?", [run_id])
+        return ScenarioRunRecord(*rows[0]) if rows else None
 
 
 def _split_sql(script: str) -> list[str]:

@@ -1,0 +1,117 @@
+"""`moneymen scenario run` end to end on the example network: needs the network view and the purge
+and flow analyses (moneymen.graph.view, analysis.purge, analysis.flows); skipped where they are not
+installed yet."""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+
+import lxml.html
+import pytest
+
+pytest.importorskip("moneymen.graph.view")
+pytest.importorskip("moneymen.analysis.purge")
+pytest.importorskip("moneymen.analysis.flows")
+
+from moneymen.analysis.runner import run_scenario  # noqa: E402
+from moneymen.analysis.scenario import Scenario, ScenarioError  # noqa: E402
+from moneymen.demo import example_scenario_path, import_example  # noqa: E402
+from moneymen.ingest import import_file  # noqa: E402
+from moneymen.store import open_store  # noqa: E402
+
+from conftest import run_cli  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def example_db(tmp_path_factory):
+    db = tmp_path_factory.mktemp("scenario") / "example.duckdb"
+    with open_store(db) as store:
+        import_example(store)
+    return db
+
+
+def scenario_file(tmp_path, **changes) -> str:
+    """The bundled example scenario with fewer runs (and any other lines replaced), as a file."""
+    text = example_scenario_path().read_text(encoding="utf-8").replace("runs = 2000", "runs = 400")
+    for old, new in changes.items():
+        text = text.replace(old, new)
+    path = tmp_path / "purge.toml"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_scenario_run_prints_the_summary_saves_the_run_and_writes_the_report(example_db, tmp_path):
+    report = tmp_path / "purge.html"
+    result = run_cli("scenario", "run", scenario_file(tmp_path), "--report", str(report), db=example_db)
+    assert result.returncode == 0, result.stderr
+    out = " ".join(result.stdout.split())
+    assert re.search(r"Scenario run #\d+: Purge of Jang Song-thaek \(illustrative example\) \(seed 20131212, 400 runs", out)
+    assert "Purged: Jang Song-thaek (ex-jang-song-thaek)" in out
+    assert re.search(r"Exposed: \d+ entities \(", out) and "Most exposed (top 10)" in out
+    assert "90 % interval" in out and "all defectors" in out
+    assert re.search(r"Flow to Central Foreign Currency Bureau \(fictional\): [\d,]+ → [\d,]+", out)
+    assert "Orphaned accounts:" in out
+    assert out.rstrip().endswith(f"Report: {report}")
+    page = lxml.html.parse(str(report)).getroot()
+    assert page.xpath("//svg[starts-with(@aria-label, 'Exposed subnetwork')]") and not page.xpath("//script")
+    assert "Jang Song-thaek" in page.text_content()
+    listed = run_cli("scenario", "list", db=example_db)
+    assert "Purge of Jang Song-thaek" in listed.stdout
+
+
+def untimed(value):
+    """``value`` without timings (``seconds``), which differ from run to run."""
+    if isinstance(value, dict):
+        return {key: untimed(item) for key, item in value.items() if key != "seconds"}
+    if isinstance(value, list):
+        return [untimed(item) for item in value]
+    return value
+
+
+def test_a_fixed_seed_gives_the_same_results(example_db, tmp_path):
+    scenario = Scenario.from_file(scenario_file(tmp_path)).with_overrides(runs=300)
+    with open_store(example_db) as store:
+        first = run_scenario(store, scenario)
+        second = run_scenario(store, scenario)
+        other = run_scenario(store, scenario.with_overrides(seed=1))
+    assert untimed(first.results) == untimed(second.results)
+    assert first.results["decisions"] != other.results["decisions"]
+    assert first.results["inputs_sha256"] == second.results["inputs_sha256"]
+    assert first.sha256 == scenario.sha256 and first.seed == 20131212 and first.runs == 300
+
+
+def test_an_empty_graph_is_refused(example_db, tmp_path):
+    path = scenario_file(tmp_path, **{'seeds = ["Jang Song-thaek"]': 'seeds = ["ex-jang-song-thaek"]',
+                                      'datasets = ["moneymen_example"]': 'datasets = ["no_such_dataset"]'})
+    with open_store(example_db) as store, pytest.raises(ScenarioError) as caught:
+        run_scenario(store, Scenario.from_file(path))
+    assert caught.value.key == "graph" and "empty graph" in str(caught.value) and path in str(caught.value)
+
+
+def test_cyclic_ownership_over_100_percent_is_refused(tmp_path):
+    lines = [
+        {"id": "c-a", "schema": "Company", "properties": {"name": ["Alpha Holding"], "country": ["cn"]}},
+        {"id": "c-b", "schema": "Company", "properties": {"name": ["Beta Trading"], "country": ["cn"]}},
+        {"id": "c-p", "schema": "Person", "properties": {"name": ["Cho Patron"], "country": ["kp"]}},
+        {"id": "o-1", "schema": "Ownership", "properties": {"owner": ["c-a"], "asset": ["c-b"], "percentage": ["80"]}},
+        {"id": "o-2", "schema": "Ownership", "properties": {"owner": ["c-b"], "asset": ["c-a"], "percentage": ["60"]}},
+        {"id": "o-3", "schema": "Ownership", "properties": {"owner": ["c-p"], "asset": ["c-a"], "percentage": ["55"]}},
+    ]
+    data = tmp_path / "cycle.jsonl"
+    data.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    path = tmp_path / "cycle.toml"
+    path.write_text(textwrap.dedent("""\
+        name = "cycle"
+        seeds = ["c-p"]
+        [graph]
+        datasets = ["cycle"]
+        """), encoding="utf-8")
+    with open_store(tmp_path / "cycle.duckdb") as store:
+        import_file(store, data, format="ftm", dataset="cycle")
+        with pytest.raises(ScenarioError) as caught:
+            run_scenario(store, Scenario.from_file(path))
+    message = str(caught.value)
+    assert caught.value.key == "graph" and "cyclic ownership over 100 %" in message
+    assert "Alpha Holding (c-a)" in message and "115 %" in message
