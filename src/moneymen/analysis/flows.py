@@ -30,9 +30,13 @@ stated payments into the sink, summed, counting a payment only while its payer i
 still connected to a source (or is one): no re-routing, no capacity limits upstream.
 
 **After a purge.** ``removed`` entities (purged, defected, captured) are taken out. An account is
-**orphaned** when every one of its known holders (:data:`HOLDER_RELATIONS`: Ownership of the
-account, the payer or beneficiary of a payment through it, a control or unknown link, a crypto
-wallet's holder) is removed; with ``orphans_lost`` (the default) its flows are lost too.
+**orphaned** when every one of its known holders is removed; with ``orphans_lost`` (the default)
+the money that passed through it is lost too. The holders are the entities that
+:data:`HOLDER_RELATIONS` tie to the account (an Ownership of it, a Control, Representation or
+unknown link such as a signatory, a crypto wallet's holder): the people who know it. Only for an
+account that no such tie names are the parties of the payments through it
+(:data:`USAGE_RELATIONS`: the payer of a payment from it, the beneficiary of one into it) taken
+as its holders.
 """
 
 from __future__ import annotations
@@ -57,6 +61,7 @@ __all__ = [
     "ACCOUNT_SCHEMATA",
     "BUSINESS_RELATIONS",
     "HOLDER_RELATIONS",
+    "USAGE_RELATIONS",
     "REVENUE_DIRECTIONS",
     "BrokenRelation",
     "Designation",
@@ -83,9 +88,10 @@ REVENUE_DIRECTIONS: dict[str, str] = {
     "Vehicle:owner": "backward",    # vessel or aircraft → owner (charter income)
     "Vehicle:operator": "backward",  # vessel or aircraft → operator
 }
-#: Relations that tie a holder to an account (the account may be at either end).
-HOLDER_RELATIONS = ("Ownership", "Control", "UnknownLink", "Representation", "Payment:payerAccount",
-                    "Payment:beneficiaryAccount", "CryptoWallet:holder")
+#: Relations that tie a holder (owner, controller, signatory) to an account (the account may be at either end).
+HOLDER_RELATIONS = ("Ownership", "Control", "UnknownLink", "Representation", "CryptoWallet:holder")
+#: Relations that show who used an account: its holders when no holder relation names any.
+USAGE_RELATIONS = ("Payment:payerAccount", "Payment:beneficiaryAccount")
 #: Schemata whose entities are accounts.
 ACCOUNT_SCHEMATA = ("BankAccount", "CryptoWallet")
 #: Relations whose loss breaks a business tie (partners, investors, customers of a removed entity).
@@ -294,16 +300,15 @@ def _orphans(view: NetworkView, removed: np.ndarray, holder_relations: Sequence[
     is_account = np.array([account_schema[name] for name in view.schemata], dtype=bool)
     if not is_account.any():
         return []
-    edges = np.flatnonzero(view.relation_mask(holder_relations))
-    source, target = view.source[edges].astype(np.int64), view.target[edges].astype(np.int64)
-    account = np.concatenate([target[is_account[target] & ~is_account[source]],
-                              source[is_account[source] & ~is_account[target]]])
-    holder = np.concatenate([source[is_account[target] & ~is_account[source]],
-                             target[is_account[source] & ~is_account[target]]])
+    account, holder = _holder_pairs(view, is_account, holder_relations)
+    used_account, user = _holder_pairs(view, is_account, USAGE_RELATIONS)
+    named = np.zeros(view.n_nodes, dtype=bool)
+    named[account] = True
+    fallback = ~named[used_account]
+    account = np.concatenate([account, used_account[fallback]])
+    holder = np.concatenate([holder, user[fallback]])
     if not account.size:
         return []
-    pairs = np.unique(np.stack([account, holder], axis=1), axis=0)
-    account, holder = pairs[:, 0], pairs[:, 1]
     total = np.bincount(account, minlength=view.n_nodes)
     gone = np.bincount(account, weights=removed[holder].astype(np.float64), minlength=view.n_nodes)
     orphaned = np.flatnonzero((total > 0) & (gone == total) & ~removed)
@@ -314,6 +319,19 @@ def _orphans(view: NetworkView, removed: np.ndarray, holder_relations: Sequence[
                                       sorted(view.ids[h] for h in holders)))
     result.sort(key=lambda x: x.entity_id)
     return result
+
+
+def _holder_pairs(view: NetworkView, is_account: np.ndarray, relations: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct (account, holder) node pairs that ``relations`` state, an account at either end."""
+    edges = np.flatnonzero(view.relation_mask(relations))
+    source, target = view.source[edges].astype(np.int64), view.target[edges].astype(np.int64)
+    into, out = is_account[target] & ~is_account[source], is_account[source] & ~is_account[target]
+    account = np.concatenate([target[into], source[out]])
+    holder = np.concatenate([source[into], target[out]])
+    if not account.size:
+        return account, holder
+    pairs = np.unique(np.stack([account, holder], axis=1), axis=0)
+    return pairs[:, 0], pairs[:, 1]
 
 
 @dataclass

@@ -443,6 +443,8 @@ def purge_impact(view: NetworkView, seeds: Iterable[str], rules: ExposureRules |
             path.append(PathStep(view.ids[node], view.captions[node], view.relation_names[view.relation_code[e]],
                                  str(view.edge_ids[e]), str(view.grade[e]), "backward" if backward else "forward",
                                  float(weights[e])))
+        if rules.max_hops is None:  # the product along the path, without Dijkstra's epsilon per arc
+            score[v] = math.prod(step.weight for step in path)
         exposed.append(Exposure(view.ids[v], view.captions[v], view.schemata[v], float(score[v]),
                                 len(path), view.ids[int(origin[v])], path))
     kept = np.zeros(n)
