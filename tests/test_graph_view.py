@@ -101,3 +101,16 @@ def test_from_arrays_builds_the_same_kind_of_view():
     assert view.relation.tolist() == ["Family", "Payment"]
     assert view.filter(min_grade="B2").n_edges == 1
     assert view.adjacency(weight="amount")[2, 1] == 5.0
+
+
+def test_graph_export_draws_property_edges(case_store, tmp_path):
+    import networkx as nx
+
+    from moneymen.graph.export import export
+
+    export(case_store, "graphml", tmp_path / "case.graphml")
+    graph = nx.read_graphml(tmp_path / "case.graphml", force_multigraph=True)
+    owners = [(u, v, d["schema"]) for u, v, d in graph.edges(data=True) if d["schema"] == "Vehicle:owner"]
+    assert owners == [("shipco", "vessel", "Vehicle:owner")]
+    accounts = [(u, v) for u, v, d in graph.edges(data=True) if d["schema"] == "Payment:payerAccount"]
+    assert accounts == [("tradeco", "acc1")]
