@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ElementTree
+from collections import Counter
 
 import networkx as nx
 import pytest
 
 from conftest import run_cli
+from moneymen.graph.view import PROPERTY_EDGES
 
 
 @pytest.fixture(scope="module")
@@ -90,15 +92,19 @@ def test_exports_open_in_the_tools_they_are_for(demo_db, tmp_path, fmt):
         komid = graph.nodes["ofac-9345"]
         assert komid["label"] == "KOREA MINING DEVELOPMENT TRADING CORPORATION"
         assert "DPRK2" in komid["sanctions"] and komid["grade"] == "A2"
-        assert graph.number_of_edges() == 162
+        schemata = Counter(data["schema"] for _, _, data in graph.edges(data=True))
+        assert schemata["UnknownLink"] == 162  # OFAC's "Linked To"
+        # and the ties OFAC states as properties: aircraft operators, digital currency address holders
+        assert {"Vehicle:operator", "CryptoWallet:holder"} <= set(schemata) <= {"UnknownLink", *PROPERTY_EDGES}
     elif fmt == "gexf":
         graph = nx.read_gexf(out)
-        assert graph.number_of_edges() == 162
+        assert sum(1 for _, _, data in graph.edges(data=True) if data["schema"] == "UnknownLink") == 162
         ElementTree.parse(out)  # well-formed XML for Gephi
     elif fmt == "cytoscape":
         data = json.loads(out.read_text())
         edges = data["elements"]["edges"]
-        assert len(edges) == 162 and all(e["data"]["schema"] == "UnknownLink" for e in edges)
+        assert sum(e["data"]["schema"] == "UnknownLink" for e in edges) == 162
+        assert {e["data"]["schema"] for e in edges} <= {"UnknownLink", *PROPERTY_EDGES}
     elif fmt == "ftm":
         lines = [json.loads(line) for line in out.read_text().splitlines()]
         assert len(lines) == 1669

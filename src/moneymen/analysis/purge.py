@@ -196,7 +196,7 @@ class ExposureRules:
         return weights
 
 
-@dataclass
+@dataclass(slots=True)
 class PathStep:
     """One step of an exposure path: the entity reached, and the edge it was reached by.
 
@@ -213,7 +213,7 @@ class PathStep:
     weight: float
 
 
-@dataclass
+@dataclass(slots=True)
 class Exposure:
     """An exposed entity: its score (best path product), hops, and the path from a seed."""
 
@@ -353,20 +353,49 @@ def _best_paths_hops(n: int, seeds: np.ndarray, tail, head, weight, code, max_ho
     return score, hops, origin, (tail, head, weight, code), parents, layer_of, improved_at
 
 
-def _trace_hops(node: int, improved_at: np.ndarray, parents: list[np.ndarray], layer_of: list[np.ndarray],
-                arcs) -> list[int]:
-    """The edge codes from the seed to ``node``, following the layer each value was set at."""
+def _trace_hops(nodes: np.ndarray, improved_at: np.ndarray, parents: list[np.ndarray], layer_of: list[np.ndarray],
+                arcs) -> list[list[int]]:
+    """The edge codes from the seed to each of ``nodes``, following the layer each value was set at (vectorised)."""
     tail, _, _, code = arcs
-    steps: list[int] = []
-    layer = int(improved_at[node])
-    while layer > 0:
-        arc = int(parents[layer - 1][node])
-        steps.append(int(code[arc]))
-        previous = int(tail[arc])
-        layer = int(layer_of[layer - 1][previous])
-        node = previous
-    steps.reverse()
-    return steps
+    count = nodes.size
+    if not parents or not count:
+        return [[] for _ in range(count)]
+    parent, layers = np.stack(parents), np.stack(layer_of)
+    node, layer = nodes.astype(np.int64), improved_at[nodes].astype(np.int64)
+    columns = []
+    while (layer > 0).any():
+        active = layer > 0
+        arc = parent[layer[active] - 1, node[active]]
+        step = np.full(count, -1, dtype=np.int64)
+        step[active] = code[arc]
+        columns.append(step)
+        previous = node.copy()
+        previous[active] = tail[arc]
+        below = layer.copy()
+        below[active] = layers[layer[active] - 1, previous[active]]
+        node, layer = previous, below
+    matrix = np.stack(columns[::-1], axis=1).tolist()
+    return [[x for x in row if x >= 0] for row in matrix]
+
+
+def _trace_predecessors(nodes: np.ndarray, predecessor: np.ndarray, arc_code: sp.csr_array) -> list[list[int]]:
+    """The edge codes from the seed to each of ``nodes`` along Dijkstra's predecessors (vectorised)."""
+    count = nodes.size
+    node = nodes.astype(np.int64)
+    columns = []
+    while count:
+        previous = predecessor[node]
+        active = previous >= 0
+        if not active.any():
+            break
+        step = np.full(count, -1, dtype=np.int64)
+        step[active] = np.asarray(arc_code[previous[active], node[active]]).ravel().astype(np.int64) - 1
+        columns.append(step)
+        node = np.where(active, previous, node)
+    if not columns:
+        return [[] for _ in range(count)]
+    matrix = np.stack(columns[::-1], axis=1).tolist()
+    return [[x for x in row if x >= 0] for row in matrix]
 
 
 def _best_paths_dijkstra(n: int, seeds: np.ndarray, tail, head, weight, code, floor: float):
@@ -411,42 +440,40 @@ def purge_impact(view: NetworkView, seeds: Iterable[str], rules: ExposureRules |
             n, seed_nodes, tail, head, weight, code, rules.max_hops, floor)
         method = f"hop-limited Bellman-Ford (max {rules.max_hops} hops)"
 
-        def trace(node: int) -> list[int]:
-            return _trace_hops(node, improved_at, parents, layer_of, arcs)
+        def trace(nodes: np.ndarray) -> list[list[int]]:
+            return _trace_hops(nodes, improved_at, parents, layer_of, arcs)
     else:
         score, predecessor, origin, arc_code = _best_paths_dijkstra(n, seed_nodes, tail, head, weight, code, floor)
         method = "Dijkstra on -log weights (no hop limit)"
 
-        def trace(node: int) -> list[int]:
-            steps = []
-            while predecessor[node] >= 0:
-                previous = int(predecessor[node])
-                steps.append(int(arc_code[previous, node]) - 1)
-                node = previous
-            steps.reverse()
-            return steps
+        def trace(nodes: np.ndarray) -> list[list[int]]:
+            return _trace_predecessors(nodes, predecessor, arc_code)
 
-        hops = None
     reached = np.flatnonzero(score >= floor)
     is_seed = np.zeros(n, dtype=bool)
     is_seed[seed_nodes] = True
     reached = reached[~is_seed[reached]]
-    order = sorted(reached.tolist(), key=lambda v: (-score[v], view.ids[v]))
+    paths = trace(reached)
+    ids, captions, schemata = view.ids, view.captions, view.schemata
+    used = sorted({code % m for path in paths for code in path}) if m else []
+    used_arr = np.array(used, dtype=np.int64)
+    details = dict(zip(used, zip(view.source[used_arr].tolist(), view.target[used_arr].tolist(),
+                                 [view.relation_names[c] for c in view.relation_code[used_arr].tolist()],
+                                 [str(x) for x in view.edge_ids[used_arr].tolist()],
+                                 [str(x) for x in view.grade[used_arr].tolist()], weights[used_arr].tolist())))
     exposed = []
-    for v in order:
-        edges = trace(v)
+    for v, edges in zip(reached.tolist(), paths):
         path = []
-        node = int(origin[v])
         for edge_code in edges:
-            e, backward = edge_code % m, edge_code >= m
-            node = int(view.source[e] if backward else view.target[e])
-            path.append(PathStep(view.ids[node], view.captions[node], view.relation_names[view.relation_code[e]],
-                                 str(view.edge_ids[e]), str(view.grade[e]), "backward" if backward else "forward",
-                                 float(weights[e])))
-        if rules.max_hops is None:  # the product along the path, without Dijkstra's epsilon per arc
-            score[v] = math.prod(step.weight for step in path)
-        exposed.append(Exposure(view.ids[v], view.captions[v], view.schemata[v], float(score[v]),
-                                len(path), view.ids[int(origin[v])], path))
+            source, target, relation, edge_id, grade, w = details[edge_code % m]
+            backward = edge_code >= m
+            node = source if backward else target
+            path.append(PathStep(ids[node], captions[node], relation, edge_id, grade,
+                                 "backward" if backward else "forward", w))
+        value = math.prod(step.weight for step in path) if rules.max_hops is None else float(score[v])
+        score[v] = value  # Dijkstra: the product along the path, without its epsilon per arc
+        exposed.append(Exposure(ids[v], captions[v], schemata[v], value, len(path), ids[int(origin[v])], path))
+    exposed.sort(key=lambda x: (-x.score, x.entity_id))
     kept = np.zeros(n)
     kept[reached] = score[reached]
     kept[seed_nodes] = 1.0
