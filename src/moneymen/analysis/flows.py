@@ -247,6 +247,19 @@ def _origins(capacity: sp.csr_array, sink: int) -> list[int]:
     return [v for v in chosen.tolist() if v != sink]
 
 
+def _super_source(capacity: sp.csr_array, sources: Sequence[int]) -> sp.csr_array:
+    """The capacities with one node appended (number ``n``) that feeds every source what it can send on."""
+    n = capacity.shape[0]
+    out = np.asarray(capacity.sum(axis=1)).ravel()
+    sources = np.asarray(list(sources), dtype=np.int64)
+    coo = capacity.tocoo()
+    rows = np.concatenate([coo.row.astype(np.int64), np.full(sources.size, n, dtype=np.int64)])
+    cols = np.concatenate([coo.col.astype(np.int64), sources])
+    data = np.concatenate([coo.data, out[sources]])
+    keep = data > 0
+    return sp.csr_array((data[keep], (rows[keep], cols[keep])), shape=(n + 1, n + 1))
+
+
 def _scale(capacity: sp.csr_array) -> float:
     """The largest power of ten ≤ 100 at which every sum of capacities fits csgraph's 32-bit integers."""
     total = float(capacity.sum()) if capacity.nnz else 0.0
@@ -330,8 +343,8 @@ def _holder_pairs(view: NetworkView, is_account: np.ndarray, relations: Sequence
     holder = np.concatenate([source[into], target[out]])
     if not account.size:
         return account, holder
-    pairs = np.unique(np.stack([account, holder], axis=1), axis=0)
-    return pairs[:, 0], pairs[:, 1]
+    pairs = np.unique(account * view.n_nodes + holder)
+    return pairs // view.n_nodes, pairs % view.n_nodes
 
 
 @dataclass
@@ -499,11 +512,13 @@ def money_flows(
         notes.append("no source: nothing flows to the sink")
 
     if method == "maxflow":
+        fed = _super_source(capacity, live_sources)
+
         def flow(out: list[int]) -> tuple[float, np.ndarray, sp.csr_array]:
             if not live_sources:
                 return 0.0, np.zeros(n), sp.csr_array((n, n))
-            result = max_flow(capacity, live_sources, sink_node, removed=out, scale=scale)
-            return result.value, result.throughput, result.flow
+            result = max_flow(fed, n, sink_node, removed=out, scale=scale)
+            return result.value, result.throughput[:n], sp.csr_array(result.flow[:n][:, :n])
     else:
         def flow(out: list[int]) -> tuple[float, np.ndarray, sp.csr_array]:
             mask = np.zeros(n, dtype=bool)
@@ -586,8 +601,9 @@ class Designation:
     ``table`` has one row per strategy: ``interdiction`` (Wood's programme or its greedy, see
     :func:`moneymen.analysis.targeting.interdict`), then ``degree``, ``betweenness``,
     ``flow-through`` (the nodes carrying the most flow in a maximum flow) and ``key-player``
-    (critical nodes by fragmentation), each choosing among the same candidates (intermediate
-    nodes: not a source, not the sink). ``lower_bound``: no ``k`` designations leave less flow.
+    (critical nodes by fragmentation), each choosing among the same candidates (every entity but
+    the sink; the sources are fed by one added node, so an origin can be designated too).
+    ``lower_bound``: no ``k`` designations leave less flow.
     """
 
     sink: str
@@ -655,12 +671,12 @@ def designation_targets(
     capacity = graph.capacity
     scale = scale if scale is not None else _scale(capacity)
     n = view.n_nodes
-    ends = set(source_nodes) | {sink_node}
     if candidates is None:
-        pool = [v for v in range(n) if v not in ends]
+        pool = [v for v in range(n) if v != sink_node]
     else:
-        pool = sorted(set(view.indices(list(candidates), "candidate").tolist()) - ends)
-    result = interdict(capacity, source_nodes, sink_node, k, method=method, candidates=pool, labels=view.ids,
+        pool = sorted(set(view.indices(list(candidates), "candidate").tolist()) - {sink_node})
+    fed = _super_source(capacity, source_nodes)
+    result = interdict(fed, n, sink_node, k, method=method, candidates=pool, labels=[*view.ids, "(sources)"],
                        scale=scale, time_limit=time_limit)
     before = result.flow_before
     eligible = np.zeros(n, dtype=bool)
@@ -668,7 +684,7 @@ def designation_targets(
 
     def row(strategy: str, nodes: list[int], after: float | None = None) -> StrategyResult:
         if after is None:
-            after = max_flow(capacity, source_nodes, sink_node, removed=nodes, scale=scale).value if nodes else before
+            after = max_flow(fed, n, sink_node, removed=nodes, scale=scale).value if nodes else before
         cut = before - after
         return StrategyResult(strategy, [view.ids[v] for v in nodes], [view.captions[v] for v in nodes], float(after),
                               float(cut), float(cut / before) if before else 0.0,
@@ -695,7 +711,7 @@ def designation_targets(
             if sampled is not None and sampled < n:
                 notes.append(f"betweenness sampled from {sampled} sources (seed {seed})")
         elif name == "flow-through":
-            through = max_flow(capacity, source_nodes, sink_node, scale=scale).throughput
+            through = max_flow(fed, n, sink_node, scale=scale).throughput[:n]
             table.append(row("flow-through", top(through)))
         elif name == "key-player":
             if not has_edges or n > 20_000:

@@ -180,14 +180,12 @@ class ExposureRules:
         by_code = np.array([float(self.relations.get(name, 0.0)) for name in view.relation_names] or [0.0])
         weights = by_code[view.relation_code] if view.n_edges else np.zeros(0)
         if view.n_edges:
-            letters = np.asarray(view.grade, dtype="<U2").view("<U1").reshape(-1, 2)
-            reliability = np.vectorize(lambda x: self.reliability.get(x, self.reliability["F"]), otypes=[float])
-            credibility = np.vectorize(lambda x: self.credibility.get(x, self.credibility["6"]), otypes=[float])
-            # few distinct grades: map the distinct ones, then index
-            codes, inverse = np.unique(letters[:, 0], return_inverse=True)
-            weights = weights * reliability(codes)[inverse]
-            codes, inverse = np.unique(letters[:, 1], return_inverse=True)
-            weights = weights * credibility(codes)[inverse]
+            points = np.asarray(view.grade, dtype="<U2").view(np.uint32).reshape(-1, 2)
+            for column, table, worst in ((0, self.reliability, "F"), (1, self.credibility, "6")):
+                lookup = np.full(128, table[worst])
+                for key, value in table.items():
+                    lookup[ord(key)] = value
+                weights = weights * lookup[np.minimum(points[:, column], 127)]
             shared = view.relation_mask(SHARE_RELATIONS)
             if shared.any():
                 share = np.where(np.isnan(view.percentage), self.unknown_share,
@@ -306,50 +304,54 @@ def _arcs(view: NetworkView, weights: np.ndarray, direction: str) -> tuple[np.nd
 
 
 def _best_paths_hops(n: int, seeds: np.ndarray, tail, head, weight, code, max_hops: int, floor: float):
-    """Layered Bellman–Ford: best product with ≤ h hops, for h = 1..max_hops; parents per layer."""
-    order = np.lexsort((code, head))  # arcs grouped by head; within a head by edge number (ties → lowest)
+    """Layered Bellman–Ford: best product with ≤ h hops, for h = 1..max_hops; parents per layer.
+
+    Round ``h`` relaxes only the arcs out of the nodes whose score improved in round ``h − 1``
+    (the frontier): a node can only improve through a neighbour that just did. Each round costs
+    the frontier's arcs, not the whole graph's.
+    """
+    # group the arcs by tail with a linear-time counting sort (scipy's COO → CSR), keeping edge-number order
+    grouped = sp.csr_array((np.ones(tail.size, dtype=np.int8), (tail, np.arange(tail.size))), shape=(n, max(tail.size, 1)))
+    order, indptr = grouped.indices.astype(np.int64), grouped.indptr.astype(np.int64)
     tail, head, weight, code = tail[order], head[order], weight[order], code[order]
-    starts = np.flatnonzero(np.r_[True, head[1:] != head[:-1]]) if head.size else np.zeros(0, np.int64)
-    heads = head[starts] if head.size else np.zeros(0, np.int64)
     score = np.zeros(n)
     score[seeds] = 1.0
     hops = np.full(n, -1, dtype=np.int32)
     hops[seeds] = 0
     origin = np.full(n, -1, dtype=np.int64)
     origin[seeds] = seeds
-    # parent arc (index into the sorted arcs) of each node at each layer where it improved
-    sizes = np.diff(np.r_[starts, head.size]) if head.size else np.zeros(0, np.int64)
-    group = np.repeat(np.arange(starts.size), sizes)
-    parents: list[np.ndarray] = []
+    parents: list[np.ndarray] = []  # per layer: the arc (index into the sorted arcs) that set a node's score
     improved_at = np.zeros(n, dtype=np.int32)  # the layer where the node's score was last set
-    layer_of: list[np.ndarray] = []
+    layer_of: list[np.ndarray] = []  # per layer: improved_at as it was before that layer
+    frontier = np.unique(seeds)
     for layer in range(1, max_hops + 1):
-        if not head.size:
+        starts = indptr[frontier]
+        counts = indptr[frontier + 1] - starts
+        total = int(counts.sum())
+        if not total:
             break
-        candidate = score[tail] * weight
-        candidate[score[tail] < floor] = 0.0
-        best = np.maximum.reduceat(candidate, starts)
-        better = best > score[heads] * (1 + 1e-12) + 1e-300
-        if not better.any():
+        arcs = np.repeat(starts - (np.cumsum(counts) - counts), counts) + np.arange(total)
+        candidate = score[tail[arcs]] * weight[arcs]
+        heads = head[arcs]
+        useful = (candidate >= floor) & (candidate > score[heads] * (1 + 1e-12))
+        arcs, candidate, heads = arcs[useful], candidate[useful], heads[useful]
+        if not arcs.size:
             break
-        winners = heads[better]
-        # first arc (lowest edge number) in each improved group that reaches the best value
-        hit = (candidate == best[group]) & better[group]
-        first = np.flatnonzero(hit)
-        _, keep = np.unique(group[first], return_index=True)
-        arcs = first[keep]
+        ranked = np.lexsort((code[arcs], -candidate, heads))  # per head: best first, then lowest edge number
+        arcs, candidate, heads = arcs[ranked], candidate[ranked], heads[ranked]
+        first = np.r_[True, heads[1:] != heads[:-1]]
+        winners, best, chosen = heads[first], candidate[first], arcs[first]
         parent = np.full(n, -1, dtype=np.int64)
-        parent[winners] = arcs
-        new_score = score.copy()
-        new_score[winners] = best[better]
-        new_origin = origin.copy()
-        new_origin[winners] = origin[tail[arcs]]
-        hops[winners] = hops[tail[arcs]] + 1
-        # the layer a node's predecessor was at when it was used
+        parent[winners] = chosen
+        from_nodes = tail[chosen]
+        new_origin, new_hops = origin[from_nodes], hops[from_nodes] + 1
         layer_of.append(improved_at.copy())
+        score[winners] = best
+        origin[winners] = new_origin
+        hops[winners] = new_hops
         improved_at[winners] = layer
         parents.append(parent)
-        score, origin = new_score, new_origin
+        frontier = winners
     return score, hops, origin, (tail, head, weight, code), parents, layer_of, improved_at
 
 
