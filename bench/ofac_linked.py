@@ -89,16 +89,13 @@ def main() -> None:
     print(markdown_table(["#", "entity", "component", "pieces left", "cut off"], rows[: args.top * 2], "lllrr"))
     rows = [[str(i + 1), b.label, f"{b.betweenness:.4f}", f"{b.constraint:.3f}", str(b.degree)]
             for i, b in enumerate(report.brokers)]
-    print(f"\n**Top brokers** (exact betweenness, normalised; Burt's constraint)\n")
+    print("\n**Top brokers** (exact betweenness, normalised; Burt's constraint)\n")
     print(markdown_table(["#", "entity", "betweenness", "constraint", "degree"], rows, "llrrr"))
     started = time.perf_counter()
     best = key_player_set(adjacency, args.k, "fragmentation", labels=labels, seed=0)
     searched = time.perf_counter() - started
     degree = np.diff(adjacency.indptr)
     by_degree = np.argsort(-degree, kind="stable")[: args.k].tolist()
-    between = np.array([0.0] * net.n_nodes)
-    for b in report.brokers:
-        between[b.node] = b.betweenness
     by_between = [b.node for b in report.brokers[: args.k]]
     rows = [
         ["none", "", f"{fragmentation(adjacency):.4f}"],

@@ -134,7 +134,7 @@ def flow_graph(
     route_accounts: bool = True,
 ) -> FlowGraph:
     """The capacities money can move along (see the module for payments, currencies and revenue)."""
-    n, m = view.n_nodes, view.n_edges
+    n = view.n_nodes
     notes: list[str] = []
     currency = currency.upper() if currency else None
     payments = np.flatnonzero(view.relation_mask(["Payment"]))
