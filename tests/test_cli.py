@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ElementTree
+from collections import Counter
 
 import networkx as nx
 import pytest
 
 from conftest import run_cli
+from moneymen.graph.view import PROPERTY_EDGES
 
 
 @pytest.fixture(scope="module")
@@ -109,17 +111,23 @@ def test_exports_open_in_the_tools_they_are_for(demo_db, tmp_path, fmt):
         komid = graph.nodes["ofac-9345"]
         assert komid["label"] == "KOREA MINING DEVELOPMENT TRADING CORPORATION"
         assert "DPRK2" in komid["sanctions"] and komid["grade"] == "A2"
-        assert graph.number_of_edges() == 162 + 44  # the lists' links, the example network's relations
+        schemata = Counter(data["schema"] for _, _, data in graph.edges(data=True))
+        assert schemata["UnknownLink"] == 162  # OFAC's "Linked To"
+        listed = {data["schema"] for source, _, data in graph.edges(data=True) if not source.startswith("ex-")}
+        # and the ties OFAC states as properties: aircraft operators, digital currency address holders
+        assert {"Vehicle:operator", "CryptoWallet:holder"} <= listed <= {"UnknownLink", *PROPERTY_EDGES}
+        assert sum(1 for source, _, _ in graph.edges(data=True) if source.startswith("ex-")) >= 44  # the example
     elif fmt == "gexf":
         graph = nx.read_gexf(out)
-        assert graph.number_of_edges() == 162 + 44
+        assert sum(1 for _, _, data in graph.edges(data=True) if data["schema"] == "UnknownLink") == 162
         ElementTree.parse(out)  # well-formed XML for Gephi
     elif fmt == "cytoscape":
         data = json.loads(out.read_text())
         edges = data["elements"]["edges"]
         listed = [e for e in edges if not e["data"]["source"].startswith("ex-")]
-        assert len(edges) == 162 + 44 and len(listed) == 162
-        assert all(e["data"]["schema"] == "UnknownLink" for e in listed)
+        assert sum(e["data"]["schema"] == "UnknownLink" for e in listed) == 162
+        assert {e["data"]["schema"] for e in listed} <= {"UnknownLink", *PROPERTY_EDGES}
+        assert len(edges) - len(listed) >= 44  # the example network's relations
     elif fmt == "ftm":
         lines = [json.loads(line) for line in out.read_text().splitlines()]
         assert len(lines) == 1669 + 73

@@ -12,9 +12,17 @@ results are plain dataclasses with a ``to_dict()`` that ``json.dumps`` accepts.
 - :mod:`~moneymen.analysis.scenario` — scenario files (TOML/YAML), read and checked;
 - :mod:`~moneymen.analysis.facts` — what a scenario reads off a network (agents, ownership cycles);
 - :mod:`~moneymen.analysis.runner` — ``run_scenario``: a scenario run over the store, saved as data.
+
+Two analyses take the entity-level :class:`~moneymen.graph.view.NetworkView` instead and name their
+results by entity id:
+
+- :mod:`~moneymen.analysis.purge` — purge impact: exposure by best path from the seeds;
+- :mod:`~moneymen.analysis.flows` — money flows to a sink before and after a purge, orphaned
+  accounts, designation targets against the centrality heuristics.
 """
 
 from moneymen.analysis.disruption import STRATEGIES, DisruptionCurve, DisruptionStep, disruption_curve
+from moneymen.analysis.flows import Designation, FlowReport, designation_targets, flow_graph, money_flows
 from moneymen.analysis.graphs import (
     adjacency_from_edges,
     as_adjacency,
@@ -40,6 +48,7 @@ from moneymen.analysis.keyplayers import (
     key_player_set,
     m_reach,
 )
+from moneymen.analysis.purge import Exposure, ExposureRules, PathStep, PurgeImpact, purge_impact
 from moneymen.analysis.targeting import (
     CriticalNodes,
     FlowResult,
@@ -53,6 +62,12 @@ from moneymen.analysis.targeting import (
 __all__ = [
     "STRATEGIES",
     "CriticalNodes",
+    "Designation",
+    "Exposure",
+    "ExposureRules",
+    "FlowReport",
+    "PathStep",
+    "PurgeImpact",
     "DisruptionCurve",
     "DisruptionStep",
     "FlowResult",
@@ -68,9 +83,11 @@ __all__ = [
     "component_sizes",
     "constraint",
     "critical_nodes",
+    "designation_targets",
     "disruption_curve",
     "distance_fragmentation",
     "distance_reach",
+    "flow_graph",
     "fragmentation",
     "interdict",
     "interdiction_brute_force",
@@ -79,6 +96,8 @@ __all__ = [
     "largest_component_size",
     "m_reach",
     "max_flow",
+    "money_flows",
     "node_index",
     "pairwise_connectivity",
+    "purge_impact",
 ]

@@ -1,7 +1,9 @@
 """Build a network from the store: entities are nodes, FtM relationship entities are edges.
 
 Sanctions are not drawn as nodes: each node carries the programs that list it. Documents
-such as passports stay attributes of the store, not of the picture.
+such as passports stay attributes of the store, not of the picture. Ties FtM states as a
+property of a thing (a vessel's owner, an account's bank, a payment's accounts) are drawn as
+edges too, named as in :data:`moneymen.graph.view.PROPERTY_EDGES`.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Iterable
 import networkx as nx
 from followthemoney.types import registry
 
+from moneymen.graph.view import PROPERTY_EDGES
 from moneymen.model import Entity
 
 #: Properties copied onto edges when the relation has them (FtM property names).
@@ -26,6 +29,7 @@ def build_network(entities: Iterable[Entity], delisted: dict[str, list[str]] | N
     """
     graph = nx.MultiDiGraph()
     edges: list[Entity] = []
+    property_edges: list[tuple[str, str, str, Entity]] = []
     sanctions: dict[str, set[str]] = defaultdict(set)
     for entity in entities:
         schema = entity.schema
@@ -37,6 +41,7 @@ def build_network(entities: Iterable[Entity], delisted: dict[str, list[str]] | N
                 sanctions[target].update(programs)
         elif schema.is_a("Thing"):
             graph.add_node(entity.id, **_node_attributes(entity, (delisted or {}).get(entity.id, [])))
+        property_edges.extend(_property_edges(entity))
     for node, programs in sanctions.items():
         if node in graph:
             graph.nodes[node]["sanctions"] = "; ".join(sorted(programs))
@@ -59,7 +64,31 @@ def build_network(entities: Iterable[Entity], delisted: dict[str, list[str]] | N
                     if end not in graph:  # an end the store has no statement about
                         graph.add_node(end, label=end, schema="Thing", datasets="", grade="F6")
                 graph.add_edge(source, target, key=edge.id, **attributes)
+    for source, target, relation, entity in property_edges:
+        for end in (source, target):
+            if end not in graph:
+                graph.add_node(end, label=end, schema="Thing", datasets="", grade="F6")
+        grades = [(s.reliability, s.credibility) for s in entity.statements
+                  if s.prop == PROPERTY_EDGES[relation][1] and s.value in (source, target)]
+        graph.add_edge(source, target, key=f"{entity.id}:{relation}:{source}:{target}", id=entity.id,
+                       schema=relation, label=relation.split(":", 1)[1], grade="".join(min(grades)) if grades else "F6",
+                       datasets="; ".join(entity.datasets))
     return graph
+
+
+def _property_edges(entity: Entity) -> list[tuple[str, str, str, Entity]]:
+    """(source, target, relation, entity) for the ties ``entity`` states as properties (see PROPERTY_EDGES)."""
+    schema = entity.schema
+    found = []
+    for relation, (owner, prop, end) in PROPERTY_EDGES.items():
+        if not schema.is_a(owner) or prop not in schema.properties:
+            continue
+        for value in entity.values(prop):
+            if end is None:
+                found.append((value, entity.id, relation, entity))
+            else:
+                found.extend((holder, value, relation, entity) for holder in entity.values(end))
+    return found
 
 
 def _node_attributes(entity: Entity, delisted: list[str]) -> dict[str, str]:

@@ -57,5 +57,9 @@ class DuckDBEngine(Engine):
         finally:
             cursor.close()
 
+    def arrow(self, sql: str, params: Sequence[Any], names: Sequence[str]) -> pa.Table:
+        table = self.connection.sql(sql, params=list(params)).to_arrow_table()
+        return table.rename_columns(list(names))
+
     def close(self) -> None:
         self.connection.close()

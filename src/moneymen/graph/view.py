@@ -1,0 +1,732 @@
+"""The analysis view of the evidence store: entities as numbered nodes, relations as an edge table.
+
+:func:`build_view` reads the (resolved) store, or any iterable of :class:`~moneymen.model.Entity`,
+into a :class:`NetworkView`: node ``i`` is the entity ``ids[i]``; edge ``e`` runs from node
+``source[e]`` to node ``target[e]`` and carries its relation, Admiralty grade, amount, currency,
+dates and ownership percentage in numpy arrays, one entry per edge. The analyses
+(:mod:`moneymen.analysis`) take the sparse matrices the view builds (:meth:`NetworkView.adjacency`)
+and name their results with ``ids`` and ``captions``.
+
+**Edges.** Two kinds, both in the same table:
+
+- every FtM relationship entity (a schema with an edge: Ownership, Directorship, Employment,
+  Membership, Family, Associate, Payment, UnknownLink, Control, Representation, Succession,
+  Debt, Occupancy…): one edge per (``edge_source`` value, ``edge_target`` value) pair, in FtM's
+  direction (Ownership owner → asset, Employment employee → employer, Payment payer →
+  beneficiary, UnknownLink subject → object). ``relation`` is the schema name; ``edge_ids`` the
+  relationship entity's id; ``grade`` the best grade among its statements.
+- *property edges*, where FtM states a tie as a property of a thing rather than as a
+  relationship entity (:data:`PROPERTY_EDGES`). ``relation`` is FtM's qualified property name;
+  the edge runs from the entity the property names to the entity that carries it, as an owner
+  to what it owns; ``edge_ids`` is the id of the entity carrying the property, ``grade`` the
+  best grade of the statements stating that value:
+
+  ==============================  ===========================================================
+  ``Vehicle:owner``               owner → vessel or aircraft (OFAC's "Vessel owner")
+  ``Vehicle:operator``            operator → vessel or aircraft ("Aircraft Operator")
+  ``CryptoWallet:holder``         holder → wallet
+  ``BankAccount:bank``            bank → account
+  ``LegalEntity:parent``          parent → subsidiary
+  ``Payment:payerAccount``        payer → the account a payment left from (edge id: the payment)
+  ``Payment:beneficiaryAccount``  beneficiary → the account a payment went to (same)
+  ==============================  ===========================================================
+
+  FtM 4 gives a BankAccount no holder property: an account holder is an Ownership (owner →
+  asset) of the account, or the payer/beneficiary of a payment through it (the two ``Payment:``
+  relations above).
+
+**Nodes.** Every entity whose schema is a Thing (people, companies, accounts, vessels, …).
+Sanctions are not nodes: ``programs[i]`` lists the programs that list node ``i``. An edge end
+the store has no statement about becomes a node of schema ``Thing`` whose caption is its id.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from typing import Any, Literal
+
+import numpy as np
+import scipy.sparse as sp
+from followthemoney import model as ftm_model
+from followthemoney.proxy import pick_name
+from followthemoney.schema import Schema
+from followthemoney.types import registry
+
+from moneymen.model import Entity, Grade, InvalidGrade
+
+__all__ = [
+    "EDGE_DETAILS",
+    "PROPERTY_EDGES",
+    "Neighbour",
+    "NetworkView",
+    "build_view",
+    "view_from_entities",
+]
+
+#: Relations FtM states as a property of a thing: relation name → (schema, property, end property).
+#: The edge runs from the property's value to the entity carrying it, except for the ``Payment:``
+#: relations, which run from the payment's payer (``end property``) or beneficiary to the account.
+PROPERTY_EDGES: dict[str, tuple[str, str, str | None]] = {
+    "Vehicle:owner": ("Vehicle", "owner", None),
+    "Vehicle:operator": ("Vehicle", "operator", None),
+    "CryptoWallet:holder": ("CryptoWallet", "holder", None),
+    "BankAccount:bank": ("BankAccount", "bank", None),
+    "LegalEntity:parent": ("LegalEntity", "parent", None),
+    "Payment:payerAccount": ("Payment", "payerAccount", "payer"),
+    "Payment:beneficiaryAccount": ("Payment", "beneficiaryAccount", "beneficiary"),
+}
+#: Relationship properties read into the edge table.
+EDGE_DETAILS = ("amount", "currency", "date", "startDate", "endDate", "percentage")
+
+_EDGE_SCHEMATA = tuple(schema for schema in ftm_model if schema.edge)
+_CAPTION_PROPS = sorted({prop for schema in ftm_model for prop in schema.caption})
+_COUNTRY_PROPS = sorted({prop.name for schema in ftm_model for prop in schema.properties.values()
+                         if prop.type == registry.country})
+#: Every property the view reads (the store's fast path asks for these only).
+VIEW_PROPS = sorted(
+    {prop for schema in _EDGE_SCHEMATA for prop in (schema.edge_source, schema.edge_target)}
+    | {prop for _, prop, _end in PROPERTY_EDGES.values()}
+    | set(EDGE_DETAILS) | set(_CAPTION_PROPS) | set(_COUNTRY_PROPS) | {"program", "authority", "entity"}
+)
+_NUMBER = re.compile(r"[^0-9eE+\-.]")
+_NO_TEXT = np.array([None], dtype=object)
+
+
+@lru_cache(maxsize=None)
+def _schema_of(names: str) -> Schema:
+    """The most specific schema all of ``names`` (joined by commas) agree with, as Entity.schema does."""
+    parts = names.split(",")
+    schema = ftm_model.get(parts[0])
+    for name in sorted(parts[1:]):
+        try:
+            schema = ftm_model.common_schema(schema, name)
+        except Exception:  # sources disagree (Person vs Vessel): keep the first, as Entity does
+            continue
+    return schema
+
+
+def _number(text: str | None) -> float:
+    if not text:
+        return math.nan
+    try:
+        return float(_NUMBER.sub("", text))
+    except ValueError:
+        return math.nan
+
+
+def _caption(schema: Schema, values: Mapping[str, list[tuple[str, str]]]) -> str:
+    """FtM's caption rule (``EntityProxy.caption``) over already-read values."""
+    for name in schema.caption:
+        prop = schema.properties.get(name)
+        found = [value for value, _ in values.get(name, ())]
+        if prop is None or not found:
+            continue
+        if prop.type == registry.name and len(found) > 1:
+            picked = pick_name(sorted(found))
+            if picked is not None:
+                return picked
+        return found[0]
+    return schema.label
+
+
+@dataclass
+class Neighbour:
+    """One edge seen from a node: the entity at its other end and how they are tied."""
+
+    entity_id: str
+    caption: str
+    relation: str
+    edge_id: str
+    grade: str
+    direction: Literal["out", "in"]  # "out": the node is the edge's source
+
+
+@dataclass(eq=False)
+class NetworkView:
+    """Entities as nodes ``0..n-1`` and relations as a table of edges (numpy arrays, one entry per edge).
+
+    Nodes: ``ids`` (entity ids), ``captions``, ``schemata`` (FtM schema names), ``countries``
+    (tuples of country codes), ``programs`` (sanctions programs listing the node).
+    Edges: ``source``/``target`` (int32 node numbers, FtM's direction), ``relation`` (schema or
+    property-edge name, see the module), ``grade`` (Admiralty, e.g. ``"B2"``), ``amount`` and
+    ``percentage`` (float, NaN when not stated), ``currency``, ``date``, ``start``, ``end`` (text
+    or None; ISO dates, possibly partial such as ``"2013"``) and ``edge_ids``.
+    ``filters`` records how the view was made.
+    """
+
+    ids: list[str]
+    captions: list[str]
+    schemata: list[str]
+    countries: list[tuple[str, ...]]
+    source: np.ndarray
+    target: np.ndarray
+    relation_code: np.ndarray
+    relation_names: tuple[str, ...]
+    grade: np.ndarray
+    amount: np.ndarray
+    currency: np.ndarray
+    date: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    percentage: np.ndarray
+    edge_ids: np.ndarray
+    programs: list[tuple[str, ...]] = field(default_factory=list)
+    filters: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        n, m = len(self.ids), len(self.source)
+        if not self.programs:
+            self.programs = [()] * n
+        for name in ("captions", "schemata", "countries", "programs"):
+            if len(getattr(self, name)) != n:
+                raise ValueError(f"{name}: expected {n} entries (one per node), got {len(getattr(self, name))}")
+        for name in ("target", "relation_code", "grade", "amount", "currency", "date", "start", "end",
+                     "percentage", "edge_ids"):
+            if len(getattr(self, name)) != m:
+                raise ValueError(f"{name}: expected {m} entries (one per edge), got {len(getattr(self, name))}")
+        if m and (self.source.min() < 0 or self.target.min() < 0 or max(self.source.max(), self.target.max()) >= n):
+            raise ValueError(f"edge ends must be node numbers 0..{n - 1}")
+
+    # -- construction ---------------------------------------------------------------------
+
+    @classmethod
+    def from_arrays(
+        cls,
+        ids: Sequence[str],
+        source: Any,
+        target: Any,
+        relation: Any,
+        *,
+        relation_names: Sequence[str] | None = None,
+        captions: Sequence[str] | None = None,
+        schemata: Sequence[str] | None = None,
+        countries: Sequence[tuple[str, ...]] | None = None,
+        programs: Sequence[tuple[str, ...]] | None = None,
+        grade: Any = None,
+        amount: Any = None,
+        currency: Any = None,
+        date: Any = None,
+        start: Any = None,
+        end: Any = None,
+        percentage: Any = None,
+        edge_ids: Any = None,
+    ) -> "NetworkView":
+        """A view straight from arrays (synthetic graphs, benchmarks, other tools' data).
+
+        ``relation`` is either one name per edge, or integer codes into ``relation_names``.
+        Missing columns default to: caption = id, schema ``Thing``, no countries, grade ``F6``,
+        no amount/percentage (NaN), no currency or dates, edge id ``e<number>``.
+        """
+        n = len(ids)
+        source = np.ascontiguousarray(source, dtype=np.int32)
+        target = np.ascontiguousarray(target, dtype=np.int32)
+        m = source.size
+        if relation_names is None:
+            names, codes = np.unique(np.asarray(relation, dtype=object), return_inverse=True)
+            relation_names, relation = [str(x) for x in names], codes
+        codes = np.ascontiguousarray(relation, dtype=np.int16)
+
+        def texts(values: Any) -> np.ndarray:
+            return np.full(m, None, dtype=object) if values is None else np.asarray(values, dtype=object)
+
+        def floats(values: Any) -> np.ndarray:
+            return np.full(m, np.nan) if values is None else np.asarray(values, dtype=np.float64)
+
+        return cls(
+            ids=list(ids),
+            captions=list(captions) if captions is not None else list(ids),
+            schemata=list(schemata) if schemata is not None else ["Thing"] * n,
+            countries=list(countries) if countries is not None else [()] * n,
+            programs=list(programs) if programs is not None else [()] * n,
+            source=source,
+            target=target,
+            relation_code=codes,
+            relation_names=tuple(relation_names),
+            grade=np.full(m, "F6", dtype="<U2") if grade is None else np.asarray(grade, dtype="<U2"),
+            amount=floats(amount),
+            currency=texts(currency),
+            date=texts(date),
+            start=texts(start),
+            end=texts(end),
+            percentage=floats(percentage),
+            edge_ids=np.array([f"e{i}" for i in range(m)], dtype=object) if edge_ids is None
+            else np.asarray(edge_ids, dtype=object),
+        )
+
+    # -- basic facts ----------------------------------------------------------------------
+
+    @property
+    def n_nodes(self) -> int:
+        return len(self.ids)
+
+    @property
+    def n_edges(self) -> int:
+        return int(self.source.size)
+
+    @cached_property
+    def relation(self) -> np.ndarray:
+        """The relation name of every edge (an object array of str)."""
+        return np.asarray(self.relation_names, dtype=object)[self.relation_code] if self.n_edges else \
+            np.zeros(0, dtype=object)
+
+    @cached_property
+    def _index(self) -> dict[str, int]:
+        return {entity_id: i for i, entity_id in enumerate(self.ids)}
+
+    def __contains__(self, entity_id: object) -> bool:
+        return entity_id in self._index
+
+    def index_of(self, entity_id: str) -> int:
+        """The node number of ``entity_id``; a ``ValueError`` naming it (and a close caption) otherwise."""
+        return int(self.indices([entity_id])[0])
+
+    def indices(self, entity_ids: Iterable[str], what: str = "entity") -> np.ndarray:
+        """Node numbers of ``entity_ids`` (int64, in the order given).
+
+        Raises one ``ValueError`` naming every id the view lacks, with the closest caption as a
+        suggestion where one is close.
+        """
+        index = self._index
+        if isinstance(entity_ids, str):
+            entity_ids = [entity_ids]
+        entity_ids = list(entity_ids)
+        unknown = [entity_id for entity_id in entity_ids if entity_id not in index]
+        if unknown:
+            hints = [self._hint(str(entity_id)) for entity_id in unknown[:5]]
+            listed = "; ".join(f"{entity_id!r}{hint}" for entity_id, hint in zip(unknown, hints))
+            more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+            raise ValueError(f"unknown {what} id{'s' if len(unknown) > 1 else ''}: {listed}{more} "
+                             f"(the network has {self.n_nodes} entities; ids, not names, are expected)")
+        return np.array([index[entity_id] for entity_id in entity_ids], dtype=np.int64)
+
+    def _hint(self, text: str) -> str:
+        if not self.ids:
+            return ""
+        from rapidfuzz import fuzz, process
+
+        found = process.extractOne(text, self.captions, scorer=fuzz.WRatio, score_cutoff=80)
+        if found is None:
+            found = process.extractOne(text, self.ids, scorer=fuzz.ratio, score_cutoff=80)
+            return f" (did you mean {found[0]!r}?)" if found else ""
+        caption, _, position = found
+        return f" (did you mean {caption!r}, id {self.ids[position]!r}?)"
+
+    def relation_mask(self, relations: Iterable[str] | None) -> np.ndarray:
+        """``True`` for edges whose relation is one of ``relations`` (all edges when None)."""
+        if relations is None:
+            return np.ones(self.n_edges, dtype=bool)
+        if isinstance(relations, str):
+            relations = [relations]
+        wanted = [self.relation_names.index(name) for name in set(relations) if name in self.relation_names]
+        return np.isin(self.relation_code, np.array(wanted, dtype=np.int16))
+
+    # -- filters --------------------------------------------------------------------------
+
+    def select(self, mask: np.ndarray, **filters: Any) -> "NetworkView":
+        """The same nodes with only the edges where ``mask`` is true."""
+        mask = np.asarray(mask, dtype=bool)
+        return NetworkView(
+            ids=self.ids, captions=self.captions, schemata=self.schemata, countries=self.countries,
+            programs=self.programs, source=self.source[mask], target=self.target[mask],
+            relation_code=self.relation_code[mask], relation_names=self.relation_names, grade=self.grade[mask],
+            amount=self.amount[mask], currency=self.currency[mask], date=self.date[mask], start=self.start[mask],
+            end=self.end[mask], percentage=self.percentage[mask], edge_ids=self.edge_ids[mask],
+            filters={**self.filters, **filters},
+        )
+
+    def filter(self, *, min_grade: str | Grade | None = None, as_of: str | None = None,
+               relations: Iterable[str] | None = None) -> "NetworkView":
+        """Keep the edges at least as good as ``min_grade``, valid at ``as_of``, of ``relations``.
+
+        ``min_grade``: both letter and digit at least as good (``Grade.at_least``: F and 6 count as
+        worst). ``as_of`` (an ISO date, ``YYYY[-MM[-DD]]``): an edge is dropped when it starts
+        after that day (its ``startDate``, else its ``date``: a payment dated later has not happened
+        yet) or ended before it (its ``endDate``). Partial dates compare at their own precision:
+        an edge that ended in ``"2013"`` is still valid on 2013-06-01.
+        """
+        mask = self.relation_mask(relations)
+        recorded: dict[str, Any] = {}
+        if relations is not None:
+            recorded["relations"] = sorted([relations] if isinstance(relations, str) else relations)
+        if min_grade is not None:
+            minimum = min_grade if isinstance(min_grade, Grade) else _parse_grade(min_grade)
+            mask &= self.grade_mask(minimum)
+            recorded["min_grade"] = str(minimum)
+        if as_of is not None:
+            mask &= self.valid_at(as_of)
+            recorded["as_of"] = as_of
+        return self.select(mask, **recorded)
+
+    def grade_mask(self, minimum: Grade) -> np.ndarray:
+        """``True`` for edges graded at least ``minimum`` (letter and digit each as good or better)."""
+        if not self.n_edges:
+            return np.zeros(0, dtype=bool)
+        letters = np.asarray(self.grade, dtype="<U2").view("<U1").reshape(-1, 2)
+        return (letters[:, 0] <= minimum.reliability) & (letters[:, 1] <= minimum.credibility)
+
+    def valid_at(self, as_of: str) -> np.ndarray:
+        """``True`` for edges not yet ended and already begun on ``as_of`` (see :meth:`filter`)."""
+        day = _check_date(as_of)
+        keep = np.ones(self.n_edges, dtype=bool)
+        begun = np.where(_present(self.start), self.start, self.date)
+        for e in np.flatnonzero(_present(begun)).tolist():
+            value = begun[e]
+            if value > day[: len(value)]:
+                keep[e] = False
+        for e in np.flatnonzero(_present(self.end)).tolist():
+            value = self.end[e]
+            if value < day[: len(value)]:
+                keep[e] = False
+        return keep
+
+    # -- matrices -------------------------------------------------------------------------
+
+    def edge_weights(self, weight: str | np.ndarray | None) -> np.ndarray:
+        """Per-edge weights: 1 (None), a column name (``"amount"``, ``"percentage"``; NaN → 0), or an array."""
+        if weight is None:
+            return np.ones(self.n_edges)
+        if isinstance(weight, str):
+            if weight not in ("amount", "percentage"):
+                raise ValueError(f"unknown weight {weight!r}: expected 'amount', 'percentage' or an array")
+            return np.nan_to_num(getattr(self, weight), nan=0.0)
+        values = np.asarray(weight, dtype=np.float64)
+        if values.shape != (self.n_edges,):
+            raise ValueError(f"weight: expected {self.n_edges} values (one per edge), got shape {values.shape}")
+        return values
+
+    def adjacency(self, relations: Iterable[str] | None = None, directed: bool = False,
+                  weight: str | np.ndarray | None = None) -> sp.csr_array:
+        """An ``n × n`` sparse matrix of the edges (of ``relations``), self-loops dropped.
+
+        Entry ``(i, j)`` sums the weights of the edges ``i → j`` (one per edge when ``weight`` is
+        None). Undirected (the default) adds the transpose, so the matrix is symmetric: the form
+        :mod:`moneymen.analysis` expects. A ``scipy.sparse.csr_array`` (float64).
+        """
+        mask = self.relation_mask(relations) & (self.source != self.target)
+        values = self.edge_weights(weight)[mask]
+        n = self.n_nodes
+        rows, cols = self.source[mask], self.target[mask]
+        matrix = sp.csr_array((values, (rows, cols)), shape=(n, n))
+        if not directed:
+            matrix = sp.csr_array(matrix + matrix.T)
+        matrix.sum_duplicates()
+        return matrix
+
+    # -- subgraphs and neighbourhoods -------------------------------------------------------
+
+    def subgraph(self, nodes: Iterable[str | int]) -> "NetworkView":
+        """The view of ``nodes`` (ids or node numbers; renumbered in the order given) and the edges among them."""
+        picked = self._node_numbers(nodes)
+        renumber = np.full(self.n_nodes, -1, dtype=np.int64)
+        renumber[picked] = np.arange(picked.size)
+        mask = (renumber[self.source] >= 0) & (renumber[self.target] >= 0)
+        part = self.select(mask)
+        part.source = renumber[part.source].astype(np.int32)
+        part.target = renumber[part.target].astype(np.int32)
+        chosen = picked.tolist()
+        part.ids = [self.ids[i] for i in chosen]
+        part.captions = [self.captions[i] for i in chosen]
+        part.schemata = [self.schemata[i] for i in chosen]
+        part.countries = [self.countries[i] for i in chosen]
+        part.programs = [self.programs[i] for i in chosen]
+        part.__dict__.pop("_index", None)
+        return part
+
+    def _node_numbers(self, nodes: Iterable[str | int]) -> np.ndarray:
+        nodes = list(dict.fromkeys([nodes] if isinstance(nodes, str) else nodes))
+        names = [node for node in nodes if isinstance(node, str)]
+        found = dict(zip(names, self.indices(names).tolist())) if names else {}
+        numbers = []
+        for node in nodes:
+            number = found[node] if isinstance(node, str) else int(node)
+            if not 0 <= number < self.n_nodes:
+                raise ValueError(f"unknown node {node}: the view has nodes 0..{self.n_nodes - 1}")
+            numbers.append(number)
+        return np.array(list(dict.fromkeys(numbers)), dtype=np.int64)
+
+    def neighbours(self, entity_id: str, relations: Iterable[str] | None = None,
+                   direction: Literal["both", "out", "in"] = "both") -> list[Neighbour]:
+        """The edges of ``entity_id`` (of ``relations``), each with the entity at its other end."""
+        if direction not in ("both", "out", "in"):
+            raise ValueError(f"direction must be 'both', 'out' or 'in', got {direction!r}")
+        node = self.index_of(entity_id)
+        mask = self.relation_mask(relations)
+        found = []
+        if direction in ("both", "out"):
+            for e in np.flatnonzero(mask & (self.source == node)).tolist():
+                found.append(self._neighbour(e, int(self.target[e]), "out"))
+        if direction in ("both", "in"):
+            for e in np.flatnonzero(mask & (self.target == node)).tolist():
+                found.append(self._neighbour(e, int(self.source[e]), "in"))
+        return found
+
+    def _neighbour(self, e: int, other: int, direction: Literal["out", "in"]) -> Neighbour:
+        return Neighbour(self.ids[other], self.captions[other], self.relation_names[self.relation_code[e]],
+                         str(self.edge_ids[e]), str(self.grade[e]), direction)
+
+    def edge_record(self, e: int) -> dict[str, Any]:
+        """Edge ``e`` as a plain dict (ids, relation, grade and the stated details)."""
+        record: dict[str, Any] = {
+            "id": str(self.edge_ids[e]),
+            "source": self.ids[self.source[e]],
+            "target": self.ids[self.target[e]],
+            "relation": self.relation_names[self.relation_code[e]],
+            "grade": str(self.grade[e]),
+        }
+        for name in ("amount", "percentage"):
+            value = float(getattr(self, name)[e])
+            if not math.isnan(value):
+                record[name] = value
+        for name in ("currency", "date", "start", "end"):
+            value = getattr(self, name)[e]
+            if value is not None:
+                record[name] = value
+        return record
+
+    def to_networkx(self, nodes: Iterable[str | int] | None = None):
+        """A ``networkx.MultiDiGraph`` of the view (or of ``nodes`` and the edges among them), for drawing.
+
+        Nodes are entity ids with ``label``, ``schema``, ``countries`` and ``programs``; edges are
+        keyed by edge id and carry :meth:`edge_record`'s fields. Meant for small subgraphs.
+        """
+        import networkx as nx
+
+        part = self if nodes is None else self.subgraph(nodes)
+        graph = nx.MultiDiGraph()
+        for i, entity_id in enumerate(part.ids):
+            graph.add_node(entity_id, label=part.captions[i], schema=part.schemata[i],
+                           countries="; ".join(part.countries[i]), programs="; ".join(part.programs[i]))
+        for e in range(part.n_edges):
+            record = part.edge_record(e)
+            graph.add_edge(record["source"], record["target"], key=record["id"],
+                           **{k: v for k, v in record.items() if k not in ("source", "target")})
+        return graph
+
+    def summary(self) -> dict[str, Any]:
+        """Counts of nodes by schema and edges by relation."""
+        schemata: dict[str, int] = defaultdict(int)
+        for name in self.schemata:
+            schemata[name] += 1
+        counts = np.bincount(self.relation_code, minlength=len(self.relation_names)) if self.n_edges else []
+        return {
+            "nodes": self.n_nodes,
+            "edges": self.n_edges,
+            "schemata": dict(sorted(schemata.items())),
+            "relations": {name: int(count) for name, count in zip(self.relation_names, counts) if count},
+            "filters": dict(self.filters),
+        }
+
+
+def _present(values: np.ndarray) -> np.ndarray:
+    """``True`` where an object array holds a value (not None)."""
+    return np.not_equal(values, None) if values.size else np.zeros(0, dtype=bool)
+
+
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def _check_date(text: str) -> str:
+    if not isinstance(text, str) or not _DATE.match(text.strip()):
+        raise ValueError(f"as_of: expected an ISO date YYYY[-MM[-DD]], got {text!r}")
+    return text.strip()
+
+
+def _parse_grade(text: str) -> Grade:
+    try:
+        return Grade.parse(text)
+    except InvalidGrade as error:
+        raise ValueError(f"min_grade: {error}") from None
+
+
+# == building from entities ===============================================================
+
+
+class _Builder:
+    """Collects nodes and edges entity by entity, then numbers them into a NetworkView."""
+
+    def __init__(self) -> None:
+        self.node_of: dict[str, int] = {}
+        self.ids: list[str] = []
+        self.captions: list[str] = []
+        self.schemata: list[str] = []
+        self.countries: list[tuple[str, ...]] = []
+        self.programs: dict[str, set[str]] = defaultdict(set)
+        self.edges: dict[str, list] = {name: [] for name in (
+            "source", "target", "relation", "grade", "amount", "currency", "date", "start", "end",
+            "percentage", "edge_id")}
+
+    def add(self, entity_id: str, schema: Schema, values: Mapping[str, list[tuple[str, str]]], grade: str) -> None:
+        """One entity: ``values`` maps a property to its (value, grade) pairs; ``grade`` is the entity's best."""
+        if schema.edge:
+            self._relationship(entity_id, schema, values, grade)
+            if schema.name == "Payment" or schema.is_a("Payment"):
+                self._payment_accounts(entity_id, values)
+            return
+        if schema.is_a("Sanction"):
+            programs = [v for v, _ in values.get("program", ())] or [v for v, _ in values.get("authority", ())]
+            for target, _ in values.get("entity", ()):
+                self.programs[target].update(programs)
+            return
+        if not schema.is_a("Thing"):
+            return
+        countries = []
+        for name in _COUNTRY_PROPS:
+            if name in schema.properties:
+                countries.extend(v for v, _ in values.get(name, ()))
+        self._node(entity_id, _caption(schema, values), schema.name, tuple(dict.fromkeys(countries)))
+        for relation, (owner_schema, prop, end) in PROPERTY_EDGES.items():
+            if end is None and schema.is_a(owner_schema) and prop in schema.properties:
+                for value, value_grade in values.get(prop, ()):
+                    self._edge(value, entity_id, relation, value_grade, entity_id, {})
+
+    def _node(self, entity_id: str, caption: str, schema: str, countries: tuple[str, ...]) -> None:
+        if entity_id in self.node_of:
+            return
+        self.node_of[entity_id] = len(self.ids)
+        self.ids.append(entity_id)
+        self.captions.append(caption)
+        self.schemata.append(schema)
+        self.countries.append(countries)
+
+    def _relationship(self, entity_id: str, schema: Schema, values: Mapping[str, list[tuple[str, str]]],
+                      grade: str) -> None:
+        details = {name: [v for v, _ in values.get(name, ())] for name in EDGE_DETAILS if name in schema.properties}
+        for source, _ in values.get(schema.edge_source, ()):
+            for target, _ in values.get(schema.edge_target, ()):
+                self._edge(source, target, schema.name, grade, entity_id, details)
+
+    def _payment_accounts(self, entity_id: str, values: Mapping[str, list[tuple[str, str]]]) -> None:
+        for relation, (_, prop, end) in PROPERTY_EDGES.items():
+            if end is None:
+                continue
+            for holder, _ in values.get(end, ()):
+                for account, account_grade in values.get(prop, ()):
+                    self._edge(holder, account, relation, account_grade, entity_id, {})
+
+    def _edge(self, source: str, target: str, relation: str, grade: str, edge_id: str,
+              details: Mapping[str, list[str]]) -> None:
+        edges = self.edges
+        edges["source"].append(source)
+        edges["target"].append(target)
+        edges["relation"].append(relation)
+        edges["grade"].append(grade)
+        edges["edge_id"].append(edge_id)
+        amounts = details.get("amount") or ()
+        edges["amount"].append(_number(amounts[0]) if amounts else math.nan)
+        currencies = details.get("currency") or ()
+        edges["currency"].append(currencies[0].upper() if currencies else None)
+        dates = details.get("date") or ()
+        edges["date"].append(min(dates) if dates else None)
+        starts = details.get("startDate") or ()
+        edges["start"].append(min(starts) if starts else None)
+        ends = details.get("endDate") or ()
+        edges["end"].append(max(ends) if ends else None)
+        shares = details.get("percentage") or ()
+        edges["percentage"].append(_number(shares[0]) if shares else math.nan)
+
+    def build(self, filters: dict[str, Any]) -> NetworkView:
+        edges = self.edges
+        for end in (*edges["source"], *edges["target"]):
+            if end not in self.node_of:  # an end the store has no statement about
+                self._node(end, end, "Thing", ())
+        node_of = self.node_of
+        relation_names = sorted(set(edges["relation"]))
+        code_of = {name: i for i, name in enumerate(relation_names)}
+        return NetworkView(
+            ids=self.ids,
+            captions=self.captions,
+            schemata=self.schemata,
+            countries=self.countries,
+            programs=[tuple(sorted(self.programs.get(entity_id, ()))) for entity_id in self.ids],
+            source=np.array([node_of[x] for x in edges["source"]], dtype=np.int32),
+            target=np.array([node_of[x] for x in edges["target"]], dtype=np.int32),
+            relation_code=np.array([code_of[x] for x in edges["relation"]], dtype=np.int16),
+            relation_names=tuple(relation_names),
+            grade=np.array(edges["grade"], dtype="<U2"),
+            amount=np.array(edges["amount"], dtype=np.float64),
+            currency=np.array(edges["currency"] + [None], dtype=object)[:-1],
+            date=np.array(edges["date"] + [None], dtype=object)[:-1],
+            start=np.array(edges["start"] + [None], dtype=object)[:-1],
+            end=np.array(edges["end"] + [None], dtype=object)[:-1],
+            percentage=np.array(edges["percentage"], dtype=np.float64),
+            edge_ids=np.array(edges["edge_id"] + [None], dtype=object)[:-1],
+            filters=filters,
+        )
+
+
+def view_from_entities(entities: Iterable[Entity], *, datasets: Iterable[str] | None = None) -> NetworkView:
+    """A view of ``entities`` (e.g. ``iter_entities(store)``), unfiltered; ``datasets`` keeps only their statements."""
+    wanted = None if datasets is None else set(datasets)
+    builder = _Builder()
+    for entity in entities:
+        statements = entity.statements
+        if wanted is not None:
+            statements = [stmt for stmt in statements if stmt.dataset in wanted]
+            if not statements:
+                continue
+            entity = Entity(entity.id, statements)
+        values: dict[str, dict[str, str]] = defaultdict(dict)
+        for stmt in statements:
+            grade = stmt.reliability + stmt.credibility
+            known = values[stmt.prop].get(stmt.value)
+            values[stmt.prop][stmt.value] = grade if known is None else min(known, grade)
+        builder.add(entity.id, entity.schema, {prop: list(found.items()) for prop, found in values.items()},
+                    str(entity.best_grade()))
+    return builder.build({"datasets": sorted(wanted)} if wanted is not None else {})
+
+
+def _view_from_store(store, datasets: Sequence[str] | None) -> NetworkView:
+    entities, values = store.graph_tables(VIEW_PROPS, datasets)
+    builder = _Builder()
+    value_ids = values.column("entity_id").to_pylist()
+    props = values.column("prop").to_pylist()
+    texts = values.column("value").to_pylist()
+    grades = values.column("grade").to_pylist()
+    position, total = 0, len(value_ids)
+    for entity_id, schemata, grade in zip(entities.column("entity_id").to_pylist(),
+                                          entities.column("schemata").to_pylist(),
+                                          entities.column("grade").to_pylist()):
+        found: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        while position < total and value_ids[position] < entity_id:
+            position += 1
+        while position < total and value_ids[position] == entity_id:
+            found[props[position]].append((texts[position], grades[position]))
+            position += 1
+        schema = _schema_of(schemata)
+        if schema is not None:
+            builder.add(entity_id, schema, found, grade)
+    return builder.build({"datasets": sorted(datasets)} if datasets is not None else {})
+
+
+def build_view(
+    store_or_entities: Any,
+    *,
+    min_grade: str | Grade | None = None,
+    datasets: Iterable[str] | None = None,
+    as_of: str | None = None,
+    relations: Iterable[str] | None = None,
+) -> NetworkView:
+    """The network view of a store (or of an iterable of entities), filtered.
+
+    ``datasets`` keeps only the statements of those datasets; ``min_grade``, ``as_of`` and
+    ``relations`` drop edges as :meth:`NetworkView.filter` does (nodes stay). From a
+    :class:`~moneymen.store.Store` the view is read with one columnar query per table
+    (:meth:`Store.graph_tables`), not entity by entity.
+    """
+    if min_grade is not None and not isinstance(min_grade, Grade):
+        min_grade = _parse_grade(min_grade)
+    if as_of is not None:
+        _check_date(as_of)
+    datasets = None if datasets is None else sorted(set([datasets] if isinstance(datasets, str) else datasets))
+    if hasattr(store_or_entities, "graph_tables"):
+        view = _view_from_store(store_or_entities, datasets)
+    else:
+        view = view_from_entities(store_or_entities, datasets=datasets)
+    if min_grade is None and as_of is None and relations is None:
+        return view
+    return view.filter(min_grade=min_grade, as_of=as_of, relations=relations)

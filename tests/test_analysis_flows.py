@@ -1,0 +1,127 @@
+"""Money flows on the fictional case file: known max flow and cut, purge losses, orphaned accounts, targeting."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from moneymen.analysis.flows import designation_targets, flow_graph, money_flows, orphaned_accounts
+from moneymen.graph.view import build_view, view_from_entities
+from moneymen.model import Entity, Statement
+from network_fixture import import_case
+
+
+@pytest.fixture
+def view(store, tmp_path):
+    import_case(store, tmp_path)
+    return build_view(store)
+
+
+def test_known_max_flow_and_cut(view):
+    report = money_flows(view, "bureau", currency="USD")
+    # src1 70 + src2 50 into tradeco, which sends at most 100 (through acc1); src2 40 → hotel (which could send 60)
+    assert report.flow_before == pytest.approx(140)
+    assert report.sources == 2  # the origins src1, src2
+    assert "maximum flow" in report.method
+    cut = money_flows(view, "bureau", currency="USD", removed=["acc1"])  # the account carries tradeco's 100
+    assert cut.flow_after == pytest.approx(40)
+    hotel = money_flows(view, "bureau", currency="USD", removed=["hotel"])
+    assert hotel.flow_after == pytest.approx(100)
+    both = money_flows(view, "bureau", currency="USD", removed=["acc1", "hotel"])
+    assert both.flow_after == 0  # {acc1, hotel} cuts every path; the min cut (140) is the max flow
+    json.dumps(report.to_dict())
+
+
+def test_purge_severs_flows_and_says_by_whom(view):
+    report = money_flows(view, "bureau", currency="USD", removed=["tradeco", "patron"])
+    assert report.flow_before == pytest.approx(140) and report.flow_after == pytest.approx(40)
+    assert report.lost == pytest.approx(100) and report.lost_share == pytest.approx(100 / 140)
+    by = {s.entity_id: s for s in report.severed}
+    assert by["tradeco"].carried == pytest.approx(100) and by["tradeco"].alone == pytest.approx(100)
+    assert by["patron"].carried == 0 and by["patron"].alone == 0
+    lost = {(arc.source, arc.target): (arc.before, arc.after) for arc in report.lost_arcs}
+    assert lost[("acc1", "bureau")] == (pytest.approx(100), pytest.approx(0))
+    broken = {(b.entity_id, b.counterpart, b.relation) for b in report.broken_relations}
+    assert ("src1", "tradeco", "Payment") in broken and ("shipco", "tradeco", "Ownership") in broken
+
+
+def test_orphaned_account_needs_every_holder_removed(view):
+    one = money_flows(view, "bureau", currency="USD", removed=["nephew"])
+    assert one.orphaned_accounts == [] and one.flow_after == pytest.approx(140)
+    both = money_flows(view, "bureau", currency="USD", removed=["nephew", "official"])
+    assert [(a.entity_id, a.holders) for a in both.orphaned_accounts] == [("acc1", ["nephew", "official"])]
+    assert both.flow_after_removed == pytest.approx(140)  # neither holder carries money himself …
+    assert both.flow_after == pytest.approx(40)  # … but nobody left can move tradeco's 100 through acc1
+    kept = money_flows(view, "bureau", currency="USD", removed=["nephew", "official"], orphans_lost=False)
+    assert kept.flow_after == pytest.approx(140)
+    assert [a.entity_id for a in orphaned_accounts(view, ["official", "nephew"])] == ["acc1"]
+
+
+def test_currencies_are_never_mixed_silently(view):
+    with pytest.raises(ValueError, match=r"several currencies \(EUR, USD\)"):
+        money_flows(view, "bureau")
+    usd = flow_graph(view, currency="USD")
+    assert any("EUR" in note for note in usd.notes)
+    converted = money_flows(view, "bureau", currency="USD", rates={"EUR": 1.5})
+    assert converted.flow_before == pytest.approx(160)  # hotel now receives 40 + 30 and sends its full 60
+    with pytest.raises(ValueError, match="no exchange rate for EUR"):
+        money_flows(view, "bureau", currency="USD", rates={"GBP": 1.2})
+
+
+def test_summed_paths_method_differs_from_max_flow(view):
+    paths = money_flows(view, "bureau", currency="USD", method="paths", removed=["src2"])
+    assert "summed payments" in paths.method
+    assert paths.flow_before == pytest.approx(160)  # the stated payments into the bureau, at face value
+    assert paths.flow_after == pytest.approx(100)  # the hotel lost its only USD supplier
+    flow = money_flows(view, "bureau", currency="USD", removed=["src2"])
+    assert flow.flow_after == pytest.approx(70)  # only src1's 70 is left to pass through tradeco
+
+
+def test_revenue_relations_add_capacity(view):
+    # the official remits 30 a month to tradeco on top of the payments: tradeco is still capped at 100
+    report = money_flows(view, "bureau", currency="USD", revenue={"Employment": 30})
+    assert report.flow_before == pytest.approx(140)
+    assert report.sources == 3
+    with pytest.raises(ValueError, match="no money direction known for 'Family'"):
+        money_flows(view, "bureau", currency="USD", revenue={"Family": 10})
+
+
+def test_bad_flow_input(view):
+    with pytest.raises(ValueError, match="unknown sink id: 'Central Bureau'.*did you mean 'Central Bureau 7'"):
+        money_flows(view, "Central Bureau", currency="USD")
+    with pytest.raises(ValueError, match="sink 'bureau' cannot be removed"):
+        money_flows(view, "bureau", currency="USD", removed=["bureau"])
+    with pytest.raises(ValueError, match="unknown removed entity id: 'nobody'"):
+        money_flows(view, "bureau", currency="USD", removed=["nobody"])
+    with pytest.raises(ValueError, match="unknown method"):
+        money_flows(view, "bureau", currency="USD", method="guess")
+
+
+def _entity(entity_id: str, schema: str, **props: str) -> Entity:
+    return Entity(entity_id, [Statement(entity_id, schema, prop, value, "test", reliability="B", credibility="2")
+                              for prop, value in props.items()])
+
+
+def test_designation_beats_degree_where_the_hub_carries_little():
+    """A well-connected hub moves 10; a quiet broker moves 120. The best single designation is the broker."""
+    people = [_entity(x, "Person", name=x.title()) for x in ("hub", "broker", *[f"p{i}" for i in range(6)])]
+    firms = [_entity(x, "Company", name=x.upper()) for x in ("s1", "s2", "s3", "s4", "sink")]
+    ties = [_entity(f"a{i}", "Associate", person="hub", associate=f"p{i}") for i in range(6)]
+    money = [_entity(f"m{i}", "Payment", payer=f"s{i}", beneficiary="broker", amount="40", currency="USD")
+             for i in (1, 2, 3)]
+    money += [_entity("m4", "Payment", payer="s4", beneficiary="hub", amount="10", currency="USD"),
+              _entity("m5", "Payment", payer="broker", beneficiary="sink", amount="120", currency="USD"),
+              _entity("m6", "Payment", payer="hub", beneficiary="sink", amount="10", currency="USD")]
+    view = view_from_entities(people + firms + ties + money)
+    result = designation_targets(view, "sink", 1)
+    assert result.flow_before == pytest.approx(130)
+    rows = {row.strategy: row for row in result.table}
+    assert rows["interdiction"].entities == ["broker"] and rows["interdiction"].flow_after == pytest.approx(10)
+    assert result.optimal and result.lower_bound == pytest.approx(10)
+    assert rows["degree"].entities == ["hub"] and rows["degree"].cut == pytest.approx(10)
+    assert rows["betweenness"].entities == ["hub"]
+    assert rows["interdiction"].cut > rows["degree"].cut
+    assert rows["interdiction"].unsanctioned == ["broker"]
+    assert "| interdiction | Broker |" in result.markdown()
+    json.dumps(result.to_dict())
