@@ -115,6 +115,7 @@ class CandidateIndex:
         self._scores = np.zeros(size, dtype=np.float32)
         self._best = np.zeros(size, dtype=np.float32)
         self._inside = np.zeros(size, dtype=bool)
+        self._slot = np.zeros(size, dtype=np.int32)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -129,7 +130,8 @@ class CandidateIndex:
         """
         postings = self.postings
         groups = []
-        for group in {frozenset(group) for group in profile_key_groups(profile)}:
+        # in a fixed order, so that the sums (and so the ranking) are the same in every process
+        for group in sorted({tuple(sorted(group)) for group in profile_key_groups(profile)}):
             present = [key for key in group if key in postings]
             if present:
                 groups.append(present)
@@ -145,7 +147,7 @@ class CandidateIndex:
                 touched.append(self._add_best(scores, keys))
         if not touched:
             return []
-        hit = np.unique(np.concatenate(touched))
+        hit = self._distinct(np.concatenate(touched))
         if not use_common and common:
             # a common word ("Kim") finds nothing new, but it ranks what the rare ones found
             inside = self._inside
@@ -153,7 +155,8 @@ class CandidateIndex:
             for group in common:
                 self._add_best(scores, group, inside)
             inside[hit] = False
-        rank = scores[hit] - LEFT_OVER * self.parts[hit]
+        # ties go to the entity indexed first (the position term is far below any score difference)
+        rank = scores[hit].astype(np.float64) - LEFT_OVER * self.parts[hit] - hit * 1e-12
         order = np.argpartition(-rank, limit - 1)[:limit] if len(hit) > limit else np.arange(len(hit))
         ranked = hit[order[np.argsort(-rank[order], kind="stable")]]
         scores[hit] = 0.0
@@ -169,7 +172,14 @@ class CandidateIndex:
             return lists[0]
         for key, positions in sorted(zip(keys, lists), key=lambda pair: idf[pair[0]]):
             best[positions] = idf[key]  # the rarest key last, so its weight stays
-        positions = np.unique(np.concatenate(lists))
-        scores[positions] += best[positions]
-        best[positions] = 0.0
-        return positions
+        for positions in lists:  # once per entity: what a later list finds again is 0 by then
+            scores[positions] += best[positions]
+            best[positions] = 0.0
+        return np.concatenate(lists)
+
+    def _distinct(self, positions: np.ndarray) -> np.ndarray:
+        """``positions`` without repeats, in linear time (no sort): the last of each repeat is kept."""
+        order = np.arange(len(positions), dtype=np.int32)
+        slot = self._slot
+        slot[positions] = order
+        return positions[slot[positions] == order]
