@@ -119,3 +119,17 @@ def test_a_crowd_of_namesakes_is_screened_in_full():
     results = screener.screen(Profile.from_properties("Person", {"name": ["Kim Mun Sok"]}), limit=1000)
     matched = {r.entity.id for r in results if r.match.match}
     assert matched == {entity.id for entity in crowd}
+
+
+def test_two_swapped_letters_still_find_the_entity_among_many_alike():
+    """'Sivler Ministry' finds 'Silver Ministry' when hundreds of other ministries share the generic word."""
+    from moneymen.screening import ListedEntity
+
+    syllables = ["ka", "lo", "mi", "tu", "re", "po", "na", "di", "go", "be", "sa", "ru"]
+    names = [f"{a}{b}{c}".capitalize() + " Ministry" for a in syllables for b in syllables for c in syllables[:3]]
+    others = [ListedEntity(f"ministry-{n}", "Organization", name, {"name": [name]}, ("test",), ())
+              for n, name in enumerate(names)]
+    target = ListedEntity("silver", "Organization", "Silver Ministry", {"name": ["Silver Ministry"]}, ("test",), ())
+    screener = Screener(others + [target])
+    results = screener.screen(Profile.from_properties("Organization", {"name": ["Sivler Ministry"]}), limit=3)
+    assert results and results[0].entity.id == "silver" and results[0].match.match

@@ -1,13 +1,14 @@
 """The candidate index: from a query, the few entities worth scoring, out of millions.
 
 Each name is reduced to keys: its ASCII tokens, their first and last four letters (long words),
-their phonetic codes (Metaphone, and Soundex, which forgives more) and, for names that read as
-Korean, one romanization-neutral key per syllable and one for the whole sequence of syllables
-(so 장성택, 張成澤 and "Jang Song Thaek" share keys, and share a rare one). A query scores
-entities by the rarity (IDF) of the keys they share, counting the rarest key of each part of
-the query (a word, a syllable) once; the screener then scores them in full, best first. Keys
-shared by a large part of the index (a common surname, "trading") are only used when the query
-has fewer than two rarer parts.
+their phonetic codes (Metaphone, and Soundex, which forgives more), their letters sorted (a
+swap of two letters keeps them: "Sivler" finds "Silver") and, for names that read as Korean,
+one romanization-neutral key per syllable and one for the whole sequence of syllables (so
+장성택, 張成澤 and "Jang Song Thaek" share keys, and share a rare one). A query scores entities
+by the rarity (IDF) of the keys they share, counting the rarest key of each part of the query
+(a word, a syllable) once; the screener then scores them in full, best first. Keys shared by a
+large part of the index (a common surname, "trading") only rank what rarer keys found, unless
+the query has fewer than two rarer parts.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ MIN_TOKEN = 2
 MAX_NAME_KEYS = 64
 #: Weights of key kinds on top of their rarity: a shared identifier outweighs any number of
 #: shared words, and a word that only sounds or starts alike counts half a word spelt the same.
-KEY_WEIGHT = {"i:": 10.0, "p:": 0.5, "x:": 0.5, "a:": 0.5, "z:": 0.5}
+KEY_WEIGHT = {"i:": 10.0, "p:": 0.5, "x:": 0.5, "a:": 0.5, "z:": 0.5, "s:": 0.5}
 #: What each part of a candidate's shortest name costs in its rank: a tie-break, small beside
 #: the rarity of a shared key (about 2 for a common word, 12 for a unique one).
 LEFT_OVER = 0.1
@@ -56,6 +57,8 @@ def name_key_groups(name: str, kind: str) -> list[set[str]]:
             group.add("p:" + code)
         if len(token) >= 4 and token.isalpha():  # Soundex forgives vowels and doubled letters: Johansson, Johnson
             group.add("x:" + soundex(token))
+        if len(token) >= 3:  # the letters in order of the alphabet: a swap of two letters keeps them (Sivler)
+            group.add("s:" + "".join(sorted(token)))
         if group:
             groups.append(group)
     for reading in form.korean:
