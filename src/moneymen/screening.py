@@ -25,6 +25,9 @@ from moneymen.store import Store
 #: Index candidates are scored in full, best first, until this many in a row have not matched
 #: (namesakes come in crowds: a query that keeps matching keeps going).
 CANDIDATES = 30
+#: Each match after the first lets the search go this many candidates further without a match:
+#: the namesakes of a crowd are scattered among near misses.
+CROWD_PATIENCE = 8
 #: The most candidates one query may have scored in full.
 MAX_CANDIDATES = 2000
 
@@ -72,17 +75,21 @@ class Screener:
         """The best ``limit`` results for ``query``, highest score first (matches and near misses).
 
         Candidates from the index are scored best first until ``candidates`` of them in a row
-        have not matched, and at most ``MAX_CANDIDATES`` in all.
+        (plus ``CROWD_PATIENCE`` for each match after the first) have not matched, and at most
+        ``MAX_CANDIDATES`` in all.
         """
         results = []
         profiles = self.index.profiles
-        since_match = 0
+        since_match = matches = 0
         for position in self.index.candidates(query, MAX_CANDIDATES):
             verdict = compare_profiles(query, profiles[position], threshold)
             if verdict.score > 0:
                 results.append(ScreeningResult(self.entities[position], verdict))
-            since_match = 0 if verdict.match else since_match + 1
-            if since_match >= candidates:
+            if verdict.match:
+                since_match, matches = 0, matches + 1
+            else:
+                since_match += 1
+            if since_match >= candidates + CROWD_PATIENCE * max(0, matches - 1):
                 break
         results.sort(key=lambda result: (-result.score, result.entity.id))
         return results[:limit]
