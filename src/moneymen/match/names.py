@@ -20,6 +20,7 @@ from rigour.text.translit import ascii_text
 
 from moneymen.match.orgs import (ABBREVIATIONS, GENERIC_WORDS, ROMANIZED_ORG_WORDS, SYNONYMS, korean_org_words,
                                  normalise_org_tokens)
+from moneymen.names.chinese import same_chinese_name, uses_wade_giles
 from moneymen.names.korean import KoreanName, compare_korean_names, read_korean_name, romanize
 
 #: Scripts in which Korean names are written besides Latin.
@@ -76,7 +77,7 @@ class NameComparison:
     left: str
     right: str
     score: float
-    method: str                     # "exact", "korean", "tokens"
+    method: str                     # "exact", "korean", "chinese", "tokens"
     parts: tuple[Part, ...] = field(default_factory=tuple)
     notes: tuple[str, ...] = ()
 
@@ -259,10 +260,25 @@ def compare_forms(a: NameForm, b: NameForm) -> NameComparison:
             if typo.score > korean.score:
                 return NameComparison(typo.left, typo.right, typo.score, typo.method, typo.parts,
                                       (*typo.notes, "read as a misspelling: the Korean syllables do not line up"))
-        return korean
+        return _chinese(a, b) or korean if korean.score < CHINESE else korean
     if a.native and b.native and a.scripts == b.scripts:
         return _compare_tokens(a, b, a.native, b.native, native=True)
-    return _compare_tokens(a, b, a.tokens, b.tokens)
+    result = _compare_tokens(a, b, a.tokens, b.tokens)
+    return (_chinese(a, b) or result) if result.score < CHINESE else result
+
+
+#: The score of two people's names that read as the same Chinese syllables, one in Wade–Giles.
+CHINESE = 0.95
+
+
+def _chinese(a: NameForm, b: NameForm) -> NameComparison | None:
+    """'Mao Tse-tung' and 'Mao Zedong': the same Chinese syllables, in Wade–Giles and in Pinyin."""
+    if a.kind != "person" or not a.scripts == b.scripts == {"Latin"}:
+        return None
+    if not (uses_wade_giles(a.tokens) or uses_wade_giles(b.tokens)) or not same_chinese_name(a.tokens, b.tokens):
+        return None
+    part = Part(" ".join(a.tokens), " ".join(b.tokens), "same Chinese syllables in Wade–Giles and Pinyin", CHINESE)
+    return NameComparison(a.text, b.text, CHINESE, "chinese", (part,), ("read as a Chinese name",))
 
 
 def _same_syllable_count(a: NameForm, b: NameForm) -> bool:

@@ -1,1 +1,1 @@
-"""Name analysis: scripts, romanization systems and readings of names (see ``names.korean``)."""
+"""Name analysis: scripts, romanization systems and readings of names (``names.korean``, ``names.chinese``)."""
