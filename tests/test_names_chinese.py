@@ -43,3 +43,14 @@ def test_people_match_across_wade_giles_and_pinyin(left, right, expected):
     assert verdict.match is expected, verdict.explanation()
     if expected:
         assert verdict.name.method == "chinese"
+
+
+def test_screening_finds_the_pinyin_record_for_a_wade_giles_query():
+    from moneymen.screening import ListedEntity, Screener
+
+    listed = [ListedEntity(f"mao-{n}", "Person", f"Mao {given}", {"name": [f"Mao {given}"]}, ("test",), ())
+              for n, given in enumerate(["Anying", "Xinyu", "Yuanxin", "Zemin", "Dun", "Ning"] * 20)]
+    listed.append(ListedEntity("mao", "Person", "Mao Zedong", {"name": ["Mao Zedong"]}, ("test",), ()))
+    screener = Screener(listed)
+    results = screener.screen(Profile.from_properties("Person", {"name": ["Mao Tse-tung"]}), limit=3)
+    assert results[0].entity.id == "mao" and results[0].match.match

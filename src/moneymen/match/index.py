@@ -4,7 +4,8 @@ Each name is reduced to keys: its ASCII tokens, their first and last four letter
 their phonetic codes (Metaphone, and Soundex, which forgives more), their letters sorted (a
 swap of two letters keeps them: "Sivler" finds "Silver") and, for names that read as Korean,
 one romanization-neutral key per syllable and one for the whole sequence of syllables (so
-장성택, 張成澤 and "Jang Song Thaek" share keys, and share a rare one). A query scores entities
+장성택, 張成澤 and "Jang Song Thaek" share keys, and share a rare one); for names that read as
+Chinese, one key per reading of the whole name in Pinyin ("Mao Tse-tung" and "Mao Zedong"). A query scores entities
 by the rarity (IDF) of the keys they share, counting the rarest key of each part of the query
 (a word, a syllable) once; the screener then scores them in full, best first. Keys shared by a
 large part of the index (a common surname, "trading") only rank what rarer keys found, unless
@@ -23,6 +24,7 @@ from rigour.text.phonetics import soundex
 
 from moneymen.match.entities import Profile
 from moneymen.match.names import analyse, kind_of
+from moneymen.names.chinese import chinese_readings
 from moneymen.names.korean import syllable_key
 
 #: A key held by more than this share of entities is "common": used only when rarer keys are few.
@@ -61,6 +63,12 @@ def name_key_groups(name: str, kind: str) -> list[set[str]]:
             group.add("s:" + "".join(sorted(token)))
         if group:
             groups.append(group)
+    if kind == "person" and form.scripts == {"Latin"}:
+        # a Chinese name, syllable by syllable: "Mao Tse-tung" and "Mao Zedong" share one of these
+        combinations = [combination for reading in chinese_readings(form.tokens)
+                        for combination in itertools.islice(itertools.product(*reading), MAX_NAME_KEYS)]
+        if combinations:
+            groups.append({"c:" + "|".join(combination) for combination in combinations[:MAX_NAME_KEYS]})
     for reading in form.korean:
         positions = [{syllable_key(syllable) for syllable in candidates}
                      for syllables in (reading.surname, reading.given) for candidates in syllables.candidates]
