@@ -79,10 +79,10 @@ class Screener:
         ``MAX_CANDIDATES`` in all.
         """
         results = []
-        profiles = self.index.profiles
+        profiles, forms = self.index.profiles, self.index.forms
         since_match = matches = 0
         for position in self.index.candidates(query, MAX_CANDIDATES):
-            verdict = compare_profiles(query, profiles[position], threshold)
+            verdict = compare_profiles(query, profiles[position], threshold, forms[position])
             if verdict.score > 0:
                 results.append(ScreeningResult(self.entities[position], verdict))
             if verdict.match:

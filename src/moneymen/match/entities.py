@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from followthemoney.types import registry
 
-from moneymen.match.names import NameComparison, analyse, compare_forms, kind_of
+from moneymen.match.names import NameComparison, NameForm, analyse, compare_forms, kind_of
 from moneymen.model import get_schema
 
 DEFAULT_THRESHOLD = 0.7
@@ -130,18 +130,35 @@ class Match:
         }
 
 
-def compare_profiles(query: Profile, candidate: Profile, threshold: float = DEFAULT_THRESHOLD) -> Match:
-    """Score how likely ``candidate`` is the entity ``query`` describes."""
-    query_schema, candidate_schema = get_schema(query.schema), get_schema(candidate.schema)
-    if not query_schema.can_match(candidate_schema):
+@lru_cache(maxsize=1_000)
+def _pair_kind(query_schema: str, candidate_schema: str) -> str | None:
+    """The kind of name two schemata are compared as, or None when one cannot be the other."""
+    query_found, candidate_found = get_schema(query_schema), get_schema(candidate_schema)
+    if not query_found.can_match(candidate_found):
+        return None
+    return kind_of(candidate_found.name if candidate_found.is_a(query_found) else query_found.name)
+
+
+def compare_profiles(query: Profile, candidate: Profile, threshold: float = DEFAULT_THRESHOLD,
+                     candidate_forms: tuple[NameForm, ...] | None = None) -> Match:
+    """Score how likely ``candidate`` is the entity ``query`` describes.
+
+    ``candidate_forms`` are the candidate's names already analysed for its own schema (the
+    screener keeps them for every listed entity); they are used when the pair is compared as
+    that kind of name.
+    """
+    kind = _pair_kind(query.schema, candidate.schema)
+    if kind is None:
         return Match(0.0, False, threshold, None, (), (f"a {query.schema} cannot be a {candidate.schema}",))
-    kind = kind_of(candidate_schema.name if candidate_schema.is_a(query_schema) else query_schema.name)
+    if candidate_forms is not None and kind != kind_of(candidate.schema):
+        candidate_forms = None
     best: NameComparison | None = None
     best_score = 0.0
     for left, left_weight in query.names:
         left_form = analyse(left, kind)
-        for right, right_weight in candidate.names:
-            result = compare_forms(left_form, analyse(right, kind))
+        for position, (right, right_weight) in enumerate(candidate.names):
+            right_form = candidate_forms[position] if candidate_forms is not None else analyse(right, kind)
+            result = compare_forms(left_form, right_form)
             weighted = result.score * left_weight * right_weight
             if best is None or weighted > best_score:
                 best, best_score = result, weighted

@@ -23,7 +23,7 @@ import numpy as np
 from rigour.text.phonetics import soundex
 
 from moneymen.match.entities import Profile
-from moneymen.match.names import analyse, kind_of
+from moneymen.match.names import NameForm, analyse, kind_of
 from moneymen.names.chinese import chinese_readings
 from moneymen.names.korean import syllable_key
 
@@ -99,6 +99,8 @@ class CandidateIndex:
         postings: dict[str, list[int]] = defaultdict(list)
         self.ids: list[str] = []
         self.profiles: list[Profile] = []
+        #: each entity's names analysed once, for its own schema (so screening never analyses them again)
+        self.forms: list[tuple[NameForm, ...]] = []
         parts: list[int] = []
         for position, (entity_id, profile) in enumerate(profiles):
             self.ids.append(entity_id)
@@ -106,6 +108,7 @@ class CandidateIndex:
             kind = kind_of(profile.schema)
             keys: set[str] = set()
             shortest = 0
+            self.forms.append(tuple(analyse(name, kind) for name, _ in profile.names))
             for name, _ in profile.names:
                 groups = name_key_groups(name, kind)
                 keys.update(*groups)
