@@ -518,3 +518,16 @@ def test_scenario_compare_puts_two_runs_side_by_side(db_path):
     assert "Same: scenario text, inputs (network, agents, settings), runs, moneymen version. Different: seed." in out
     data = json.loads(run_cli("scenario", "compare", "1", "2", "--json", db=db_path).stdout)
     assert data["same"]["seed"] is False and data["same"]["scenario_sha256"] is True
+
+
+def test_the_examples_in_the_scenario_docs_read():
+    import re
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "scenarios.md").read_text(encoding="utf-8")
+    tomls = re.findall(r"```toml\n(.*?)```", text, re.S)
+    yamls = re.findall(r"```yaml\n(.*?)```", text, re.S)
+    assert tomls and yamls
+    for block in tomls:
+        assert Scenario.from_text(block).flows.revenue == {"Employment": 50000.0}
+    for block in yamls:
+        assert Scenario.from_text(block, format="yaml").rules.max_hops == 3

@@ -138,7 +138,7 @@ def check_rates(rates: Mapping[str, float] | None, currency: str | None) -> dict
     if not isinstance(rates, Mapping):
         raise ValueError(f"rates: expected a table of CODE = value of one unit in the currency, got {rates!r}")
     if currency is None:
-        raise ValueError("rates: rates convert amounts into one currency: name it with currency, e.g. currency = 'USD'")
+        raise ValueError("rates: rates convert amounts into one currency: name it with currency, e.g. currency = \"USD\"")
     table: dict[str, float] = {}
     for key, value in rates.items():
         code = str(key).upper()

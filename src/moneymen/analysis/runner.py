@@ -390,9 +390,11 @@ def run_scenario(store: Store, scenario: Scenario, progress: Progress | None = N
     if scenario.disruption:
         results["disruption"] = disruption_step(view, scenario, tell)
 
+    # what the run read, apart from the run count and seed (listed beside it): network, agents, settings
+    settings = {key: value for key, value in scenario.to_dict().items() if key not in ("runs", "seed")}
     results["inputs_sha256"] = hashlib.sha256(json.dumps(
         {"graph": results["graph"]["sha256"], "agents": table.agents.digest() if table.agents is not None else None,
-         "seeds": seeds, "sink": sink, "scenario": scenario.to_dict()}, sort_keys=True, default=str).encode()).hexdigest()
+         "seeds": seeds, "sink": sink, "scenario": settings}, sort_keys=True, default=str).encode()).hexdigest()
     return ScenarioRun(name=scenario.name, scenario_text=scenario.text, sha256=scenario.sha256,
                        version=moneymen.__version__, seed=scenario.seed, runs=scenario.runs, started_at=started,
                        finished_at=utc_now(), results=jsonable(results))

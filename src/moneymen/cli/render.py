@@ -301,7 +301,7 @@ def _exposure_summary(console: Console, run: dict) -> None:
         return
     table = Table(title="Most exposed (top 10; the whole path of each is in the report)")
     for column, justify in (("entity", "left"), ("schema", "left"), ("exposure", "right"), ("hops", "right"),
-                            ("reached from", "left")):
+                            ("reached from (by)", "left")):
         table.add_column(column, justify=justify, overflow="fold")
     seed_captions = {seed["id"]: seed["caption"] for seed in run.get("seeds") or []}
     for row in exposed[:10]:
@@ -309,8 +309,7 @@ def _exposure_summary(console: Console, run: dict) -> None:
         if path:
             step = path[-1]
             before = path[-2]["caption"] if len(path) > 1 else seed_captions.get(row.get("seed"), row.get("seed"))
-            arrow = f"— {step['relation']} →" if step["direction"] == "forward" else f"← {step['relation']} —"
-            via = f"{before} {arrow}"
+            via = f"{before} ({step['relation']})"
         else:
             via = ""
         table.add_row(escape(row["caption"]), escape(row["schema"]), f"{row['score']:.2f}", str(row.get("hops", "")),
