@@ -163,14 +163,15 @@ def build_agents(
         relatives = sorted({ids[other] for other, edge in ties
                             if relation[edge] == "Family" and _is(schemata[other], "Person")
                             and _countries(view, other) == (HOME,)})
-        accounts, funds = [], 0.0
+        accounts: list[dict[str, Any]] = []
+        funds = 0.0
         for other, _edge in ties:
             if not _is(schemata[other], "BankAccount") or ids[other] in {a["id"] for a in accounts}:
                 continue
             controllers = {p for p, _ in neighbours(other) if _is(schemata[p], "Person")}
             if controllers == {node}:
                 amount, unit = balances.get(ids[other], (None, None))
-                if counts(amount, unit):
+                if amount is not None and counts(amount, unit):
                     funds += amount
                 accounts.append({"id": ids[other], "caption": view.captions[other], "balance": amount, "currency": unit})
         payments = 0.0

@@ -264,6 +264,7 @@ def account_balances(store: Store, view: NetworkView) -> dict[str, tuple[float, 
 def decisions_step(table: AgentTable, scenario: Scenario, tell: Callable[..., None]) -> tuple[DecisionResult, list[str]]:
     """The Monte Carlo over the agents; each agent's outcome probabilities go into its row. Returns the
     result and the agents lost to the network (P(one of the lost outcomes) ≥ the removal threshold)."""
+    assert table.agents is not None, "no agents: nothing to simulate"
     tell("Monte Carlo", 0, scenario.runs)
     decisions = simulate_decisions(table.agents, scenario.decisions, runs=scenario.runs, seed=scenario.seed,
                                    progress=lambda done, total: tell("Monte Carlo", done, total))
@@ -278,6 +279,7 @@ def decisions_step(table: AgentTable, scenario: Scenario, tell: Callable[..., No
 
 def sensitivity_step(table: AgentTable, scenario: Scenario, tell: Callable[..., None]) -> dict[str, Any]:
     """One-at-a-time sensitivity of the decision model's outcome to its parameters."""
+    assert table.agents is not None, "no agents: nothing to vary"
     options = scenario.sensitivity or {}
     tell("Sensitivity", 0, None)
     result = sensitivity(table.agents, scenario.decisions, runs=options["runs"], seed=scenario.seed,
@@ -288,6 +290,7 @@ def sensitivity_step(table: AgentTable, scenario: Scenario, tell: Callable[..., 
 
 def flows_step(checked: CheckedScenario, removed: list[str], scenario: Scenario) -> FlowReport:
     """Money to the sink before and after ``removed`` are gone, with the scenario's money settings."""
+    assert checked.sink is not None, "no sink: no flows"
     try:
         return money_flows(checked.view, checked.sink, sources=checked.sources, removed=removed,
                            **scenario.flows.arguments())
@@ -297,6 +300,7 @@ def flows_step(checked: CheckedScenario, removed: list[str], scenario: Scenario)
 
 def targets_step(checked: CheckedScenario, scenario: Scenario) -> Designation:
     """The ``targeting.k`` designations that cut the most flow to the sink, beside the heuristics."""
+    assert checked.sink is not None and scenario.targeting is not None, "no sink or no k: no targets"
     try:
         return designation_targets(checked.view, checked.sink, scenario.targeting, sources=checked.sources,
                                    seed=scenario.seed % (2**32), **scenario.flows.graph_arguments())
