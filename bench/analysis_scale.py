@@ -17,12 +17,15 @@ payments run between random companies. Grades are drawn from A1 … F6.
 Timed steps (each on the view built in the first): build the view (ids, captions, edge ids and
 the edge arrays), purge impact from 10 seeds (defaults: ≤ 4 hops, exposure ≥ 0.05), money flows
 before and after removing every exposed person and company with exposure ≥ 0.3 (max flow, orphaned accounts,
-broken relations), articulation points (rustworkx) and sampled betweenness (``--samples``
-sources). Then the same on a ``--nx-nodes`` network from the same generator, by moneymen and by
-networkx (``MultiDiGraph``; Dijkstra on −log weights with the same cutoff but no hop limit;
-``maximum_flow`` on the payment digraph with a super source; ``articulation_points``;
-``betweenness_centrality(k=samples)``); the networkx column at full size is that time × the size
-ratio, **extrapolated** (linear; optimistic for max flow and betweenness) and labelled so.
+broken relations), and key persons: ``key_persons`` in full on the view's undirected adjacency
+(built inside the timing): articulation points with the pieces each leaves, bridges, betweenness
+from ``--samples`` sampled sources, Burt's constraint of the top 20 brokers. Then the same on a
+``--nx-nodes`` network from the same generator, by moneymen and by networkx (``MultiDiGraph``;
+Dijkstra on −log weights with the same cutoff but no hop limit; ``maximum_flow`` on the payment
+digraph with a super source; ``articulation_points``, ``bridges``,
+``betweenness_centrality(k=samples)`` and ``constraint`` of the top 20); the networkx column at
+full size is that time × the size ratio, **extrapolated** (linear; optimistic for max flow and
+betweenness) and labelled so.
 Peak RSS is the process's (``ru_maxrss``) after each stage.
 """
 
@@ -41,7 +44,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from import_throughput import markdown_table  # noqa: E402
 
-from moneymen.analysis import articulation_points, betweenness  # noqa: E402
+from moneymen.analysis import key_persons  # noqa: E402
 from moneymen.analysis.flows import flow_graph, money_flows  # noqa: E402
 from moneymen.analysis.purge import ExposureRules, purge_impact  # noqa: E402
 from moneymen.graph.view import NetworkView  # noqa: E402
@@ -59,6 +62,7 @@ SHARES = [  # relation, share of edges, source kind, target kind
     ("UnknownLink", 0.06, "*", "*"),
 ]
 PAYMENT_SHARE = 0.24
+KEY_PERSONS = "key persons (articulation points, bridges, sampled betweenness, constraint)"
 
 
 def peak_rss_mb() -> float:
@@ -155,16 +159,13 @@ def ours(n: int, m: int, seed: int, samples: int, label: str) -> tuple[dict[str,
         f"{report.flow_before:,.0f} → {report.flow_after:,.0f} USD; {len(removed):,} removed, "
         f"{len(report.orphaned_accounts):,} accounts orphaned, {report.arcs:,} arcs, scale {report.scale:g}")
     started = time.perf_counter()
-    adjacency = view.adjacency()
-    points = articulation_points(adjacency)
-    times["articulation points"] = time.perf_counter() - started
-    notes["articulation points"] = f"{len(points):,} (adjacency built inside the timing)"
-    started = time.perf_counter()
-    scores = betweenness(adjacency, samples=samples, seed=seed, batch=min(samples, 16))
-    times[f"sampled betweenness ({samples} sources)"] = time.perf_counter() - started
-    notes[f"sampled betweenness ({samples} sources)"] = f"top node {view.ids[int(np.argmax(scores))]}"
+    result = key_persons(view.adjacency(), labels=view.ids, top=20, samples=samples, seed=seed)
+    times[KEY_PERSONS] = time.perf_counter() - started
+    notes[KEY_PERSONS] = (f"{len(result.articulation_points):,} articulation points, {len(result.bridges):,} bridges, "
+                          f"top broker {result.brokers[0].label}")
     found = {"seeds": seeds, "sink": sink, "removed": removed, "exposed": len(impact.exposed),
-             "flow_before": report.flow_before, "points": len(points)}
+             "flow_before": report.flow_before, "points": len(result.articulation_points),
+             "bridges": len(result.bridges), "brokers": [b.node for b in result.brokers]}
     print(f"[{label}] done; peak RSS {peak_rss_mb():,.0f} MB", file=sys.stderr)
     return times, notes, view, found
 
@@ -218,12 +219,13 @@ def with_networkx(view: NetworkView, found: dict, samples: int, seed: int) -> di
     simple.remove_edges_from(nx.selfloop_edges(simple))
     started = time.perf_counter()
     points = list(nx.articulation_points(simple))
-    times["articulation points"] = time.perf_counter() - started
-    if len(points) != found["points"]:
-        print(f"warning: networkx finds {len(points)} articulation points, we find {found['points']}", file=sys.stderr)
-    started = time.perf_counter()
+    bridges = list(nx.bridges(simple))
     nx.betweenness_centrality(simple, k=samples, seed=seed)
-    times[f"sampled betweenness ({samples} sources)"] = time.perf_counter() - started
+    nx.constraint(simple, nodes=found["brokers"])
+    times[KEY_PERSONS] = time.perf_counter() - started
+    if len(points) != found["points"] or len(bridges) != found["bridges"]:
+        print(f"warning: networkx finds {len(points)} articulation points and {len(bridges)} bridges, we find "
+              f"{found['points']} and {found['bridges']}", file=sys.stderr)
     _ = distance
     return times
 

@@ -125,3 +125,16 @@ def test_designation_beats_degree_where_the_hub_carries_little():
     assert rows["interdiction"].unsanctioned == ["broker"]
     assert "| interdiction | Broker |" in result.markdown()
     json.dumps(result.to_dict())
+
+
+def test_revenue_into_a_paying_company_keeps_it_an_origin():
+    """A company that pays 100 to the bureau stays a source when its employee's remittance (5) is added."""
+    entities = [_entity("firm", "Company", name="Firm"), _entity("clerk", "Person", name="Clerk"),
+                _entity("bureau", "Organization", name="Bureau"),
+                _entity("pay", "Payment", payer="firm", beneficiary="bureau", amount="100", currency="USD"),
+                _entity("job", "Employment", employee="clerk", employer="firm")]
+    view = view_from_entities(entities)
+    plain = money_flows(view, "bureau")
+    earning = money_flows(view, "bureau", revenue={"Employment": 5})
+    assert plain.flow_before == pytest.approx(100) and plain.sources == 1
+    assert earning.flow_before == pytest.approx(100) and earning.sources == 2  # the firm and its clerk

@@ -1,6 +1,4 @@
-"""`moneymen scenario run` end to end on the example network: needs the network view and the purge
-and flow analyses (moneymen.graph.view, analysis.purge, analysis.flows); skipped where they are not
-installed yet."""
+"""`moneymen scenario run` end to end on the example network, through the real CLI and a real DuckDB store."""
 
 from __future__ import annotations
 
@@ -11,17 +9,13 @@ import textwrap
 import lxml.html
 import pytest
 
-pytest.importorskip("moneymen.graph.view")
-pytest.importorskip("moneymen.analysis.purge")
-pytest.importorskip("moneymen.analysis.flows")
+from moneymen.analysis.runner import run_scenario
+from moneymen.analysis.scenario import Scenario, ScenarioError
+from moneymen.demo import example_scenario_path, import_example
+from moneymen.ingest import import_file
+from moneymen.store import open_store
 
-from moneymen.analysis.runner import run_scenario  # noqa: E402
-from moneymen.analysis.scenario import Scenario, ScenarioError  # noqa: E402
-from moneymen.demo import example_scenario_path, import_example  # noqa: E402
-from moneymen.ingest import import_file  # noqa: E402
-from moneymen.store import open_store  # noqa: E402
-
-from conftest import run_cli  # noqa: E402
+from conftest import run_cli
 
 
 @pytest.fixture(scope="module")
@@ -49,14 +43,23 @@ def test_scenario_run_prints_the_summary_saves_the_run_and_writes_the_report(exa
     out = " ".join(result.stdout.split())
     assert re.search(r"Scenario run #\d+: Purge of Jang Song-thaek \(illustrative example\) \(seed 20131212, 400 runs", out)
     assert "Purged: Jang Song-thaek (ex-jang-song-thaek)" in out
-    assert re.search(r"Exposed: \d+ entities \(", out) and "Most exposed (top 10)" in out
+    assert re.search(r"Exposed: \d+ entities \(", out) and "Most exposed (top 10" in out
     assert "90 % interval" in out and "all defectors" in out
-    assert re.search(r"Flow to Central Foreign Currency Bureau \(fictional\): [\d,]+ → [\d,]+", out)
-    assert "Orphaned accounts:" in out
+    # the payments to the bureau add up to 5.2 million; the accounts only the recalled officials knew are lost
+    flow = re.search(r"Flow to Central Foreign Currency Bureau \(fictional\): ([\d,]+) → ([\d,]+) USD", out)
+    assert flow and flow.group(1) == "5,200,000" and int(flow.group(2).replace(",", "")) < 5_200_000
+    orphaned = re.search(r"Orphaned accounts: (\d+)", out)
+    assert orphaned and int(orphaned.group(1)) >= 1 and "known only to" in out
+    assert "Ri Chol-jin (fictional)" in out  # the signatory of Blue Pine's accounts
+    assert re.search(r"Best 2 designations: .* cut [\d,]+ USD \(\d+%, optimal\); heuristics cut: degree", out)
     assert out.rstrip().endswith(f"Report: {report}")
     page = lxml.html.parse(str(report)).getroot()
     assert page.xpath("//svg[starts-with(@aria-label, 'Exposed subnetwork')]") and not page.xpath("//script")
     assert "Jang Song-thaek" in page.text_content()
+    flows = page.xpath("//h2[.='Money flows to the sink']/following-sibling::table[1]//td")
+    assert flows[0].text_content() == "5,200,000"
+    orphans = page.xpath("//h3[.='Orphaned accounts']/following-sibling::table[1]//tbody/tr")
+    assert len(orphans) == int(orphaned.group(1))
     listed = run_cli("scenario", "list", db=example_db)
     assert "Purge of Jang Song-thaek" in listed.stdout
 
@@ -115,3 +118,19 @@ def test_cyclic_ownership_over_100_percent_is_refused(tmp_path):
     message = str(caught.value)
     assert caught.value.key == "graph" and "cyclic ownership over 100 %" in message
     assert "Alpha Holding (c-a)" in message and "115 %" in message
+
+
+def test_the_scenario_rules_and_money_settings_reach_the_analyses(example_db, tmp_path):
+    text = example_scenario_path().read_text(encoding="utf-8").replace("runs = 2000", "runs = 50")
+    text = text.replace("[rules]\n", "[rules]\nmax_hops = 1\n")
+    text += '\n[flows]\nmethod = "paths"\nrevenue = {Employment = 10000}\n'
+    path = tmp_path / "settings.toml"
+    path.write_text(text, encoding="utf-8")
+    with open_store(example_db) as store:
+        run = run_scenario(store, Scenario.from_file(path))
+    exposure, flows = run.results["exposure"], run.results["flows"]
+    assert exposure["rules"]["max_hops"] == 1
+    assert [row["entity_id"] for row in exposure["exposed"]] == ["ex-wpk-administrative-department"]
+    assert flows["method"].startswith("summed payments") and flows["currency"] == "USD"
+    assert flows["flow_before"] == 5_200_000  # the stated payments into the bureau
+    assert run.results["scenario"]["flows"]["revenue"] == {"Employment": 10000.0}

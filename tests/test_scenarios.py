@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from pathlib import Path
 
@@ -10,10 +11,11 @@ import lxml.html
 import pytest
 
 from moneymen.analysis.decisions import Agents, simulate_decisions
-from moneymen.analysis.facts import NetworkFacts, build_agents, ownership_problems
+from moneymen.analysis.facts import build_agents, ownership_problems
 from moneymen.analysis.runner import ScenarioRun, jsonable, run_scenario
 from moneymen.analysis.scenario import Scenario, ScenarioError
 from moneymen.demo import example_scenario_path, import_example
+from moneymen.graph.view import NetworkView
 from moneymen.report import render_report, write_report
 from moneymen.store import open_store
 
@@ -112,6 +114,34 @@ def test_the_bundled_example_scenario_reads():
     assert scenario.seeds == ("Jang Song-thaek",) and scenario.runs == 2000 and scenario.targeting == 2
 
 
+def test_rules_and_money_settings_are_read_by_the_analyses_own_types(tmp_path):
+    scenario = Scenario.from_file(write(tmp_path, """\
+        name = "x"
+        seeds = ["a"]
+        currency = "usd"
+        [rules]
+        max_hops = 2
+        relations = {Family = 1.0, "Vehicle:owner" = 0.2}
+        [flows]
+        rates = {eur = 1.08}
+        revenue = {Employment = 50000}
+        method = "paths"
+        sources = ["ex-riverside-minerals"]
+        [graph]
+        as_of = "2013-12"
+        relations = ["Payment", "Payment:payerAccount"]
+        """))
+    assert scenario.rules.max_hops == 2 and scenario.rules.relations["Family"] == 1.0
+    assert scenario.rules.relations["Employment"] == 0.8  # the documented default, kept
+    assert scenario.flows.arguments() == {"currency": "USD", "rates": {"EUR": 1.08, "USD": 1.0},
+                                          "revenue": {"Employment": 50000.0}, "route_accounts": True,
+                                          "method": "paths", "orphans_lost": True}
+    assert scenario.sources == ("ex-riverside-minerals",) and scenario.as_of == "2013-12"
+    assert scenario.relations == ("Payment", "Payment:payerAccount")
+    settings = scenario.to_dict()
+    assert settings["rules"]["max_hops"] == 2 and settings["flows"]["sources"] == ["ex-riverside-minerals"]
+
+
 BAD = [
     # (file text, the key named, the line named, words of the message)
     ('name = "x"\nseeds = ["a"]\nsead = 3\n', "sead", 3, "did you mean 'seed'"),
@@ -130,6 +160,14 @@ BAD = [
     ('name = "x"\nseeds = ["a"]\n[disruption]\nstrategies = ["flow"]\n', "disruption.strategies[0]", 4,
      "unknown strategy"),
     ('name = "x"\nseeds = ["a"]\n[targeting]\nk = -1\n', "targeting.k", 4, "whole number"),
+    ('name = "x"\nseeds = ["a"]\n[rules.relations]\nFamly = 0.5\n', "rules.relations.Famly", 4, "did you mean 'Family'"),
+    ('name = "x"\nseeds = ["a"]\n[rules]\nmax_hops = 0\n', "rules.max_hops", 4, "whole number ≥ 1"),
+    ('name = "x"\nseeds = ["a"]\n[flows]\nrates = {EUR = 1.1}\n', "flows.rates", 4, "name it with currency"),
+    ('name = "x"\nseeds = ["a"]\ncurrency = "USD"\n[flows]\nrevenue = {Family = 5}\n', "flows.revenue.Family", 5,
+     "no money direction known"),
+    ('name = "x"\nseeds = ["a"]\n[flows]\nmethod = "guess"\n', "flows.method", 4, "expected 'maxflow' or 'paths'"),
+    ('name = "x"\nseeds = ["a"]\ncurrency = "dollars"\n', "currency", 3, "three-letter ISO currency code"),
+    ('name = "x"\nseeds = ["a"]\nlost_outcomes = ["returnd"]\n', "lost_outcomes[0]", 3, "did you mean 'returned'"),
     ('seeds = ["a"]\n', None, None, "missing name"),
     ('name = "x"\nseeds = ["a"\n', None, 2, "invalid TOML"),
     ('name = "x"\nseeds = ["a"]\nruns = = 3\nseed = 1\n', None, 3, "invalid TOML"),
@@ -192,30 +230,36 @@ def test_an_ambiguous_name_is_refused_with_the_candidates(example_store, tmp_pat
 
 # -- agents and ownership, read off a network ----------------------------------------------------
 
-def small_network() -> NetworkFacts:
-    ids = ["patron", "office", "firm", "ri", "wife", "kim", "acct1", "acct2", "home-clerk", "bureau"]
+SMALL_IDS = ["patron", "office", "firm", "ri", "wife", "kim", "acct1", "acct2", "home-clerk", "bureau"]
+SMALL_EDGES = [  # (source, target, relation, amount, currency, percentage)
+    ("patron", "office", "Directorship", None, None, None),
+    ("office", "firm", "Ownership", None, None, 100.0),
+    ("ri", "firm", "Directorship", None, None, None),
+    ("kim", "firm", "Employment", None, None, None),     # kim: only kp, but works for a firm in cn
+    ("ri", "wife", "Family", None, None, None),
+    ("ri", "acct1", "UnknownLink", None, None, None),    # ri alone signs acct1
+    ("ri", "acct2", "UnknownLink", None, None, None),    # acct2 has two signatories
+    ("kim", "acct2", "UnknownLink", None, None, None),
+    ("firm", "acct1", "Ownership", None, None, None),    # a company holder is not a signatory
+    ("kim", "bureau", "Payment", 300.0, "USD", None),
+    ("kim", "bureau", "Payment", 50.0, "EUR", None),
+    ("home-clerk", "office", "Employment", None, None, None),
+]
+
+
+def small_network(extra_edges=()) -> NetworkView:
+    ids = SMALL_IDS
     schemata = ["Person", "Organization", "Company", "Person", "Person", "Person", "BankAccount", "BankAccount",
                 "Person", "Organization"]
-    countries = [["kp"], ["kp"], ["cn"], ["kp", "cn"], ["kp"], ["kp"], [], [], ["kp"], ["kp"]]
-    edges = [  # (source, target, relation, amount, currency, percentage)
-        ("patron", "office", "Directorship", None, None, None),
-        ("office", "firm", "Ownership", None, None, 100.0),
-        ("ri", "firm", "Directorship", None, None, None),
-        ("kim", "firm", "Employment", None, None, None),     # kim: only kp, but works for a firm in cn
-        ("ri", "wife", "Family", None, None, None),
-        ("ri", "acct1", "UnknownLink", None, None, None),    # ri alone signs acct1
-        ("ri", "acct2", "UnknownLink", None, None, None),    # acct2 has two signatories
-        ("kim", "acct2", "UnknownLink", None, None, None),
-        ("firm", "acct1", "Ownership", None, None, None),    # a company holder is not a signatory
-        ("kim", "bureau", "Payment", 300.0, "USD", None),
-        ("kim", "bureau", "Payment", 50.0, "EUR", None),
-        ("home-clerk", "office", "Employment", None, None, None),
-    ]
+    countries = [("kp",), ("kp",), ("cn",), ("kp", "cn"), ("kp",), ("kp",), (), (), ("kp",), ("kp",)]
+    edges = SMALL_EDGES + list(extra_edges)
     index = {entity_id: i for i, entity_id in enumerate(ids)}
-    return NetworkFacts(
-        ids=ids, captions=[entity_id.title() for entity_id in ids], schemata=schemata, countries=countries,
-        source=[index[e[0]] for e in edges], target=[index[e[1]] for e in edges], relation=[e[2] for e in edges],
-        amount=[e[3] for e in edges], currency=[e[4] for e in edges], percentage=[e[5] for e in edges])
+    nan = float("nan")
+    return NetworkView.from_arrays(
+        ids, [index[e[0]] for e in edges], [index[e[1]] for e in edges], [e[2] for e in edges],
+        captions=[entity_id.title() for entity_id in ids], schemata=schemata, countries=countries,
+        amount=[nan if e[3] is None else e[3] for e in edges], currency=[e[4] for e in edges],
+        percentage=[nan if e[5] is None else e[5] for e in edges])
 
 
 def test_agents_are_read_from_the_network_as_documented():
@@ -243,22 +287,17 @@ def test_no_exposed_person_means_no_agents():
 
 
 def test_cyclic_ownership_over_100_percent_is_found():
-    facts = small_network()
-    assert ownership_problems(facts) == []
-    firm, office, patron = (facts.index_of(x) for x in ("firm", "office", "patron"))
-    facts.source += [firm, patron]
-    facts.target += [office, office]
-    facts.relation += ["Ownership", "Ownership"]
-    facts.amount += [None, None]
-    facts.currency += [None, None]
-    facts.percentage += [70.0, 40.0]  # the office, on a cycle with the firm, is held 70 % + 40 %
-    problems = ownership_problems(facts)
+    assert ownership_problems(small_network()) == []
+    # the office, on a cycle with the firm, is held 70 % + 40 %
+    cycle = [("firm", "office", "Ownership", None, None, 70.0), ("patron", "office", "Ownership", None, None, 40.0)]
+    problems = ownership_problems(small_network(cycle))
     assert len(problems) == 1 and "cyclic ownership over 100 %" in problems[0]
     assert "stakes held in Office (office) add up to 110 %" in problems[0]
-    facts.percentage[-1] = 30.0
-    assert ownership_problems(facts) == []
-    facts.percentage[-1], facts.percentage[-2], facts.percentage[1] = None, 100.0, 100.0
-    assert "own themselves outright" in ownership_problems(facts)[0]
+    cycle[-1] = ("patron", "office", "Ownership", None, None, 30.0)
+    assert ownership_problems(small_network(cycle)) == []
+    # each owns all of the next: office 100 % of firm (as given), firm 100 % of office
+    outright = [("firm", "office", "Ownership", None, None, 100.0), ("patron", "office", "Ownership", None, None, None)]
+    assert "own themselves outright" in ownership_problems(small_network(outright))[0]
 
 
 # -- runs: saved, listed, reported ------------------------------------------------------------------
@@ -266,37 +305,51 @@ def test_cyclic_ownership_over_100_percent_is_found():
 HOSTILE = '<script>alert("owned")</script> & Co.'
 
 
+def hostile_network() -> NetworkView:
+    """boss owns firm; p1 (a hostile name) works there and alone signs the firm's account, through which
+    750 of the 1,000 the firm receives go to the bureau; the other 250 go straight."""
+    ids = ["boss", "p1", "firm", "bank", "bureau", "src"]
+    edges = [("boss", "firm", "Ownership", None, 100.0, "own"), ("p1", "firm", "Employment", None, None, "emp"),
+             ("p1", "bank", "UnknownLink", None, None, "sign"), ("firm", "bank", "Payment:payerAccount", None, None, "pay1"),
+             ("firm", "bureau", "Payment", 750.0, None, "pay1"), ("firm", "bureau", "Payment", 250.0, None, "pay2"),
+             ("src", "firm", "Payment", 1000.0, None, "pay3")]
+    index = {x: i for i, x in enumerate(ids)}
+    nan = float("nan")
+    return NetworkView.from_arrays(
+        ids, [index[e[0]] for e in edges], [index[e[1]] for e in edges], [e[2] for e in edges],
+        captions=["The Boss", HOSTILE, "Firm", "Acct", "Bureau", "Source Co"],
+        schemata=["Person", "Person", "Company", "BankAccount", "Organization", "Company"],
+        countries=[("kp",), ("kp", "cn"), ("cn",), (), ("kp",), ("cn",)], grade=["B2"] * len(edges),
+        amount=[nan if e[3] is None else e[3] for e in edges], currency=["USD" if e[3] else None for e in edges],
+        percentage=[nan if e[4] is None else e[4] for e in edges], edge_ids=[e[5] for e in edges])
+
+
 def a_run(seed: int = 3) -> ScenarioRun:
-    """A run's data as the runner writes it, around a real Monte Carlo result (purge and flows by hand)."""
+    """A run's data as the runner writes it: a real purge, Monte Carlo and flows on a hostile-named network."""
+    from moneymen.analysis.flows import money_flows
+    from moneymen.analysis.purge import purge_impact
+    from moneymen.analysis.runner import _subnetwork
+
+    view = hostile_network()
+    impact = purge_impact(view, ["boss"])
     agents = Agents(exposure=[0.9, 0.5, 0.4], abroad=[True, True, False], family_at_home=[False, True, True],
                     funds=[2e5, 0, 0], squad_present=[1, 0, 0], ids=["p1", "p2", "p3"])
     decisions = simulate_decisions(agents, runs=500, seed=seed)
+    flows = money_flows(view, "bureau", removed=["boss", "p1"], currency="USD")
     text = 'name = "Hand-made"\nseeds = ["boss"]\n'
-    nodes = [{"id": "boss", "caption": "The Boss", "schema": "Person", "exposure": 1.0, "seed": True, "sink": False},
-             {"id": "p1", "caption": HOSTILE, "schema": "Person", "exposure": 0.9, "seed": False, "sink": False},
-             {"id": "firm", "caption": "Firm", "schema": "Company", "exposure": 0.8, "seed": False, "sink": False},
-             {"id": "bank", "caption": "Acct", "schema": "BankAccount", "exposure": 0.4, "seed": False, "sink": False},
-             {"id": "bureau", "caption": "Bureau", "schema": "Organization", "exposure": 0.0, "seed": False, "sink": True}]
-    edges = [{"source": "boss", "target": "firm", "relation": "Ownership"},
-             {"source": "p1", "target": "firm", "relation": "Employment"},
-             {"source": "p1", "target": "bank", "relation": "UnknownLink"},
-             {"source": "firm", "target": "bureau", "relation": "Payment"}]
     results = jsonable({
         "scenario": {"name": "Hand-made", "description": "made by hand", "file": "hand.toml",
-                     "graph": {"datasets": ["mine"]}},
-        "graph": {"nodes": 5, "edges": 4},
+                     "graph": {"datasets": ["mine"]}, "currency": "USD", "removal_threshold": 0.5},
+        "graph": view.summary(),
         "seeds": [{"id": "boss", "caption": "The Boss", "schema": "Person"}],
         "sink": {"id": "bureau", "caption": "Bureau", "schema": "Organization"},
-        "exposure": {"count": 3, "by_schema": {"Person": 1, "Company": 1, "BankAccount": 1}, "exposed": [
-            {"id": "p1", "caption": HOSTILE, "schema": "Person", "score": 0.9, "hops": 2, "seed": False,
-             "path_text": f"The Boss → Ownership → Firm → Employment → {HOSTILE}"}]},
-        "subnetwork": {"nodes": nodes, "edges": edges, "exposed_total": 3, "drawn_limit": 120},
+        "exposure": {"count": len(impact.exposed), **impact.to_dict()},
+        "subnetwork": _subnetwork(view, impact, "bureau"),
         "agents": [{"id": "p1", "caption": HOSTILE, "exposure": 0.9, "location": "cn", "family_at_home": False,
                     "squad_present": 1.0, "funds": 2e5, "outcomes": decisions.agent("p1"), "p_lost": 0.7}],
         "decisions": decisions.to_dict(inputs=False),
         "removed": {"rule": "seeds, and agents with P(captured or defected) >= 0.5", "seeds": ["boss"], "agents": ["p1"]},
-        "flows": {"before": 1000.0, "after": 250.0, "severed": [{"source": "firm", "target": "bureau", "amount": 750.0}],
-                  "orphaned_accounts": [{"id": "bank", "caption": HOSTILE}], "raw": {}},
+        "flows": flows.to_dict(),
         "disruption": [{"strategy": "degree", "mode": "sequential", "steps": [
             {"step": 0, "removed": [], "captions": [], "lcc_size": 5, "lcc_fraction": 1.0},
             {"step": 1, "removed": ["firm"], "captions": ["Firm"], "lcc_size": 2, "lcc_fraction": 0.4}]}],
@@ -331,11 +384,12 @@ def test_scenario_list_and_show_commands(db_path, tmp_path):
     shown = run_cli("scenario", "show", "1", "--report", str(report), db=db_path)
     assert shown.returncode == 0, shown.stderr
     out = " ".join(shown.stdout.split())
-    assert "Scenario run #1: Hand-made" in out and "Flow to Bureau: 1,000 → 250 (-75%)" in out
+    assert "Scenario run #1: Hand-made" in out and "Flow to Bureau: 1,000 → 250 USD (-75%)" in out
+    assert re.search(r"Orphaned accounts: 1 .*│ Acct │ " + re.escape(HOSTILE) + " │", out), out
     assert HOSTILE in out, "rich markup in names is printed as text"
     assert f"Report: {report}" in out and report.is_file()
     as_json = json.loads(run_cli("scenario", "show", "1", "--json", db=db_path).stdout)
-    assert as_json["id"] == 1 and as_json["flows"]["after"] == 250.0
+    assert as_json["id"] == 1 and as_json["flows"]["flow_after"] == 250.0
     missing = run_cli("scenario", "show", "9", db=db_path)
     assert missing.returncode == 1 and "no scenario run 9" in missing.stderr
 
@@ -355,7 +409,7 @@ def test_the_report_is_one_self_contained_file_that_escapes_hostile_names(tmp_pa
     assert len(drawings[0].xpath(".//circle[@r and @fill!='none']")) >= 5  # five nodes (and the legend)
     assert any(text.text == "Employment" for text in drawings[0].iter("text"))
     titles = [title.text for title in page.xpath("//svg/title")]
-    assert {"returned", "captured", "defected with funds", "Flow to the sink", "Disruption curves"} <= set(titles)
+    assert {"returned", "captured", "defected with funds", "Flow to the sink (USD)", "Disruption curves"} <= set(titles)
     assert "Agents in each state, week by week (mean over runs)" in titles
     headings = [h.text_content() for h in page.xpath("//h2")]
     assert headings[0] == "The exposed network" and headings[-1] == "Provenance"
@@ -454,7 +508,7 @@ def test_scenario_compare_puts_two_runs_side_by_side(db_path):
     with open_store(db_path) as store:
         a_run(3).save(store)
         second = a_run(4)
-        second.results["flows"]["after"] = 400.0
+        second.results["flows"]["flow_after"] = 400.0
         second.save(store)
     result = run_cli("scenario", "compare", "1", "2", db=db_path)
     assert result.returncode == 0, result.stderr
@@ -464,3 +518,16 @@ def test_scenario_compare_puts_two_runs_side_by_side(db_path):
     assert "Same: scenario text, inputs (network, agents, settings), runs, moneymen version. Different: seed." in out
     data = json.loads(run_cli("scenario", "compare", "1", "2", "--json", db=db_path).stdout)
     assert data["same"]["seed"] is False and data["same"]["scenario_sha256"] is True
+
+
+def test_the_examples_in_the_scenario_docs_read():
+    import re
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "scenarios.md").read_text(encoding="utf-8")
+    tomls = re.findall(r"```toml\n(.*?)```", text, re.S)
+    yamls = re.findall(r"```yaml\n(.*?)```", text, re.S)
+    assert tomls and yamls
+    for block in tomls:
+        assert Scenario.from_text(block).flows.revenue == {"Employment": 50000.0}
+    for block in yamls:
+        assert Scenario.from_text(block, format="yaml").rules.max_hops == 3

@@ -58,8 +58,7 @@ def run_example_scenario(store: Store, report_dir: Path | None = None, progress=
     """Run the example scenario on ``store``, save the run and write its HTML report.
 
     Returns ``(run, report_path)``. The report goes to ``report_dir`` (default: a ``reports``
-    folder beside the store). Raises :class:`moneymen.analysis.runner.ScenarioUnavailable` when the
-    purge or flow analyses are not installed.
+    folder beside the store).
     """
     from moneymen.analysis.runner import run_scenario
     from moneymen.analysis.scenario import Scenario

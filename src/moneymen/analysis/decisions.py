@@ -719,7 +719,8 @@ class Distribution:
         else:
             edges = np.linspace(low, high, bins + 1) if high > low else np.array([low, low + 1.0])
         counts, edges = np.histogram(values, bins=edges)
-        quantiles = np.quantile(values, QUANTILES)
+        # a count of agents has observed values for quantiles (no 2.05 agents): the inverse of the empirical CDF
+        quantiles = np.quantile(values, QUANTILES, method="inverted_cdf" if integer else "linear")
         return cls(mean=float(values.mean()), sd=sd, se=sd / math.sqrt(runs),
                    quantiles={f"{q * 100:g}%": float(v) for q, v in zip(QUANTILES, quantiles)},
                    histogram_edges=tuple(float(x) for x in edges), histogram_counts=tuple(int(c) for c in counts))

@@ -1,8 +1,8 @@
 """What a scenario reads off a network: who is abroad, whose family is at home, who controls which money.
 
-:class:`NetworkFacts` is a plain copy of the parts of a network view a scenario needs (node
-ids, captions, schemata, countries; edges with relation, amount, currency, percentage). The
-functions here are pure over it, so they can be checked on hand-made networks:
+The functions here are pure over a :class:`moneymen.graph.view.NetworkView` (node ids, captions,
+schemata, countries; edges with relation, amount, currency, percentage), so they can be checked
+on hand-made networks (``NetworkView.from_arrays``):
 
 - :func:`build_agents` turns the exposed persons of a purge into the agents of the decision model
   (:class:`moneymen.analysis.decisions.Agents`), with the reason for every value;
@@ -32,20 +32,21 @@ company, members of one bureau), see each other with weight 1.
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 from scipy import sparse
 
 from moneymen.analysis.decisions import Agents
+from moneymen.graph.view import NetworkView
 from moneymen.model import get_schema
 
-__all__ = ["HOME", "NetworkFacts", "AgentTable", "build_agents", "ownership_problems", "parse_amount"]
+__all__ = ["HOME", "AgentTable", "build_agents", "ownership_problems", "parse_amount"]
 
 #: The country the purge happens in: agents elsewhere are abroad.
 HOME = "kp"
@@ -70,116 +71,38 @@ def parse_amount(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def _countries(value: Any) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        items: Iterable[Any] = value.replace(",", ";").split(";")
-    elif isinstance(value, Iterable):
-        items = value
-    else:
-        items = [value]
-    return tuple(dict.fromkeys(str(item).strip().lower() for item in items if item and str(item).strip()))
-
-
+@lru_cache(maxsize=None)
 def _is(schema: str, name: str) -> bool:
     found = get_schema(schema)
     return found is not None and found.is_a(name)
 
 
-@dataclass
-class NetworkFacts:
-    """Nodes and edges of a network, as plain lists: what scenarios need to know of a view."""
+class _Incidence:
+    """Every node's edges, both directions, self-loops left out, in edge order: ``(other node, edge number)``."""
 
-    ids: list[str]
-    captions: list[str]
-    schemata: list[str]
-    countries: list[tuple[str, ...]]
-    source: list[int]
-    target: list[int]
-    relation: list[str]
-    amount: list[float | None] = field(default_factory=list)
-    currency: list[str | None] = field(default_factory=list)
-    percentage: list[float | None] = field(default_factory=list)
+    def __init__(self, view: NetworkView):
+        edges = np.flatnonzero(view.source != view.target)
+        ends = np.concatenate([view.source[edges], view.target[edges]]).astype(np.int64)
+        others = np.concatenate([view.target[edges], view.source[edges]]).astype(np.int64)
+        numbers = np.concatenate([edges, edges]).astype(np.int64)
+        order = np.lexsort((numbers, ends))
+        self.others, self.edges = others[order], numbers[order]
+        self.indptr = np.concatenate([[0], np.cumsum(np.bincount(ends, minlength=view.n_nodes))])
 
-    def __post_init__(self) -> None:
-        n, m = len(self.ids), len(self.source)
-        for name in ("captions", "schemata", "countries"):
-            if len(getattr(self, name)) != n:
-                raise ValueError(f"NetworkFacts.{name} has {len(getattr(self, name))} values, expected {n} (one per node)")
-        for name in ("amount", "currency", "percentage"):
-            if not getattr(self, name):
-                setattr(self, name, [None] * m)
-        for name in ("target", "relation", "amount", "currency", "percentage"):
-            if len(getattr(self, name)) != m:
-                raise ValueError(f"NetworkFacts.{name} has {len(getattr(self, name))} values, expected {m} (one per edge)")
-        self.countries = [_countries(value) for value in self.countries]
-        self._index = {entity_id: i for i, entity_id in enumerate(self.ids)}
+    def __call__(self, node: int) -> list[tuple[int, int]]:
+        a, b = self.indptr[node], self.indptr[node + 1]
+        return list(zip(self.others[a:b].tolist(), self.edges[a:b].tolist()))
 
-    @classmethod
-    def from_view(cls, view: Any) -> "NetworkFacts":
-        """Copy what scenarios need from a :class:`moneymen.graph.view.NetworkView`.
 
-        Edge ends may be node numbers or entity ids; countries a list or a ``;``-joined string;
-        ``percentage`` is read when the view has it (else left empty).
-        """
-        ids = [str(entity_id) for entity_id in view.ids]
-        index = {entity_id: i for i, entity_id in enumerate(ids)}
+def _countries(view: NetworkView, node: int) -> tuple[str, ...]:
+    return tuple(str(code).lower() for code in view.countries[node])
 
-        def ends(values: Any) -> list[int]:
-            out = []
-            for value in values:
-                if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-                    out.append(int(value))
-                else:
-                    out.append(index[str(value)])
-            return out
 
-        def column(name: str, m: int) -> list[Any]:
-            values = getattr(view, name, None)
-            return list(values) if values is not None and len(values) == m else [None] * m
-
-        source, target = ends(view.source), ends(view.target)
-        m = len(source)
-        schemata = [getattr(s, "name", s) for s in view.schemata]
-        return cls(
-            ids=ids, captions=[str(c) for c in view.captions], schemata=[str(s) for s in schemata],
-            countries=list(getattr(view, "countries", None) or [()] * len(ids)),
-            source=source, target=target, relation=[str(getattr(r, "name", r)) for r in view.relation],
-            amount=[parse_amount(a) for a in column("amount", m)],
-            currency=[str(c).upper() if c not in (None, "") else None for c in column("currency", m)],
-            percentage=[parse_amount(p) for p in column("percentage", m)],
-        )
-
-    def index_of(self, entity_id: str) -> int:
-        """The node number of ``entity_id`` (KeyError when the network has no such node)."""
-        return self._index[entity_id]
-
-    def __contains__(self, entity_id: object) -> bool:
-        return entity_id in self._index
-
-    def is_a(self, node: int, schema: str) -> bool:
-        """Whether node ``node``'s schema is ``schema`` or a kind of it."""
-        return _is(self.schemata[node], schema)
-
-    def neighbours(self) -> list[list[tuple[int, int]]]:
-        """For every node, ``(other node, edge number)`` pairs, both directions."""
-        out: list[list[tuple[int, int]]] = [[] for _ in self.ids]
-        for k, (s, t) in enumerate(zip(self.source, self.target)):
-            if s != t:
-                out[s].append((t, k))
-                out[t].append((s, k))
-        return out
-
-    def digest(self) -> str:
-        """SHA-256 of the nodes and edges (to tell later whether a run saw the same network)."""
-        h = hashlib.sha256()
-        for i, entity_id in enumerate(self.ids):
-            h.update(f"{entity_id}\x1f{self.schemata[i]}\x1f{';'.join(self.countries[i])}\x1e".encode())
-        for k in range(len(self.source)):
-            h.update(f"{self.ids[self.source[k]]}\x1f{self.ids[self.target[k]]}\x1f{self.relation[k]}\x1f"
-                     f"{self.amount[k]}\x1f{self.currency[k]}\x1f{self.percentage[k]}\x1e".encode())
-        return h.hexdigest()
+def _abroad(view: NetworkView, node: int) -> str | None:
+    for country in _countries(view, node):
+        if country != HOME:
+            return country
+    return None
 
 
 # -- agents -------------------------------------------------------------------------------------
@@ -195,15 +118,8 @@ class AgentTable:
         return self.rows
 
 
-def _abroad(facts: NetworkFacts, node: int) -> str | None:
-    for country in facts.countries[node]:
-        if country != HOME:
-            return country
-    return None
-
-
 def build_agents(
-    facts: NetworkFacts,
+    view: NetworkView,
     exposure: Mapping[str, float],
     *,
     seeds: Sequence[str] = (),
@@ -211,7 +127,7 @@ def build_agents(
     arrest_squads: Sequence[str] = (),
     currency: str | None = None,
 ) -> AgentTable:
-    """The decision model's agents: every exposed Person that is not a seed, in order of exposure.
+    """The decision model's agents: every exposed Person of ``view`` that is not a seed, in order of exposure.
 
     ``exposure`` maps entity id → exposure score (clipped to [0, 1]); ``balances`` maps a bank
     account's id → (balance, currency). See the module docstring for how abroad, family, funds,
@@ -221,55 +137,57 @@ def build_agents(
     squads = {code.lower() for code in arrest_squads}
     wanted = currency.upper() if currency else None
     seed_set = set(seeds)
-    neighbours = facts.neighbours()
+    schemata, ids, relation = view.schemata, view.ids, view.relation
     people = [(entity_id, float(score)) for entity_id, score in exposure.items()
-              if entity_id in facts and entity_id not in seed_set and facts.is_a(facts.index_of(entity_id), "Person")]
+              if entity_id in view and entity_id not in seed_set and _is(schemata[view.index_of(entity_id)], "Person")]
     people.sort(key=lambda item: (-item[1], item[0]))
     if not people:
         return AgentTable(None, [])
+    neighbours = _Incidence(view)
 
     def counts(amount: float | None, unit: str | None) -> bool:
         return amount is not None and amount > 0 and (wanted is None or (unit or "").upper() == wanted)
 
     rows = []
     for entity_id, score in people:
-        node = facts.index_of(entity_id)
-        location = _abroad(facts, node)
-        posted_at = None
+        node = view.index_of(entity_id)
+        ties = neighbours(node)
+        location, posted_at = _abroad(view, node), None
         if location is None:
-            for other, edge in neighbours[node]:
-                if facts.relation[edge] in POSTING_RELATIONS and not facts.is_a(other, "Person"):
-                    country = _abroad(facts, other)
+            for other, edge in ties:
+                if relation[edge] in POSTING_RELATIONS and not _is(schemata[other], "Person"):
+                    country = _abroad(view, other)
                     if country is not None:
-                        location, posted_at = country, facts.ids[other]
+                        location, posted_at = country, ids[other]
                         break
-        relatives = sorted({facts.ids[other] for other, edge in neighbours[node]
-                            if facts.relation[edge] == "Family" and facts.is_a(other, "Person")
-                            and facts.countries[other] == (HOME,)})
-        accounts, funds = [], 0.0
-        for other, _edge in neighbours[node]:
-            if not facts.is_a(other, "BankAccount"):
+        relatives = sorted({ids[other] for other, edge in ties
+                            if relation[edge] == "Family" and _is(schemata[other], "Person")
+                            and _countries(view, other) == (HOME,)})
+        accounts: list[dict[str, Any]] = []
+        funds = 0.0
+        for other, _edge in ties:
+            if not _is(schemata[other], "BankAccount") or ids[other] in {a["id"] for a in accounts}:
                 continue
-            controllers = {p for p, _ in neighbours[other] if facts.is_a(p, "Person")}
-            account_id = facts.ids[other]
-            if controllers == {node} and account_id not in {a["id"] for a in accounts}:
-                amount, unit = balances.get(account_id, (None, None))
-                if counts(amount, unit):
+            controllers = {p for p, _ in neighbours(other) if _is(schemata[p], "Person")}
+            if controllers == {node}:
+                amount, unit = balances.get(ids[other], (None, None))
+                if amount is not None and counts(amount, unit):
                     funds += amount
-                accounts.append({"id": account_id, "caption": facts.captions[other], "balance": amount, "currency": unit})
+                accounts.append({"id": ids[other], "caption": view.captions[other], "balance": amount, "currency": unit})
         payments = 0.0
-        for k, s in enumerate(facts.source):
-            if s == node and facts.relation[k] == "Payment" and counts(facts.amount[k], facts.currency[k]):
-                payments += facts.amount[k]
+        for _other, edge in ties:
+            if view.source[edge] == node and relation[edge] == "Payment":
+                amount = float(view.amount[edge])
+                if counts(None if math.isnan(amount) else amount, view.currency[edge]):
+                    payments += amount
         rows.append({
-            "id": entity_id, "caption": facts.captions[node], "exposure": min(max(score, 0.0), 1.0),
+            "id": entity_id, "caption": view.captions[node], "exposure": min(max(score, 0.0), 1.0),
             "abroad": location is not None, "location": location, "posted_at": posted_at,
             "family_at_home": bool(relatives), "relatives_at_home": relatives,
             "squad_present": 1.0 if location is not None and location in squads else 0.0,
             "accounts_alone": accounts, "payments": payments, "funds": funds + payments,
         })
-    order = {row["id"]: i for i, row in enumerate(rows)}
-    peers = _peers(facts, [facts.index_of(row["id"]) for row in rows], neighbours, order)
+    peers = _peers(view, [view.index_of(row["id"]) for row in rows], neighbours)
     agents = Agents(
         exposure=[row["exposure"] for row in rows], abroad=[row["abroad"] for row in rows],
         family_at_home=[row["family_at_home"] for row in rows], funds=[row["funds"] for row in rows],
@@ -278,20 +196,20 @@ def build_agents(
     return AgentTable(agents, rows)
 
 
-def _peers(facts: NetworkFacts, nodes: list[int], neighbours: list[list[tuple[int, int]]],
-           order: Mapping[str, int]) -> sparse.csr_matrix:
+def _peers(view: NetworkView, nodes: list[int], neighbours: _Incidence) -> sparse.csr_matrix:
     """Agents linked directly or through a shared organisation see each other (weight 1)."""
     n = len(nodes)
     agent_of = {node: i for i, node in enumerate(nodes)}
     members: dict[int, set[int]] = defaultdict(set)
     pairs: set[tuple[int, int]] = set()
     for i, node in enumerate(nodes):
-        for other, _edge in neighbours[node]:
+        for other, _edge in neighbours(node):
             if other in agent_of:
                 j = agent_of[other]
                 if j != i:
                     pairs.update({(i, j), (j, i)})
-            elif facts.is_a(other, "Organization") or (facts.is_a(other, "LegalEntity") and not facts.is_a(other, "Person")):
+            elif _is(view.schemata[other], "Organization") or (_is(view.schemata[other], "LegalEntity")
+                                                                and not _is(view.schemata[other], "Person")):
                 members[other].add(i)
     for group in members.values():
         for i in group:
@@ -306,26 +224,25 @@ def _peers(facts: NetworkFacts, nodes: list[int], neighbours: list[list[tuple[in
 
 # -- ownership cycles ---------------------------------------------------------------------------
 
-def ownership_problems(facts: NetworkFacts) -> list[str]:
+def ownership_problems(view: NetworkView) -> list[str]:
     """Ownership cycles whose stakes compound above 100 %, each described in words (empty: none).
 
     Within a cycle of Ownership edges (a strongly connected set of owners and assets), a problem
     is an asset whose stakes add up to more than 100 %, or entities that own each other outright
     (the stakes around the cycle multiply to 100 % or more, so ownership of ownership never
-    shrinks). Stakes without a percentage are left out; percentages are read as given (``51``
-    and ``"51%"`` are 51 %).
+    shrinks). Stakes without a percentage are left out; percentages are read as the view holds
+    them (``51`` is 51 %).
     """
     import networkx as nx
 
     graph = nx.DiGraph()
     stakes: dict[tuple[int, int], float] = defaultdict(float)
-    for k, (s, t) in enumerate(zip(facts.source, facts.target)):
-        if facts.relation[k] != "Ownership" or facts.percentage[k] is None:
-            continue
-        stakes[(s, t)] += facts.percentage[k]
+    stated = np.flatnonzero(view.relation_mask(["Ownership"]) & ~np.isnan(view.percentage))
+    for s, t, p in zip(view.source[stated].tolist(), view.target[stated].tolist(), view.percentage[stated].tolist()):
+        stakes[(s, t)] += p
         graph.add_edge(s, t)
     problems = []
-    name = lambda v: f"{facts.captions[v]} ({facts.ids[v]})"  # noqa: E731
+    name = lambda v: f"{view.captions[v]} ({view.ids[v]})"  # noqa: E731
     for component in sorted(nx.strongly_connected_components(graph), key=lambda c: min(c)):
         if len(component) < 2 and not any(graph.has_edge(v, v) for v in component):
             continue

@@ -31,12 +31,18 @@ still connected to a source (or is one): no re-routing, no capacity limits upstr
 
 **After a purge.** ``removed`` entities (purged, defected, captured) are taken out. An account is
 **orphaned** when every one of its known holders is removed; with ``orphans_lost`` (the default)
-the money that passed through it is lost too. The holders are the entities that
-:data:`HOLDER_RELATIONS` tie to the account (an Ownership of it, a Control, Representation or
-unknown link such as a signatory, a crypto wallet's holder): the people who know it. Only for an
-account that no such tie names are the parties of the payments through it
-(:data:`USAGE_RELATIONS`: the payer of a payment from it, the beneficiary of one into it) taken
-as its holders.
+the money that passed through it is lost too. The holders are the people who know the account:
+the persons that :data:`HOLDER_RELATIONS` tie to it (an Ownership of it, a Control,
+Representation or unknown link such as a signatory, a crypto wallet's holder). A company that
+holds an account knows it only through such people: where any person is tied to the account, the
+company does not count as a holder; where none is, the company (or other entity) tied to it is
+the holder. Only for an account that no such tie names are the parties of the payments through
+it (:data:`USAGE_RELATIONS`: the payer of a payment from it, the beneficiary of one into it)
+taken as its holders.
+
+**Settings.** :class:`FlowSettings` gathers what a scenario may set (currency, rates, revenue,
+method, account routing, orphans lost) and checks it with the same functions
+:func:`flow_graph` and :func:`money_flows` use (:func:`check_rates`, :func:`check_revenue`).
 """
 
 from __future__ import annotations
@@ -67,10 +73,14 @@ __all__ = [
     "Designation",
     "FlowGraph",
     "FlowReport",
+    "FlowSettings",
+    "METHODS",
     "LostArc",
     "OrphanedAccount",
     "Severed",
     "StrategyResult",
+    "check_rates",
+    "check_revenue",
     "designation_targets",
     "flow_graph",
     "money_flows",
@@ -102,22 +112,150 @@ BUSINESS_RELATIONS = ("Ownership", "Directorship", "Control", "Representation", 
 _ACCOUNT_RELATIONS = ("Payment:payerAccount", "Payment:beneficiaryAccount")
 
 
+#: How the flow to the sink is measured (``method=``), in words.
+METHODS = {
+    "maxflow": "maximum flow (scipy.sparse.csgraph.maximum_flow): money re-routes around removed nodes "
+               "within arc capacities",
+    "paths": "summed payments into the sink whose payer survives and is still connected to a source",
+}
+
+
+# == settings and their checks =============================================================
+
+
+def _positive(value: Any) -> bool:
+    return not isinstance(value, bool) and isinstance(value, (int, float)) and math.isfinite(value) and value > 0
+
+
+def check_rates(rates: Mapping[str, float] | None, currency: str | None) -> dict[str, float] | None:
+    """Exchange rates as ``{CODE: value of one unit in currency}`` (codes upper-cased, ``currency`` itself 1.0).
+
+    Raises ``ValueError`` (``"rates.EUR: …"``) for rates without a currency, a rate that is not a
+    positive number, or a code that is not three letters.
+    """
+    if rates is None:
+        return None
+    if not isinstance(rates, Mapping):
+        raise ValueError(f"rates: expected a table of CODE = value of one unit in the currency, got {rates!r}")
+    if currency is None:
+        raise ValueError("rates: rates convert amounts into one currency: name it with currency, e.g. currency = \"USD\"")
+    table: dict[str, float] = {}
+    for key, value in rates.items():
+        code = str(key).upper()
+        if len(code) != 3 or not code.isalpha():
+            raise ValueError(f"rates.{key}: expected a three-letter currency code such as EUR")
+        if not _positive(value):
+            raise ValueError(f"rates.{key}: expected a positive number (the value of one {code} in {currency}), "
+                             f"got {value!r}")
+        table[code] = float(value)
+    table.setdefault(currency.upper(), 1.0)
+    return table
+
+
+def check_revenue(revenue: Mapping[str, float] | None) -> dict[str, float] | None:
+    """Revenue capacities per relation (:data:`REVENUE_DIRECTIONS`); ``ValueError`` (``"revenue.X: …"``) otherwise."""
+    if revenue is None:
+        return None
+    if not isinstance(revenue, Mapping):
+        raise ValueError(f"revenue: expected a table of relation = capacity, got {revenue!r}")
+    table: dict[str, float] = {}
+    for relation, capacity in revenue.items():
+        if relation not in REVENUE_DIRECTIONS:
+            raise ValueError(f"revenue.{relation}: no money direction known for {relation!r}; expected one of "
+                             f"{', '.join(REVENUE_DIRECTIONS)}")
+        if isinstance(capacity, bool) or not isinstance(capacity, (int, float)) or not capacity >= 0 \
+                or not math.isfinite(capacity):
+            raise ValueError(f"revenue.{relation}: expected a capacity ≥ 0, got {capacity!r}")
+        table[relation] = float(capacity)
+    return table
+
+
+def _check_method(method: Any) -> str:
+    if method not in METHODS:
+        raise ValueError(f"method: unknown method {method!r}: expected 'maxflow' or 'paths'")
+    return method
+
+
+_SETTING_KEYS = ("currency", "rates", "revenue", "method", "route_accounts", "orphans_lost")
+
+
+@dataclass(frozen=True)
+class FlowSettings:
+    """How money is counted: ``currency``, ``rates``, ``revenue``, ``method``, ``route_accounts``, ``orphans_lost``.
+
+    The keyword arguments of :func:`money_flows` (and, but for ``method`` and ``orphans_lost``, of
+    :func:`designation_targets`), checked once. :meth:`from_mapping` reads a scenario's table.
+    """
+
+    currency: str | None = None
+    rates: Mapping[str, float] | None = None
+    revenue: Mapping[str, float] | None = None
+    method: Literal["maxflow", "paths"] = "maxflow"
+    route_accounts: bool = True
+    orphans_lost: bool = True
+
+    def __post_init__(self) -> None:
+        currency = self.currency
+        if currency is not None:
+            if not isinstance(currency, str) or len(currency.strip()) != 3 or not currency.strip().isalpha():
+                raise ValueError(f"currency: expected a three-letter ISO currency code such as USD, got {currency!r}")
+            object.__setattr__(self, "currency", currency.strip().upper())
+        object.__setattr__(self, "rates", check_rates(self.rates, self.currency))
+        object.__setattr__(self, "revenue", check_revenue(self.revenue))
+        _check_method(self.method)
+        for name in ("route_accounts", "orphans_lost"):
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(f"{name}: expected true or false, got {getattr(self, name)!r}")
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any] | None) -> "FlowSettings":
+        """Settings from a table such as ``{"currency": "USD", "rates": {"EUR": 1.08}, "revenue": {"Employment": 5e4}}``."""
+        data = dict(data or {})
+        unknown = sorted(set(data) - set(_SETTING_KEYS))
+        if unknown:
+            raise ValueError(f"{unknown[0]}: unknown key; expected some of {', '.join(_SETTING_KEYS)}")
+        return cls(**data)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"currency": self.currency, "rates": dict(self.rates) if self.rates else None,
+                "revenue": dict(self.revenue) if self.revenue else None, "method": self.method,
+                "route_accounts": self.route_accounts, "orphans_lost": self.orphans_lost}
+
+    def graph_arguments(self) -> dict[str, Any]:
+        """The keyword arguments of :func:`flow_graph` (and :func:`designation_targets`)."""
+        return {"currency": self.currency, "rates": self.rates, "revenue": self.revenue,
+                "route_accounts": self.route_accounts}
+
+    def arguments(self) -> dict[str, Any]:
+        """The keyword arguments of :func:`money_flows`."""
+        return {**self.graph_arguments(), "method": self.method, "orphans_lost": self.orphans_lost}
+
+
 # == the flow graph ========================================================================
 
 
 @dataclass
 class FlowGraph:
-    """Directed capacities (``n × n``, node numbers of the view) and how they were made."""
+    """Directed capacities (``n × n``, node numbers of the view) and how they were made.
+
+    ``origins``: where money starts (see the module: decided on the payments, then the revenue earners).
+    """
 
     capacity: sp.csr_array
     currency: str | None
     payments: int
     revenue_arcs: int
     notes: list[str] = field(default_factory=list)
+    origins: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     @property
     def arcs(self) -> int:
         return int(self.capacity.nnz)
+
+
+def _is_person(schema_name: str) -> bool:
+    schema = get_schema(schema_name)
+    return schema is not None and schema.is_a("Person")
 
 
 def _is_account(schema_name: str) -> bool:
@@ -142,15 +280,9 @@ def flow_graph(
     stated = view.currency[payments]
     has_currency = np.not_equal(stated, None) if stated.size else np.zeros(0, bool)
     found = sorted({str(x) for x in stated[has_currency].tolist()})
-    if rates is not None:
-        if currency is None:
-            raise ValueError("rates convert amounts into one currency: name it with currency=, e.g. currency='USD'")
-        table = {str(key).upper(): value for key, value in rates.items()}
-        for key, value in table.items():
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0 or not math.isfinite(value):
-                raise ValueError(f"rates.{key}: expected a positive number (the value of one {key} in {currency}), "
-                                 f"got {value!r}")
-        table.setdefault(currency, 1.0)
+    table = check_rates(rates, currency)
+    revenue = check_revenue(revenue)
+    if table is not None:
         missing = [name for name in found if name not in table]
         if missing:
             raise ValueError(f"no exchange rate for {', '.join(missing)} (payments in it exist): add it to rates "
@@ -206,14 +338,9 @@ def flow_graph(
         tails.append(payer)
         heads.append(payee)
         caps.append(amount)
+    paid = _arcs_matrix(tails, heads, caps, n)
     revenue_arcs = 0
     for relation, capacity in (revenue or {}).items():
-        if relation not in REVENUE_DIRECTIONS:
-            raise ValueError(f"revenue: no money direction known for {relation!r}; expected one of "
-                             f"{', '.join(REVENUE_DIRECTIONS)}")
-        if isinstance(capacity, bool) or not isinstance(capacity, (int, float)) or not capacity >= 0 \
-                or not math.isfinite(capacity):
-            raise ValueError(f"revenue.{relation}: expected a capacity ≥ 0, got {capacity!r}")
         edges = np.flatnonzero(view.relation_mask([relation]))
         cap = np.full(edges.size, float(capacity))
         if relation in ("Ownership", "LegalEntity:parent"):
@@ -224,13 +351,18 @@ def flow_graph(
         heads.append((view.target if forward else view.source)[edges].astype(np.int64))
         caps.append(cap)
         revenue_arcs += int(edges.size)
+    matrix = _arcs_matrix(tails, heads, caps, n)
+    return FlowGraph(matrix, currency, int(payments.size), revenue_arcs, notes, _origins(paid, matrix))
+
+
+def _arcs_matrix(tails: list[np.ndarray], heads: list[np.ndarray], caps: list[np.ndarray], n: int) -> sp.csr_array:
     tail = np.concatenate(tails) if tails else np.zeros(0, np.int64)
     head = np.concatenate(heads) if heads else np.zeros(0, np.int64)
     cap = np.concatenate(caps) if caps else np.zeros(0)
     keep = (tail != head) & (cap > 0)
     matrix = sp.csr_array((cap[keep], (tail[keep], head[keep])), shape=(n, n))
     matrix.sum_duplicates()
-    return FlowGraph(matrix, currency, int(payments.size), revenue_arcs, notes)
+    return matrix
 
 
 def _account_of_payment(view: NetworkView, relation: str) -> dict[str, int]:
@@ -238,13 +370,17 @@ def _account_of_payment(view: NetworkView, relation: str) -> dict[str, int]:
     return dict(zip(view.edge_ids[rows].tolist(), view.target[rows].astype(np.int64).tolist()))
 
 
-def _origins(capacity: sp.csr_array, sink: int) -> list[int]:
-    out = np.asarray(capacity.sum(axis=1)).ravel()
-    into = np.asarray(capacity.sum(axis=0)).ravel()
-    chosen = np.flatnonzero((out > 0) & (into == 0))
-    if not chosen.size:
-        chosen = np.flatnonzero(out > into)
-    return [v for v in chosen.tolist() if v != sink]
+def _origins(paid: sp.csr_array, capacity: sp.csr_array) -> np.ndarray:
+    """The payments' origins (pay, receive no payment; else pay more than they receive), then the
+    revenue earners that receive no payment. Revenue flowing into an origin (employees remitting to
+    their trading company) does not make it less of an origin."""
+    out = np.asarray(paid.sum(axis=1)).ravel()
+    into = np.asarray(paid.sum(axis=0)).ravel()
+    chosen = (out > 0) & (into == 0)
+    if not chosen.any():
+        chosen = out > into
+    earners = (np.asarray(capacity.sum(axis=1)).ravel() > out) & (into == 0)
+    return np.flatnonzero(chosen | earners)
 
 
 def _super_source(capacity: sp.csr_array, sources: Sequence[int]) -> sp.csr_array:
@@ -292,12 +428,13 @@ def _reachable(capacity: sp.csr_array, sources: Sequence[int], removed: np.ndarr
 
 @dataclass
 class OrphanedAccount:
-    """An account whose every known holder is removed: nobody left knows it."""
+    """An account whose every known holder is removed: nobody left knows it (``holders``: ids; captions beside)."""
 
     entity_id: str
     caption: str
     schema: str
     holders: list[str]
+    holder_captions: list[str] = field(default_factory=list)
 
 
 def orphaned_accounts(view: NetworkView, removed: Iterable[str], *,
@@ -313,7 +450,7 @@ def _orphans(view: NetworkView, removed: np.ndarray, holder_relations: Sequence[
     is_account = np.array([account_schema[name] for name in view.schemata], dtype=bool)
     if not is_account.any():
         return []
-    account, holder = _holder_pairs(view, is_account, holder_relations)
+    account, holder = _people_first(view, *_holder_pairs(view, is_account, holder_relations))
     used_account, user = _holder_pairs(view, is_account, USAGE_RELATIONS)
     named = np.zeros(view.n_nodes, dtype=bool)
     named[account] = True
@@ -327,11 +464,23 @@ def _orphans(view: NetworkView, removed: np.ndarray, holder_relations: Sequence[
     orphaned = np.flatnonzero((total > 0) & (gone == total) & ~removed)
     result = []
     for a in orphaned.tolist():
-        holders = holder[account == a].tolist()
+        holders = sorted(holder[account == a].tolist(), key=lambda h: view.ids[h])
         result.append(OrphanedAccount(view.ids[a], view.captions[a], view.schemata[a],
-                                      sorted(view.ids[h] for h in holders)))
+                                      [view.ids[h] for h in holders], [view.captions[h] for h in holders]))
     result.sort(key=lambda x: x.entity_id)
     return result
+
+
+def _people_first(view: NetworkView, account: np.ndarray, holder: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Drop the non-person holders of the accounts that have a person holder (the people are who know it)."""
+    if not account.size:
+        return account, holder
+    person = {name: _is_person(name) for name in set(view.schemata)}
+    is_person = np.array([person[view.schemata[h]] for h in holder.tolist()], dtype=bool)
+    has_person = np.zeros(view.n_nodes, dtype=bool)
+    has_person[account[is_person]] = True
+    keep = is_person | ~has_person[account]
+    return account[keep], holder[keep]
 
 
 def _holder_pairs(view: NetworkView, is_account: np.ndarray, relations: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -396,6 +545,8 @@ class LostArc:
     target: str
     before: float
     after: float
+    source_caption: str = ""
+    target_caption: str = ""
 
 
 @dataclass
@@ -443,20 +594,13 @@ class FlowReport:
         return data
 
 
-_METHODS = {
-    "maxflow": "maximum flow (scipy.sparse.csgraph.maximum_flow): money re-routes around removed nodes "
-               "within arc capacities",
-    "paths": "summed payments into the sink whose payer survives and is still connected to a source",
-}
-
-
 def _sink_and_sources(view: NetworkView, graph: FlowGraph, sink: str, sources: Iterable[str] | None
                       ) -> tuple[int, list[int]]:
     if view.n_nodes == 0:
         raise ValueError("the network is empty: import data first")
     sink_node = int(view.indices([sink], "sink")[0])
     if sources is None:
-        source_nodes = _origins(graph.capacity, sink_node)
+        source_nodes = [v for v in graph.origins.tolist() if v != sink_node]
     else:
         source_nodes = list(dict.fromkeys(view.indices(list(sources), "source").tolist()))
         if sink_node in source_nodes:
@@ -489,8 +633,7 @@ def money_flows(
     as in :func:`~moneymen.analysis.targeting.max_flow`. Unknown ids raise ``ValueError``.
     """
     started = time.perf_counter()
-    if method not in _METHODS:
-        raise ValueError(f"unknown method {method!r}: expected 'maxflow' or 'paths'")
+    _check_method(method)
     graph = flow_graph(view, currency=currency, rates=rates, revenue=revenue, route_accounts=route_accounts)
     sink_node, source_nodes = _sink_and_sources(view, graph, sink, sources)
     removed_ids = list(dict.fromkeys([removed] if isinstance(removed, str) else removed))
@@ -545,7 +688,7 @@ def money_flows(
     return FlowReport(
         sink=view.ids[sink_node],
         sink_caption=view.captions[sink_node],
-        method=_METHODS[method],
+        method=METHODS[method],
         currency=graph.currency,
         sources=len(source_nodes),
         removed=[view.ids[v] for v in removed_nodes],
@@ -575,7 +718,8 @@ def _lost_arcs(view: NetworkView, before: sp.csr_array, after: sp.csr_array, top
     rows, cols, values = drop.row[keep], drop.col[keep], drop.data[keep]
     order = np.lexsort((cols, rows, -values))[:top]
     return [LostArc(view.ids[rows[i]], view.ids[cols[i]], float(before[rows[i], cols[i]]),
-                    float(after[rows[i], cols[i]])) for i in order.tolist()]
+                    float(after[rows[i], cols[i]]), view.captions[rows[i]], view.captions[cols[i]])
+            for i in order.tolist()]
 
 
 # == designation targets ====================================================================

@@ -115,11 +115,16 @@ def as_adjacency(matrix: Any) -> sp.csr_array:
     undirected: the result is ``max(A, Aᵀ)`` entry by entry.
     """
     csr = _as_square_csr(matrix, "adjacency")
-    csr.setdiag(0)
-    csr.eliminate_zeros()
-    if (csr != csr.T).nnz:
-        csr = csr.maximum(csr.T).tocsr()
+    if csr.diagonal().any():  # setdiag rebuilds the structure: only when there are self-loops
+        csr.setdiag(0)
+        csr.eliminate_zeros()
     csr.sort_indices()
+    transpose = sp.csr_array(csr.T)
+    transpose.sort_indices()
+    if not (np.array_equal(csr.indptr, transpose.indptr) and np.array_equal(csr.indices, transpose.indices)
+            and np.array_equal(csr.data, transpose.data)):
+        csr = csr.maximum(csr.T).tocsr()
+        csr.sort_indices()
     return csr
 
 

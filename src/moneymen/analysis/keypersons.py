@@ -1,7 +1,8 @@
 """Key persons: the nodes a network cannot lose, and the brokers between its parts.
 
 - **articulation points** — nodes whose removal splits their component — with how many nodes each
-  cuts off from the rest; **bridges** — edges whose removal does the same (rustworkx, compiled);
+  cuts off from the rest; **bridges** — edges whose removal does the same (one compiled depth-first
+  search, scipy's, for both; see :class:`moneymen.analysis._cuts.CutStructure`);
 - **betweenness** — the share of shortest paths through a node: exact (rustworkx, all cores; or
   networkx when edge weights are read as distances) or estimated from a seeded sample of sources
   (our own batched Brandes over sparse matrix products, for graphs too large for the exact count);
@@ -10,7 +11,9 @@
   ``i``'s tie strength that goes to ``j`` (Burt 1992);
 - :func:`key_persons` — all of it in one report, with the clusters each broker touches.
 
-All undirected, over the CSR adjacency of :mod:`moneymen.analysis.graphs`.
+All undirected, over the CSR adjacency of :mod:`moneymen.analysis.graphs`. :func:`key_persons` checks
+the matrix once (:func:`~moneymen.analysis.graphs.as_adjacency`) and hands the checked matrix to
+the private ``_`` functions, which do not check it again.
 """
 
 from __future__ import annotations
@@ -23,8 +26,8 @@ import numpy as np
 import rustworkx as rx
 import scipy.sparse as sp
 
-from moneymen.analysis._cuts import removal_pieces
-from moneymen.analysis.graphs import as_adjacency, check_labels, component_labels
+from moneymen.analysis._cuts import CutStructure
+from moneymen.analysis.graphs import as_adjacency, check_labels
 
 __all__ = [
     "Broker",
@@ -47,7 +50,10 @@ def _plain(value: Any) -> Any:
 
 def to_rustworkx(adjacency: Any) -> rx.PyGraph:
     """An undirected rustworkx graph with nodes ``0..n-1`` (payload: the node number) and the matrix's edges."""
-    adjacency = as_adjacency(adjacency)
+    return _rustworkx(as_adjacency(adjacency))
+
+
+def _rustworkx(adjacency: sp.csr_array) -> rx.PyGraph:
     upper = sp.triu(adjacency, k=1, format="coo")
     graph = rx.PyGraph(multigraph=False)
     graph.add_nodes_from(range(adjacency.shape[0]))
@@ -57,12 +63,12 @@ def to_rustworkx(adjacency: Any) -> rx.PyGraph:
 
 def articulation_points(adjacency: Any) -> list[int]:
     """Nodes whose removal disconnects their component, in node order."""
-    return sorted(rx.articulation_points(to_rustworkx(adjacency)))
+    return CutStructure(as_adjacency(adjacency)).points.tolist()
 
 
 def bridges(adjacency: Any) -> list[tuple[int, int]]:
     """Edges ``(u, v)``, ``u < v``, whose removal disconnects their component, in order."""
-    return sorted((min(u, v), max(u, v)) for u, v in rx.bridges(to_rustworkx(adjacency)))
+    return [(u, v) for u, v in CutStructure(as_adjacency(adjacency)).bridges.tolist()]
 
 
 def betweenness(
@@ -82,7 +88,12 @@ def betweenness(
     that many source nodes drawn with ``seed`` (Brandes & Pich 2007), scaled by ``n / samples``;
     exact when ``samples`` is None or ``≥ n``.
     """
-    adjacency = as_adjacency(adjacency)
+    return _betweenness(as_adjacency(adjacency), normalized=normalized, weighted=weighted, samples=samples,
+                        seed=seed, batch=batch)
+
+
+def _betweenness(adjacency: sp.csr_array, *, normalized: bool = True, weighted: bool = False,
+                 samples: int | None = None, seed: int | None = 0, batch: int = 32) -> np.ndarray:
     n = adjacency.shape[0]
     if samples is not None and (isinstance(samples, bool) or samples < 1):
         raise ValueError(f"samples must be ≥ 1, got {samples}")
@@ -91,7 +102,7 @@ def betweenness(
             raise ValueError("sampled betweenness is unweighted: drop weighted=True or samples")
         return _weighted_betweenness(adjacency, normalized)
     if samples is None or samples >= n:
-        scores = rx.betweenness_centrality(to_rustworkx(adjacency), normalized=False)
+        scores = rx.betweenness_centrality(_rustworkx(adjacency), normalized=False)
         values = np.array([scores[i] for i in range(n)], dtype=np.float64)
     else:
         rng = np.random.default_rng(seed)
@@ -150,19 +161,31 @@ def _sampled_dependencies(adjacency: sp.csr_array, sources: np.ndarray, batch: i
     return total
 
 
-def constraint(adjacency: Any) -> np.ndarray:
-    """Burt's constraint of every node (edge weights as tie strengths; ``nan`` for isolated nodes)."""
-    adjacency = as_adjacency(adjacency)
+def constraint(adjacency: Any, nodes: Sequence[int] | None = None) -> np.ndarray:
+    """Burt's constraint of every node, or of ``nodes`` only, in that order (edge weights as tie
+    strengths; ``nan`` for isolated nodes).
+
+    Only the rows asked for are computed: for a handful of brokers in a large graph this costs
+    their neighbours' neighbourhoods, not a product of the whole matrix with itself.
+    """
+    return _constraint(as_adjacency(adjacency), nodes)
+
+
+def _constraint(adjacency: sp.csr_array, nodes: Sequence[int] | None = None) -> np.ndarray:
+    n = adjacency.shape[0]
     strength = np.asarray(adjacency.sum(axis=1)).ravel()
     with np.errstate(divide="ignore"):
         inverse = np.where(strength > 0, 1.0 / strength, 0.0)
     proportions = sp.csr_array(sp.dia_array((inverse, 0), shape=adjacency.shape) @ adjacency)
-    indirect = sp.csr_array(proportions @ proportions)
-    pattern = sp.csr_array((np.ones(adjacency.nnz), adjacency.indices, adjacency.indptr), shape=adjacency.shape)
+    rows = np.arange(n) if nodes is None else np.asarray(list(nodes), dtype=np.int64)
+    mine = sp.csr_array(proportions[rows]) if nodes is not None else proportions
+    indirect = sp.csr_array(mine @ proportions)
+    picked = sp.csr_array(adjacency[rows]) if nodes is not None else adjacency
+    pattern = sp.csr_array((np.ones(picked.nnz), picked.indices, picked.indptr), shape=picked.shape)
     through = sp.csr_array(indirect.multiply(pattern))
-    total = proportions + through
+    total = mine + through
     values = np.asarray(total.multiply(total).sum(axis=1)).ravel()
-    values[strength == 0] = np.nan
+    values[strength[rows] == 0] = np.nan
     return values
 
 
@@ -244,16 +267,15 @@ def key_persons(
             raise ValueError(f"clusters: expected {n} (one per node), got {len(clusters)}")
     if top < 0:
         raise ValueError(f"top must be ≥ 0, got {top}")
-    component = component_labels(adjacency)
-    sizes = np.bincount(component)
-    points = articulation_points(adjacency)
-    pieces = removal_pieces(adjacency.indptr.tolist(), adjacency.indices.tolist(), [True] * n)
-    cut_points = [CutPoint(v, names[v], int(sizes[component[v]]), sorted(pieces[v], reverse=True)) for v in points]
+    cuts = CutStructure(adjacency)
+    component, sizes = cuts.component, cuts.sizes
+    cut_points = [CutPoint(v, names[v], int(sizes[component[v]]), sorted(pieces, reverse=True))
+                  for v, pieces in zip(cuts.points.tolist(), cuts.pieces)]
     cut_points.sort(key=lambda p: (-p.cut_off, p.node))
-    scores = betweenness(adjacency, samples=samples, seed=seed)
-    burt = constraint(adjacency)
+    scores = _betweenness(adjacency, samples=samples, seed=seed)
     degree = np.diff(adjacency.indptr)
     order = np.argsort(-np.round(scores, 12), kind="stable")[:top]
+    burt = dict(zip(order.tolist(), _constraint(adjacency, order.tolist()).tolist())) if order.size else {}
     brokers = []
     for v in order.tolist():
         if clusters is not None:
@@ -268,7 +290,7 @@ def key_persons(
         edges=adjacency.nnz // 2,
         components=sorted(sizes.tolist(), reverse=True),
         articulation_points=cut_points,
-        bridges=[(names[u], names[v]) for u, v in bridges(adjacency)],
+        bridges=[(names[u], names[v]) for u, v in cuts.bridges.tolist()],
         brokers=brokers,
         betweenness_method="exact" if samples is None or samples >= n else f"sampled ({samples} sources)",
         seed=seed if samples is not None and samples < n else None,

@@ -42,7 +42,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse import csgraph
 
-from moneymen.graph.view import NetworkView
+from moneymen.graph.view import NetworkView, check_relations
 
 __all__ = [
     "CREDIBILITY_WEIGHTS",
@@ -123,6 +123,7 @@ class ExposureRules:
     unknown_share: float = 0.5
 
     def __post_init__(self) -> None:
+        check_relations(self.relations, "relations")
         for name, value in self.relations.items():
             _weight(f"relations.{name}", value)
         for table, keys in (("reliability", "ABCDEF"), ("credibility", "123456")):
@@ -155,7 +156,7 @@ class ExposureRules:
         data = dict(data or {})
         unknown = sorted(set(data) - set(_RULE_KEYS))
         if unknown:
-            raise ValueError(f"exposure rules: unknown key{'s' if len(unknown) > 1 else ''} "
+            raise ValueError(f"{unknown[0]}: unknown key{'s' if len(unknown) > 1 else ''} "
                              f"{', '.join(map(repr, unknown))}; expected some of {', '.join(_RULE_KEYS)}")
         options: dict[str, Any] = {}
         replace = data.pop("replace_relations", False)

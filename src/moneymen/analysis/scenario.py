@@ -6,13 +6,20 @@ the graph filters, the parameters of the agents' decisions, the number of Monte 
 the seed. :meth:`Scenario.from_file` reads and checks one; :func:`moneymen.analysis.runner.run_scenario`
 runs it against a store.
 
+Each rule is checked once, where it lives: the exposure rules by
+:class:`moneymen.analysis.purge.ExposureRules`, the money settings (currency, rates, revenue,
+method) by :class:`moneymen.analysis.flows.FlowSettings`, the graph filters by
+:mod:`moneymen.graph.view` (dates, relation names) and :class:`moneymen.model.Grade`, the decision
+parameters by :class:`moneymen.analysis.decisions.DecisionParameters`. This module reads the file,
+hands each table to its checker, and turns the checker's ``ValueError`` into a
+:class:`ScenarioError` with the key and line.
+
 Every error is a :class:`ScenarioError` naming the file, the key (``decisions.arrest_probability``,
 ``seeds[1]``), the line where it can be found, and what was expected.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
 import difflib
 import hashlib
 import math
@@ -28,10 +35,18 @@ import yaml
 
 from moneymen.analysis.decisions import DecisionParameters
 from moneymen.analysis.disruption import STRATEGIES
+from moneymen.analysis.flows import FlowSettings
+from moneymen.analysis.purge import ExposureRules
+from moneymen.graph.view import check_as_of, check_relations
 from moneymen.model import Grade, InvalidGrade
 
-__all__ = ["Scenario", "ScenarioError", "KNOWN_KEYS", "DISRUPTION_STRATEGIES", "MAX_SCENARIO_BYTES"]
+__all__ = ["Scenario", "ScenarioError", "KNOWN_KEYS", "DISRUPTION_STRATEGIES", "LOST_OUTCOMES", "MAX_SCENARIO_BYTES"]
 
+#: Outcomes that take an agent out of the network unless a scenario says otherwise (``lost_outcomes``):
+#: hidden agents may come back, returned ones bring what they know home.
+LOST_OUTCOMES = ("captured", "defected", "defected_with_funds")
+#: Outcomes an agent can end in that ``lost_outcomes`` may name.
+FINAL_OUTCOMES = ("returned", "hidden", "defected", "defected_with_funds", "captured")
 #: A scenario file larger than this is not a scenario.
 MAX_SCENARIO_BYTES = 1 << 20
 #: Strategies a scenario's disruption curves may use (``flow`` needs capacities a curve over the
@@ -44,13 +59,15 @@ KNOWN_KEYS: dict[str, str] = {
     "description": "what the scenario asks",
     "seeds": "the purged: entity ids or names",
     "sink": "where the money goes: an entity id or name",
-    "currency": "only amounts in this currency count (ISO code)",
+    "currency": "the currency amounts are counted in (ISO code); others are left out unless flows.rates converts them",
     "runs": "Monte Carlo runs",
     "seed": "the random seed",
     "arrest_squads": "countries (ISO codes) where arrest squads are present",
-    "removal_threshold": "an agent counts as lost to the network when P(captured or defected) >= this",
+    "removal_threshold": "an agent counts as lost to the network when P(one of lost_outcomes) >= this",
+    "lost_outcomes": "the outcomes that take an agent out of the network (default: captured, defected, defected_with_funds)",
     "graph": "graph filters: min_grade, datasets, as_of, relations",
     "rules": "how exposure spreads (ExposureRules)",
+    "flows": "how money is counted: rates, revenue, method, route_accounts, orphans_lost, sources",
     "decisions": "parameters of the decision model (DecisionParameters)",
     "targeting": "designation targets: k",
     "key_persons": "key persons: top",
@@ -59,6 +76,9 @@ KNOWN_KEYS: dict[str, str] = {
 }
 _GRAPH_KEYS = {"min_grade": "an Admiralty grade such as C3", "datasets": "a list of dataset names",
                "as_of": "an ISO date", "relations": "a list of FtM relation schemata"}
+_FLOW_KEYS = {"rates": "exchange rates into currency", "revenue": "capacity per revenue-earning relation",
+              "method": "maxflow or paths", "route_accounts": "route payments through their accounts",
+              "orphans_lost": "money through orphaned accounts is lost", "sources": "where money starts (default: origins)"}
 _TARGETING_KEYS = {"k": "how many designations"}
 _KEY_PERSON_KEYS = {"top": "how many brokers"}
 _DISRUPTION_KEYS = {"strategies": f"some of {', '.join(DISRUPTION_STRATEGIES)}", "steps": "nodes removed, one per step"}
@@ -91,11 +111,14 @@ class Scenario:
     seed: int = 0
     arrest_squads: tuple[str, ...] = ()
     removal_threshold: float = 0.5
+    lost_outcomes: tuple[str, ...] = LOST_OUTCOMES
     min_grade: str | None = None
     datasets: tuple[str, ...] | None = None
     as_of: str | None = None
     relations: tuple[str, ...] | None = None
-    rules: dict[str, Any] = field(default_factory=dict)
+    rules: ExposureRules = field(default_factory=ExposureRules)
+    flows: FlowSettings = field(default_factory=FlowSettings)
+    sources: tuple[str, ...] | None = None
     decisions: DecisionParameters = field(default_factory=DecisionParameters)
     targeting: int | None = None
     key_persons: int | None = None
@@ -170,10 +193,11 @@ class Scenario:
             "name": self.name, "description": self.description, "file": self.path, "format": self.format,
             "sha256": self.sha256, "seeds": list(self.seeds), "sink": self.sink, "currency": self.currency,
             "runs": self.runs, "seed": self.seed, "arrest_squads": list(self.arrest_squads),
-            "removal_threshold": self.removal_threshold,
+            "removal_threshold": self.removal_threshold, "lost_outcomes": list(self.lost_outcomes),
             "graph": {"min_grade": self.min_grade, "datasets": list(self.datasets) if self.datasets else None,
                       "as_of": self.as_of, "relations": list(self.relations) if self.relations else None},
-            "rules": self.rules, "decisions": self.decisions.to_dict(), "targeting": self.targeting,
+            "rules": self.rules.to_dict(), "flows": {**self.flows.to_dict(), "sources": list(self.sources or []) or None},
+            "decisions": self.decisions.to_dict(), "targeting": self.targeting,
             "key_persons": self.key_persons, "disruption": self.disruption, "sensitivity": self.sensitivity,
         }
 
@@ -290,8 +314,6 @@ class _Checker:
             raise self.fail("seeds", "expected at least one seed (an entity id or name)")
         sink = self.text_value(data, "sink")
         currency = self.text_value(data, "currency")
-        if currency is not None and not re.fullmatch(r"[A-Za-z]{3}", currency):
-            raise self.fail("currency", f"expected a three-letter ISO currency code such as USD, found {currency!r}")
         runs = self.whole(data, "runs", 1, 10_000_000, 1000)
         seed = self.whole(data, "seed", 0, 2**63 - 1, 0)
         squads = self.text_list(data, "arrest_squads") or ()
@@ -301,6 +323,13 @@ class _Checker:
         threshold = self.share(data, "removal_threshold", 0.5)
         if threshold == 0.0:
             raise self.fail("removal_threshold", "expected a probability above 0 (0 would remove every agent)")
+        lost_outcomes = self.text_list(data, "lost_outcomes") or LOST_OUTCOMES
+        for index, outcome in enumerate(lost_outcomes):
+            if outcome not in FINAL_OUTCOMES:
+                close = difflib.get_close_matches(outcome, FINAL_OUTCOMES, n=1)
+                raise self.fail(f"lost_outcomes[{index}]", f"unknown outcome {outcome!r}"
+                                + (f" (did you mean {close[0]!r}?)" if close else "")
+                                + f"; expected some of: {', '.join(FINAL_OUTCOMES)}")
 
         graph = self.table(data, "graph") or {}
         self.unknown(graph, _GRAPH_KEYS, "graph.")
@@ -315,18 +344,18 @@ class _Checker:
             raise self.fail("graph.datasets", "expected at least one dataset name (leave the key out for all)")
         as_of = graph.get("as_of")
         if as_of is not None:
-            as_of = self.date(as_of, "graph.as_of")
+            as_of = self.checked(check_as_of, as_of, key="graph.as_of")
         relations = self.text_list(graph, "relations", "graph.")
-        if relations:
-            from moneymen.model import get_schema
+        for index, relation in enumerate(relations or ()):
+            self.checked(check_relations, [relation], key=f"graph.relations[{index}]")
 
-            for index, relation in enumerate(relations):
-                schema = get_schema(relation)
-                if schema is None or not schema.edge:
-                    raise self.fail(f"graph.relations[{index}]", f"expected an FtM relation schema such as "
-                                    f"Ownership, Employment, Family or Payment, found {relation!r}")
-
-        rules = self.table(data, "rules") or {}
+        rules = self.checked(ExposureRules.from_mapping, self.table(data, "rules") or {}, prefix="rules")
+        flows_table = dict(self.table(data, "flows") or {})
+        self.unknown(flows_table, _FLOW_KEYS, "flows.")
+        sources = self.text_list(flows_table, "sources", "flows.")
+        flows_table.pop("sources", None)
+        flows = self.checked(FlowSettings.from_mapping, {**flows_table, "currency": currency}, prefix="flows",
+                             top=("currency",))
         decisions_data = self.table(data, "decisions") or {}
         try:
             decisions = DecisionParameters.from_mapping(decisions_data)
@@ -369,39 +398,34 @@ class _Checker:
         sensitivity = self.table(data, "sensitivity")
         if sensitivity is not None:
             sensitivity = self.sensitivity(sensitivity)
-        self.rules(rules)
         return Scenario(
-            name=name, seeds=seeds, description=description, sink=sink, currency=currency.upper() if currency else None,
+            name=name, seeds=seeds, description=description, sink=sink, currency=flows.currency,
             runs=runs, seed=seed, arrest_squads=tuple(code.lower() for code in squads), removal_threshold=threshold,
-            min_grade=min_grade, datasets=datasets, as_of=as_of, relations=relations, rules=dict(rules),
-            decisions=decisions, targeting=targeting, key_persons=key_persons, disruption=disruption,
+            lost_outcomes=tuple(dict.fromkeys(lost_outcomes)),
+            min_grade=min_grade, datasets=datasets, as_of=as_of, relations=relations, rules=rules, flows=flows,
+            sources=sources, decisions=decisions, targeting=targeting, key_persons=key_persons, disruption=disruption,
             sensitivity=sensitivity, path=self.path, text=self.text, format=self.format, data=data,
         )
 
-    def rules(self, rules: dict[str, Any]) -> None:
-        """Check the exposure rules with ExposureRules itself, when the purge analysis is installed."""
-        try:
-            from moneymen.analysis.purge import ExposureRules
-        except ImportError:  # checked when the scenario runs
-            return
-        try:
-            ExposureRules.from_mapping(rules)
-        except (ValueError, TypeError) as error:
-            match = re.search(r"'([A-Za-z_][\w.]*)'", str(error))
-            key = f"rules.{match.group(1)}" if match and match.group(1) in rules else "rules"
-            raise self.fail(key, str(error)) from None
+    def checked(self, check: Any, value: Any, *, key: str | None = None, prefix: str | None = None,
+                top: tuple[str, ...] = ()) -> Any:
+        """``check(value)``, its ``ValueError`` (or ``TypeError``) turned into a ScenarioError.
 
-    def date(self, value: Any, key: str) -> str:
-        if isinstance(value, _dt.datetime):
-            return value.date().isoformat()
-        if isinstance(value, _dt.date):
-            return value.isoformat()
-        if isinstance(value, str):
-            try:
-                return _dt.date.fromisoformat(value.strip()[:10]).isoformat()
-            except ValueError:
-                pass
-        raise self.fail(key, f"expected an ISO date such as 2013-12-12, found {_shown(value)}")
+        The error is about ``key``; or, with ``prefix``, about ``prefix.<the key the message starts
+        with>`` (checkers start their messages with the key: ``"relations.Family: …"``), except
+        for the keys in ``top``, which are written at the top of the file (``currency``).
+        """
+        try:
+            return check(value)
+        except (ValueError, TypeError) as error:
+            message = str(error)
+            match = re.match(r"([A-Za-z_]\w*(?:\.[\w:\-]+)*): ", message)
+            named = match.group(1) if match else None
+            if key is None:
+                key = named if named in top else (f"{prefix}.{named}" if named else prefix)
+            if named:
+                message = message[len(named) + 1:].strip()  # the ScenarioError names the key itself
+            raise self.fail(key, message) from None
 
     def decision_key(self, message: str, table: Mapping[str, Any]) -> str:
         """The key a DecisionParameters error is about (``decisions.arrest_probability``), read from its message."""
@@ -513,7 +537,7 @@ def _toml_line(text: str, path: list[str]) -> int | None:
 
 def __getattr__(name: str) -> Any:
     """``run_scenario`` and ``ScenarioRun`` live in :mod:`moneymen.analysis.runner`; reachable from here too."""
-    if name in ("run_scenario", "ScenarioRun", "ScenarioUnavailable"):
+    if name in ("run_scenario", "ScenarioRun"):
         from moneymen.analysis import runner
 
         return getattr(runner, name)

@@ -183,7 +183,6 @@ def summary(
 def demo(db: DbOption = None) -> None:
     """Build an evidence store from the bundled OFAC and UN DPRK extracts and the illustrative example
     network, summarise it, and run the example purge scenario (summary and HTML report)."""
-    from moneymen.analysis.runner import ScenarioUnavailable
     from moneymen.demo import example_screenings, import_bundled, import_example, run_example_scenario
     from moneymen.entities import summarize
 
@@ -200,13 +199,8 @@ def demo(db: DbOption = None) -> None:
         render.example_screenings(console, example_screenings(store))
         console.print("\n[bold]Example scenario[/]: the purge of Jang Song-thaek on the illustrative (fictional) "
                       "network")
-        try:
-            with render.scenario_progress(console) as progress:
-                run, report = run_example_scenario(store, progress=progress)
-        except ScenarioUnavailable as error:
-            # the purge and flow analyses (moneymen.graph.view, analysis.purge, analysis.flows) are not installed
-            console.print(f"[yellow]Scenario step not available:[/] {render.escape(error.message)}")
-            return
+        with render.scenario_progress(console) as progress:
+            run, report = run_example_scenario(store, progress=progress)
         render.scenario_summary(console, run.to_dict(), report)
 
 

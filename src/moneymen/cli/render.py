@@ -270,8 +270,9 @@ def scenario_progress(console: Console) -> Iterator[Callable[[str, int, int | No
         yield update
 
 
-def _money(value) -> str:
-    return "—" if value is None else f"{value:,.0f}"
+def _money(value, currency: str | None = None) -> str:
+    text = "—" if value is None else f"{value:,.0f}"
+    return f"{text} {currency}" if currency and value is not None else text
 
 
 def scenario_summary(console: Console, run: dict, report) -> None:
@@ -279,58 +280,125 @@ def scenario_summary(console: Console, run: dict, report) -> None:
     title = f"Scenario run #{run.get('id')}: {run.get('name')}"
     console.print(f"\n[bold]{escape(title)}[/] (seed {run.get('seed')}, {run.get('runs'):,} runs, "
                   f"moneymen {escape(str(run.get('version')))})")
+    graph = run.get("graph") or {}
+    console.print(f"Network: {graph.get('nodes', 0):,} entities, {graph.get('edges', 0):,} relations")
     seeds = ", ".join(f"{seed['caption']} ({seed['id']})" for seed in run.get("seeds") or [])
     console.print(f"Purged: {escape(seeds)}")
+    _exposure_summary(console, run)
+    _decisions_summary(console, run)
+    _flows_summary(console, run)
+    _targets_summary(console, run)
+    if report is not None:
+        console.print(f"Report: [bold]{escape(str(report))}[/]")
+
+
+def _exposure_summary(console: Console, run: dict) -> None:
     exposure = run.get("exposure") or {}
     by_schema = ", ".join(f"{count:,} {schema}" for schema, count in (exposure.get("by_schema") or {}).items())
     console.print(f"Exposed: [bold]{exposure.get('count', 0):,}[/] entities ({escape(by_schema) or 'none'})")
-    exposed = [row for row in exposure.get("exposed") or [] if not row.get("seed")]
-    if exposed:
-        table = Table(title="Most exposed (top 10)")
-        for column, justify in (("entity", "left"), ("schema", "left"), ("exposure", "right"), ("hops", "right"),
-                                ("why", "left")):
-            table.add_column(column, justify=justify, overflow="fold")
-        for row in exposed[:10]:
-            table.add_row(escape(row["caption"]), escape(row["schema"]), f"{row['score']:.2f}", str(row["hops"]),
-                          escape(row.get("path_text") or ""))
-        console.print(table)
+    exposed = exposure.get("exposed") or []
+    if not exposed:
+        return
+    table = Table(title="Most exposed (top 10; the whole path of each is in the report)")
+    for column, justify in (("entity", "left"), ("schema", "left"), ("exposure", "right"), ("hops", "right"),
+                            ("reached from (by)", "left")):
+        table.add_column(column, justify=justify, overflow="fold")
+    seed_captions = {seed["id"]: seed["caption"] for seed in run.get("seeds") or []}
+    for row in exposed[:10]:
+        path = row.get("path") or []
+        if path:
+            step = path[-1]
+            before = path[-2]["caption"] if len(path) > 1 else seed_captions.get(row.get("seed"), row.get("seed"))
+            via = f"{before} ({step['relation']})"
+        else:
+            via = ""
+        table.add_row(escape(row["caption"]), escape(row["schema"]), f"{row['score']:.2f}", str(row.get("hops", "")),
+                      escape(via))
+    console.print(table)
+
+
+def _decisions_summary(console: Console, run: dict) -> None:
     decisions = run.get("decisions")
-    if decisions:
-        counts = decisions["counts"]
-        table = Table(title=f"What the {len(run.get('agents') or [])} exposed persons do "
-                            f"({decisions['steps']} weeks, {decisions['runs']:,} runs)")
-        for column, justify in (("outcome", "left"), ("mean", "right"), ("90 % interval", "right")):
-            table.add_column(column, justify=justify)
-        for name, words in (("returned", "returned"), ("hidden", "in hiding"), ("defected", "defected"),
-                            ("defected_with_funds", "defected with funds"), ("captured", "captured"),
-                            ("undecided", "undecided / at home"), ("defectors", "all defectors")):
-            if name in counts:
-                low, high = counts[name]["interval_90"]
-                table.add_row(words, f"{counts[name]['mean']:.2f}", f"{low:g} – {high:g}")
-        taken = decisions.get("funds_taken")
-        if taken:
-            low, high = taken["interval_90"]
-            table.add_row("funds taken", _money(taken["mean"]), f"{_money(low)} – {_money(high)}")
-        console.print(table)
-        console.print(f"Chance of a defection cascade: {decisions['cascade']['probability']:.1%}")
+    if not decisions:
+        console.print("No exposed person abroad or at home to simulate.")
+        return
+    counts = decisions["counts"]
+    table = Table(title=f"What the {len(run.get('agents') or [])} exposed persons do "
+                        f"({decisions['steps']} weeks, {decisions['runs']:,} runs)")
+    for column, justify in (("outcome", "left"), ("mean", "right"), ("90 % interval", "right")):
+        table.add_column(column, justify=justify)
+    for name, words in (("returned", "returned"), ("hidden", "in hiding"), ("defected", "defected"),
+                        ("defected_with_funds", "defected with funds"), ("captured", "captured"),
+                        ("undecided", "undecided / at home"), ("defectors", "all defectors")):
+        if name in counts:
+            low, high = counts[name]["interval_90"]
+            table.add_row(words, f"{counts[name]['mean']:.2f}", f"{low:g} – {high:g}")
+    taken = decisions.get("funds_taken")
+    if taken:
+        low, high = taken["interval_90"]
+        currency = ((run.get("scenario") or {}).get("currency"))
+        table.add_row(f"funds taken{' (' + currency + ')' if currency else ''}", _money(taken["mean"]),
+                      f"{_money(low)} – {_money(high)}")
+    console.print(table)
+    cascade = decisions["cascade"]
+    abroad = sum(1 for agent in run.get("agents") or [] if agent.get("abroad"))
+    console.print(f"Chance of a defection cascade (more than {cascade.get('more_than')} of the {abroad} agents abroad "
+                  f"defecting): {cascade['probability']:.1%}")
+
+
+def _flows_summary(console: Console, run: dict) -> None:
     flows = run.get("flows")
-    if flows:
-        before, after = flows.get("before"), flows.get("after")
-        change = f" ({(after - before) / before:+.0%})" if before and after is not None else ""
-        removed = run.get("removed") or {}
-        console.print(f"Flow to {escape((run.get('sink') or {}).get('caption', 'the sink'))}: "
-                      f"[bold]{_money(before)} → {_money(after)}[/]{change}, after removing "
-                      f"{len(removed.get('seeds') or []) + len(removed.get('agents') or [])} "
-                      f"({escape(removed.get('rule', ''))})")
-        if flows.get("severed"):
-            console.print(f"Severed flows: {len(flows['severed'])}")
-        orphaned = flows.get("orphaned_accounts") or []
-        names = ", ".join(str(row.get("caption") or row.get("id") or row.get("account") or row) for row in orphaned[:8])
-        console.print(f"Orphaned accounts: {len(orphaned)}" + (f" — {escape(names)}" if names else ""))
-    elif decisions is not None:
+    if not flows:
         console.print("No sink named: money flows not measured.")
-    if report is not None:
-        console.print(f"Report: [bold]{escape(str(report))}[/]")
+        return
+    before, after, currency = flows["flow_before"], flows["flow_after"], flows.get("currency")
+    change = f" ({-flows['lost_share']:+.0%})" if before else ""
+    removed = run.get("removed") or {}
+    seeds, agents = len(removed.get("seeds") or []), len(removed.get("agents") or [])
+    orphaned = flows.get("orphaned_accounts") or []
+    console.print(f"Flow to {escape(flows.get('sink_caption') or 'the sink')}: "
+                  f"[bold]{_money(before)} → {_money(after)}[/]{' ' + currency if currency else ''}{change}")
+    scenario = run.get("scenario") or {}
+    words = [name.replace("_", " ") for name in scenario.get("lost_outcomes") or ("captured", "defected")
+             if name != "defected_with_funds"]
+    outcomes = ", ".join(words[:-1]) + (" or " if len(words) > 1 else "") + words[-1]
+    console.print(f"  after removing {seeds} purged and {agents} agent{'s' if agents != 1 else ''} likely lost "
+                  f"(P({outcomes}) ≥ {scenario.get('removal_threshold', 0.5):g})"
+                  + (f", and losing what passed through {len(orphaned)} orphaned account{'s' if len(orphaned) != 1 else ''}"
+                     if orphaned and flows.get("orphans_lost") else "")
+                  + f"; {'maximum flow' if flows.get('method', '').startswith('maximum') else 'summed payments'} "
+                  f"from {flows.get('sources', 0)} sources")
+    carried = [row for row in flows.get("severed") or [] if row.get("carried")]
+    if carried:
+        console.print("Flow carried by the removed: " + escape(", ".join(
+            f"{row['caption']} {_money(row['carried'])}" for row in carried[:6])))
+    if orphaned:
+        table = Table(title=f"Orphaned accounts: {len(orphaned)} (every person who knew them is gone)")
+        table.add_column("account", overflow="fold")
+        table.add_column("known only to", overflow="fold")
+        for row in orphaned[:10]:
+            table.add_row(escape(row["caption"]), escape(", ".join(row.get("holder_captions") or row["holders"])))
+        console.print(table)
+    else:
+        console.print("Orphaned accounts: 0")
+    broken = flows.get("broken_relations") or []
+    if broken:
+        partners = list(dict.fromkeys(row["caption"] for row in broken))
+        more = f" and {len(partners) - 3} more" if len(partners) > 3 else ""
+        console.print(f"Broken business relations: {len(broken)}, of {len(partners)} surviving partners, employers "
+                      f"or investors ({escape(', '.join(partners[:3]))}{more})")
+
+
+def _targets_summary(console: Console, run: dict) -> None:
+    targets = run.get("targets")
+    if not targets or not targets.get("table"):
+        return
+    best, rest = targets["table"][0], targets["table"][1:]
+    currency = targets.get("currency")
+    others = "; ".join(f"{row['strategy']} {row['cut_share']:.0%}" for row in rest)
+    console.print(f"Best {targets['k']} designations: {escape(', '.join(best['captions']))} cut "
+                  f"{_money(best['cut'], currency)} ({best['cut_share']:.0%}"
+                  f"{', optimal' if targets.get('optimal') else ''}); heuristics cut: {escape(others)}")
 
 
 def scenario_runs(console: Console, records) -> None:

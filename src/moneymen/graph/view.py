@@ -62,9 +62,12 @@ from moneymen.model import Entity, Grade, InvalidGrade
 __all__ = [
     "EDGE_DETAILS",
     "PROPERTY_EDGES",
+    "RELATIONS",
     "Neighbour",
     "NetworkView",
     "build_view",
+    "check_as_of",
+    "check_relations",
     "view_from_entities",
 ]
 
@@ -84,6 +87,8 @@ PROPERTY_EDGES: dict[str, tuple[str, str, str | None]] = {
 EDGE_DETAILS = ("amount", "currency", "date", "startDate", "endDate", "percentage")
 
 _EDGE_SCHEMATA = tuple(schema for schema in ftm_model if schema.edge)
+#: Every relation name a view built from FtM data can have: the edge schemata and :data:`PROPERTY_EDGES`.
+RELATIONS: tuple[str, ...] = tuple(sorted({schema.name for schema in _EDGE_SCHEMATA} | set(PROPERTY_EDGES)))
 _CAPTION_PROPS = sorted({prop for schema in ftm_model for prop in schema.caption})
 _COUNTRY_PROPS = sorted({prop.name for schema in ftm_model for prop in schema.properties.values()
                          if prop.type == registry.country})
@@ -349,6 +354,8 @@ class NetworkView:
         yet) or ended before it (its ``endDate``). Partial dates compare at their own precision:
         an edge that ended in ``"2013"`` is still valid on 2013-06-01.
         """
+        if relations is not None:
+            relations = check_relations(relations, known=self.relation_names)
         mask = self.relation_mask(relations)
         recorded: dict[str, Any] = {}
         if relations is not None:
@@ -371,7 +378,7 @@ class NetworkView:
 
     def valid_at(self, as_of: str) -> np.ndarray:
         """``True`` for edges not yet ended and already begun on ``as_of`` (see :meth:`filter`)."""
-        day = _check_date(as_of)
+        day = check_as_of(as_of)
         keep = np.ones(self.n_edges, dtype=bool)
         begun = np.where(_present(self.start), self.start, self.date)
         for e in np.flatnonzero(_present(begun)).tolist():
@@ -507,6 +514,22 @@ class NetworkView:
                            **{k: v for k, v in record.items() if k not in ("source", "target")})
         return graph
 
+    def digest(self) -> str:
+        """SHA-256 of the nodes (ids, schemata, countries) and edges (ends, relation, grade, amount, currency,
+        percentage, dates): two views with the same digest hold the same network."""
+        import hashlib
+
+        h = hashlib.sha256()
+        h.update("\x1e".join(f"{i}\x1f{s}\x1f{';'.join(c)}" for i, s, c in
+                             zip(self.ids, self.schemata, self.countries)).encode())
+        h.update("\x1e".join(self.relation_names).encode())
+        for array in (self.source, self.target, self.relation_code, self.amount, self.percentage):
+            h.update(np.ascontiguousarray(array).tobytes())
+        h.update(np.asarray(self.grade, dtype="<U2").tobytes())
+        for array in (self.currency, self.date, self.start, self.end):
+            h.update("\x1f".join("" if x is None else str(x) for x in array.tolist()).encode())
+        return h.hexdigest()
+
     def summary(self) -> dict[str, Any]:
         """Counts of nodes by schema and edges by relation."""
         schemata: dict[str, int] = defaultdict(int)
@@ -530,10 +553,32 @@ def _present(values: np.ndarray) -> np.ndarray:
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
-def _check_date(text: str) -> str:
+def check_as_of(text: Any) -> str:
+    """``text`` as an ISO date ``YYYY[-MM[-DD]]`` (a ``datetime.date`` is accepted too); ``ValueError`` otherwise."""
+    if hasattr(text, "isoformat") and not isinstance(text, str):
+        text = text.isoformat()[:10]
     if not isinstance(text, str) or not _DATE.match(text.strip()):
         raise ValueError(f"as_of: expected an ISO date YYYY[-MM[-DD]], got {text!r}")
     return text.strip()
+
+
+
+def check_relations(names: Iterable[str], what: str = "relations", known: Iterable[str] = ()) -> list[str]:
+    """``names`` as a list, each one of :data:`RELATIONS` (or of ``known``); ``ValueError`` naming the first other one.
+
+    The message starts with ``what`` and the name (``"relations.Famly: …"``) and suggests the closest relation.
+    """
+    import difflib
+
+    allowed = set(RELATIONS) | set(known)
+    names = [names] if isinstance(names, str) else list(names)
+    for name in names:
+        if name not in allowed:
+            close = difflib.get_close_matches(str(name), sorted(allowed), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ValueError(f"{what}.{name}: unknown relation {name!r}{hint}; expected an FtM relation schema "
+                             f"(Ownership, Employment, Family, Payment…) or a property edge ({', '.join(PROPERTY_EDGES)})")
+    return names
 
 
 def _parse_grade(text: str) -> Grade:
@@ -721,7 +766,7 @@ def build_view(
     if min_grade is not None and not isinstance(min_grade, Grade):
         min_grade = _parse_grade(min_grade)
     if as_of is not None:
-        _check_date(as_of)
+        as_of = check_as_of(as_of)
     datasets = None if datasets is None else sorted(set([datasets] if isinstance(datasets, str) else datasets))
     if hasattr(store_or_entities, "graph_tables"):
         view = _view_from_store(store_or_entities, datasets)

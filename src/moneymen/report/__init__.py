@@ -152,8 +152,10 @@ def _headline(run: Mapping[str, Any]) -> list[str]:
         cards.append(_card(f"{counts['defectors']['mean']:.1f}", f"defectors expected (90 %: {low:g}–{high:g})"))
     if "captured" in counts:
         cards.append(_card(f"{counts['captured']['mean']:.1f}", "captured expected"))
-    if flows.get("before") is not None:
-        cards.append(_card(f"{_fmt(flows.get('before'))} → {_fmt(flows.get('after'))}", "flow to the sink, before → after"))
+    if flows.get("flow_before") is not None:
+        unit = f" ({flows['currency']})" if flows.get("currency") else ""
+        cards.append(_card(f"{_fmt(flows['flow_before'])} → {_fmt(flows['flow_after'])}",
+                           f"flow to the sink{unit}, before → after"))
     if flows.get("orphaned_accounts") is not None:
         cards.append(_card(f"{len(flows['orphaned_accounts']):,}", "orphaned accounts"))
     if decisions.get("cascade"):
@@ -177,12 +179,14 @@ def _network(run: Mapping[str, Any]) -> list[str]:
 
 def _exposed(run: Mapping[str, Any]) -> list[str]:
     exposure = run.get("exposure") or {}
-    rows = [{"entity": row.get("caption"), "id": row.get("id"), "schema": row.get("schema"),
-             "exposure": row.get("score"), "hops": row.get("hops"), "why (path)": row.get("path_text")}
-            for row in exposure.get("exposed") or [] if not row.get("seed")]
+    rows = [{"entity": row.get("caption"), "id": row.get("entity_id"), "schema": row.get("schema"),
+             "exposure": row.get("score"), "hops": row.get("hops"), "why (path)": row.get("explanation")}
+            for row in exposure.get("exposed") or []]
     by_schema = exposure.get("by_schema") or {}
     parts = ["<h2>Who is exposed</h2>",
              f"<p>{esc(', '.join(f'{count:,} {schema}' for schema, count in by_schema.items()) or 'Nobody.')}</p>",
+             f'<p class="note">{esc(exposure.get("method", ""))}; exposure is the best product of edge weights '
+             "(relation × grade × share) along a path from a seed.</p>" if exposure.get("method") else "",
              table(rows, limit=60)]
     agents = run.get("agents") or []
     if agents:
@@ -247,30 +251,58 @@ def _flows(run: Mapping[str, Any]) -> list[str]:
     removed = run.get("removed") or {}
     if not flows:
         return []
+    unit = f" ({flows['currency']})" if flows.get("currency") else ""
     parts = ["<h2>Money flows to the sink</h2>",
-             f'<p class="note">After: {esc(removed.get("rule", ""))} removed '
-             f'({len(removed.get("seeds") or []) + len(removed.get("agents") or [])} entities).</p>']
-    if flows.get("before") is not None and flows.get("after") is not None:
-        parts.append(bar_chart(["before the purge", "after the purge"], [flows["before"], flows["after"]],
-                               "Flow to the sink", colours=(PALETTE[0], PALETTE[3])))
-    parts.append("<h3>Severed flows</h3>")
-    parts.append(table(flows.get("severed") or []))
+             f"<p>{esc(flows.get('method', ''))}, from {flows.get('sources', 0):,} sources to "
+             f"<b>{esc(flows.get('sink_caption'))}</b>. After: {esc(removed.get('rule', ''))} removed "
+             f"({len(removed.get('seeds') or []) + len(removed.get('agents') or [])} entities)"
+             + ("; what passed through orphaned accounts is lost too" if flows.get("orphans_lost") else "") + ".</p>",
+             bar_chart(["before the purge", "removed only", "after (orphans lost)"],
+                       [flows["flow_before"], flows["flow_after_removed"], flows["flow_after"]],
+                       f"Flow to the sink{unit}", colours=(PALETTE[0], PALETTE[1], PALETTE[3])),
+             table([{"before": flows["flow_before"], "after the removals": flows["flow_after_removed"],
+                     "after (orphaned accounts lost)": flows["flow_after"], "lost": flows.get("lost"),
+                     "share lost": f"{float(flows.get('lost_share') or 0):.1%}"}])]
+    for note in flows.get("notes") or []:
+        parts.append(f'<p class="note">{esc(note)}</p>')
+    parts.append("<h3>The removed, and the flow through them</h3>")
+    parts.append('<p class="note">Carried: the flow through the entity before the purge. Alone: the flow its removal '
+                 "alone would cost.</p>")
+    parts.append(table([{"entity": row.get("caption"), "id": row.get("entity_id"), "carried": row.get("carried"),
+                         "alone": row.get("alone")} for row in flows.get("severed") or []]))
     parts.append("<h3>Orphaned accounts</h3>")
-    parts.append('<p class="note">Bank accounts whose every known controller is exposed or removed.</p>')
-    parts.append(table(flows.get("orphaned_accounts") or []))
-    raw = flows.get("raw")
-    if isinstance(raw, Mapping):
-        rest = {k: v for k, v in raw.items() if k not in ("before", "after", "severed", "orphaned_accounts", "orphaned")}
-        if rest:
-            parts.append("<h3>Details</h3>" + block(rest))
+    parts.append('<p class="note">Accounts whose every known holder (the people tied to them: owners, signatories) '
+                 "is removed: nobody left knows them.</p>")
+    parts.append(table([{"account": row.get("caption"), "id": row.get("entity_id"),
+                         "known to": ", ".join(row.get("holder_captions") or row.get("holders") or [])}
+                        for row in flows.get("orphaned_accounts") or []]))
+    parts.append("<h3>Payment arcs whose flow fell</h3>")
+    parts.append(table([{"from": row.get("source_caption") or row.get("source"),
+                         "to": row.get("target_caption") or row.get("target"), "before": row.get("before"),
+                         "after": row.get("after")} for row in flows.get("lost_arcs") or []]))
+    parts.append("<h3>Broken business relations</h3>")
+    parts.append('<p class="note">Partners, investors and customers whose counterpart is removed.</p>')
+    parts.append(table([{"entity": row.get("caption"), "schema": row.get("schema"),
+                         "counterpart removed": row.get("counterpart_caption"), "relation": row.get("relation")}
+                        for row in flows.get("broken_relations") or []]))
     return parts
 
 
 def _targets(run: Mapping[str, Any]) -> list[str]:
     targets = run.get("targets")
-    if targets is None:
+    if not targets:
         return []
-    return ["<h2>Designation targets, against the heuristics</h2>", block(targets)]
+    rows = [{"strategy": row.get("strategy"), "designated": ", ".join(row.get("captions") or []),
+             "flow after": row.get("flow_after"), "cut": row.get("cut"), "share cut": f"{float(row.get('cut_share') or 0):.1%}",
+             "not yet sanctioned": len(row.get("unsanctioned") or [])} for row in targets.get("table") or []]
+    chart = bar_chart([str(row["strategy"]) for row in rows], [float(row["cut"] or 0.0) for row in rows],
+                      f"Flow cut by {targets.get('k')} designations")
+    proof = ("optimal (the integer programme's bound)" if targets.get("optimal")
+             else f"no {targets.get('k')} designations leave less than {_fmt(targets.get('lower_bound'))}")
+    return ["<h2>Designation targets, against the heuristics</h2>",
+            f"<p>{esc(targets.get('method', ''))}; flow before {esc(_fmt(targets.get('flow_before')))}"
+            f"{esc(' ' + targets['currency'] if targets.get('currency') else '')}; {targets.get('candidates', 0):,} "
+            f"candidates; {esc(proof)}.</p>", chart, table(rows)]
 
 
 def _key_persons(run: Mapping[str, Any]) -> list[str]:
