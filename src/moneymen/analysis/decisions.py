@@ -759,6 +759,8 @@ class DecisionResult:
     cascade_size: int
     per_run: np.ndarray             # runs × len(OUTCOMES): final count per outcome in each run
     per_run_funds_taken: np.ndarray
+    kept_runs: np.ndarray | None = None     # the run numbers asked for with keep_states
+    states: np.ndarray | None = None        # len(kept_runs) × agents, int8 codes of OUTCOMES: each kept run's final states
 
     def expected(self, outcome: str) -> float:
         """Mean number of agents ending in ``outcome`` (one of :data:`OUTCOMES`, or "defectors")."""
@@ -899,10 +901,14 @@ class _BlockTotals:
     new_defections: np.ndarray
     agent_counts: np.ndarray
     timeline: np.ndarray
+    states: np.ndarray
 
 
-def _simulate_block(model: _Model, runs: int, rng: np.random.Generator) -> _BlockTotals:
-    """``runs`` runs side by side: state is a flat array of ``run * n + agent`` cells."""
+def _simulate_block(model: _Model, runs: int, rng: np.random.Generator, kept: np.ndarray) -> _BlockTotals:
+    """``runs`` runs side by side: state is a flat array of ``run * n + agent`` cells.
+
+    ``kept``: the runs of this block (0-based within it) whose final states are returned.
+    """
     params, agents, n = model.params, model.agents, model.n
     steps, kinds = params.steps, len(OUTCOMES)
     state = np.zeros(runs * n, dtype=np.int8)
@@ -1016,16 +1022,20 @@ def _simulate_block(model: _Model, runs: int, rng: np.random.Generator) -> _Bloc
     funds_out = ((grid == HIDDEN) | (grid == DEFECTED) | (grid == DEFECTED_WITH_FUNDS)) @ funds
     return _BlockTotals(per_run=per_run, funds_taken=funds_taken, funds_out=funds_out,
                         threshold_defections=threshold_defections, new_defections=new_defections,
-                        agent_counts=agent_counts, timeline=timeline)
+                        agent_counts=agent_counts, timeline=timeline, states=grid[kept].copy())
 
 
 def simulate_decisions(agents: Agents, parameters: DecisionParameters | None = None, *, runs: int, seed: int,
-                       workers: int = 1, progress: Callable[[int, int], None] | None = None) -> DecisionResult:
+                       workers: int = 1, progress: Callable[[int, int], None] | None = None,
+                       keep_states: Sequence[int] | None = None) -> DecisionResult:
     """Run the decision model ``runs`` times from ``seed``; distributions over runs as a :class:`DecisionResult`.
 
     ``workers`` threads simulate blocks of :data:`RUN_BLOCK` runs side by side (numpy releases
     the GIL in its array loops); the result does not depend on it. ``progress(done, total)`` is
-    called with the number of runs finished after each block.
+    called with the number of runs finished after each block. ``keep_states``: distinct run
+    numbers (0 … runs − 1) whose final states to keep, as ``DecisionResult.states`` (one ``int8``
+    row of :data:`OUTCOMES` codes per run asked for, in the order asked; memory: that many rows ×
+    agents bytes). Keeping states changes no other result.
     """
     if not isinstance(agents, Agents):
         raise ValueError(f"agents must be an Agents object, got {type(agents).__name__}")
@@ -1039,14 +1049,19 @@ def simulate_decisions(agents: Agents, parameters: DecisionParameters | None = N
     if isinstance(workers, bool) or not isinstance(workers, numbers.Integral) or workers < 1:
         raise ValueError(f"workers must be a whole number >= 1, got {workers!r}")
     runs, seed = int(runs), int(seed)
+    kept = _kept_runs(keep_states, runs)
     model = _Model(agents, params)
     sizes = [min(RUN_BLOCK, runs - start) for start in range(0, runs, RUN_BLOCK)]
+    # per block, the kept runs it holds (sorted), to be put back in the order asked for at the end
+    in_order = np.sort(kept)
+    block_of = in_order // RUN_BLOCK
     children = np.random.SeedSequence(seed).spawn(len(sizes))
     done = [0]
     lock = threading.Lock()
 
     def block(index: int) -> _BlockTotals:
-        totals = _simulate_block(model, sizes[index], np.random.Generator(np.random.PCG64(children[index])))
+        local = in_order[block_of == index] - index * RUN_BLOCK
+        totals = _simulate_block(model, sizes[index], np.random.Generator(np.random.PCG64(children[index])), local)
         if progress is not None:
             with lock:
                 done[0] += sizes[index]
@@ -1066,6 +1081,7 @@ def simulate_decisions(agents: Agents, parameters: DecisionParameters | None = N
     new_defections = np.concatenate([b.new_defections for b in blocks])
     agent_counts = sum(b.agent_counts for b in blocks)
     timeline = sum(b.timeline for b in blocks)
+    states = np.concatenate([b.states for b in blocks])[np.searchsorted(in_order, kept)] if kept.size else None
     counts = {name: Distribution.of(per_run[:, k], integer=True) for k, name in enumerate(OUTCOMES)}
     counts["defectors"] = Distribution.of(per_run[:, DEFECTED] + per_run[:, DEFECTED_WITH_FUNDS], integer=True)
     counts["threshold_defections"] = Distribution.of(by_threshold, integer=True)
@@ -1075,8 +1091,23 @@ def simulate_decisions(agents: Agents, parameters: DecisionParameters | None = N
         counts=counts, agent_probabilities=agent_counts / runs, timeline=timeline / runs,
         funds_taken=Distribution.of(funds_taken), funds_out_of_reach=Distribution.of(funds_out),
         cascade_probability=float(np.mean(new_defections > cascade_size)), cascade_size=cascade_size,
-        per_run=per_run, per_run_funds_taken=funds_taken,
+        per_run=per_run, per_run_funds_taken=funds_taken, kept_runs=kept if kept.size else None, states=states,
     )
+
+
+def _kept_runs(keep_states: Sequence[int] | None, runs: int) -> np.ndarray:
+    """``keep_states`` checked: distinct whole numbers in [0, runs), as an int64 array (empty for None)."""
+    if keep_states is None:
+        return np.zeros(0, dtype=np.int64)
+    values = list(keep_states)
+    if any(isinstance(v, bool) or not isinstance(v, numbers.Integral) for v in values):
+        raise ValueError("keep_states must be run numbers (whole numbers)")
+    kept = np.asarray(values, dtype=np.int64)
+    if kept.size and (kept.min() < 0 or kept.max() >= runs):
+        raise ValueError(f"keep_states must be run numbers in [0, {runs}), got {int(kept.min())} … {int(kept.max())}")
+    if np.unique(kept).size != kept.size:
+        raise ValueError("keep_states must not repeat a run")
+    return kept
 
 
 def step_probabilities(agents: Agents, parameters: DecisionParameters | None = None) -> np.ndarray:

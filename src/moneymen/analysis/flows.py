@@ -49,7 +49,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -77,12 +77,14 @@ __all__ = [
     "METHODS",
     "LostArc",
     "OrphanedAccount",
+    "RemovalSample",
     "Severed",
     "StrategyResult",
     "check_rates",
     "check_revenue",
     "designation_targets",
     "flow_graph",
+    "flows_after_removals",
     "money_flows",
     "orphaned_accounts",
 ]
@@ -445,23 +447,32 @@ def orphaned_accounts(view: NetworkView, removed: Iterable[str], *,
     return _orphans(view, removed_nodes, holder_relations)
 
 
-def _orphans(view: NetworkView, removed: np.ndarray, holder_relations: Sequence[str]) -> list[OrphanedAccount]:
+def _account_holders(view: NetworkView, holder_relations: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct (account, holder) node pairs: who knows each account (see the module), as two arrays."""
     account_schema = {name: _is_account(name) for name in set(view.schemata)}
     is_account = np.array([account_schema[name] for name in view.schemata], dtype=bool)
     if not is_account.any():
-        return []
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     account, holder = _people_first(view, *_holder_pairs(view, is_account, holder_relations))
     used_account, user = _holder_pairs(view, is_account, USAGE_RELATIONS)
     named = np.zeros(view.n_nodes, dtype=bool)
     named[account] = True
     fallback = ~named[used_account]
-    account = np.concatenate([account, used_account[fallback]])
-    holder = np.concatenate([holder, user[fallback]])
+    return np.concatenate([account, used_account[fallback]]), np.concatenate([holder, user[fallback]])
+
+
+def _orphaned_nodes(account: np.ndarray, holder: np.ndarray, removed: np.ndarray) -> np.ndarray:
+    """The accounts (not removed themselves) all of whose holders are ``removed``."""
     if not account.size:
-        return []
-    total = np.bincount(account, minlength=view.n_nodes)
-    gone = np.bincount(account, weights=removed[holder].astype(np.float64), minlength=view.n_nodes)
-    orphaned = np.flatnonzero((total > 0) & (gone == total) & ~removed)
+        return np.zeros(0, dtype=np.int64)
+    total = np.bincount(account, minlength=removed.size)
+    gone = np.bincount(account, weights=removed[holder].astype(np.float64), minlength=removed.size)
+    return np.flatnonzero((total > 0) & (gone == total) & ~removed)
+
+
+def _orphans(view: NetworkView, removed: np.ndarray, holder_relations: Sequence[str]) -> list[OrphanedAccount]:
+    account, holder = _account_holders(view, holder_relations)
+    orphaned = _orphaned_nodes(account, holder, removed)
     result = []
     for a in orphaned.tolist():
         holders = sorted(holder[account == a].tolist(), key=lambda h: view.ids[h])
@@ -654,28 +665,7 @@ def money_flows(
     if not source_nodes:
         notes.append("no source: nothing flows to the sink")
 
-    if method == "maxflow":
-        fed = _super_source(capacity, live_sources)
-
-        def flow(out: list[int]) -> tuple[float, np.ndarray, sp.csr_array]:
-            if not live_sources:
-                return 0.0, np.zeros(n), sp.csr_array((n, n))
-            result = max_flow(fed, n, sink_node, removed=out, scale=scale)
-            return result.value, result.throughput[:n], sp.csr_array(result.flow[:n][:, :n])
-    else:
-        def flow(out: list[int]) -> tuple[float, np.ndarray, sp.csr_array]:
-            mask = np.zeros(n, dtype=bool)
-            mask[out] = True
-            reach = _reachable(capacity, live_sources, mask)
-            column = capacity[:, [sink_node]].tocoo()
-            payers = column.row
-            counted = reach[payers] & ~mask[payers]
-            arcs = sp.csr_array((column.data[counted], (payers[counted], np.full(int(counted.sum()), sink_node))),
-                                shape=(n, n))
-            through = np.zeros(n)
-            np.add.at(through, payers[counted], column.data[counted])
-            return float(column.data[counted].sum()), through, arcs
-
+    flow = _flow_function(capacity, live_sources, sink_node, method, scale)
     before, through_before, arcs_before = flow([])
     after_removed, _, arcs_removed = flow(removed_nodes)
     out = list(dict.fromkeys([*removed_nodes, *lost_too]))
@@ -706,6 +696,108 @@ def money_flows(
         seconds=time.perf_counter() - started,
         throughput_before=through_before,
     )
+
+
+FlowFunction = Callable[[Sequence[int]], tuple[float, np.ndarray, sp.csr_array]]
+
+
+def _flow_function(capacity: sp.csr_array, sources: Sequence[int], sink_node: int, method: str,
+                   scale: float) -> FlowFunction:
+    """``flow(removed nodes)`` → (flow to the sink, flow through each node, flow per arc), by ``method``."""
+    n = capacity.shape[0]
+    if method == "maxflow":
+        fed = _super_source(capacity, sources)
+
+        def flow(out: Sequence[int]) -> tuple[float, np.ndarray, sp.csr_array]:
+            if not sources:
+                return 0.0, np.zeros(n), sp.csr_array((n, n))
+            result = max_flow(fed, n, sink_node, removed=list(out), scale=scale)
+            return result.value, result.throughput[:n], sp.csr_array(result.flow[:n][:, :n])
+        return flow
+
+    def paid(out: Sequence[int]) -> tuple[float, np.ndarray, sp.csr_array]:
+        mask = np.zeros(n, dtype=bool)
+        mask[list(out)] = True
+        reach = _reachable(capacity, sources, mask)
+        column = capacity[:, [sink_node]].tocoo()
+        payers = column.row
+        counted = reach[payers] & ~mask[payers]
+        arcs = sp.csr_array((column.data[counted], (payers[counted], np.full(int(counted.sum()), sink_node))),
+                            shape=(n, n))
+        through = np.zeros(n)
+        np.add.at(through, payers[counted], column.data[counted])
+        return float(column.data[counted].sum()), through, arcs
+    return paid
+
+
+@dataclass
+class RemovalSample:
+    """Flow to the sink and orphaned accounts after each of many removals (one per Monte Carlo run, say).
+
+    ``flow_after[i]`` and ``orphaned[i]`` belong to ``removals[i]`` of :func:`flows_after_removals`;
+    ``distinct``: how many different removed sets were measured (equal sets are measured once).
+    """
+
+    flow_before: float
+    flow_after: np.ndarray
+    orphaned: np.ndarray
+    distinct: int
+    currency: str | None
+    seconds: float
+
+    @property
+    def lost(self) -> np.ndarray:
+        """Flow each removal cost."""
+        return self.flow_before - self.flow_after
+
+
+def flows_after_removals(
+    view: NetworkView,
+    sink: str,
+    removals: Sequence[Iterable[str]],
+    *,
+    sources: Iterable[str] | None = None,
+    currency: str | None = None,
+    rates: Mapping[str, float] | None = None,
+    revenue: Mapping[str, float] | None = None,
+    method: Literal["maxflow", "paths"] = "maxflow",
+    route_accounts: bool = True,
+    orphans_lost: bool = True,
+    holder_relations: Sequence[str] = HOLDER_RELATIONS,
+    scale: float | None = None,
+) -> RemovalSample:
+    """For each set of ``removals``, the flow to ``sink`` after it and the accounts it orphans.
+
+    The same measure as ``flow_after`` and ``orphaned_accounts`` of :func:`money_flows` with that
+    set removed (the flow graph is built once; each distinct set is measured once).
+    """
+    started = time.perf_counter()
+    _check_method(method)
+    graph = flow_graph(view, currency=currency, rates=rates, revenue=revenue, route_accounts=route_accounts)
+    sink_node, source_nodes = _sink_and_sources(view, graph, sink, sources)
+    scale = scale if scale is not None else _scale(graph.capacity)
+    flow = _flow_function(graph.capacity, source_nodes, sink_node, method, scale)
+    account, holder = _account_holders(view, holder_relations)
+    n = view.n_nodes
+    measured: dict[bytes, tuple[float, int]] = {}
+    after = np.zeros(len(removals))
+    orphaned = np.zeros(len(removals), dtype=np.int64)
+    for i, removal in enumerate(removals):
+        ids = [removal] if isinstance(removal, str) else list(removal)
+        nodes = np.unique(view.indices(ids, "removed entity")) if ids else np.zeros(0, dtype=np.int64)
+        if sink_node in nodes:
+            raise ValueError(f"the sink {sink!r} cannot be removed: choose another sink")
+        key = nodes.astype(np.int64).tobytes()
+        if key not in measured:
+            gone = np.zeros(n, dtype=bool)
+            gone[nodes] = True
+            orphans = _orphaned_nodes(account, holder, gone)
+            out = np.concatenate([nodes, orphans]) if orphans_lost else nodes
+            measured[key] = (float(flow(out.tolist())[0]), int(orphans.size))
+        after[i], orphaned[i] = measured[key]
+    before = float(flow([])[0])
+    return RemovalSample(flow_before=before, flow_after=after, orphaned=orphaned, distinct=len(measured),
+                         currency=graph.currency, seconds=time.perf_counter() - started)
 
 
 def _lost_arcs(view: NetworkView, before: sp.csr_array, after: sp.csr_array, top: int = 100) -> list[LostArc]:

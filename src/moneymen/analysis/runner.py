@@ -23,6 +23,12 @@ ending in one of the scenario's ``lost_outcomes`` (default: captured, defected, 
 funds) is at least its ``removal_threshold`` (default 1/2: the agent's most likely fate is to be
 gone). The flows "after" are the flows with those agents and the seeds removed. By default hidden
 agents stay (they may still return) and so do returned ones (they bring what they know home).
+
+That single figure is beside a distribution (:func:`flows_over_runs_step`): for a sample of the
+Monte Carlo runs (all of them up to :data:`FLOW_SAMPLE_RUNS`, else that many drawn without
+replacement with the scenario's seed), the flow to the sink after removing the seeds and the
+agents that ended *that run* in one of the lost outcomes, and the accounts that removal
+orphans; runs that lose the same agents share one max-flow.
 """
 
 from __future__ import annotations
@@ -39,10 +45,10 @@ from typing import Any
 import numpy as np
 
 import moneymen
-from moneymen.analysis.decisions import OUTCOMES, DecisionResult, sensitivity, simulate_decisions
+from moneymen.analysis.decisions import OUTCOMES, DecisionResult, Distribution, sensitivity, simulate_decisions
 from moneymen.analysis.disruption import disruption_curve
 from moneymen.analysis.facts import AgentTable, build_agents, ownership_problems, parse_amount
-from moneymen.analysis.flows import Designation, FlowReport, designation_targets, money_flows
+from moneymen.analysis.flows import Designation, FlowReport, designation_targets, flows_after_removals, money_flows
 from moneymen.analysis.keypersons import key_persons
 from moneymen.analysis.purge import PurgeImpact, purge_impact
 from moneymen.analysis.scenario import Scenario, ScenarioError
@@ -58,6 +64,8 @@ Progress = Callable[[str, int, "int | None"], None]
 DRAWN_NODES = 120
 #: Above this many nodes, betweenness (key persons) is estimated from a seeded sample of sources.
 EXACT_BETWEENNESS_NODES = 5_000
+#: At most this many Monte Carlo runs (a seeded sample) get their own flow and orphaned accounts measured.
+FLOW_SAMPLE_RUNS = 500
 
 
 # -- the run as data -------------------------------------------------------------------------------
@@ -261,13 +269,22 @@ def account_balances(store: Store, view: NetworkView) -> dict[str, tuple[float, 
     return balances
 
 
+def flow_sample(runs: int, seed: int) -> np.ndarray:
+    """The runs whose flows are measured: all when at most :data:`FLOW_SAMPLE_RUNS`, else a seeded sample (sorted)."""
+    if runs <= FLOW_SAMPLE_RUNS:
+        return np.arange(runs)
+    return np.sort(np.random.default_rng(seed).choice(runs, size=FLOW_SAMPLE_RUNS, replace=False))
+
+
 def decisions_step(table: AgentTable, scenario: Scenario, tell: Callable[..., None]) -> tuple[DecisionResult, list[str]]:
     """The Monte Carlo over the agents; each agent's outcome probabilities go into its row. Returns the
-    result and the agents lost to the network (P(one of the lost outcomes) ≥ the removal threshold)."""
+    result (with the final states of the :func:`flow_sample` runs) and the agents lost to the network
+    (P(one of the lost outcomes) ≥ the removal threshold)."""
     assert table.agents is not None, "no agents: nothing to simulate"
     tell("Monte Carlo", 0, scenario.runs)
     decisions = simulate_decisions(table.agents, scenario.decisions, runs=scenario.runs, seed=scenario.seed,
-                                   progress=lambda done, total: tell("Monte Carlo", done, total))
+                                   progress=lambda done, total: tell("Monte Carlo", done, total),
+                                   keep_states=flow_sample(scenario.runs, scenario.seed).tolist())
     lost = []
     for row, probabilities in zip(table.rows, decisions.agent_probabilities):
         row["outcomes"] = {name: float(p) for name, p in zip(OUTCOMES, probabilities)}
@@ -296,6 +313,39 @@ def flows_step(checked: CheckedScenario, removed: list[str], scenario: Scenario)
                            **scenario.flows.arguments())
     except ValueError as error:
         raise _analysis_error(scenario, error, "flows") from None
+
+
+def flows_over_runs_step(checked: CheckedScenario, decisions: DecisionResult, scenario: Scenario,
+                         tell: Callable[..., None]) -> dict[str, Any]:
+    """Flow to the sink and orphaned accounts in each sampled run: the seeds and that run's lost agents removed.
+
+    Returns the distributions over the sampled runs (flow after, flow lost, accounts orphaned) and
+    how the sample was taken.
+    """
+    assert checked.sink is not None and decisions.states is not None, "no sink or no kept states"
+    tell("Flows over the runs", 0, None)
+    lost_codes = np.array([OUTCOMES.index(name) for name in scenario.lost_outcomes])
+    ids = np.array(decisions.agents.ids, dtype=object)
+    removals = [checked.seeds + ids[np.isin(states, lost_codes)].tolist() for states in decisions.states]
+    try:
+        sample = flows_after_removals(checked.view, checked.sink, removals, sources=checked.sources,
+                                      **scenario.flows.arguments())
+    except ValueError as error:
+        raise _analysis_error(scenario, error, "flows") from None
+    sampled = len(removals)
+    return {
+        "runs": decisions.runs,
+        "runs_sampled": sampled,
+        "sample": "every run" if sampled == decisions.runs else
+                  f"{sampled} runs drawn without replacement with seed {scenario.seed}",
+        "rule": f"in each run: the seeds, and the agents that ended {' or '.join(scenario.lost_outcomes)}",
+        "distinct_removals": sample.distinct,
+        "currency": sample.currency,
+        "flow_before": sample.flow_before,
+        "flow_after": Distribution.of(sample.flow_after).to_dict(),
+        "flow_lost": Distribution.of(sample.lost).to_dict(),
+        "orphaned_accounts": Distribution.of(sample.orphaned, integer=True).to_dict(),
+    }
 
 
 def targets_step(checked: CheckedScenario, scenario: Scenario) -> Designation:
@@ -375,6 +425,7 @@ def run_scenario(store: Store, scenario: Scenario, progress: Progress | None = N
         "decisions": None,
     }
     lost: list[str] = []
+    decisions = None
     if table.agents is not None:
         decisions, lost = decisions_step(table, scenario, tell)
         results["decisions"] = jsonable(decisions.to_dict(inputs=False))
@@ -385,6 +436,8 @@ def run_scenario(store: Store, scenario: Scenario, progress: Progress | None = N
     if sink is not None:
         tell("Money flows")
         results["flows"] = _to_data(flows_step(checked, seeds + lost, scenario))
+        if decisions is not None:
+            results["flows_over_runs"] = flows_over_runs_step(checked, decisions, scenario, tell)
         if scenario.targeting:
             tell("Designation targets")
             results["targets"] = _to_data(targets_step(checked, scenario))
@@ -454,8 +507,13 @@ def compare_runs(first: Mapping[str, Any], second: Mapping[str, Any]) -> dict[st
         ("flow before", lambda run: (run.get("flows") or {}).get("flow_before")),
         ("flow after", lambda run: (run.get("flows") or {}).get("flow_after")),
         ("flow lost", lambda run: (run.get("flows") or {}).get("lost")),
+        ("flow lost over runs (mean)", lambda run: _over_runs(run, "flow_lost", "mean")),
+        ("flow lost over runs (5 %)", lambda run: _over_runs(run, "flow_lost", "5%")),
+        ("flow lost over runs (95 %)", lambda run: _over_runs(run, "flow_lost", "95%")),
         ("orphaned accounts", lambda run: len((run.get("flows") or {}).get("orphaned_accounts") or [])
          if run.get("flows") else None),
+        ("orphaned accounts over runs (mean)", lambda run: _over_runs(run, "orphaned_accounts", "mean")),
+        ("orphaned accounts over runs (95 %)", lambda run: _over_runs(run, "orphaned_accounts", "95%")),
         ("broken business relations", lambda run: len((run.get("flows") or {}).get("broken_relations") or [])
          if run.get("flows") else None),
         ("agents removed for the flows", lambda run: len((run.get("removed") or {}).get("agents") or [])),
@@ -468,3 +526,11 @@ def compare_runs(first: Mapping[str, Any], second: Mapping[str, Any]) -> dict[st
     same = {key: first.get(key) == second.get(key)
             for key in ("scenario_sha256", "inputs_sha256", "seed", "runs", "version")}
     return {"first": first.get("id"), "second": second.get("id"), "rows": rows, "same": same}
+
+
+def _over_runs(run: Mapping[str, Any], measure: str, statistic: str) -> float | None:
+    """A statistic (``mean`` or a quantile such as ``5%``) of a distribution in ``flows_over_runs``."""
+    distribution = (run.get("flows_over_runs") or {}).get(measure)
+    if not distribution:
+        return None
+    return distribution["mean"] if statistic == "mean" else distribution["quantiles"][statistic]
