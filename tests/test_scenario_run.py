@@ -48,6 +48,11 @@ def test_scenario_run_prints_the_summary_saves_the_run_and_writes_the_report(exa
     # the payments to the bureau add up to 5.2 million; the accounts only the recalled officials knew are lost
     flow = re.search(r"Flow to Central Foreign Currency Bureau \(fictional\): ([\d,]+) → ([\d,]+) USD", out)
     assert flow and flow.group(1) == "5,200,000" and int(flow.group(2).replace(",", "")) < 5_200_000
+    over = re.search(r"over 400 runs \(each losing its own agents\): flow after ([\d,]+) \(90 %: ([\d,]+) – ([\d,]+)\), "
+                     r"lost [\d,]+ \(90 %: [\d,]+ – [\d,]+\); accounts orphaned [\d.]+ \(90 %: \d+ – \d+\)", out)
+    assert over, out
+    low, mean, high = (int(over.group(i).replace(",", "")) for i in (2, 1, 3))
+    assert low <= mean <= high <= 5_200_000
     orphaned = re.search(r"Orphaned accounts: (\d+)", out)
     assert orphaned and int(orphaned.group(1)) >= 1 and "known only to" in out
     assert "Ri Chol-jin (fictional)" in out  # the signatory of Blue Pine's accounts
@@ -60,6 +65,9 @@ def test_scenario_run_prints_the_summary_saves_the_run_and_writes_the_report(exa
     assert flows[0].text_content() == "5,200,000"
     orphans = page.xpath("//h3[.='Orphaned accounts']/following-sibling::table[1]//tbody/tr")
     assert len(orphans) == int(orphaned.group(1))
+    assert page.xpath("//svg/title[.='Flow to the sink after the purge (USD)']")
+    spread = page.xpath("//h3[.='Over the runs: flow after and accounts orphaned']/following-sibling::table[1]//td")
+    assert [cell.text_content() for cell in spread[::5]] == ["flow after (USD)", "flow lost (USD)", "accounts orphaned"]
     listed = run_cli("scenario", "list", db=example_db)
     assert "Purge of Jang Song-thaek" in listed.stdout
 
@@ -134,3 +142,18 @@ def test_the_scenario_rules_and_money_settings_reach_the_analyses(example_db, tm
     assert flows["method"].startswith("summed payments") and flows["currency"] == "USD"
     assert flows["flow_before"] == 5_200_000  # the stated payments into the bureau
     assert run.results["scenario"]["flows"]["revenue"] == {"Employment": 10000.0}
+
+
+def test_compare_shows_the_flow_lost_over_the_runs(example_db, tmp_path):
+    path = scenario_file(tmp_path)
+    for seed in ("1", "2"):
+        assert run_cli("scenario", "run", path, "--seed", seed, "--report", str(tmp_path / f"r{seed}.html"),
+                       db=example_db).returncode == 0
+    ids = [line.split()[1] for line in run_cli("scenario", "list", db=example_db).stdout.splitlines()
+           if "Purge of Jang" in line][-2:]
+    data = json.loads(run_cli("scenario", "compare", *ids, "--json", db=example_db).stdout)
+    rows = {row["measure"]: row for row in data["rows"]}
+    for measure in ("flow lost over runs (mean)", "flow lost over runs (5 %)", "flow lost over runs (95 %)",
+                    "orphaned accounts over runs (mean)"):
+        assert isinstance(rows[measure]["first"], float) and isinstance(rows[measure]["second"], float), measure
+    assert rows["flow lost over runs (5 %)"]["first"] <= rows["flow lost over runs (95 %)"]["first"]

@@ -368,6 +368,15 @@ def _flows_summary(console: Console, run: dict) -> None:
                      if orphaned and flows.get("orphans_lost") else "")
                   + f"; {'maximum flow' if flows.get('method', '').startswith('maximum') else 'summed payments'} "
                   f"from {flows.get('sources', 0)} sources")
+    over = run.get("flows_over_runs")
+    if over:
+        after, lost, orphans = over["flow_after"], over["flow_lost"], over["orphaned_accounts"]
+        console.print(f"  over {over['runs_sampled']:,} runs (each losing its own agents): flow after "
+                      f"{_money(after['mean'])} (90 %: {_money(after['interval_90'][0])} – "
+                      f"{_money(after['interval_90'][1])}), lost {_money(lost['mean'])} "
+                      f"(90 %: {_money(lost['interval_90'][0])} – {_money(lost['interval_90'][1])}); "
+                      f"accounts orphaned {orphans['mean']:.1f} (90 %: {orphans['interval_90'][0]:g} – "
+                      f"{orphans['interval_90'][1]:g})")
     carried = [row for row in flows.get("severed") or [] if row.get("carried")]
     if carried:
         console.print("Flow carried by the removed: " + escape(", ".join(

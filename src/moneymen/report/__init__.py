@@ -265,6 +265,7 @@ def _flows(run: Mapping[str, Any]) -> list[str]:
                      "share lost": f"{float(flows.get('lost_share') or 0):.1%}"}])]
     for note in flows.get("notes") or []:
         parts.append(f'<p class="note">{esc(note)}</p>')
+    parts += _flows_over_runs(run, unit)
     parts.append("<h3>The removed, and the flow through them</h3>")
     parts.append('<p class="note">Carried: the flow through the entity before the purge. Alone: the flow its removal '
                  "alone would cost.</p>")
@@ -286,6 +287,29 @@ def _flows(run: Mapping[str, Any]) -> list[str]:
                          "counterpart removed": row.get("counterpart_caption"), "relation": row.get("relation")}
                         for row in flows.get("broken_relations") or []]))
     return parts
+
+
+def _flows_over_runs(run: Mapping[str, Any], unit: str) -> list[str]:
+    """Flow after and orphaned accounts as distributions over the (sampled) Monte Carlo runs."""
+    data = run.get("flows_over_runs")
+    if not data:
+        return []
+    rows = []
+    for key, words in (("flow_after", f"flow after{unit}"), ("flow_lost", f"flow lost{unit}"),
+                       ("orphaned_accounts", "accounts orphaned")):
+        dist = data.get(key) or {}
+        low, high = dist.get("interval_90") or [None, None]
+        rows.append({"measure": words, "mean": dist.get("mean"), "5 %": low,
+                     "median": (dist.get("quantiles") or {}).get("50%"), "95 %": high})
+    after = data.get("flow_after") or {}
+    hist = after.get("histogram") or {}
+    return ["<h3>Over the runs: flow after and accounts orphaned</h3>",
+            f"<p>In each of {data.get('runs_sampled', 0):,} runs ({esc(data.get('sample', ''))}, of "
+            f"{data.get('runs', 0):,}): {esc(data.get('rule', ''))} removed, and what passed through the accounts "
+            f"that removal orphans lost. {data.get('distinct_removals', 0):,} distinct removals measured.</p>",
+            table(rows, ["measure", "mean", "5 %", "median", "95 %"]),
+            histogram(hist.get("edges") or [], hist.get("counts") or [], f"Flow to the sink after the purge{unit}",
+                      xlabel="flow after, per run", colour=PALETTE[3], mark=after.get("mean"))]
 
 
 def _targets(run: Mapping[str, Any]) -> list[str]:
