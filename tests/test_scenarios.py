@@ -416,6 +416,49 @@ def test_the_report_is_one_self_contained_file_that_escapes_hostile_names(tmp_pa
     assert run.sha256 in page.text_content() and 'seeds = ["boss"]' in page.text_content()
 
 
+def test_the_report_writes_its_tables_as_csv_safe_from_spreadsheet_formulas(tmp_path):
+    import csv
+
+    run = a_run()
+    formula = '=HYPERLINK("http://example.com/x","click")'
+    run.results["exposure"]["exposed"][0]["caption"] = formula
+    run.results["flows"]["orphaned_accounts"][0]["holder_captions"] = ["@SUM(A1:A9)", "+1-2"]
+    run.results["agents"][0]["caption"] = "-cmd|' /C calc'!A0"
+    path = write_report(run.to_dict(), tmp_path / "hand.html")
+    folder = tmp_path / "hand-csv"
+    assert path.is_file() and sorted(p.name for p in folder.iterdir()) == [
+        "agents.csv", "exposed.csv", "flows_severed.csv", "orphaned_accounts.csv", "outcomes.csv"]
+
+    def read(name):
+        with open(folder / name, encoding="utf-8", newline="") as handle:
+            return list(csv.DictReader(handle))
+
+    exposed = read("exposed.csv")
+    assert len(exposed) == run.results["exposure"]["count"]
+    assert exposed[0]["entity"] == "'" + formula  # a leading apostrophe: text, not a formula
+    assert float(exposed[0]["exposure"]) == pytest.approx(run.results["exposure"]["exposed"][0]["score"])
+    assert exposed[0]["hops"] == "1" and exposed[0]["path"].startswith("The Boss — Ownership → ")
+    assert read("orphaned_accounts.csv")[0]["holders"] == "'@SUM(A1:A9); +1-2"
+    assert read("agents.csv")[0]["person"] == "'-cmd|' /C calc'!A0"
+    outcomes = {row["measure"]: row for row in read("outcomes.csv")}
+    defectors = run.results["decisions"]["counts"]["defectors"]
+    assert float(outcomes["defectors"]["mean"]) == pytest.approx(defectors["mean"])
+    assert [float(outcomes["defectors"][q]) for q in ("p5", "p95")] == defectors["interval_90"]
+    severed = read("flows_severed.csv")
+    assert {row["entity_id"] for row in severed} == {"boss", "p1"} and severed[0]["currency"] == "USD"
+    assert not any(p.name.endswith(".part") for p in tmp_path.rglob("*")), "no temporary file is left behind"
+
+
+def test_scenario_run_prints_where_its_csv_tables_are(db_path, tmp_path):
+    with open_store(db_path) as store:
+        a_run().save(store)
+    report = tmp_path / "out" / "again.html"
+    shown = run_cli("scenario", "show", "1", "--report", str(report), db=db_path)
+    out = " ".join(shown.stdout.split())
+    assert f"Tables (CSV): {tmp_path / 'out' / 'again-csv'} Report: {report}" in out
+    assert (tmp_path / "out" / "again-csv" / "exposed.csv").is_file()
+
+
 def test_the_same_run_data_gives_the_same_report():
     assert render_report(a_run(5).to_dict()) == render_report(a_run(5).to_dict())
     assert render_report(a_run(5).to_dict()) != render_report(a_run(6).to_dict())

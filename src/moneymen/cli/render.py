@@ -23,6 +23,7 @@ from rich.table import Table
 from moneymen.entities import Relation, Summary
 from moneymen.ingest import ImportResult
 from moneymen.model import Entity
+from moneymen.report.tables import tables_folder
 from moneymen.store import Store
 
 if TYPE_CHECKING:
@@ -289,6 +290,7 @@ def scenario_summary(console: Console, run: dict, report) -> None:
     _flows_summary(console, run)
     _targets_summary(console, run)
     if report is not None:
+        console.print(f"Tables (CSV): [bold]{escape(str(tables_folder(report)))}[/]")
         console.print(f"Report: [bold]{escape(str(report))}[/]")
 
 

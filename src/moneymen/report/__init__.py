@@ -1,9 +1,10 @@
 """Reports: a scenario run as one self-contained HTML file (inline SVG and CSS, no scripts, no network).
 
 :func:`render_report` turns a run's data (:meth:`moneymen.analysis.runner.ScenarioRun.to_dict`) into
-HTML; :func:`write_report` writes it. The report reads only that data, so a saved run can be
+HTML; :func:`write_report` writes it, and the run's tables as CSV files in a folder beside it
+(:mod:`moneymen.report.tables`). The report reads only that data, so a saved run can be
 reported again at any time (``moneymen scenario show ID --report PATH``). Every value that comes
-from data is HTML-escaped.
+from data is HTML-escaped (and made safe from spreadsheet formulas in the CSV files).
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from typing import Any
 
 from moneymen.files import atomic_write
 from moneymen.report.svg import PALETTE, bar_chart, esc, histogram, line_chart, network_drawing
+from moneymen.report.tables import tables_folder, write_tables
 
-__all__ = ["render_report", "write_report", "render_disruption_svg"]
+__all__ = ["render_report", "write_report", "render_disruption_svg", "tables_folder"]
 
 #: Outcomes drawn as histograms, in this order, with their words.
 OUTCOME_WORDS = {"returned": "returned", "hidden": "in hiding", "defected": "defected",
@@ -50,11 +52,13 @@ def render_disruption_svg(curves: Sequence[Mapping[str, Any]], title: str = "Dis
 
 
 def write_report(run: Mapping[str, Any], path: str | Path) -> Path:
-    """Write the HTML report of ``run`` (a run's ``to_dict()``) to ``path`` (atomically); return the path."""
+    """Write the HTML report of ``run`` (a run's ``to_dict()``) to ``path`` and its CSV tables to
+    :func:`tables_folder` of ``path`` (each file atomically); return the report's path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_write(path) as out:
         out.write(render_report(run))
+    write_tables(run, tables_folder(path))
     return path
 
 
