@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from moneymen.analysis.flows import designation_targets, flow_graph, money_flows, orphaned_accounts
+from moneymen.analysis.flows import designation_targets, flow_graph, money_flows, orphaned_accounts, sole_controllers
 from moneymen.graph.view import build_view, view_from_entities
 from moneymen.model import Entity, Statement
 from network_fixture import import_case
@@ -138,3 +138,25 @@ def test_revenue_into_a_paying_company_keeps_it_an_origin():
     earning = money_flows(view, "bureau", revenue={"Employment": 5})
     assert plain.flow_before == pytest.approx(100) and plain.sources == 1
     assert earning.flow_before == pytest.approx(100) and earning.sources == 2  # the firm and its clerk
+
+
+def test_sole_controllers_of_accounts_and_companies():
+    """p1 alone holds acct1 and shares acct2 with p2; the firm alone holds acct3 (no person is named);
+    p3 alone directs firm (its corporate owner does not count); p3 and p4 both direct shop."""
+    people = [_entity(x, "Person", name=x.upper()) for x in ("p1", "p2", "p3", "p4")]
+    firms = [_entity(x, "Company", name=x.title()) for x in ("firm", "holdco", "shop")]
+    accounts = [_entity(x, "BankAccount", accountNumber=x) for x in ("acct1", "acct2", "acct3")]
+    ties = [_entity("o1", "Ownership", owner="p1", asset="acct1"),
+            _entity("o2", "Ownership", owner="p1", asset="acct2"),
+            _entity("s2", "UnknownLink", subject="p2", object="acct2", role="signatory"),
+            _entity("o3", "Ownership", owner="firm", asset="acct3"),
+            _entity("d1", "Directorship", director="p3", organization="firm"),
+            _entity("o4", "Ownership", owner="holdco", asset="firm", percentage="100"),
+            _entity("d2", "Directorship", director="p3", organization="shop"),
+            _entity("d3", "Directorship", director="p4", organization="shop")]
+    found = sole_controllers(view_from_entities(people + firms + accounts + ties))
+    assert [(row.entity_id, [(c["id"], c["relation"]) for c in row.controls]) for row in found] == [
+        ("p1", [("acct1", "account holder")]),
+        ("p3", [("firm", "Directorship")]),
+    ]
+    assert found[1].controls[0]["caption"] == "Firm" and found[1].controls[0]["schema"] == "Company"

@@ -459,6 +459,28 @@ def test_scenario_run_prints_where_its_csv_tables_are(db_path, tmp_path):
     assert (tmp_path / "out" / "again-csv" / "exposed.csv").is_file()
 
 
+def test_high_impact_entities_on_no_imported_list_are_flagged():
+    from moneymen.analysis.runner import unsanctioned_step
+
+    view = hostile_network()
+    view.programs = [("DPRK3",), (), (), (), (), ()]  # the boss is listed; nobody else
+    results = {
+        "seeds": [{"id": "src"}],
+        "targets": {"table": [{"strategy": "interdiction", "entities": ["firm", "boss"]},
+                              {"strategy": "degree", "entities": ["bureau"]}]},
+        "exposure": {"exposed": [{"entity_id": "src"}, {"entity_id": "p1"}, {"entity_id": "firm"}]},
+        "key_persons": {"articulation_points": [{"label": "firm"}], "brokers": [{"label": "boss"}],
+                        "sole_controllers": [{"id": "p1"}]},
+    }
+    flagged = unsanctioned_step(view, results)
+    assert flagged["checked"] == 3 and flagged["listed_in_network"] == 1  # firm, boss, p1; not the seed nor degree's pick
+    assert [(row["id"], row["why"]) for row in flagged["entities"]] == [
+        ("firm", ["best designation", "most exposed", "articulation point"]),
+        ("p1", ["most exposed", "sole controller"]),
+    ]
+    assert flagged["entities"][1]["caption"] == HOSTILE
+
+
 def test_the_same_run_data_gives_the_same_report():
     assert render_report(a_run(5).to_dict()) == render_report(a_run(5).to_dict())
     assert render_report(a_run(5).to_dict()) != render_report(a_run(6).to_dict())

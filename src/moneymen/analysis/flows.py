@@ -66,6 +66,7 @@ from moneymen.model import get_schema
 __all__ = [
     "ACCOUNT_SCHEMATA",
     "BUSINESS_RELATIONS",
+    "COMPANY_CONTROL_RELATIONS",
     "HOLDER_RELATIONS",
     "USAGE_RELATIONS",
     "REVENUE_DIRECTIONS",
@@ -79,6 +80,7 @@ __all__ = [
     "OrphanedAccount",
     "RemovalSample",
     "Severed",
+    "SoleController",
     "StrategyResult",
     "check_rates",
     "check_revenue",
@@ -87,6 +89,7 @@ __all__ = [
     "flows_after_removals",
     "money_flows",
     "orphaned_accounts",
+    "sole_controllers",
 ]
 
 #: Which way money earned along a relation moves: "forward" with FtM's edge direction, "backward" against it.
@@ -104,6 +107,8 @@ REVENUE_DIRECTIONS: dict[str, str] = {
 HOLDER_RELATIONS = ("Ownership", "Control", "UnknownLink", "Representation", "CryptoWallet:holder")
 #: Relations that show who used an account: its holders when no holder relation names any.
 USAGE_RELATIONS = ("Payment:payerAccount", "Payment:beneficiaryAccount")
+#: Relations that tie a person who runs a company to it (director → organisation, owner → asset, controller → entity).
+COMPANY_CONTROL_RELATIONS = ("Directorship", "Ownership", "Control")
 #: Schemata whose entities are accounts.
 ACCOUNT_SCHEMATA = ("BankAccount", "CryptoWallet")
 #: Relations whose loss breaks a business tie (partners, investors, customers of a removed entity).
@@ -480,6 +485,65 @@ def _orphans(view: NetworkView, removed: np.ndarray, holder_relations: Sequence[
                                       [view.ids[h] for h in holders], [view.captions[h] for h in holders]))
     result.sort(key=lambda x: x.entity_id)
     return result
+
+
+@dataclass
+class SoleController:
+    """A person who alone is known to control accounts or companies: losing them orphans what they control.
+
+    ``controls``: one ``{"id", "caption", "schema", "relation"}`` per account or company, where
+    ``relation`` is ``"account holder"`` or the relation that ties the person to the company.
+    """
+
+    entity_id: str
+    caption: str
+    controls: list[dict[str, str]]
+
+
+def sole_controllers(view: NetworkView, *, holder_relations: Sequence[str] = HOLDER_RELATIONS,
+                     company_relations: Sequence[str] = COMPANY_CONTROL_RELATIONS) -> list[SoleController]:
+    """Persons who are the only known holder of an account, or the only person who runs a company.
+
+    An account's holders are those :func:`orphaned_accounts` counts (the people tied to it by
+    ``holder_relations``; else the company tied to it; else the parties of payments through it):
+    a person is its sole controller when the account has no other holder. A company (any
+    non-account entity that is not a person) is run by the persons that ``company_relations``
+    tie to it as director, owner or controller (:data:`COMPANY_CONTROL_RELATIONS`); a person is
+    its sole controller when no other person is. Corporate owners do not count: they act through
+    people, as a company knows an account only through its signatories. Sorted by the number of
+    things controlled, most first, then by id.
+    """
+    person = {name: _is_person(name) for name in set(view.schemata)}
+    account_kind = {name: _is_account(name) for name in set(view.schemata)}
+    is_person = np.array([person[name] for name in view.schemata], dtype=bool)
+    is_account = np.array([account_kind[name] for name in view.schemata], dtype=bool)
+    controls: dict[int, list[dict[str, str]]] = {}
+
+    def add(controller: int, thing: int, relation: str) -> None:
+        controls.setdefault(controller, []).append({"id": view.ids[thing], "caption": view.captions[thing],
+                                                   "schema": view.schemata[thing], "relation": relation})
+
+    account, holder = _account_holders(view, holder_relations)
+    holders = np.bincount(account, minlength=view.n_nodes) if account.size else np.zeros(view.n_nodes, np.int64)
+    for a, h in zip(account.tolist(), holder.tolist()):
+        if holders[a] == 1 and is_person[h]:
+            add(h, a, "account holder")
+    edges = np.flatnonzero(view.relation_mask(company_relations))
+    source, target = view.source[edges].astype(np.int64), view.target[edges].astype(np.int64)
+    runs = is_person[source] & ~is_person[target] & ~is_account[target]
+    relation_of: dict[tuple[int, int], set[str]] = {}
+    for s, t, e in zip(source[runs].tolist(), target[runs].tolist(), edges[runs].tolist()):
+        relation_of.setdefault((s, t), set()).add(view.relation_names[view.relation_code[e]])
+    people = np.unique(target[runs] * view.n_nodes + source[runs])
+    company, runner = people // view.n_nodes, people % view.n_nodes
+    count = np.bincount(company, minlength=view.n_nodes) if company.size else np.zeros(view.n_nodes, np.int64)
+    for c, r in zip(company.tolist(), runner.tolist()):
+        if count[c] == 1:
+            add(r, c, ", ".join(sorted(relation_of[(r, c)])))
+    found = [SoleController(view.ids[p], view.captions[p], sorted(items, key=lambda x: x["id"]))
+             for p, items in controls.items()]
+    found.sort(key=lambda x: (-len(x.controls), x.entity_id))
+    return found
 
 
 def _people_first(view: NetworkView, account: np.ndarray, holder: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

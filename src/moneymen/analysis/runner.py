@@ -48,7 +48,8 @@ import moneymen
 from moneymen.analysis.decisions import OUTCOMES, DecisionResult, Distribution, sensitivity, simulate_decisions
 from moneymen.analysis.disruption import disruption_curve
 from moneymen.analysis.facts import AgentTable, build_agents, ownership_problems, parse_amount
-from moneymen.analysis.flows import Designation, FlowReport, designation_targets, flows_after_removals, money_flows
+from moneymen.analysis.flows import (Designation, FlowReport, designation_targets, flows_after_removals, money_flows,
+                                     sole_controllers)
 from moneymen.analysis.keypersons import key_persons
 from moneymen.analysis.purge import PurgeImpact, purge_impact
 from moneymen.analysis.scenario import Scenario, ScenarioError
@@ -359,7 +360,8 @@ def targets_step(checked: CheckedScenario, scenario: Scenario) -> Designation:
 
 
 def key_persons_step(view: NetworkView, top: int, seed: int) -> dict[str, Any]:
-    """Articulation points, bridges and the top brokers; a broker's clusters are the countries it links."""
+    """Articulation points, bridges, the top brokers (a broker's clusters are the countries it links) and
+    the sole controllers of accounts and companies (:func:`~moneymen.analysis.flows.sole_controllers`)."""
     countries = [c[0] if c else "" for c in view.countries]
     numbers = {c: i for i, c in enumerate(sorted(set(countries)))}
     samples = None if view.n_nodes <= EXACT_BETWEENNESS_NODES else 500
@@ -369,7 +371,50 @@ def key_persons_step(view: NetworkView, top: int, seed: int) -> dict[str, Any]:
     for row in data["articulation_points"] + data["brokers"]:
         row["caption"] = view.captions[row["node"]]
     data["bridges"] = [[view.captions[view.index_of(u)], view.captions[view.index_of(v)]] for u, v in data["bridges"]]
+    data["sole_controllers"] = [{"id": row.entity_id, "caption": row.caption, "controls": row.controls}
+                                for row in sole_controllers(view)]
     return data
+
+
+#: How many of the most exposed entities the unsanctioned check looks at.
+UNSANCTIONED_TOP_EXPOSED = 10
+
+
+def unsanctioned_step(view: NetworkView, results: Mapping[str, Any]) -> dict[str, Any]:
+    """The high-impact entities that no imported sanctions list names (the view's ``programs`` are empty).
+
+    High impact: the best designations (``targets``), the :data:`UNSANCTIONED_TOP_EXPOSED` most
+    exposed entities, and the key persons (articulation points, brokers, sole controllers). Each
+    entity once, with every reason it is there, in that order. ``listed_in_network``: how many
+    entities of the network some imported list names (0: no list was imported into it).
+    """
+    why: dict[str, list[str]] = {}
+
+    def note(entity_id: str, reason: str) -> None:
+        reasons = why.setdefault(entity_id, [])
+        if reason not in reasons:
+            reasons.append(reason)
+
+    targets = results.get("targets") or {}
+    for entity_id in (targets.get("table") or [{}])[0].get("entities") or []:
+        note(entity_id, "best designation")
+    seeds = {seed["id"] for seed in results.get("seeds") or []}
+    exposed = [row for row in (results.get("exposure") or {}).get("exposed") or [] if row["entity_id"] not in seeds]
+    for row in exposed[:UNSANCTIONED_TOP_EXPOSED]:
+        note(row["entity_id"], "most exposed")
+    key = results.get("key_persons") or {}
+    for role, rows, field_name in (("articulation point", key.get("articulation_points"), "label"),
+                                   ("broker", key.get("brokers"), "label"),
+                                   ("sole controller", key.get("sole_controllers"), "id")):
+        for row in rows or []:
+            note(row[field_name], role)
+    entities = []
+    for entity_id, reasons in why.items():
+        i = view.index_of(entity_id)
+        if not view.programs[i]:
+            entities.append({"id": entity_id, "caption": view.captions[i], "schema": view.schemata[i], "why": reasons})
+    return {"checked": len(why), "listed_in_network": sum(1 for programs in view.programs if programs),
+            "entities": entities}
 
 
 def disruption_step(view: NetworkView, scenario: Scenario, tell: Callable[..., None]) -> list[dict[str, Any]]:
@@ -419,7 +464,7 @@ def run_scenario(store: Store, scenario: Scenario, progress: Progress | None = N
         "graph": {**view.summary(), "sha256": view.digest()},
         "seeds": [_node(view, entity_id) for entity_id in seeds],
         "sink": _node(view, sink) if sink else None,
-        "exposure": {"count": len(impact.exposed), **impact.to_dict()},
+        "exposure": _with_programs(view, {"count": len(impact.exposed), **impact.to_dict()}),
         "subnetwork": _subnetwork(view, impact, sink),
         "agents": table.rows,
         "decisions": None,
@@ -446,6 +491,7 @@ def run_scenario(store: Store, scenario: Scenario, progress: Progress | None = N
         results["key_persons"] = key_persons_step(view, scenario.key_persons, scenario.seed)
     if scenario.disruption:
         results["disruption"] = disruption_step(view, scenario, tell)
+    results["unsanctioned"] = unsanctioned_step(view, results)
 
     # what the run read, apart from the run count and seed (listed beside it): network, agents, settings
     settings = {key: value for key, value in scenario.to_dict().items() if key not in ("runs", "seed")}
@@ -455,6 +501,13 @@ def run_scenario(store: Store, scenario: Scenario, progress: Progress | None = N
     return ScenarioRun(name=scenario.name, scenario_text=scenario.text, sha256=scenario.sha256,
                        version=moneymen.__version__, seed=scenario.seed, runs=scenario.runs, started_at=started,
                        finished_at=utc_now(), results=jsonable(results))
+
+
+def _with_programs(view: NetworkView, exposure: dict[str, Any]) -> dict[str, Any]:
+    """``exposure`` with each exposed entity's sanctions programs (``programs``; empty: on no imported list)."""
+    for row in exposure.get("exposed") or []:
+        row["programs"] = list(view.programs[view.index_of(row["entity_id"])])
+    return exposure
 
 
 def _to_data(value: Any) -> Any:

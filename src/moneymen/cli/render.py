@@ -289,6 +289,8 @@ def scenario_summary(console: Console, run: dict, report) -> None:
     _decisions_summary(console, run)
     _flows_summary(console, run)
     _targets_summary(console, run)
+    _sole_controllers_summary(console, run)
+    _unsanctioned_summary(console, run)
     if report is not None:
         console.print(f"Tables (CSV): [bold]{escape(str(tables_folder(report)))}[/]")
         console.print(f"Report: [bold]{escape(str(report))}[/]")
@@ -410,6 +412,41 @@ def _targets_summary(console: Console, run: dict) -> None:
     console.print(f"Best {targets['k']} designations: {escape(', '.join(best['captions']))} cut "
                   f"{_money(best['cut'], currency)} ({best['cut_share']:.0%}"
                   f"{', optimal' if targets.get('optimal') else ''}); heuristics cut: {escape(others)}")
+
+
+def _listed(items: list[str], shown: int = 4) -> str:
+    more = f" and {len(items) - shown} more" if len(items) > shown else ""
+    return "; ".join(items[:shown]) + more
+
+
+def _sole_controllers_summary(console: Console, run: dict) -> None:
+    rows = (run.get("key_persons") or {}).get("sole_controllers")
+    if rows is None:
+        return
+    if not rows:
+        console.print("Sole controllers: none (every known account and company has more than one person behind it)")
+        return
+
+    def what(controls: list[dict]) -> str:
+        accounts = sum(1 for item in controls if item.get("relation") == "account holder")
+        companies = len(controls) - accounts
+        parts = [f"{accounts} account{'s' if accounts != 1 else ''}" if accounts else "",
+                 f"{companies} compan{'ies' if companies != 1 else 'y'}" if companies else ""]
+        return ", ".join(part for part in parts if part)
+
+    console.print(f"Sole controllers ({len(rows)} persons alone behind accounts or companies): "
+                  + escape(_listed([f"{row['caption']} ({what(row['controls'])})" for row in rows])))
+
+
+def _unsanctioned_summary(console: Console, run: dict) -> None:
+    data = run.get("unsanctioned")
+    if not data or not data.get("checked"):
+        return
+    entities = data.get("entities") or []
+    note = "" if data.get("listed_in_network") else " (no entity of this network is on an imported list)"
+    console.print(f"Not on any imported sanctions list: {len(entities)} of {data['checked']} high-impact entities"
+                  f"{note}" + (": " + escape(_listed([f"{row['caption']} ({', '.join(row['why'])})"
+                                                      for row in entities])) if entities else ""))
 
 
 def scenario_runs(console: Console, records) -> None:

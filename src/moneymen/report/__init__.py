@@ -79,6 +79,7 @@ def render_report(run: Mapping[str, Any]) -> str:
     body += _flows(run)
     body += _targets(run)
     body += _key_persons(run)
+    body += _unsanctioned(run)
     body += _disruption(run)
     body += _sensitivity(run)
     body += _provenance(run)
@@ -184,7 +185,8 @@ def _network(run: Mapping[str, Any]) -> list[str]:
 def _exposed(run: Mapping[str, Any]) -> list[str]:
     exposure = run.get("exposure") or {}
     rows = [{"entity": row.get("caption"), "id": row.get("entity_id"), "schema": row.get("schema"),
-             "exposure": row.get("score"), "hops": row.get("hops"), "why (path)": row.get("explanation")}
+             "exposure": row.get("score"), "hops": row.get("hops"), "why (path)": row.get("explanation"),
+             "sanctions": ", ".join(row.get("programs") or []) or "none imported"}
             for row in exposure.get("exposed") or []]
     by_schema = exposure.get("by_schema") or {}
     parts = ["<h2>Who is exposed</h2>",
@@ -346,7 +348,36 @@ def _key_persons(run: Mapping[str, Any]) -> list[str]:
             f"<p>{data.get('nodes', 0):,} nodes, {data.get('edges', 0):,} edges, components {esc(_fmt(data.get('components', [])[:10]))}.</p>",
             "<h3>Articulation points (removing one splits the network)</h3>", table(points),
             "<h3>Brokers (betweenness; low constraint = spans structural holes)</h3>", table(brokers),
-            "<h3>Bridges</h3>", table([{"between": u, "and": v} for u, v in data.get("bridges") or []])]
+            "<h3>Bridges</h3>", table([{"between": u, "and": v} for u, v in data.get("bridges") or []]),
+            *_sole_controllers(data)]
+
+
+def _sole_controllers(data: Mapping[str, Any]) -> list[str]:
+    rows = data.get("sole_controllers")
+    if rows is None:
+        return []
+    return ["<h3>Sole controllers (the only person known behind an account or a company)</h3>",
+            '<p class="note">An account\'s holders are the people tied to it (owner, signatory, controller), as for '
+            "orphaned accounts; a company's are the persons who direct, own or control it (corporate owners act "
+            "through people and do not count).</p>",
+            table([{"person": row.get("caption"), "id": row.get("id"),
+                    "alone behind": "; ".join(f"{item.get('caption')} ({item.get('relation')})"
+                                              for item in row.get("controls") or [])} for row in rows])]
+
+
+def _unsanctioned(run: Mapping[str, Any]) -> list[str]:
+    data = run.get("unsanctioned")
+    if not data or not data.get("checked"):
+        return []
+    note = ("" if data.get("listed_in_network") else
+            " No entity of this network is on an imported sanctions list: import the lists into it (or resolve "
+            "its entities against them) to see which are.")
+    return ["<h2>High impact, not yet sanctioned</h2>",
+            f"<p>{len(data.get('entities') or []):,} of the {data['checked']:,} high-impact entities (the best "
+            "designations, the most exposed, the key persons) are on no imported sanctions list."
+            f"{esc(note)}</p>",
+            table([{"entity": row.get("caption"), "id": row.get("id"), "schema": row.get("schema"),
+                    "why it matters": ", ".join(row.get("why") or [])} for row in data.get("entities") or []])]
 
 
 def _disruption(run: Mapping[str, Any]) -> list[str]:

@@ -91,8 +91,8 @@ def report_tables(run: Mapping[str, Any]) -> dict[str, Table]:
         tables["key_persons"] = _key_persons(run)
     if run.get("unsanctioned"):
         tables["unsanctioned"] = (
-            ["why", "entity_id", "entity", "schema"],
-            [[row.get("why"), row.get("id"), row.get("caption"), row.get("schema")]
+            ["entity_id", "entity", "schema", "why"],
+            [[row.get("id"), row.get("caption"), row.get("schema"), row.get("why")]
              for row in (run.get("unsanctioned") or {}).get("entities") or []])
     return tables
 
