@@ -153,6 +153,7 @@ def chinese_readings(tokens: tuple[str, ...]) -> tuple[tuple[frozenset[str], ...
     return tuple(out[:16])
 
 
+@lru_cache(maxsize=200_000)
 def uses_wade_giles(tokens: tuple[str, ...]) -> bool:
     """Whether some word of the name is Wade–Giles and not Pinyin ("Hsi", "Tse-tung", "Chin")."""
     return any(not pinyin_split(token) and wade_giles(token) for token in tokens)
