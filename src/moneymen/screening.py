@@ -24,10 +24,10 @@ from moneymen.store import Store
 
 #: Index candidates are scored in full, best first, until this many in a row have not matched
 #: (namesakes come in crowds: a query that keeps matching keeps going).
-CANDIDATES = 30
+CANDIDATES = 20
 #: Each match after the first lets the search go this many candidates further without a match:
 #: the namesakes of a crowd are scattered among near misses.
-CROWD_PATIENCE = 8
+CROWD_PATIENCE = 10
 #: The most candidates one query may have scored in full.
 MAX_CANDIDATES = 2000
 
