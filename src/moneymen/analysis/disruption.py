@@ -46,6 +46,7 @@ from moneymen.analysis.graphs import (
     check_budget,
     check_labels,
     component_labels,
+    plain_label,
 )
 from moneymen.analysis.keypersons import betweenness
 from moneymen.analysis.targeting import _FlowNetwork, _node_throughput, critical_nodes
@@ -54,12 +55,6 @@ __all__ = ["STRATEGIES", "DisruptionCurve", "DisruptionStep", "disruption_curve"
 
 Strategy = Literal["degree", "betweenness", "katz", "collective-influence", "kpp", "flow"]
 STRATEGIES: tuple[str, ...] = ("degree", "betweenness", "katz", "collective-influence", "kpp", "flow")
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    return value if isinstance(value, (str, int, float, bool)) or value is None else str(value)
 
 
 @dataclass
@@ -76,7 +71,7 @@ class DisruptionStep:
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        data["removed"] = [_plain(label) for label in self.removed]
+        data["removed"] = [plain_label(label) for label in self.removed]
         return {key: value for key, value in data.items() if value is not None or key in ("step", "removed")}
 
 

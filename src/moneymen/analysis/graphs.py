@@ -154,6 +154,13 @@ def check_nodes(nodes: Iterable[int], n: int, what: str = "node") -> list[int]:
     return list(seen)
 
 
+def plain_label(value: Any) -> Any:
+    """A node label as JSON takes it: numpy scalars as Python numbers, other objects as text."""
+    if isinstance(value, np.generic):
+        return value.item()
+    return value if isinstance(value, (str, int, float, bool)) or value is None else str(value)
+
+
 def check_labels(labels: Sequence[Hashable] | None, n: int) -> list[Hashable]:
     """The labels as a list (``0..n-1`` when none are given); ``ValueError`` when the count is wrong."""
     if labels is None:

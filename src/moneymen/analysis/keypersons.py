@@ -27,7 +27,7 @@ import rustworkx as rx
 import scipy.sparse as sp
 
 from moneymen.analysis._cuts import CutStructure
-from moneymen.analysis.graphs import as_adjacency, check_labels
+from moneymen.analysis.graphs import as_adjacency, check_labels, plain_label
 
 __all__ = [
     "Broker",
@@ -40,12 +40,6 @@ __all__ = [
     "key_persons",
     "to_rustworkx",
 ]
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    return value if isinstance(value, (str, int, float, bool)) or value is None else str(value)
 
 
 def to_rustworkx(adjacency: Any) -> rx.PyGraph:
@@ -234,12 +228,12 @@ class KeyPersons:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         for row, point in zip(data["articulation_points"], self.articulation_points):
-            row["label"] = _plain(point.label)
+            row["label"] = plain_label(point.label)
             row["cut_off"] = point.cut_off
         for row in data["brokers"]:
-            row["label"] = _plain(row["label"])
+            row["label"] = plain_label(row["label"])
             row["constraint"] = None if np.isnan(row["constraint"]) else row["constraint"]
-        data["bridges"] = [[_plain(u), _plain(v)] for u, v in self.bridges]
+        data["bridges"] = [[plain_label(u), plain_label(v)] for u, v in self.bridges]
         return data
 
 

@@ -39,6 +39,7 @@ from moneymen.analysis.graphs import (
     check_nodes,
     component_labels,
     removal_mask,
+    plain_label,
 )
 
 __all__ = [
@@ -171,14 +172,8 @@ class KeyPlayerSet:
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        data["labels"] = [_plain(label) for label in self.labels]
+        data["labels"] = [plain_label(label) for label in self.labels]
         return data
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    return value if isinstance(value, (str, int, float, bool)) or value is None else str(value)
 
 
 def key_player_set(

@@ -43,8 +43,8 @@ from moneymen.analysis.graphs import (
     as_capacity,
     check_budget,
     check_labels,
-    check_node,
     check_nodes,
+    plain_label,
 )
 
 __all__ = [
@@ -58,12 +58,6 @@ __all__ = [
 ]
 
 INT32_MAX = 2**31 - 1
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    return value if isinstance(value, (str, int, float, bool)) or value is None else str(value)
 
 
 # == critical node problem ================================================================
@@ -94,7 +88,7 @@ class CriticalNodes:
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        data["labels"] = [_plain(label) for label in self.labels]
+        data["labels"] = [plain_label(label) for label in self.labels]
         return data
 
 
@@ -384,12 +378,12 @@ class FlowResult:
         coo = self.flow.tocoo()
         return {
             "value": self.value,
-            "sources": [_plain(names[s]) for s in self.sources],
-            "sinks": [_plain(names[t]) for t in self.sinks],
+            "sources": [plain_label(names[s]) for s in self.sources],
+            "sinks": [plain_label(names[t]) for t in self.sinks],
             "scale": self.scale,
-            "arcs": [{"source": _plain(names[i]), "target": _plain(names[j]), "flow": float(f)}
+            "arcs": [{"source": plain_label(names[i]), "target": plain_label(names[j]), "flow": float(f)}
                      for i, j, f in zip(coo.row.tolist(), coo.col.tolist(), coo.data.tolist())],
-            "throughput": {str(_plain(names[v])): float(self.throughput[v]) for v in np.flatnonzero(self.throughput)},
+            "throughput": {str(plain_label(names[v])): float(self.throughput[v]) for v in np.flatnonzero(self.throughput)},
         }
 
 
@@ -540,7 +534,7 @@ class Interdiction:
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        data["labels"] = [_plain(label) for label in self.labels]
+        data["labels"] = [plain_label(label) for label in self.labels]
         data["cut"] = self.cut
         return data
 
