@@ -260,7 +260,7 @@ def compare_forms(a: NameForm, b: NameForm) -> NameComparison:
             if typo.score > korean.score:
                 return NameComparison(typo.left, typo.right, typo.score, typo.method, typo.parts,
                                       (*typo.notes, "read as a misspelling: the Korean syllables do not line up"))
-        return _chinese(a, b) or korean if korean.score < CHINESE else korean
+        return (_chinese(a, b) or korean) if korean.score < CHINESE else korean
     if a.native and b.native and a.scripts == b.scripts:
         return _compare_tokens(a, b, a.native, b.native, native=True)
     result = _compare_tokens(a, b, a.tokens, b.tokens)
@@ -366,6 +366,7 @@ def _compare_tokens(a: NameForm, b: NameForm, ta: tuple[str, ...], tb: tuple[str
     matched = weight = 0.0
     wa = _weights(a, ta, native)
     wb = _weights(b, tb, native)
+    anchored = False  # a word of 3 letters or more matched well: a person's initials may stand beside it
     for score, i, j, how in pairs:
         if i in used_a or j in used_b:
             continue
@@ -374,9 +375,11 @@ def _compare_tokens(a: NameForm, b: NameForm, ta: tuple[str, ...], tb: tuple[str
         matched += score * (wa[i] + wb[j])
         weight += wa[i] + wb[j]
         parts.append(Part(ta[i], tb[j], how, score))
+        anchored = anchored or (score >= 0.8 and min(len(ta[i]), len(tb[j])) >= 3)
     free_a, free_b = len(ta) - len(used_a), len(tb) - len(used_b)
     if not native and free_a and free_b and max(free_a, free_b) >= 2:
-        for score, span_a, span_b, how in _regroup(ta, tb, used_a, used_b, kind):
+        initials = kind != "person" or anchored
+        for score, span_a, span_b, how in _regroup(ta, tb, used_a, used_b, kind, initials):
             for i in span_a:
                 used_a[i] = span_b[0]
             used_b.update(span_b)
@@ -410,17 +413,14 @@ INITIALS = 0.9
 
 
 def _regroup(ta: tuple[str, ...], tb: tuple[str, ...], used_a: dict[int, int], used_b: set[int],
-             kind: str) -> list[tuple[float, list[int], list[int], str]]:
+             kind: str, initials: bool) -> list[tuple[float, list[int], list[int], str]]:
     """Words left over by the word-for-word alignment that match a run of words on the other side.
 
-    Initials ("PLA" for People's Liberation Army, "JC" for Jean-Claude, "US" for United States)
-    and a word split in two ("Patr ushev", "Mohammad Hasni" for "Mohammadhasni").
+    Initials ("PLA" for People's Liberation Army, "JC" for Jean-Claude, "US" for United States),
+    when ``initials`` allows them (a person's initials stand beside a word that matched, never
+    for the whole name), and a word split in two ("Patr ushev", "Mohammad Hasni" for "Mohammadhasni").
     """
     found: list[tuple[float, list[int], list[int], str]] = []
-    # a person's initials stand beside a word that matched, never for the whole name
-    initials_allowed = kind != "person" or any(
-        ta[i] == tb[j] and len(ta[i]) >= 3 or _token_similarity(ta[i], tb[j], "", "", kind)[0] >= 0.8
-        and min(len(ta[i]), len(tb[j])) >= 3 for i, j in used_a.items())
     taken_a = set(used_a)
     taken_b = set(used_b)
     for flipped in (False, True):
@@ -432,7 +432,7 @@ def _regroup(ta: tuple[str, ...], tb: tuple[str, ...], used_a: dict[int, int], u
                 continue
             free = [j for j in range(len(right)) if j not in taken_right]
             span = _initials_span(word, right, free) \
-                if initials_allowed and 2 <= len(word) <= 6 and word not in PARTICLES else None
+                if initials and 2 <= len(word) <= 6 and word not in PARTICLES else None
             how, score = "initials", INITIALS
             if span is None and len(word) >= 5:
                 span, score = _split_span(word, right, free, kind)
