@@ -79,15 +79,18 @@ def name_key_groups(name: str, kind: str) -> list[set[str]]:
     return groups
 
 
+def identifier_keys(profile: Profile) -> list[str]:
+    """The index keys of an entity's strong identifiers (passport, IMO, SWIFT/BIC…)."""
+    return [f"i:{prop}:{value}" for prop, values in profile.identifiers for value in values]
+
+
 def profile_key_groups(profile: Profile) -> list[set[str]]:
     """The key groups of every name of an entity, plus one group per strong identifier."""
     kind = kind_of(profile.schema)
     groups: list[set[str]] = []
     for name, _ in profile.names:
         groups.extend(name_key_groups(name, kind))
-    for prop, values in profile.identifiers:
-        for value in values:
-            groups.append({f"i:{prop}:{value}"})
+    groups.extend({key} for key in identifier_keys(profile))
     return groups
 
 
@@ -106,16 +109,10 @@ class CandidateIndex:
             self.ids.append(entity_id)
             self.profiles.append(profile)
             kind = kind_of(profile.schema)
-            keys: set[str] = set()
-            shortest = 0
             self.forms.append(tuple(analyse(name, kind) for name, _ in profile.names))
-            for name, _ in profile.names:
-                groups = name_key_groups(name, kind)
-                keys.update(*groups)
-                shortest = min(shortest, len(groups)) if shortest else len(groups)
-            for prop, values in profile.identifiers:
-                keys.update(f"i:{prop}:{value}" for value in values)
-            parts.append(shortest)
+            name_groups = [name_key_groups(name, kind) for name, _ in profile.names]
+            keys = set(identifier_keys(profile)).union(*(group for groups in name_groups for group in groups))
+            parts.append(min((len(groups) for groups in name_groups if groups), default=0))
             for key in keys:
                 postings[key].append(position)
         size = max(len(self.ids), 1)
