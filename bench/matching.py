@@ -956,7 +956,7 @@ def measure_yente(shared: Path, baseline: Baseline | None, skip: str, out: Path,
                                 "our_score": f"{best.score:.3f}" if best else "not in results",
                                 "our_explanation": explain(best.match) if best else "",
                                 "top_result": f"{hits[0].entity.caption} {hits[0].score:.3f}" if hits else ""})
-            for position in screener.index.candidates(query, candidates):
+            for position in screener.index.candidates(query)[0][:candidates].tolist():
                 entity = screener.entities[position]
                 if entity.id in person_ids:
                     pair = Pair("Person", props, "Person", entity.properties)

@@ -8,6 +8,7 @@ sanctions and datasets behind it, so a compliance analyst sees why it was flagge
 from __future__ import annotations
 
 import csv
+import heapq
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -22,12 +23,15 @@ from moneymen.sources.base import SourceError
 from moneymen.sources.csvmap import read_rows
 from moneymen.store import Store
 
-#: Index candidates are scored in full, best first, until this many in a row have not matched
-#: (namesakes come in crowds: a query that keeps matching keeps going).
-CANDIDATES = 20
-#: Each match after the first lets the search go this many candidates further without a match:
-#: the namesakes of a crowd are scattered among near misses.
-CROWD_PATIENCE = 10
+#: Candidates whose estimated score falls this far below the threshold (after what a query's
+#: birth date and country could add) are not scored: the estimate is close, not exact.
+MARGIN = 0.05
+#: What a query's facts beside the name can add to a score (see ``moneymen.match.entities``).
+BIRTH_DATE_LIFT = 0.05
+COUNTRY_LIFT = 0.02
+#: Candidates are scored best estimate first; the search stops after this many in a row have not
+#: matched (the default; a caller that wants more results may ask for more patience).
+CANDIDATES = 100
 #: The most candidates one query may have scored in full.
 MAX_CANDIDATES = 2000
 
@@ -74,25 +78,33 @@ class Screener:
                candidates: int = CANDIDATES) -> list[ScreeningResult]:
         """The best ``limit`` results for ``query``, highest score first (matches and near misses).
 
-        Candidates from the index are scored best first until ``candidates`` of them in a row
-        (plus ``CROWD_PATIENCE`` for each match after the first) have not matched, and at most
-        ``MAX_CANDIDATES`` in all.
+        The index estimates each entity's score; entities are scored in full, best estimate
+        first, down to ``MARGIN`` (and what the query's birth date and country could add) below
+        the threshold. The search stops early once ``limit`` results score at least as much as
+        any later estimate could reach, after ``candidates`` candidates in a row have not
+        matched, or after ``MAX_CANDIDATES``. Among equal scores, the entity indexed first comes first.
         """
-        results = []
+        lift = MARGIN + (BIRTH_DATE_LIFT if query.birth_dates else 0.0) + (COUNTRY_LIFT if query.countries else 0.0)
+        positions, estimates = self.index.candidates(query, cutoff=max(threshold - lift, 0.0))
         profiles, forms = self.index.profiles, self.index.forms
-        since_match = matches = 0
-        for position in self.index.candidates(query, MAX_CANDIDATES):
+        found: list[tuple[float, int, Match]] = []
+        best: list[float] = []  # the ``limit`` best scores so far, as a heap
+        since_match = 0
+        for scored, (position, estimate) in enumerate(zip(positions.tolist(), estimates.tolist())):
+            if scored >= MAX_CANDIDATES or since_match >= candidates:
+                break
+            if len(best) >= limit and best[0] >= min(1.0, estimate + lift):
+                break  # no later candidate can displace the results held
             verdict = compare_profiles(query, profiles[position], threshold, forms[position])
             if verdict.score > 0:
-                results.append(ScreeningResult(self.entities[position], verdict))
-            if verdict.match:
-                since_match, matches = 0, matches + 1
-            else:
-                since_match += 1
-            if since_match >= candidates + CROWD_PATIENCE * max(0, matches - 1):
-                break
-        results.sort(key=lambda result: (-result.score, result.entity.id))
-        return results[:limit]
+                found.append((verdict.score, position, verdict))
+                if len(best) < limit:
+                    heapq.heappush(best, verdict.score)
+                elif verdict.score > best[0]:
+                    heapq.heapreplace(best, verdict.score)
+            since_match = 0 if verdict.match else since_match + 1
+        found.sort(key=lambda item: (-item[0], item[1]))
+        return [ScreeningResult(self.entities[position], verdict) for _, position, verdict in found[:limit]]
 
 
 #: Short names of sanctioning authorities, for result lists.

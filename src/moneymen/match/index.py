@@ -1,82 +1,111 @@
-"""The candidate index: from a query, the few entities worth scoring, out of millions.
+"""The candidate index: from a query, the entities worth scoring out of millions, each with an
+estimate of its score, best first.
 
-Each name is reduced to keys: its ASCII tokens, their first and last four letters (long words),
-their phonetic codes (Metaphone, and Soundex, which forgives more), their letters sorted (a
-swap of two letters keeps them: "Sivler" finds "Silver") and, for names that read as Korean,
-one romanization-neutral key per syllable and one for the whole sequence of syllables (so
-장성택, 張成澤 and "Jang Song Thaek" share keys, and share a rare one); for names that read as
-Chinese, one key per reading of the whole name in Pinyin ("Mao Tse-tung" and "Mao Zedong"). A query scores entities
-by the rarity (IDF) of the keys they share, counting the rarest key of each part of the query
-(a word, a syllable) once; the screener then scores them in full, best first. Keys shared by a
-large part of the index (a common surname, "trading") only rank what rarer keys found, unless
-the query has fewer than two rarer parts.
+Words are indexed twice. Each distinct word of the list (the vocabulary) points to the entities
+whose names hold it; and the vocabulary is indexed by the words' deletion neighbourhoods (every
+way to drop one letter, or two from words of seven letters or more), their sound (Metaphone),
+their first letter (a person's initial) and, in organisation names, their synonyms. So a query
+word finds every listed word the matcher would call alike ("Hwansim" → "Hwansun", "Sivler" →
+"Silver", "Department" → "Ministry"), and the similarity of each pair is computed exactly, once.
+
+Korean names are also indexed by their syllables, romanization-neutral (one key per syllable
+and one for the whole sequence, so 장성택, 張成澤 and "Jang Song Thaek" meet), Chinese names by
+their Pinyin readings ("Mao Tse-tung" and "Mao Zedong"), names by their letters written together
+("VladimirPutin"), and entities by their strong identifiers.
+
+From what a candidate shares with the query, :meth:`CandidateIndex.candidates` estimates the
+score the matcher will give it: the words matched and how well, the words left over on each
+side (a conflict, an omission), the whole Korean or Chinese name, a shared identifier. The
+estimate orders the candidates and cuts the ones that cannot reach the threshold, so a namesake
+crowd is ranked by how alike its members are to the query, not by how rare their words are.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable
 
 import numpy as np
-from rigour.text.phonetics import soundex
 
 from moneymen.match.entities import Profile
-from moneymen.match.names import NameForm, analyse, kind_of
+from moneymen.match.names import CONFLICT, OMISSION, SINGLE_WORD, NameForm, _token_similarity, analyse, kind_of
+from moneymen.match.orgs import SYNONYMS
+from moneymen.model import get_schema
 from moneymen.names.chinese import chinese_readings
 from moneymen.names.korean import syllable_key
 
-#: A key held by more than this share of entities is "common": used only when rarer keys are few.
-COMMON_SHARE = 0.02
-MIN_TOKEN = 2
-#: Whole-name Korean keys are made when a name has at most this many key combinations.
+#: Whole-name Korean and Chinese keys are made when a name has at most this many key combinations.
 MAX_NAME_KEYS = 64
-#: Weights of key kinds on top of their rarity: a shared identifier outweighs any number of
-#: shared words, and a word that only sounds or starts alike counts half a word spelt the same.
-KEY_WEIGHT = {"i:": 10.0, "p:": 0.5, "x:": 0.5, "a:": 0.5, "z:": 0.5, "s:": 0.5}
-#: What each part of a candidate's shortest name costs in its rank: a tie-break, small beside
-#: the rarity of a shared key (about 2 for a common word, 12 for a unique one).
-LEFT_OVER = 0.1
+#: Estimates of names that meet as a whole: the same Korean syllables in order, the same Chinese
+#: syllables, the same letters written together; and of a shared strong identifier (first of all).
+KOREAN_ESTIMATE = 1.0
+CHINESE_ESTIMATE = 0.95
+JOINED_ESTIMATE = 0.98
+IDENTIFIER_ESTIMATE = 2.0
+#: Words this long are also found by their first and last four letters (three slips are allowed).
+LONG_WORD = 11
+KINDS = ("person", "organization", "other")
+_SYNONYM_TARGETS = frozenset(SYNONYMS.values())
 
 
-def name_key_groups(name: str, kind: str) -> list[set[str]]:
-    """The index keys of one name, in groups: one per word, per Korean syllable, and the whole name.
+def deletions(word: str, depth: int) -> set[str]:
+    """``word`` and every string made by dropping up to ``depth`` of its letters."""
+    found = {word}
+    frontier = {word}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1:] for w in frontier if len(w) > 1 for i in range(len(w))}
+        found |= frontier
+    return found
 
-    Keys of one group are different ways of finding the same part of the name (the word, its
-    first and last letters, its sound), so a query counts the best of them once, not all of them.
-    """
-    form = analyse(name, kind)
-    groups = []
-    for token, code in zip(form.tokens, form.phonetic):
-        group = set()
-        if len(token) >= MIN_TOKEN:
-            group.add("t:" + token)
-        if len(token) >= 5:  # a typo leaves the start or the end of a long word intact
-            group.add("a:" + token[:4])
-            group.add("z:" + token[-4:])
-        if code and len(code) >= 2:
-            group.add("p:" + code)
-        if len(token) >= 4 and token.isalpha():  # Soundex forgives vowels and doubled letters: Johansson, Johnson
-            group.add("x:" + soundex(token))
-        if len(token) >= 3:  # the letters in order of the alphabet: a swap of two letters keeps them (Sivler)
-            group.add("s:" + "".join(sorted(token)))
-        if group:
-            groups.append(group)
-    if kind == "person" and form.scripts == {"Latin"}:
-        # a Chinese name, syllable by syllable: "Mao Tse-tung" and "Mao Zedong" share one of these
-        combinations = [combination for reading in chinese_readings(form.tokens)
-                        for combination in itertools.islice(itertools.product(*reading), MAX_NAME_KEYS)]
-        if combinations:
-            groups.append({"c:" + "|".join(combination) for combination in combinations[:MAX_NAME_KEYS]})
+
+def neighbourhood_depth(word: str) -> int:
+    """Letters dropped to find a word's neighbours: two words the matcher calls alike by spelling
+    are at most one edit apart up to six letters, two up to ten (and three beyond: see LONG_WORD)."""
+    return 1 if len(word) <= 6 else 2
+
+
+def korean_keys(form: NameForm) -> tuple[set[str], list[set[str]]]:
+    """(whole-name keys, one key set per syllable position) of the Korean readings of a name."""
+    whole: set[str] = set()
+    positions: list[set[str]] = []
     for reading in form.korean:
-        positions = [{syllable_key(syllable) for syllable in candidates}
-                     for syllables in (reading.surname, reading.given) for candidates in syllables.candidates]
-        groups.extend({"k:" + key for key in position} for position in positions)
-        # the whole name, syllable key by syllable key: two readings of one name share one of these
-        if math.prod(len(position) for position in positions) <= MAX_NAME_KEYS:
-            groups.append({"n:" + "|".join(combination) for combination in itertools.product(*positions)})
-    return groups
+        syllables = [{syllable_key(s) for s in candidates}
+                     for part in (reading.surname, reading.given) for candidates in part.candidates]
+        positions.extend(syllables)
+        if math.prod(len(position) for position in syllables) <= MAX_NAME_KEYS:
+            whole.update("|".join(combination) for combination in itertools.product(*syllables))
+    return whole, positions
+
+
+def chinese_keys(form: NameForm) -> set[str]:
+    """Pinyin readings of a person's name written in Latin letters as a Chinese name (Wade–Giles or Pinyin)."""
+    if form.kind != "person" or form.scripts != {"Latin"}:
+        return set()
+    combinations = [combination for reading in chinese_readings(form.tokens)
+                    for combination in itertools.islice(itertools.product(*reading), MAX_NAME_KEYS)]
+    return {"|".join(combination) for combination in combinations[:MAX_NAME_KEYS]}
+
+
+def joined_keys(form: NameForm) -> set[str]:
+    """The name's letters written together, with and without its legal form ("SiemensAG")."""
+    keys = {"".join(form.tokens), "".join(form.tokens + form.legal_forms)}
+    return {key for key in keys if len(key) >= 5}
+
+
+#: Names with a word this short (where the word comparison allows no slip) are also found by
+#: their letters written together, one slip allowed ("Km Mun San" → "Kim Un San").
+SHORT_WORD = 3
+
+
+def fuzzy_joined_keys(form: NameForm) -> set[str]:
+    """The name written together and with any one letter dropped, when it has a short word."""
+    joined = "".join(form.tokens)
+    if len(joined) < 5 or len(form.tokens) < 2 or not any(len(t) <= SHORT_WORD for t in form.tokens):
+        return set()
+    return deletions(joined, 1)
 
 
 def identifier_keys(profile: Profile) -> list[str]:
@@ -84,109 +113,301 @@ def identifier_keys(profile: Profile) -> list[str]:
     return [f"i:{prop}:{value}" for prop, values in profile.identifiers for value in values]
 
 
-def profile_key_groups(profile: Profile) -> list[set[str]]:
-    """The key groups of every name of an entity, plus one group per strong identifier."""
-    kind = kind_of(profile.schema)
-    groups: list[set[str]] = []
-    for name, _ in profile.names:
-        groups.extend(name_key_groups(name, kind))
-    groups.extend({key} for key in identifier_keys(profile))
-    return groups
-
-
 class CandidateIndex:
-    """An inverted index from name keys to entity positions, with IDF weights."""
+    """Words and keys of every listed entity's names, and the estimate of a query's score against each."""
 
     def __init__(self, profiles: Iterable[tuple[str, Profile]]):
         """Index ``(entity id, profile)`` pairs."""
-        postings: dict[str, list[int]] = defaultdict(list)
         self.ids: list[str] = []
         self.profiles: list[Profile] = []
         #: each entity's names analysed once, for its own schema (so screening never analyses them again)
         self.forms: list[tuple[NameForm, ...]] = []
-        parts: list[int] = []
+        self.word_id: dict[str, int] = {}
+        self.words: list[str] = []
+        self._word_sounds: list[str] = []
+        word_postings: list[list[int]] = []
+        postings: dict[str, list[int]] = defaultdict(list)
+        row_entity, row_words, row_weights, kinds, schemata = [], [], [], [], []
+        joined_keys_found, joined_positions = array("q"), array("i")
+        self.schemata: list[str] = []
+        schema_code: dict[str, int] = {}
         for position, (entity_id, profile) in enumerate(profiles):
             self.ids.append(entity_id)
             self.profiles.append(profile)
             kind = kind_of(profile.schema)
-            self.forms.append(tuple(analyse(name, kind) for name, _ in profile.names))
-            name_groups = [name_key_groups(name, kind) for name, _ in profile.names]
-            keys = set(identifier_keys(profile)).union(*(group for groups in name_groups for group in groups))
-            parts.append(min((len(groups) for groups in name_groups if groups), default=0))
+            forms = tuple(analyse(name, kind) for name, _ in profile.names)
+            self.forms.append(forms)
+            keys: set[str] = set(identifier_keys(profile))
+            joined_hashes: set[int] = set()
+            for form in forms:
+                if form.tokens:  # one row per name: its words, how many, their weight
+                    row = len(row_entity)
+                    row_entity.append(position)
+                    row_words.append(len(form.tokens))
+                    row_weights.append(sum(form.weights))
+                    for token, sound in dict(zip(form.tokens, form.phonetic)).items():
+                        word = self.word_id.get(token)
+                        if word is None:
+                            word = self.word_id[token] = len(self.words)
+                            self.words.append(token)
+                            self._word_sounds.append(sound)
+                            word_postings.append([])
+                        word_postings[word].append(row)
+                whole, syllables = korean_keys(form)
+                keys.update("n:" + key for key in whole)
+                keys.update("k:" + key for position_keys in syllables for key in position_keys)
+                if form.korean and not whole:  # too many readings to spell out: found syllable by syllable
+                    keys.update("K:" + key for position_keys in syllables for key in position_keys)
+                keys.update("c:" + key for key in chinese_keys(form))
+                keys.update("j:" + key for key in joined_keys(form))
+                joined_hashes.update(hash(key) for key in fuzzy_joined_keys(form))
+            for key in joined_hashes:
+                joined_keys_found.append(key)
+                joined_positions.append(position)
             for key in keys:
                 postings[key].append(position)
-        size = max(len(self.ids), 1)
-        #: parts (words, syllables) of each entity's shortest name: among candidates that share
-        #: as much with a query, the one with less left over comes first ("Kim San" before "Kim San Ho")
-        self.parts = np.asarray(parts or [0], dtype=np.float32)
+            kinds.append(KINDS.index(kind))
+            if profile.schema not in schema_code:
+                schema_code[profile.schema] = len(self.schemata)
+                self.schemata.append(profile.schema)
+            schemata.append(schema_code[profile.schema])
+        size, rows = max(len(self.ids), 1), max(len(row_entity), 1)
+        #: the rows (names) that hold each word of the vocabulary
+        self.word_postings = [np.asarray(values, dtype=np.int32) for values in word_postings]
         self.postings = {key: np.asarray(values, dtype=np.int32) for key, values in postings.items()}
-        self.idf = {key: math.log(1 + size / len(values)) * KEY_WEIGHT.get(key[:2], 1.0)
-                    for key, values in postings.items()}
-        self.common = int(size * COMMON_SHARE) + 10
-        self._scores = np.zeros(size, dtype=np.float32)
-        self._best = np.zeros(size, dtype=np.float32)
-        self._inside = np.zeros(size, dtype=bool)
-        self._slot = np.zeros(size, dtype=np.int32)
+        #: each row's entity, its number of words and their weight
+        self.row_entity = np.asarray(row_entity or [0], dtype=np.int32)
+        self.row_words = np.asarray(row_words or [0], dtype=np.float32)
+        self.row_weights = np.asarray(row_weights or [0.0], dtype=np.float32)
+        #: each entity's kind of name and schema
+        self.kinds = np.asarray(kinds or [0], dtype=np.int8)
+        self.schema_codes = np.asarray(schemata or [0], dtype=np.int16)
+        self.neighbours = self._neighbours()
+        hashes = np.frombuffer(joined_keys_found, dtype=np.int64) if joined_keys_found else np.zeros(0, np.int64)
+        order = np.argsort(hashes, kind="stable")
+        #: fuzzy whole-name keys (hashed), sorted, and the entity of each
+        self.joined_hashes = hashes[order]
+        self.joined_positions = (np.frombuffer(joined_positions, dtype=np.int32) if joined_positions
+                                 else np.zeros(0, np.int32))[order]
+        self._similar_cache: dict[tuple[str, str, str], tuple[tuple[int, float], ...]] = {}
+        self._compatible_cache: dict[str, np.ndarray] = {}
+        self._estimate = np.zeros(size, dtype=np.float32)
+        self._sum = np.zeros(rows, dtype=np.float32)
+        self._matched = np.zeros(max(rows, size), dtype=np.float32)
+        self._matched_weight = np.zeros(rows, dtype=np.float32)
+        self._best = np.zeros(rows, dtype=np.float32)
+        self._slot = np.zeros(max(rows, size), dtype=np.int32)
+
+    def _neighbours(self) -> dict[str, list[int]]:
+        """Vocabulary keys → word ids: deletion neighbourhoods, sounds, first letters of long words, synonyms."""
+        neighbours: dict[str, list[int]] = defaultdict(list)
+        for word_id, (word, sound) in enumerate(zip(self.words, self._word_sounds)):
+            for variant in deletions(word, neighbourhood_depth(word)):
+                neighbours[variant].append(word_id)
+            if sound and len(sound) >= 2 and len(word) >= 4:
+                neighbours["p:" + sound].append(word_id)
+            if len(word) >= LONG_WORD - 3:
+                neighbours["a:" + word[:4]].append(word_id)
+                neighbours["z:" + word[-4:]].append(word_id)
+            if word in SYNONYMS or word in _SYNONYM_TARGETS:
+                neighbours["y:" + SYNONYMS.get(word, word)].append(word_id)
+        return dict(neighbours)
 
     def __len__(self) -> int:
         return len(self.ids)
 
-    def candidates(self, profile: Profile, limit: int = 200) -> list[int]:
-        """Positions of the entities most worth scoring against ``profile``, best first.
-
-        An entity's weight is, summed over the parts of the query (a word, a Korean syllable, the
-        whole Korean name, an identifier), the rarity of the rarest key it shares for that part.
-        Keys held by a large share of the index only rank the entities that rarer keys found,
-        unless the query has fewer than two parts with a rarer key.
-        """
-        postings = self.postings
-        groups = []
-        # in a fixed order, so that the sums (and so the ranking) are the same in every process
-        for group in sorted({tuple(sorted(group)) for group in profile_key_groups(profile)}):
-            present = [key for key in group if key in postings]
-            if present:
-                groups.append(present)
-        if not groups:
-            return []
-        common = [group for group in groups if all(len(postings[key]) > self.common for key in group)]
-        use_common = len(groups) - len(common) < 2
-        scores = self._scores
+    def candidates(self, profile: Profile, cutoff: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+        """(positions, estimates) of the entities whose estimated score against ``profile`` is at
+        least ``cutoff``, highest estimate first (ties: the entity indexed first)."""
+        kind = kind_of(profile.schema)
+        estimate = self._estimate
         touched = []
-        for group in groups:
-            keys = [key for key in group if use_common or len(postings[key]) <= self.common]
-            if keys:
-                touched.append(self._add_best(scores, keys))
+        for name, _ in profile.names:
+            form = analyse(name, kind)
+            for positions, values in self._name_estimates(form):
+                # an entity may come more than once (several names): the highest estimate is written last
+                order = np.argsort(values, kind="stable")
+                positions, values = positions[order], values[order]
+                estimate[positions] = np.maximum(estimate[positions], values)
+                touched.append(positions)
+        for key in identifier_keys(profile):
+            positions = self.postings.get(key)
+            if positions is not None:
+                estimate[positions] = IDENTIFIER_ESTIMATE
+                touched.append(positions)
         if not touched:
-            return []
-        hit = self._distinct(np.concatenate(touched))
-        if not use_common and common:
-            # a common word ("Kim") finds nothing new, but it ranks what the rare ones found
-            inside = self._inside
-            inside[hit] = True
-            for group in common:
-                self._add_best(scores, group, inside)
-            inside[hit] = False
-        # ties go to the entity indexed first (the position term is far below any score difference)
-        rank = scores[hit].astype(np.float64) - LEFT_OVER * self.parts[hit] - hit * 1e-12
-        order = np.argpartition(-rank, limit - 1)[:limit] if len(hit) > limit else np.arange(len(hit))
-        ranked = hit[order[np.argsort(-rank[order], kind="stable")]]
-        scores[hit] = 0.0
-        return ranked.tolist()
+            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
+        hit = self._distinct(np.concatenate(touched)) if len(touched) > 1 else touched[0]
+        values = estimate[hit]
+        estimate[hit] = 0.0
+        keep = (values >= cutoff) & self._compatible(profile.schema)[self.schema_codes[hit]]
+        hit, values = hit[keep], values[keep]
+        order = np.lexsort((hit, -values))
+        return hit[order], values[order]
 
-    def _add_best(self, scores: np.ndarray, keys: list[str], within: np.ndarray | None = None) -> np.ndarray:
-        """Add to ``scores`` the weight of the rarest of ``keys`` each entity holds (only entities
-        marked in ``within``, when given); return the positions touched."""
-        postings, idf, best = self.postings, self.idf, self._best
-        lists = [postings[key] if within is None else postings[key][within[postings[key]]] for key in keys]
-        if len(keys) == 1:
-            scores[lists[0]] += idf[keys[0]]
-            return lists[0]
-        for key, positions in sorted(zip(keys, lists), key=lambda pair: idf[pair[0]]):
-            best[positions] = idf[key]  # the rarest key last, so its weight stays
-        for positions in lists:  # once per entity: what a later list finds again is 0 by then
-            scores[positions] += best[positions]
-            best[positions] = 0.0
-        return np.concatenate(lists)
+    def _compatible(self, schema: str) -> np.ndarray:
+        """Which indexed schemata an entity of ``schema`` can be (by schema code)."""
+        found = self._compatible_cache.get(schema)
+        if found is None:
+            query = get_schema(schema)
+            found = np.asarray([query.can_match(get_schema(s)) for s in self.schemata] or [False], dtype=bool)
+            self._compatible_cache[schema] = found
+        return found
+
+    def _name_estimates(self, form: NameForm):
+        """(positions, estimated scores) of the entities each way of matching ``form`` finds."""
+        words = self._word_estimates(form)
+        if words is not None:
+            yield words
+        whole, syllables = korean_keys(form)
+        if whole:
+            found = self._union("n:" + key for key in whole)
+            if len(found):
+                yield found, np.full(len(found), KOREAN_ESTIMATE, dtype=np.float32)
+        if syllables:  # names whose readings are too many to spell out whole: by share of syllables
+            prefix = "K:" if whole else "k:"
+            shared = self._syllable_share(prefix, syllables)
+            if shared is not None:
+                yield shared
+        fuzzy = self._fuzzy_joined(form)
+        if fuzzy is not None:
+            yield fuzzy
+        for prefix, keys, value in (("c:", chinese_keys(form), CHINESE_ESTIMATE),
+                                    ("j:", joined_keys(form), JOINED_ESTIMATE)):
+            found = self._union(prefix + key for key in keys)
+            if len(found):
+                yield found, np.full(len(found), value, dtype=np.float32)
+
+    def _fuzzy_joined(self, form: NameForm):
+        """Entities with a name one or two slips from this one's letters written together."""
+        keys = fuzzy_joined_keys(form)
+        if not keys or not len(self.joined_hashes):
+            return None
+        wanted = np.asarray(sorted({hash(key) for key in keys}), dtype=np.int64)
+        starts = np.searchsorted(self.joined_hashes, wanted, side="left")
+        ends = np.searchsorted(self.joined_hashes, wanted, side="right")
+        lists = [self.joined_positions[start:end] for start, end in zip(starts, ends) if end > start]
+        if not lists:
+            return None
+        found = self._distinct(np.concatenate(lists))
+        joined = "".join(form.tokens)
+        return found, np.full(len(found), JOINED_ESTIMATE - 1 / len(joined), dtype=np.float32)
+
+    def _union(self, keys: Iterable[str]) -> np.ndarray:
+        lists = [self.postings[key] for key in keys if key in self.postings]
+        if not lists:
+            return np.zeros(0, dtype=np.int32)
+        return lists[0] if len(lists) == 1 else self._distinct(np.concatenate(lists))
+
+    def _syllable_share(self, prefix: str, syllables: list[set[str]]):
+        """Entities by the share of the name's syllable positions they hold (a Korean name of many readings)."""
+        counted = self._matched
+        touched = []
+        for keys in syllables:
+            found = self._union(prefix + key for key in keys)
+            if len(found):
+                counted[found] += 1.0
+                touched.append(found)
+        if not touched:
+            return None
+        hit = self._distinct(np.concatenate(touched))
+        share = np.minimum(counted[hit] / len(syllables), 1.0)
+        counted[hit] = 0.0
+        return hit, share.astype(np.float32)
+
+    def _word_estimates(self, form: NameForm):
+        """The matcher's word alignment, estimated for every entity that holds a word alike to one of the name's.
+
+        For each word of the query, each entity's best similarity to it (exact, from the
+        vocabulary); then the matched share, and the penalties for words left over on either
+        side as the matcher gives them: a conflict when both sides have one, an omission when
+        one side does, a single word against several.
+        """
+        person = form.kind == "person"
+        total, matched, matched_weight, best = self._sum, self._matched, self._matched_weight, self._best
+        touched = []
+        query_words = len(form.tokens)
+        initials = 0.0
+        groups = [(self._similar(token, sound, form.kind), weight, 1.0)
+                  for token, sound, weight in zip(form.tokens, form.phonetic, form.weights)
+                  if not (person and len(token) == 1)]
+        if person:  # an initial matches any word it begins: counted as matched for every candidate
+            initials = sum(weight for token, weight in zip(form.tokens, form.weights) if len(token) == 1)
+        # a short word written apart from its neighbour ("Abd al-Rahman" for "Abdul Rahman"): the
+        # listed words alike to both together, and to neither alone, count for both
+        for k in range(len(form.tokens) - 1):
+            first, second = form.tokens[k], form.tokens[k + 1]
+            if min(len(first), len(second)) <= SHORT_WORD and (first + second).isalpha():
+                alone = {word_id for token, sound in ((first, form.phonetic[k]), (second, form.phonetic[k + 1]))
+                         for word_id, _ in self._similar(token, sound, form.kind)}
+                together = tuple(pair for pair in self._similar(first + second, "", form.kind) if pair[0] not in alone)
+                if together:
+                    groups.append((together, form.weights[k] + form.weights[k + 1], 2.0))
+        for similar, weight, words in groups:
+            lists = []
+            for word_id, similarity in similar:
+                positions = self.word_postings[word_id]
+                best[positions] = similarity  # ascending similarity: the best one stays
+                lists.append(positions)
+            if not lists:
+                continue
+            found = lists[0] if len(lists) == 1 else self._distinct(np.concatenate(lists))
+            total[found] += best[found] * weight
+            matched[found] += words
+            matched_weight[found] += weight
+            best[found] = 0.0
+            touched.append(found)
+        if not touched:
+            return None
+        hit = touched[0] if len(touched) == 1 else self._distinct(np.concatenate(touched))
+        initial_count = sum(1 for token in form.tokens if len(token) == 1) if person else 0
+        words_matched = np.minimum(matched[hit] + initial_count, query_words)
+        score_sum, weight_sum = total[hit] + initials, matched_weight[hit] + initials
+        total[hit] = matched[hit] = matched_weight[hit] = 0.0
+        theirs = self.row_words[hit]
+        ours = np.float32(query_words)
+        left_ours = np.maximum(ours - words_matched, 0)
+        left_theirs = np.maximum(theirs - words_matched, 0)
+        conflicts = np.minimum(left_ours, left_theirs)
+        omitted = np.maximum(left_ours, left_theirs) - conflicts
+        single = (np.minimum(ours, theirs) == 1) & (np.maximum(ours, theirs) > 1)
+        entities = self.row_entity[hit]
+        as_person = (self.kinds[entities] == 0) | person
+        people = (score_sum / np.maximum(weight_sum, 1e-6)) * np.power(CONFLICT, conflicts) \
+            * np.power(OMISSION["person"], omitted) * np.where(single, SINGLE_WORD, 1.0)
+        # an organisation's generic words left over cost less than a conflict: not estimated
+        others = 2 * score_sum / np.maximum(sum(form.weights) + self.row_weights[hit], 1e-6)
+        return entities, np.minimum(np.where(as_person, people, others), 1.0).astype(np.float32)
+
+    def _similar(self, token: str, sound: str, kind: str) -> tuple[tuple[int, float], ...]:
+        """Listed words the matcher finds alike to ``token``, with their similarity, least alike first."""
+        cached = self._similar_cache.get((token, sound, kind))
+        if cached is not None:
+            return cached
+        neighbours = self.neighbours
+        found: set[int] = set()
+        for variant in deletions(token, neighbourhood_depth(token)):
+            found.update(neighbours.get(variant, ()))
+        if sound and len(sound) >= 2 and len(token) >= 4:
+            found.update(neighbours.get("p:" + sound, ()))
+        if len(token) >= LONG_WORD:
+            found.update(neighbours.get("a:" + token[:4], ()))
+            found.update(neighbours.get("z:" + token[-4:], ()))
+        if kind == "organization":
+            found.update(neighbours.get("y:" + SYNONYMS.get(token, token), ()))
+        if kind == "person" and len(token) > 1 and token[0] in self.word_id:
+            found.add(self.word_id[token[0]])
+        similar = []
+        for word_id in found:
+            score, _ = _token_similarity(token, self.words[word_id], sound, self._word_sounds[word_id], kind)
+            if score > 0:
+                similar.append((word_id, score))
+        similar.sort(key=lambda pair: (pair[1], pair[0]))
+        result = tuple(similar)
+        if len(self._similar_cache) > 200_000:
+            self._similar_cache.clear()
+        self._similar_cache[(token, sound, kind)] = result
+        return result
 
     def _distinct(self, positions: np.ndarray) -> np.ndarray:
         """``positions`` without repeats, in linear time (no sort): the last of each repeat is kept."""
