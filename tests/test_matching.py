@@ -138,6 +138,7 @@ def test_match_pairs_writes_scores_for_each_pair(tmp_path):
     ("로케트공업부", "Rocket Industry Department", True),  # 부: ministry or department
     ("China Construction Trust Corporation", "China Construction Bank Corporation", False),  # bank ≠ trust
     ("faberlic", "FABERLIC EUROPE Sp. z o.o.", True),  # Polish legal form set aside
+    ("Sapphire Association of Qungdao", "Sapphire Oasis Fisheries Inc.", False),  # "of" is no acronym
 ])
 def test_organisation_names_in_hangul_and_series(left, right, expected):
     verdict = compare_profiles(Profile.from_properties("Organization", {"name": [left]}),
@@ -159,6 +160,8 @@ def test_organisation_names_in_hangul_and_series(left, right, expected):
     ("Nikolai Patr ushev", "Nikolai Platonovich Patrushev", True),  # one word split in two
     ("Charles O'Brien", "Charles OBrien", True),  # an apostrophe joins, it does not split
     ("Kim San Sl", "Kim Su", False),  # a garbled word does not stand in for another short one
+    ("Kim San Sl", "San Song Li", False),  # "Sl" beside an unmatched surname is no pair of initials
+    ("Derek Schmidt", "D. S. Aldyn Syd", False),  # initials alone, no word in common
 ])
 def test_person_name_structure(left, right, expected):
     verdict = compare_profiles(person(left), person(right))

@@ -133,3 +133,44 @@ def test_two_swapped_letters_still_find_the_entity_among_many_alike():
     screener = Screener(others + [target])
     results = screener.screen(Profile.from_properties("Organization", {"name": ["Sivler Ministry"]}), limit=3)
     assert results and results[0].entity.id == "silver" and results[0].match.match
+
+
+def _listed(number, name, schema="Person"):
+    from moneymen.screening import ListedEntity
+
+    return ListedEntity(f"listed-{number}", schema, name, {"name": [name]}, ("test",), ())
+
+
+def test_a_slip_in_a_short_korean_syllable_finds_the_entity_among_namesakes():
+    """'Km Mun San' (a slip in 'Kim', a letter added to 'Un') still finds Kim Un San, though
+    dozens of other people share both its whole words, 'Mun' and 'San'."""
+    surnames = ["Pak", "Ri", "Choe", "Jang", "Kang", "Jo", "Yun", "Han", "Song", "Hwang", "O", "Ryu", "Hong",
+                "Jon", "Chong", "So", "Mun", "Yang", "Son", "Pae", "Paek", "Ho", "Nam", "Sim", "No", "Ha", "Kwak",
+                "Rim", "Sin", "Yu"]
+    crowd = [_listed(n, f"{surname} Mun San") for n, surname in enumerate(surnames)]
+    target = _listed("target", "Kim Un San")
+    screener = Screener([*crowd, target])
+    results = screener.screen(Profile.from_properties("Person", {"name": ["Km Mun San"]}), limit=3)
+    assert results[0].entity.id == "listed-target" and results[0].match.match, results[0].match.explanation()
+
+
+def test_a_name_split_differently_is_found_among_many_alike():
+    """'Abd al-Rahman' is how some lists write 'Abdul Rahman': found among hundreds of Rahmans."""
+    crowd = [_listed(n, f"{first} Rahman ibn Tariq {last}")
+             for n, (first, last) in enumerate((f, l) for f in ("Khalid", "Omar", "Ali", "Hamza", "Yusuf")
+                                                for l in ("Mansour", "Haddad", "Nasser", "Saleh", "Karim"))]
+    target = _listed("target", "Abdul Rahman ibn Tariq Mansour")
+    screener = Screener([*crowd, target])
+    results = screener.screen(Profile.from_properties("Person", {"name": ["Abd al-Rahman ibn Tariq Mansur"]}), limit=3)
+    assert results[0].entity.id == "listed-target" and results[0].match.match
+
+
+def test_the_estimate_keeps_candidates_that_cannot_match_out_of_the_scoring():
+    """The index ranks by estimated score: unrelated entities that share one common word are not
+    candidates at all, and the best estimate belongs to the entity that matches best."""
+    names = [f"Korea {word} Trading" for word in ("Paekho", "Namgang", "Hana", "Sobaeksu", "Unpha", "Kwangson")]
+    screener = Screener(_listed(n, name, "Company") for n, name in enumerate(names))
+    positions, estimates = screener.index.candidates(Profile.from_properties("Company", {"name": ["Korea Namgang Trading Co"]}),
+                                                     cutoff=0.6)
+    assert [screener.index.ids[p] for p in positions] == ["listed-1"]
+    assert estimates[0] >= 0.95

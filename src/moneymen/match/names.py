@@ -431,8 +431,12 @@ def _regroup(ta: tuple[str, ...], tb: tuple[str, ...], used_a: dict[int, int], u
             if i in taken_left or not word.isalpha():
                 continue
             free = [j for j in range(len(right)) if j not in taken_right]
+            # a person's initials complete a name ("JC Juncker"); beside a word left unmatched
+            # ("Kim San Sl" / "San Song Li") they are more likely a misspelt word
+            alone = kind != "person" or all(k in taken_left for k in range(len(left)) if k != i)
             span = _initials_span(word, right, free) \
-                if initials and 2 <= len(word) <= 6 and word not in PARTICLES else None
+                if initials and alone and 2 <= len(word) <= 6 and word not in PARTICLES \
+                and word not in INITIALS_SKIP else None
             how, score = "initials", INITIALS
             if span is None and len(word) >= 5:
                 span, score = _split_span(word, right, free, kind)
@@ -517,6 +521,9 @@ def _structure_penalty(a: NameForm, b: NameForm, ta, tb, left_a, left_b, used_a,
     if not a.native and (all(len(t) == 1 for t in ta) or all(len(t) == 1 for t in tb)):
         factor *= 0.5
         notes.append("one name is only initials")
+    elif kind == "person" and parts and all(part.how == "initial" for part in parts):
+        factor *= 0.5  # "Derek Schmidt" and "D. S. Aldyn": no word of either name is in the other
+        notes.append("only initials matched")
     for i in left_a:
         parts.append(Part(ta[i], "", "no counterpart", 0.0))
     for j in left_b:
