@@ -139,6 +139,8 @@ def test_match_pairs_writes_scores_for_each_pair(tmp_path):
     ("China Construction Trust Corporation", "China Construction Bank Corporation", False),  # bank ≠ trust
     ("faberlic", "FABERLIC EUROPE Sp. z o.o.", True),  # Polish legal form set aside
     ("Sapphire Association of Qungdao", "Sapphire Oasis Fisheries Inc.", False),  # "of" is no acronym
+    ("Korea Hwansim Shipping Inc.", "Korea Hwansun Shipping LLC", False),  # two slips: another company
+    ("Korea Hwansim Shipping Inc.", "Korea Hwansin Shipping LLC", True),  # one slip: a misspelling
 ])
 def test_organisation_names_in_hangul_and_series(left, right, expected):
     verdict = compare_profiles(Profile.from_properties("Organization", {"name": [left]}),

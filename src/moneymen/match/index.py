@@ -48,6 +48,8 @@ IDENTIFIER_ESTIMATE = 2.0
 #: Words this long are also found by their first and last four letters (three slips are allowed).
 LONG_WORD = 11
 KINDS = ("person", "organization", "other")
+#: Names are grouped by their number of words up to this many (and more).
+MAX_LENGTH = 8
 _SYNONYM_TARGETS = frozenset(SYNONYMS.values())
 
 
@@ -125,7 +127,7 @@ class CandidateIndex:
         self.word_id: dict[str, int] = {}
         self.words: list[str] = []
         self._word_sounds: list[str] = []
-        word_postings: list[list[int]] = []
+        posting_words, posting_rows = array("i"), array("i")
         postings: dict[str, list[int]] = defaultdict(list)
         row_entity, row_words, row_weights, kinds, schemata = [], [], [], [], []
         joined_keys_found, joined_positions = array("q"), array("i")
@@ -151,8 +153,8 @@ class CandidateIndex:
                             word = self.word_id[token] = len(self.words)
                             self.words.append(token)
                             self._word_sounds.append(sound)
-                            word_postings.append([])
-                        word_postings[word].append(row)
+                        posting_words.append(word)
+                        posting_rows.append(row)
                 whole, syllables = korean_keys(form)
                 keys.update("n:" + key for key in whole)
                 keys.update("k:" + key for position_keys in syllables for key in position_keys)
@@ -172,8 +174,10 @@ class CandidateIndex:
                 self.schemata.append(profile.schema)
             schemata.append(schema_code[profile.schema])
         size, rows = max(len(self.ids), 1), max(len(row_entity), 1)
-        #: the rows (names) that hold each word of the vocabulary
-        self.word_postings = [np.asarray(values, dtype=np.int32) for values in word_postings]
+        self._postings_by_length(np.frombuffer(posting_words, dtype=np.int32) if posting_words else
+                                 np.zeros(0, np.int32),
+                                 np.frombuffer(posting_rows, dtype=np.int32) if posting_rows else np.zeros(0, np.int32),
+                                 np.asarray(row_words or [0], dtype=np.int32))
         self.postings = {key: np.asarray(values, dtype=np.int32) for key, values in postings.items()}
         #: each row's entity, its number of words and their weight
         self.row_entity = np.asarray(row_entity or [0], dtype=np.int32)
@@ -192,11 +196,25 @@ class CandidateIndex:
         self._similar_cache: dict[tuple[str, str, str], tuple[tuple[int, float], ...]] = {}
         self._compatible_cache: dict[str, np.ndarray] = {}
         self._estimate = np.zeros(size, dtype=np.float32)
-        self._sum = np.zeros(rows, dtype=np.float32)
         self._matched = np.zeros(max(rows, size), dtype=np.float32)
-        self._matched_weight = np.zeros(rows, dtype=np.float32)
-        self._best = np.zeros(rows, dtype=np.float32)
         self._slot = np.zeros(max(rows, size), dtype=np.int32)
+        self._similarity = np.zeros(max(len(self.words), 1), dtype=np.float32)
+
+    def _postings_by_length(self, words: np.ndarray, rows: np.ndarray, lengths: np.ndarray) -> None:
+        """The rows of each word, shortest names first, and the names' words (a forward index)."""
+        buckets = np.minimum(lengths, MAX_LENGTH)
+        order = np.lexsort((rows, buckets[rows], words))
+        #: rows holding each word, grouped by their number of words (1, 2, … MAX_LENGTH or more):
+        #: the rows of word w with b words are postings[bounds[w, b - 1]:bounds[w, b]]
+        self.word_rows = rows[order]
+        keys = words[order].astype(np.int64) * (MAX_LENGTH + 1) + buckets[rows[order]]
+        wanted = (np.arange(len(self.words), dtype=np.int64)[:, None] * (MAX_LENGTH + 1)
+                  + np.arange(1, MAX_LENGTH + 2)[None, :])
+        self.word_bounds = np.searchsorted(keys, wanted.ravel(), side="left").reshape(len(self.words), MAX_LENGTH + 1)
+        # forward: the words of each row
+        order = np.argsort(rows, kind="stable")
+        self.row_word_ids = words[order]
+        self.row_starts = np.searchsorted(rows[order], np.arange(len(lengths) + 1))
 
     def _neighbours(self) -> dict[str, list[int]]:
         """Vocabulary keys → word ids: deletion neighbourhoods, sounds, first letters of long words, synonyms."""
@@ -220,11 +238,13 @@ class CandidateIndex:
         """(positions, estimates) of the entities whose estimated score against ``profile`` is at
         least ``cutoff``, highest estimate first (ties: the entity indexed first)."""
         kind = kind_of(profile.schema)
+        compatible = self._compatible(profile.schema)
+        people = self._people_possible(profile.schema)
         estimate = self._estimate
         touched = []
         for name, _ in profile.names:
             form = analyse(name, kind)
-            for positions, values in self._name_estimates(form):
+            for positions, values in self._name_estimates(form, cutoff, people):
                 # an entity may come more than once (several names): the highest estimate is written last
                 order = np.argsort(values, kind="stable")
                 positions, values = positions[order], values[order]
@@ -240,10 +260,15 @@ class CandidateIndex:
         hit = self._distinct(np.concatenate(touched)) if len(touched) > 1 else touched[0]
         values = estimate[hit]
         estimate[hit] = 0.0
-        keep = (values >= cutoff) & self._compatible(profile.schema)[self.schema_codes[hit]]
+        keep = (values >= cutoff) & compatible[self.schema_codes[hit]]
         hit, values = hit[keep], values[keep]
         order = np.lexsort((hit, -values))
         return hit[order], values[order]
+
+    def _people_possible(self, schema: str) -> bool:
+        """Whether a query of ``schema`` may match people of this index (a LegalEntity may be one)."""
+        compatible = self._compatible(schema)
+        return any(compatible[code] and get_schema(name).is_a("Person") for code, name in enumerate(self.schemata))
 
     def _compatible(self, schema: str) -> np.ndarray:
         """Which indexed schemata an entity of ``schema`` can be (by schema code)."""
@@ -254,9 +279,9 @@ class CandidateIndex:
             self._compatible_cache[schema] = found
         return found
 
-    def _name_estimates(self, form: NameForm):
+    def _name_estimates(self, form: NameForm, cutoff: float, people: bool):
         """(positions, estimated scores) of the entities each way of matching ``form`` finds."""
-        words = self._word_estimates(form)
+        words = self._word_estimates(form, cutoff, people)
         if words is not None:
             yield words
         whole, syllables = korean_keys(form)
@@ -315,26 +340,25 @@ class CandidateIndex:
         counted[hit] = 0.0
         return hit, share.astype(np.float32)
 
-    def _word_estimates(self, form: NameForm):
-        """The matcher's word alignment, estimated for every entity that holds a word alike to one of the name's.
+    def _word_estimates(self, form: NameForm, cutoff: float, people: bool):
+        """The matcher's word alignment, estimated for the names that could reach ``cutoff``.
 
-        For each word of the query, each entity's best similarity to it (exact, from the
-        vocabulary); then the matched share, and the penalties for words left over on either
-        side as the matcher gives them: a conflict when both sides have one, an omission when
-        one side does, a single word against several.
+        Each query word has the listed words alike to it, with their similarity. A name can
+        only reach the cutoff by matching enough of the query's words: so the most common words
+        are read only for the names short enough to need no more than them, and every name
+        found is then estimated in full from its own words (a forward index): for each query
+        word its best similarity, the matched share, and the penalties for what is left over on
+        either side as the matcher gives them (a conflict when both names have a word the other
+        lacks, an omission when one does, a single word against several).
         """
         person = form.kind == "person"
-        total, matched, matched_weight, best = self._sum, self._matched, self._matched_weight, self._best
-        touched = []
-        query_words = len(form.tokens)
-        initials = 0.0
-        groups = [(self._similar(token, sound, form.kind), weight, 1.0)
-                  for token, sound, weight in zip(form.tokens, form.phonetic, form.weights)
-                  if not (person and len(token) == 1)]
-        if person:  # an initial matches any word it begins: counted as matched for every candidate
-            initials = sum(weight for token, weight in zip(form.tokens, form.weights) if len(token) == 1)
+        groups = []  # (listed words alike, weight, query words covered)
+        for token, sound, weight in zip(form.tokens, form.phonetic, form.weights):
+            if not (person and len(token) == 1):  # an initial matches any word it begins: counted below
+                groups.append((self._similar(token, sound, form.kind), weight, 1))
         # a short word written apart from its neighbour ("Abd al-Rahman" for "Abdul Rahman"): the
         # listed words alike to both together, and to neither alone, count for both
+        pairs = []
         for k in range(len(form.tokens) - 1):
             first, second = form.tokens[k], form.tokens[k + 1]
             if min(len(first), len(second)) <= SHORT_WORD and (first + second).isalpha():
@@ -342,30 +366,75 @@ class CandidateIndex:
                          for word_id, _ in self._similar(token, sound, form.kind)}
                 together = tuple(pair for pair in self._similar(first + second, "", form.kind) if pair[0] not in alone)
                 if together:
-                    groups.append((together, form.weights[k] + form.weights[k + 1], 2.0))
-        for similar, weight, words in groups:
-            lists = []
-            for word_id, similarity in similar:
-                positions = self.word_postings[word_id]
-                best[positions] = similarity  # ascending similarity: the best one stays
-                lists.append(positions)
-            if not lists:
-                continue
-            found = lists[0] if len(lists) == 1 else self._distinct(np.concatenate(lists))
-            total[found] += best[found] * weight
-            matched[found] += words
-            matched_weight[found] += weight
-            best[found] = 0.0
-            touched.append(found)
-        if not touched:
-            return None
-        hit = touched[0] if len(touched) == 1 else self._distinct(np.concatenate(touched))
+                    pairs.append((together, form.weights[k] + form.weights[k + 1], 2))
         initial_count = sum(1 for token in form.tokens if len(token) == 1) if person else 0
-        words_matched = np.minimum(matched[hit] + initial_count, query_words)
-        score_sum, weight_sum = total[hit] + initials, matched_weight[hit] + initials
-        total[hit] = matched[hit] = matched_weight[hit] = 0.0
+        initials = sum(w for token, w in zip(form.tokens, form.weights) if len(token) == 1) if person else 0.0
+        ours = len(form.tokens)
+        bounds = self.word_bounds
+        sizes = [sum(int(bounds[w, -1] - bounds[w, 0]) for w, _ in similar) for similar, _, _ in groups]
+        ranked = sorted(range(len(groups)), key=lambda g: sizes[g])
+        # which lengths of name each query word must be read for (rarest words first): a name
+        # matched only by words read for fewer lengths could not reach the cutoff
+        every = list(range(1, MAX_LENGTH + 1))
+        essential: list[list[int]] = [[] for _ in groups]
+        if person or people:
+            needed = [self._words_needed(ours, len(groups), initial_count, length, cutoff) for length in every]
+            for rank in range(len(groups)):
+                essential[rank] = [length for length, m in zip(every, needed)
+                                   if m is not None and rank < len(groups) - m + 1]
+        if not person:  # organisations: the common words together must weigh too little to reach the cutoff
+            total, spare = sum(form.weights), 0.0
+            common = len(groups)
+            for rank in reversed(range(len(groups))):
+                weight = groups[ranked[rank]][1]
+                if 2 * (spare + weight) / max(total + spare + weight, 1e-6) >= cutoff:
+                    break
+                spare, common = spare + weight, rank
+            for rank in range(common):
+                essential[rank] = every
+        segments = []
+        for rank, g in enumerate(ranked):
+            lengths = essential[rank]
+            if not lengths:
+                continue
+            low, high = min(lengths), max(lengths)  # lengths needed are one run
+            for word_id, _ in groups[g][0]:
+                start, end = bounds[word_id, low - 1], bounds[word_id, high]
+                if end > start:
+                    segments.append(self.word_rows[start:end])
+        for similar, _, _ in pairs:
+            for word_id, _ in similar:
+                start, end = bounds[word_id, 0], bounds[word_id, -1]
+                if end > start:
+                    segments.append(self.word_rows[start:end])
+        if not segments:
+            return None
+        hit = segments[0] if len(segments) == 1 else self._distinct(np.concatenate(segments))
+        # the words of each name found, and each query word's best similarity among them
+        starts, ends = self.row_starts[hit], self.row_starts[hit + 1]
+        counts = ends - starts
+        offsets = np.cumsum(counts) - counts
+        flat = np.repeat(starts - offsets, counts) + np.arange(int(counts.sum()))
+        words = self.row_word_ids[flat]
+        similarity = self._similarity
+        score_sum = np.full(len(hit), initials, dtype=np.float32)
+        weight_sum = np.full(len(hit), initials, dtype=np.float32)
+        words_matched = np.full(len(hit), float(initial_count), dtype=np.float32)
+        for similar, weight, covered in (*groups, *pairs):
+            if not similar:
+                continue
+            ids = np.fromiter((word_id for word_id, _ in similar), dtype=np.int32, count=len(similar))
+            similarity[ids] = np.fromiter((value for _, value in similar), dtype=np.float32, count=len(similar))
+            best = np.maximum.reduceat(similarity[words], offsets)
+            similarity[ids] = 0.0
+            found = best > 0
+            score_sum += best * weight
+            weight_sum += found * np.float32(weight)
+            words_matched += found * np.float32(covered)
+        keep = words_matched > initial_count
+        hit, score_sum, weight_sum, words_matched = hit[keep], score_sum[keep], weight_sum[keep], words_matched[keep]
+        words_matched = np.minimum(words_matched, ours)
         theirs = self.row_words[hit]
-        ours = np.float32(query_words)
         left_ours = np.maximum(ours - words_matched, 0)
         left_theirs = np.maximum(theirs - words_matched, 0)
         conflicts = np.minimum(left_ours, left_theirs)
@@ -373,11 +442,26 @@ class CandidateIndex:
         single = (np.minimum(ours, theirs) == 1) & (np.maximum(ours, theirs) > 1)
         entities = self.row_entity[hit]
         as_person = (self.kinds[entities] == 0) | person
-        people = (score_sum / np.maximum(weight_sum, 1e-6)) * np.power(CONFLICT, conflicts) \
+        as_people = (score_sum / np.maximum(weight_sum, 1e-6)) * np.power(CONFLICT, conflicts) \
             * np.power(OMISSION["person"], omitted) * np.where(single, SINGLE_WORD, 1.0)
         # an organisation's generic words left over cost less than a conflict: not estimated
         others = 2 * score_sum / np.maximum(sum(form.weights) + self.row_weights[hit], 1e-6)
-        return entities, np.minimum(np.where(as_person, people, others), 1.0).astype(np.float32)
+        return entities, np.minimum(np.where(as_person, as_people, others), 1.0).astype(np.float32)
+
+    @staticmethod
+    def _words_needed(ours: int, words: int, initials: int, length: int, cutoff: float) -> int | None:
+        """The fewest query words (of ``words`` that are not initials) a person's name of ``length``
+        words must match, all perfectly, to be estimated at ``cutoff`` or more; None if it cannot."""
+        for matched in range(1, words + 1):
+            both = min(matched + initials, ours)
+            left_ours, left_theirs = ours - both, max(length - both, 0)
+            conflicts = min(left_ours, left_theirs)
+            estimate = CONFLICT ** conflicts * OMISSION["person"] ** (max(left_ours, left_theirs) - conflicts)
+            if min(ours, length) == 1 < max(ours, length):
+                estimate *= SINGLE_WORD
+            if estimate >= cutoff:
+                return matched
+        return None
 
     def _similar(self, token: str, sound: str, kind: str) -> tuple[tuple[int, float], ...]:
         """Listed words the matcher finds alike to ``token``, with their similarity, least alike first."""

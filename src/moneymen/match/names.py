@@ -341,6 +341,8 @@ OMISSION = {"person": 0.93}
 CONFLICT = 0.55
 #: Two different generic words in one place of an organisation's name ("Trust" / "Bank").
 GENERIC_CONFLICT = 0.75
+#: How alike two distinctive words of organisation names must be to be one word misspelt.
+DISTINCT_WORD = 0.6
 #: A single-word name against a longer one: "Michaela" may be anyone called Michaela.
 SINGLE_WORD = 0.85
 
@@ -357,6 +359,8 @@ def _compare_tokens(a: NameForm, b: NameForm, ta: tuple[str, ...], tb: tuple[str
         for j, (y, py) in enumerate(zip(tb, phb)):
             score, how = _token_similarity(x, y, px, py, kind) if not (native and a.scripts == {"Han"}) \
                 else ((1.0, "same character") if x == y else (0.0, ""))
+            if kind != "person" and score < DISTINCT_WORD and x not in GENERIC_WORDS and y not in GENERIC_WORDS:
+                continue  # "Hwansim" and "Hwansun" name two companies, however alike the rest
             if score > 0:
                 pairs.append((score, i, j, how))
     pairs.sort(key=lambda pair: (-pair[0], abs(pair[1] - pair[2]), pair[1]))
