@@ -263,6 +263,13 @@ def test_search_by_word(client):
     assert "un_sc" in datasets
 
 
+def test_search_by_a_common_word_lists_the_names_that_hold_it(client):
+    data = client.get("/search/default", params={"q": "trading", "limit": 50}).json()
+    names = [[*result["properties"].get("name", []), *result["properties"].get("alias", [])] for result in data["results"]]
+    assert len(names) >= 3
+    assert all(any("TRAD" in name.upper() for name in entity) for entity in names), names
+
+
 def test_search_across_scripts(client):
     data = client.get("/search/default", params={"q": "장성철"}).json()
     found = [result["id"] for result in data["results"]]

@@ -14,12 +14,17 @@ from moneymen.entities import Relation, get_entity, relations_of
 from moneymen.match.entities import DEFAULT_THRESHOLD
 from moneymen.match.names import analyse, kind_of
 from moneymen.model import Entity, get_schema
-from moneymen.screening import CANDIDATES, ListedEntity, Screener, ScreeningResult
+from moneymen.screening import ListedEntity, Screener, ScreeningResult
 from moneymen.store import Store
 from moneymen.web.queries import MatchOptions, Query, ResultFilter, search_profile
 
 #: Properties whose values are names, for /search's word test.
 NAME_PROPS = ("name", "alias", "weakAlias", "previousName")
+#: Results screened per query (at least): the matches among them are the response's total.
+RESULT_POOL = 20
+#: /search screens down to this score, so that names holding the words searched for ("trading")
+#: are found however little of the name they are.
+SEARCH_FLOOR = 0.2
 #: With filters, screen this many times more candidates so that the filtered page still fills.
 FILTERED_POOL = 4
 
@@ -27,8 +32,8 @@ FILTERED_POOL = 4
 def match(screener: Screener, query: Query, options: MatchOptions, filters: ResultFilter
           ) -> tuple[int, list[ScreeningResult]]:
     """(how many candidates reach the threshold, the best ``options.limit`` results above the cutoff)."""
-    pool = max(CANDIDATES, options.limit) * (FILTERED_POOL if filters != ResultFilter() else 1)
-    results = screener.screen(query.profile, threshold=options.threshold, limit=pool, candidates=pool)
+    pool = max(RESULT_POOL, options.limit) * (FILTERED_POOL if filters != ResultFilter() else 1)
+    results = screener.screen(query.profile, threshold=options.threshold, limit=pool)
     kept = [result for result in results if result.score > options.cutoff and filters.accepts(result.entity)]
     total = sum(1 for result in kept if result.match.match)
     return total, kept[:options.limit]
@@ -54,7 +59,7 @@ def search(screener: Screener, text: str, filters: ResultFilter, limit: int, off
         hits = [SearchHit(entity, 0.0) for entity in screener.entities if filters.accepts(entity)]
         hits.sort(key=lambda hit: (hit.entity.caption.lower(), hit.entity.id))
         return hits, hits[offset:offset + limit]
-    pool = max(CANDIDATES, offset + limit)
+    pool = max(RESULT_POOL, offset + limit)
     best: dict[str, SearchHit] = {}
     # The text is screened as a name of each schema the index holds (a Thing cannot be matched).
     for schema in _schemata(screener):
@@ -63,11 +68,11 @@ def search(screener: Screener, text: str, filters: ResultFilter, limit: int, off
             continue
         kind = kind_of(schema)
         words = set(analyse(text, kind).tokens)
-        for result in screener.screen(search_profile(text, schema), DEFAULT_THRESHOLD, pool, pool):
+        for result in screener.screen(search_profile(text, schema), SEARCH_FLOOR, pool):
             found = result.entity
             if found.schema != schema or not filters.accepts(found):
                 continue
-            if not result.match.match and not _has_words(found, words, kind):
+            if result.score < DEFAULT_THRESHOLD and not _has_words(found, words, kind):
                 continue
             seen = best.get(found.id)
             if seen is None or result.score > seen.score:
