@@ -174,3 +174,48 @@ def test_the_estimate_keeps_candidates_that_cannot_match_out_of_the_scoring():
                                                      cutoff=0.6)
     assert [screener.index.ids[p] for p in positions] == ["listed-1"]
     assert estimates[0] >= 0.95
+
+
+def test_noisy_queries_against_namesake_crowds_find_what_exhaustive_scoring_finds():
+    """Typos, dropped and joined words against thousands of look-alike names: screen() returns
+    every entity that scoring each one in full would match."""
+    import random
+
+    from moneymen.match.entities import compare_profiles
+
+    rng = random.Random(7)
+    surnames = ["Kim", "Ri", "Pak", "Choe", "Jong", "Kang", "al-Harbi", "al-Tamimi", "Petrov", "Ivanov"]
+    given = ["Jong", "Un", "Il", "Song", "Chol", "Ho", "Nam", "Sok", "Mun", "San", "Ahmed", "Samir", "Yasin",
+             "Walid", "Igor", "Sergei", "Mikhail", "Hyok", "Kwang", "Yong"]
+    listed = []
+    for n in range(3000):
+        words = [rng.choice(surnames)] + rng.sample(given, rng.choice((1, 2, 2, 3)))
+        listed.append(_listed(n, " ".join(words)))
+    screener = Screener(listed)
+
+    def noisy(name: str) -> str:
+        words = name.split()
+        pick = rng.randrange(len(words))
+        change = rng.choice(("typo", "drop", "join", "swap"))
+        if change == "typo" and len(words[pick]) > 2:
+            word = words[pick]
+            at = rng.randrange(1, len(word))
+            words[pick] = word[:at - 1] + word[at] + word[at - 1] + word[at + 1:]
+        elif change == "drop" and len(words) > 2:
+            del words[pick]
+        elif change == "join" and len(words) > 2:
+            words[1:3] = [words[1] + words[2].lower()]
+        else:
+            words.reverse()
+        return " ".join(words)
+
+    expected = found = 0
+    for entity in rng.sample(listed, 40):
+        query = Profile.from_properties("Person", {"name": [noisy(entity.caption)]})
+        exhaustive = {e.id for e, profile in zip(screener.entities, screener.index.profiles)
+                      if compare_profiles(query, profile).match}
+        screened = {r.entity.id for r in screener.screen(query, limit=len(exhaustive) + 5) if r.match.match}
+        expected += len(exhaustive)
+        found += len(exhaustive & screened)
+    assert expected > 100
+    assert found == expected

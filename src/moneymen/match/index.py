@@ -195,8 +195,9 @@ class CandidateIndex:
                                  else np.zeros(0, np.int32))[order]
         self._similar_cache: dict[tuple[str, str, str], tuple[tuple[int, float], ...]] = {}
         self._compatible_cache: dict[str, np.ndarray] = {}
+        self._splits_cache: dict[tuple[str, str], tuple] = {}
         self._estimate = np.zeros(size, dtype=np.float32)
-        self._matched = np.zeros(max(rows, size), dtype=np.float32)
+        self._counted = np.zeros(size, dtype=np.float32)
         self._slot = np.zeros(max(rows, size), dtype=np.int32)
         self._similarity = np.zeros(max(len(self.words), 1), dtype=np.float32)
 
@@ -326,7 +327,7 @@ class CandidateIndex:
 
     def _syllable_share(self, prefix: str, syllables: list[set[str]]):
         """Entities by the share of the name's syllable positions they hold (a Korean name of many readings)."""
-        counted = self._matched
+        counted = self._counted
         touched = []
         for keys in syllables:
             found = self._union(prefix + key for key in keys)
@@ -353,9 +354,11 @@ class CandidateIndex:
         """
         person = form.kind == "person"
         groups = []  # (listed words alike, weight, query words covered)
+        splits = []  # per group: listed words written together in the query ("Jongchol" for "Jong Chol")
         for token, sound, weight in zip(form.tokens, form.phonetic, form.weights):
             if not (person and len(token) == 1):  # an initial matches any word it begins: counted below
                 groups.append((self._similar(token, sound, form.kind), weight, 1))
+                splits.append(self._splits(token, form.kind))
         # a short word written apart from its neighbour ("Abd al-Rahman" for "Abdul Rahman"): the
         # listed words alike to both together, and to neither alone, count for both
         pairs = []
@@ -367,6 +370,7 @@ class CandidateIndex:
                 together = tuple(pair for pair in self._similar(first + second, "", form.kind) if pair[0] not in alone)
                 if together:
                     pairs.append((together, form.weights[k] + form.weights[k + 1], 2))
+                    splits.append(())
         initial_count = sum(1 for token in form.tokens if len(token) == 1) if person else 0
         initials = sum(w for token, w in zip(form.tokens, form.weights) if len(token) == 1) if person else 0.0
         ours = len(form.tokens)
@@ -407,6 +411,10 @@ class CandidateIndex:
                 start, end = bounds[word_id, 0], bounds[word_id, -1]
                 if end > start:
                     segments.append(self.word_rows[start:end])
+        for group_splits in splits:
+            for sides in group_splits:  # the rarer side finds the names with both
+                rarer = min(sides, key=lambda ids: sum(int(bounds[w, -1] - bounds[w, 0]) for w in ids))
+                segments.extend(self.word_rows[bounds[w, 0]:bounds[w, -1]] for w in rarer)
         if not segments:
             return None
         hit = segments[0] if len(segments) == 1 else self._distinct(np.concatenate(segments))
@@ -420,13 +428,21 @@ class CandidateIndex:
         score_sum = np.full(len(hit), initials, dtype=np.float32)
         weight_sum = np.full(len(hit), initials, dtype=np.float32)
         words_matched = np.full(len(hit), float(initial_count), dtype=np.float32)
-        for similar, weight, covered in (*groups, *pairs):
-            if not similar:
+        theirs_joined = np.zeros(len(hit), dtype=np.float32)  # listed words matched two by one query word
+        for (similar, weight, covered), group_splits in zip((*groups, *pairs), splits):
+            if not similar and not group_splits:
                 continue
-            ids = np.fromiter((word_id for word_id, _ in similar), dtype=np.int32, count=len(similar))
-            similarity[ids] = np.fromiter((value for _, value in similar), dtype=np.float32, count=len(similar))
-            best = np.maximum.reduceat(similarity[words], offsets)
-            similarity[ids] = 0.0
+            best = np.zeros(len(hit), dtype=np.float32)
+            if similar:
+                ids = np.fromiter((word_id for word_id, _ in similar), dtype=np.int32, count=len(similar))
+                similarity[ids] = np.fromiter((value for _, value in similar), dtype=np.float32, count=len(similar))
+                best = np.maximum.reduceat(similarity[words], offsets)
+                similarity[ids] = 0.0
+            for first, second in group_splits:
+                both = np.minimum(np.maximum.reduceat(np.isin(words, first), offsets),
+                                  np.maximum.reduceat(np.isin(words, second), offsets)) & (best < 1.0)
+                best[both] = 1.0
+                theirs_joined += both
             found = best > 0
             score_sum += best * weight
             weight_sum += found * np.float32(weight)
@@ -434,7 +450,7 @@ class CandidateIndex:
         keep = words_matched > initial_count
         hit, score_sum, weight_sum, words_matched = hit[keep], score_sum[keep], weight_sum[keep], words_matched[keep]
         words_matched = np.minimum(words_matched, ours)
-        theirs = self.row_words[hit]
+        theirs = np.maximum(self.row_words[hit] - theirs_joined[keep], 1)
         left_ours = np.maximum(ours - words_matched, 0)
         left_theirs = np.maximum(theirs - words_matched, 0)
         conflicts = np.minimum(left_ours, left_theirs)
@@ -447,6 +463,30 @@ class CandidateIndex:
         # an organisation's generic words left over cost less than a conflict: not estimated
         others = 2 * score_sum / np.maximum(sum(form.weights) + self.row_weights[hit], 1e-6)
         return entities, np.minimum(np.where(as_person, as_people, others), 1.0).astype(np.float32)
+
+    def _splits(self, token: str, kind: str) -> tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]:
+        """Pairs of listed words that, written together, are ``token`` or nearly ("jongchol": jong,
+        chol; "samirjong": samir, yong): one side spelt as in the query, the other alike to it."""
+        if len(token) < 5 or not token.isalpha():
+            return ()
+        cached = self._splits_cache.get((token, kind))
+        if cached is not None:
+            return cached
+        word_id = self.word_id
+        found = []
+        for k in range(2, len(token) - 1):
+            first, second = token[:k], token[k:]
+            alike_first = tuple(w for w, _ in self._similar(first, "", kind)) if second in word_id else ()
+            alike_second = tuple(w for w, _ in self._similar(second, "", kind)) if first in word_id else ()
+            if alike_second:
+                found.append(((word_id[first],), alike_second))
+            if alike_first:
+                found.append((alike_first, (word_id[second],)))
+        result = tuple(found)
+        if len(self._splits_cache) > 100_000:
+            self._splits_cache.clear()
+        self._splits_cache[(token, kind)] = result
+        return result
 
     @staticmethod
     def _words_needed(ours: int, words: int, initials: int, length: int, cutoff: float) -> int | None:

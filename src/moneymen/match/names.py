@@ -323,7 +323,7 @@ def _token_similarity(a: str, b: str, pa: str, pb: str, kind: str) -> tuple[floa
         return 1.0 - 1.5 * distance / max(len(a), len(b)), f"{distance} letter{'s' if distance > 1 else ''} apart"
     if shortest <= 3 and abs(len(a) - len(b)) <= 1 and a.isalpha() and b.isalpha() and _levenshtein(a, b) == 1:
         return (0.35 if kind == "person" else 0.5), "1 letter apart (short word)"
-    if pa and pa == pb and shortest >= 4:
+    if len(pa) >= 2 and pa == pb and shortest >= 4:  # a one-letter code ("K": Choe, Hyko) says too little
         return 0.6, "sounds alike"
     return 0.0, ""
 
