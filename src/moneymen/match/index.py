@@ -346,22 +346,20 @@ class CandidateIndex:
 
         Each query word has the listed words alike to it, with their similarity. A name can
         only reach the cutoff by matching enough of the query's words: so the most common words
-        are read only for the names short enough to need no more than them, and every name
-        found is then estimated in full from its own words (a forward index): for each query
-        word its best similarity, the matched share, and the penalties for what is left over on
-        either side as the matcher gives them (a conflict when both names have a word the other
-        lacks, an omission when one does, a single word against several).
+        are read only for the names short enough to need no more than them (see
+        :meth:`_lengths_to_read`), and every name found is then estimated in full from its own
+        words (see :meth:`_estimate_rows`).
         """
         person = form.kind == "person"
-        groups = []  # (listed words alike, weight, query words covered)
+        groups: list[tuple[tuple[tuple[int, float], ...], float, int]] = []  # (words alike, weight, query words)
         splits = []  # per group: listed words written together in the query ("Jongchol" for "Jong Chol")
         for token, sound, weight in zip(form.tokens, form.phonetic, form.weights):
             if not (person and len(token) == 1):  # an initial matches any word it begins: counted below
                 groups.append((self._similar(token, sound, form.kind), weight, 1))
                 splits.append(self._splits(token, form.kind))
+        words = len(groups)
         # a short word written apart from its neighbour ("Abd al-Rahman" for "Abdul Rahman"): the
         # listed words alike to both together, and to neither alone, count for both
-        pairs = []
         for k in range(len(form.tokens) - 1):
             first, second = form.tokens[k], form.tokens[k + 1]
             if min(len(first), len(second)) <= SHORT_WORD and (first + second).isalpha():
@@ -369,46 +367,17 @@ class CandidateIndex:
                          for word_id, _ in self._similar(token, sound, form.kind)}
                 together = tuple(pair for pair in self._similar(first + second, "", form.kind) if pair[0] not in alone)
                 if together:
-                    pairs.append((together, form.weights[k] + form.weights[k + 1], 2))
+                    groups.append((together, form.weights[k] + form.weights[k + 1], 2))
                     splits.append(())
-        initial_count = sum(1 for token in form.tokens if len(token) == 1) if person else 0
-        initials = sum(w for token, w in zip(form.tokens, form.weights) if len(token) == 1) if person else 0.0
-        ours = len(form.tokens)
         bounds = self.word_bounds
-        sizes = [sum(int(bounds[w, -1] - bounds[w, 0]) for w, _ in similar) for similar, _, _ in groups]
-        ranked = sorted(range(len(groups)), key=lambda g: sizes[g])
-        # which lengths of name each query word must be read for (rarest words first): a name
-        # matched only by words read for fewer lengths could not reach the cutoff
-        every = list(range(1, MAX_LENGTH + 1))
-        essential: list[list[int]] = [[] for _ in groups]
-        if person or people:
-            needed = [self._words_needed(ours, len(groups), initial_count, length, cutoff) for length in every]
-            for rank in range(len(groups)):
-                essential[rank] = [length for length, m in zip(every, needed)
-                                   if m is not None and rank < len(groups) - m + 1]
-        if not person:  # organisations: the common words together must weigh too little to reach the cutoff
-            total, spare = sum(form.weights), 0.0
-            common = len(groups)
-            for rank in reversed(range(len(groups))):
-                weight = groups[ranked[rank]][1]
-                if 2 * (spare + weight) / max(total + spare + weight, 1e-6) >= cutoff:
-                    break
-                spare, common = spare + weight, rank
-            for rank in range(common):
-                essential[rank] = every
+        lengths = self._lengths_to_read(form, groups[:words], cutoff, people)
         segments = []
-        for rank, g in enumerate(ranked):
-            lengths = essential[rank]
-            if not lengths:
+        for g, (similar, _, _) in enumerate(groups):
+            low, high = lengths[g] if g < words else (1, MAX_LENGTH)
+            if low > high:
                 continue
-            low, high = min(lengths), max(lengths)  # lengths needed are one run
-            for word_id, _ in groups[g][0]:
-                start, end = bounds[word_id, low - 1], bounds[word_id, high]
-                if end > start:
-                    segments.append(self.word_rows[start:end])
-        for similar, _, _ in pairs:
             for word_id, _ in similar:
-                start, end = bounds[word_id, 0], bounds[word_id, -1]
+                start, end = bounds[word_id, low - 1], bounds[word_id, high]
                 if end > start:
                     segments.append(self.word_rows[start:end])
         for group_splits in splits:
@@ -417,22 +386,67 @@ class CandidateIndex:
                 segments.extend(self.word_rows[bounds[w, 0]:bounds[w, -1]] for w in rarer)
         if not segments:
             return None
-        hit = segments[0] if len(segments) == 1 else self._distinct(np.concatenate(segments))
-        # the words of each name found, and each query word's best similarity among them
-        starts, ends = self.row_starts[hit], self.row_starts[hit + 1]
+        rows = segments[0] if len(segments) == 1 else self._distinct(np.concatenate(segments))
+        return self._estimate_rows(form, rows, groups, splits)
+
+    def _lengths_to_read(self, form: NameForm, groups, cutoff: float, people: bool) -> list[tuple[int, int]]:
+        """For each query word, the lengths (in words, low to high) of the names to read it for.
+
+        Words are taken rarest first. A person's name of n words needs at least m of the query's
+        words to reach the cutoff (:meth:`_words_needed`), so it holds one of the rarest
+        ``len(groups) - m + 1``: the other words need not be read for names of that length. An
+        organisation's common words are not read when, all together, they weigh too little to
+        reach the cutoff.
+        """
+        bounds = self.word_bounds
+        sizes = [sum(int(bounds[w, -1] - bounds[w, 0]) for w, _ in similar) for similar, _, _ in groups]
+        ranked = sorted(range(len(groups)), key=lambda g: sizes[g])
+        person = form.kind == "person"
+        initials = sum(1 for token in form.tokens if len(token) == 1) if person else 0
+        read = [[] for _ in groups]  # lengths to read each word for, by rank
+        if person or people:
+            for length in range(1, MAX_LENGTH + 1):
+                needed = self._words_needed(len(form.tokens), len(groups), initials, length, cutoff)
+                for rank in range(len(groups) - needed + 1 if needed is not None else 0):
+                    read[rank].append(length)
+        if not person:
+            total, spare, common = sum(form.weights), 0.0, len(groups)
+            for rank in reversed(range(len(groups))):
+                weight = groups[ranked[rank]][1]
+                if 2 * (spare + weight) / max(total + spare + weight, 1e-6) >= cutoff:
+                    break
+                spare, common = spare + weight, rank
+            for rank in range(common):
+                read[rank] = list(range(1, MAX_LENGTH + 1))
+        lengths = [(1, 0)] * len(groups)  # (low, high); empty when low > high
+        for rank, g in enumerate(ranked):
+            if read[rank]:  # the lengths needed are one run
+                lengths[g] = (min(read[rank]), max(read[rank]))
+        return lengths
+
+    def _estimate_rows(self, form: NameForm, rows: np.ndarray, groups, splits):
+        """(entities, estimates) of ``rows`` (names) from their own words (a forward index).
+
+        For each query word, its best similarity among the name's words; then the matched share,
+        and the penalties for what is left over on either side as the matcher gives them (a
+        conflict when both names have a word the other lacks, an omission when one does, a
+        single word against several).
+        """
+        person = form.kind == "person"
+        initial_count = sum(1 for token in form.tokens if len(token) == 1) if person else 0
+        initials = sum(w for token, w in zip(form.tokens, form.weights) if len(token) == 1) if person else 0.0
+        ours = len(form.tokens)
+        starts, ends = self.row_starts[rows], self.row_starts[rows + 1]
         counts = ends - starts
         offsets = np.cumsum(counts) - counts
-        flat = np.repeat(starts - offsets, counts) + np.arange(int(counts.sum()))
-        words = self.row_word_ids[flat]
+        words = self.row_word_ids[np.repeat(starts - offsets, counts) + np.arange(int(counts.sum()))]
         similarity = self._similarity
-        score_sum = np.full(len(hit), initials, dtype=np.float32)
-        weight_sum = np.full(len(hit), initials, dtype=np.float32)
-        words_matched = np.full(len(hit), float(initial_count), dtype=np.float32)
-        theirs_joined = np.zeros(len(hit), dtype=np.float32)  # listed words matched two by one query word
-        for (similar, weight, covered), group_splits in zip((*groups, *pairs), splits):
-            if not similar and not group_splits:
-                continue
-            best = np.zeros(len(hit), dtype=np.float32)
+        score_sum = np.full(len(rows), initials, dtype=np.float32)
+        weight_sum = np.full(len(rows), initials, dtype=np.float32)
+        words_matched = np.full(len(rows), float(initial_count), dtype=np.float32)
+        theirs_joined = np.zeros(len(rows), dtype=np.float32)  # listed words matched two by one query word
+        for (similar, weight, covered), group_splits in zip(groups, splits):
+            best = np.zeros(len(rows), dtype=np.float32)
             if similar:
                 ids = np.fromiter((word_id for word_id, _ in similar), dtype=np.int32, count=len(similar))
                 similarity[ids] = np.fromiter((value for _, value in similar), dtype=np.float32, count=len(similar))
@@ -448,20 +462,20 @@ class CandidateIndex:
             weight_sum += found * np.float32(weight)
             words_matched += found * np.float32(covered)
         keep = words_matched > initial_count
-        hit, score_sum, weight_sum, words_matched = hit[keep], score_sum[keep], weight_sum[keep], words_matched[keep]
-        words_matched = np.minimum(words_matched, ours)
-        theirs = np.maximum(self.row_words[hit] - theirs_joined[keep], 1)
+        rows, score_sum, weight_sum = rows[keep], score_sum[keep], weight_sum[keep]
+        words_matched = np.minimum(words_matched[keep], ours)
+        theirs = np.maximum(self.row_words[rows] - theirs_joined[keep], 1)
         left_ours = np.maximum(ours - words_matched, 0)
         left_theirs = np.maximum(theirs - words_matched, 0)
         conflicts = np.minimum(left_ours, left_theirs)
         omitted = np.maximum(left_ours, left_theirs) - conflicts
         single = (np.minimum(ours, theirs) == 1) & (np.maximum(ours, theirs) > 1)
-        entities = self.row_entity[hit]
+        entities = self.row_entity[rows]
         as_person = (self.kinds[entities] == 0) | person
         as_people = (score_sum / np.maximum(weight_sum, 1e-6)) * np.power(CONFLICT, conflicts) \
             * np.power(OMISSION["person"], omitted) * np.where(single, SINGLE_WORD, 1.0)
         # an organisation's generic words left over cost less than a conflict: not estimated
-        others = 2 * score_sum / np.maximum(sum(form.weights) + self.row_weights[hit], 1e-6)
+        others = 2 * score_sum / np.maximum(sum(form.weights) + self.row_weights[rows], 1e-6)
         return entities, np.minimum(np.where(as_person, as_people, others), 1.0).astype(np.float32)
 
     def _splits(self, token: str, kind: str) -> tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]:
