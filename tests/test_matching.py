@@ -140,6 +140,7 @@ def test_match_pairs_writes_scores_for_each_pair(tmp_path):
     ("faberlic", "FABERLIC EUROPE Sp. z o.o.", True),  # Polish legal form set aside
     ("Sapphire Association of Qungdao", "Sapphire Oasis Fisheries Inc.", False),  # "of" is no acronym
     ("Korea Hwansim Shipping Inc.", "Korea Hwansun Shipping LLC", False),  # two slips: another company
+    ("Korea Kapuj Technology S.A.", "Silver Apex Technology Corporation", False),  # S.A. is a legal form
     ("Korea Hwansim Shipping Inc.", "Korea Hwansin Shipping LLC", True),  # one slip: a misspelling
 ])
 def test_organisation_names_in_hangul_and_series(left, right, expected):
@@ -164,6 +165,8 @@ def test_organisation_names_in_hangul_and_series(left, right, expected):
     ("Kim San Sl", "Kim Su", False),  # a garbled word does not stand in for another short one
     ("Kim San Sl", "San Song Li", False),  # "Sl" beside an unmatched surname is no pair of initials
     ("Derek Schmidt", "D. S. Aldyn Syd", False),  # initials alone, no word in common
+    ("Kim U-kwan", "Kim Kwang", False),  # a syllable fewer is another name, not a slip
+    ("JONNG U KUN", "KUN JU", False),  # initials stand for words, not for other initials
 ])
 def test_person_name_structure(left, right, expected):
     verdict = compare_profiles(person(left), person(right))

@@ -36,6 +36,9 @@ IDENTIFIERS = {
     "innCode": ("INN", 0.95, -0.2),
     "callSign": ("call sign", 0.8, 0.0),
 }
+#: What birth dates more than a year apart, and genders with none in common, take off a score.
+BIRTH_DATES_DISAGREE = 0.3
+GENDER_DIFFERS = 0.2
 COUNTRY_PROPS = ("nationality", "citizenship", "country", "jurisdiction", "birthCountry", "flag")
 _ID_CLEAN = re.compile(r"[^0-9A-Z]")
 
@@ -216,7 +219,7 @@ def _date_evidence(query: Profile, candidate: Profile) -> Evidence | None:
             elif left[:4].isdigit() and right[:4].isdigit() and abs(int(left[:4]) - int(right[:4])) == 1:
                 effect, detail = -0.1, f"birth years one apart: {left} / {right}"
             else:
-                effect, detail = -0.3, f"birth dates disagree: {left} / {right}"
+                effect, detail = -BIRTH_DATES_DISAGREE, f"birth dates disagree: {left} / {right}"
             if best is None or effect > best[0]:
                 best = (effect, detail)
     return Evidence("birth_date", *best)
@@ -234,7 +237,7 @@ def _country_evidence(query: Profile, candidate: Profile) -> Evidence | None:
 
 def _gender_evidence(query: Profile, candidate: Profile) -> Evidence | None:
     if query.genders and candidate.genders and not query.genders & candidate.genders:
-        return Evidence("gender", -0.2, f"gender differs: {'/'.join(sorted(query.genders))} vs "
+        return Evidence("gender", -GENDER_DIFFERS, f"gender differs: {'/'.join(sorted(query.genders))} vs "
                         f"{'/'.join(sorted(candidate.genders))}")
     return None
 

@@ -132,7 +132,8 @@ def analyse(text: str, kind: str) -> NameForm:
     raw_tokens = cleaned.split()
     legal_forms: tuple[str, ...] = ()
     if kind == "organization":
-        raw_tokens = _drop_own_acronym(raw_tokens)
+        # letters written apart are one word before legal forms are looked up: "S.A.", "B.V."
+        raw_tokens = _drop_own_acronym(_collapse_initials(raw_tokens))
         # rigour knows the world's legal forms (Aktiengesellschaft → ag, ООО → ooo); our table then
         # sets them aside, with Korean and Chinese forms and generic words
         raw_tokens = replace_org_types_compare(" ".join(raw_tokens).lower()).split()
@@ -257,7 +258,8 @@ def compare_forms(a: NameForm, b: NameForm) -> NameComparison:
                 and _levenshtein("".join(a.tokens), "".join(b.tokens)) <= 2:
             # "Hwaan" for "Hwan", "Yyu" for "Yu": a typo that changes the syllables is no other name
             typo = _compare_tokens(a, b, a.tokens, b.tokens)
-            if typo.score > korean.score:
+            # a slip, not a syllable more or less: every word has its counterpart (Kim U-kwan ≠ Kim Kwan)
+            if typo.score > korean.score and all(part.left and part.right for part in typo.parts):
                 return NameComparison(typo.left, typo.right, typo.score, typo.method, typo.parts,
                                       (*typo.notes, "read as a misspelling: the Korean syllables do not line up"))
         return (_chinese(a, b) or korean) if korean.score < CHINESE else korean
@@ -464,7 +466,7 @@ def _initials_span(word: str, tokens: tuple[str, ...], free: list[int]) -> list[
             token = tokens[position]
             if token in INITIALS_SKIP and span:
                 span.append(position)
-            elif token[0] == word[letters] and token.isalpha():
+            elif token[0] == word[letters] and token.isalpha() and len(token) > 1:  # initials stand for words
                 span.append(position)
                 letters += 1
             else:
