@@ -117,6 +117,18 @@ def birth_years(profile: Profile) -> list[int]:
     return [int(date[:4]) for date in profile.birth_dates]
 
 
+def leftover_factor(ours, matched, theirs):
+    """The matcher's penalty for the words of two people's names that did not match, from their
+    counts (numbers or arrays): a conflict for each pair of words left over on both sides, an
+    omission for each left over on one side, and a single word against several."""
+    left_ours = np.maximum(ours - matched, 0)
+    left_theirs = np.maximum(theirs - matched, 0)
+    conflicts = np.minimum(left_ours, left_theirs)
+    omitted = np.maximum(left_ours, left_theirs) - conflicts
+    single = (np.minimum(ours, theirs) == 1) & (np.maximum(ours, theirs) > 1)
+    return np.power(CONFLICT, conflicts) * np.power(OMISSION["person"], omitted) * np.where(single, SINGLE_WORD, 1.0)
+
+
 def identifier_keys(profile: Profile) -> list[str]:
     """The index keys of an entity's strong identifiers (passport, IMO, SWIFT/BIC…)."""
     return [f"i:{prop}:{value}" for prop, values in profile.identifiers for value in values]
@@ -500,15 +512,9 @@ class CandidateIndex:
         rows, score_sum, weight_sum = rows[keep], score_sum[keep], weight_sum[keep]
         words_matched = np.minimum(words_matched[keep], ours)
         theirs = np.maximum(self.row_words[rows] - theirs_joined[keep], 1)
-        left_ours = np.maximum(ours - words_matched, 0)
-        left_theirs = np.maximum(theirs - words_matched, 0)
-        conflicts = np.minimum(left_ours, left_theirs)
-        omitted = np.maximum(left_ours, left_theirs) - conflicts
-        single = (np.minimum(ours, theirs) == 1) & (np.maximum(ours, theirs) > 1)
         entities = self.row_entity[rows]
         as_person = (self.kinds[entities] == 0) | person
-        as_people = (score_sum / np.maximum(weight_sum, 1e-6)) * np.power(CONFLICT, conflicts) \
-            * np.power(OMISSION["person"], omitted) * np.where(single, SINGLE_WORD, 1.0)
+        as_people = (score_sum / np.maximum(weight_sum, 1e-6)) * leftover_factor(ours, words_matched, theirs)
         # an organisation's generic words left over cost less than a conflict: not estimated
         others = 2 * score_sum / np.maximum(sum(form.weights) + self.row_weights[rows], 1e-6)
         return entities, np.minimum(np.where(as_person, as_people, others), 1.0).astype(np.float32)
@@ -542,13 +548,7 @@ class CandidateIndex:
         """The fewest query words (of ``words`` that are not initials) a person's name of ``length``
         words must match, all perfectly, to be estimated at ``cutoff`` or more; None if it cannot."""
         for matched in range(1, words + 1):
-            both = min(matched + initials, ours)
-            left_ours, left_theirs = ours - both, max(length - both, 0)
-            conflicts = min(left_ours, left_theirs)
-            estimate = CONFLICT ** conflicts * OMISSION["person"] ** (max(left_ours, left_theirs) - conflicts)
-            if min(ours, length) == 1 < max(ours, length):
-                estimate *= SINGLE_WORD
-            if estimate >= cutoff:
+            if leftover_factor(ours, min(matched + initials, ours), length) >= cutoff:
                 return matched
         return None
 
