@@ -16,7 +16,8 @@ from pathlib import Path
 
 from moneymen.entities import iter_entities
 from moneymen.files import atomic_write
-from moneymen.match.entities import DEFAULT_THRESHOLD, Match, Profile, compare_profiles
+from moneymen.match.entities import (BIRTH_DATES_AGREE, COUNTRY_SHARED, DEFAULT_THRESHOLD, Match, Profile,
+                                     compare_profiles)
 from moneymen.match.index import CandidateIndex
 from moneymen.model import Entity
 from moneymen.sources.base import SourceError
@@ -26,9 +27,6 @@ from moneymen.store import Store
 #: Candidates whose estimated score falls this far below the threshold (after what a query's
 #: birth date and country could add) are not scored: the estimate is close, not exact.
 MARGIN = 0.05
-#: What a query's facts beside the name can add to a score (see ``moneymen.match.entities``).
-BIRTH_DATE_LIFT = 0.05
-COUNTRY_LIFT = 0.02
 #: Candidates are scored best estimate first; the search stops after this many in a row have not
 #: matched (the default; a caller that wants more results may ask for more patience).
 CANDIDATES = 100
@@ -84,7 +82,8 @@ class Screener:
         any later estimate could reach, after ``candidates`` candidates in a row have not
         matched, or after ``MAX_CANDIDATES``. Among equal scores, the entity indexed first comes first.
         """
-        lift = MARGIN + (BIRTH_DATE_LIFT if query.birth_dates else 0.0) + (COUNTRY_LIFT if query.countries else 0.0)
+        # what the query's facts beside the name could add to a score, and the estimate's margin
+        lift = MARGIN + (BIRTH_DATES_AGREE if query.birth_dates else 0.0) + (COUNTRY_SHARED if query.countries else 0.0)
         positions, estimates = self.index.candidates(query, cutoff=max(threshold - lift, 0.0))
         profiles, forms = self.index.profiles, self.index.forms
         found: list[tuple[float, int, Match]] = []

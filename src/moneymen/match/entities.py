@@ -39,6 +39,10 @@ IDENTIFIERS = {
 #: What birth dates more than a year apart, and genders with none in common, take off a score.
 BIRTH_DATES_DISAGREE = 0.3
 GENDER_DIFFERS = 0.2
+#: What full birth dates that agree, and a shared country, add to a score (the most facts beside
+#: the name can add, identifiers aside).
+BIRTH_DATES_AGREE = 0.05
+COUNTRY_SHARED = 0.02
 COUNTRY_PROPS = ("nationality", "citizenship", "country", "jurisdiction", "birthCountry", "flag")
 _ID_CLEAN = re.compile(r"[^0-9A-Z]")
 
@@ -212,7 +216,7 @@ def _date_evidence(query: Profile, candidate: Profile) -> Evidence | None:
         for right in candidate.birth_dates:
             precision = min(len(left), len(right))
             if left[:precision] == right[:precision]:
-                effect = 0.05 if precision >= 10 else 0.03
+                effect = BIRTH_DATES_AGREE if precision >= 10 else 0.03
                 detail = f"birth dates agree: {left} / {right}"
             elif left[:4] == right[:4]:
                 effect, detail = -0.15, f"same birth year, different date: {left} / {right}"
@@ -230,7 +234,7 @@ def _country_evidence(query: Profile, candidate: Profile) -> Evidence | None:
         return None
     shared = query.countries & candidate.countries
     if shared:
-        return Evidence("country", 0.02, f"shared country: {', '.join(sorted(shared))}")
+        return Evidence("country", COUNTRY_SHARED, f"shared country: {', '.join(sorted(shared))}")
     return Evidence("country", -0.05, f"no shared country: {', '.join(sorted(query.countries))} / "
                     f"{', '.join(sorted(candidate.countries))}")
 
