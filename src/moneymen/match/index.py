@@ -225,7 +225,7 @@ class CandidateIndex:
         self.joined_positions = (np.frombuffer(joined_positions, dtype=np.int32) if joined_positions
                                  else np.zeros(0, np.int32))[order]
         self._similar_cache: dict[tuple[str, str, str], tuple[tuple[int, float], ...]] = {}
-        self._compatible_cache: dict[str, np.ndarray] = {}
+        self._compatible_cache: dict[str, tuple[np.ndarray, bool]] = {}
         self._splits_cache: dict[tuple[str, str], tuple] = {}
         self._estimate = np.zeros(size, dtype=np.float32)
         self._counted = np.zeros(size, dtype=np.float32)
@@ -270,8 +270,7 @@ class CandidateIndex:
         """(positions, estimates) of the entities whose estimated score against ``profile`` is at
         least ``cutoff``, highest estimate first (ties: the entity indexed first)."""
         kind = kind_of(profile.schema)
-        compatible = self._compatible(profile.schema)
-        people = self._people_possible(profile.schema)
+        compatible, people = self._compatible(profile.schema)
         estimate = self._estimate
         touched = []
         for name, _ in profile.names:
@@ -313,18 +312,15 @@ class CandidateIndex:
             effect -= np.where(differ[self.gender_codes[positions]], GENDER_DIFFERS, 0.0).astype(np.float32)
         return effect
 
-    def _people_possible(self, schema: str) -> bool:
-        """Whether a query of ``schema`` may match people of this index (a LegalEntity may be one)."""
-        compatible = self._compatible(schema)
-        return any(compatible[code] and get_schema(name).is_a("Person") for code, name in enumerate(self.schemata))
-
-    def _compatible(self, schema: str) -> np.ndarray:
-        """Which indexed schemata an entity of ``schema`` can be (by schema code)."""
+    def _compatible(self, schema: str) -> tuple[np.ndarray, bool]:
+        """Which indexed schemata an entity of ``schema`` can be (by schema code), and whether
+        any of them is a person's (a LegalEntity may be one)."""
         found = self._compatible_cache.get(schema)
         if found is None:
             query = get_schema(schema)
-            found = np.asarray([query.can_match(get_schema(s)) for s in self.schemata] or [False], dtype=bool)
-            self._compatible_cache[schema] = found
+            codes = np.asarray([query.can_match(get_schema(s)) for s in self.schemata] or [False], dtype=bool)
+            people = any(can and get_schema(name).is_a("Person") for can, name in zip(codes, self.schemata))
+            found = self._compatible_cache[schema] = (codes, people)
         return found
 
     def _name_estimates(self, form: NameForm, cutoff: float, people: bool):
