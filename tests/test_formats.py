@@ -35,10 +35,12 @@ def test_ftm_export_then_import_gives_the_same_statements(tmp_path):
         assert export(first, "ftm", out) == 3
         original = statements(first)
     with open_store(tmp_path / "b.duckdb") as second:
-        import_file(second, out, format="ftm", dataset="elsewhere", grade="F6")
+        import_file(second, out, format="ftm", dataset="elsewhere", grade="F6", kind="restore")
         assert statements(second) == original, "dataset, grade, dates and records survive the round trip"
     dates = {row[0]: (row[10], row[11]) for row in original}
-    assert dates["jst"] == ("2013-12-08T00:00:00Z", "2013-12-13T00:00:00Z")
+    # the file's first_seen is kept; last seen is when this import saw it (else it would read as delisted)
+    assert dates["jst"][0] == "2013-12-08T00:00:00Z"
+    assert dates["jst"][1] == dates["dept"][1] > "2026"
     assert {row[14] + row[15] for row in original} == {"C3"}
 
 
@@ -69,7 +71,10 @@ def test_ftm_statement_lines_are_grouped_into_entities(tmp_path, store):
     assert (result.entities, result.statements) == (2, 3)
     person = get_entity(store, "a")
     assert person.caption == "Ri Su Yong" and person.values("nationality") == ["kp"]
-    assert person.statements[0].last_seen == "2021-01-01T00:00:00Z"
+    name = next(stmt for stmt in person.statements if stmt.prop == "name")
+    assert name.first_seen == "2020-01-01T00:00:00Z", "the file's first seen is kept"
+    assert name.last_seen == result.seen, "last seen is when this import saw it"
+    assert name.dataset == store.imports()[0].dataset, "written into the import's own dataset, not the file's 'd'"
 
 
 def write_people(tmp_path: Path) -> Path:

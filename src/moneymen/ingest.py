@@ -1,57 +1,133 @@
 """The import service: run an importer over a file and write its statements in one transaction.
 
 An import either commits whole or leaves the store exactly as it was (an error, Ctrl-C or a
-killed process all roll back). Re-importing the same file into the same dataset is a no-op.
+killed process all roll back), and a committed import can be reverted
+(:meth:`moneymen.store.Store.revert_import`). What an import may change:
+
+* it writes only into its own dataset, so it never changes a statement of another dataset
+  (a ``restore`` of a moneymen export writes the datasets the file names, and only datasets
+  the store does not hold yet);
+* provenance in the file is a claim, not a fact: a statement's grade is at most the grade the
+  import grants (the worse of the two), its origin and last seen are the import's own, and
+  its first seen no later than the import's;
+* an entity keeps one FtM schema: a statement whose schema cannot be reconciled with the
+  schemata the store already has for that id is refused with its file and line;
+* an official list's dataset (``un_sc``, ``us_ofac_sdn``) takes only that list's files;
+* a new version that would delist more than :data:`DELISTING_SHARE` of a dataset, or a list
+  dated in the future, is refused unless the user confirms it.
+
+Re-importing the same files with the same options into the same dataset is a no-op.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pyarrow as pa
+from followthemoney.exc import InvalidData
+from followthemoney.types import registry
 
-from moneymen.model import PROVENANCE_FIELDS, Grade, InvalidGrade, Origin, get_schema
-from moneymen.sources import Format, detect_format, get_format
+from moneymen.model import PROVENANCE_FIELDS, Grade, InvalidGrade, Origin, common_schema, get_schema
+from moneymen.sources import FORMATS, Format, detect_format, get_format
 from moneymen.sources.base import ImportContext, SourceEntity, SourceError
 from moneymen.store import Store
-from moneymen.store.base import STATEMENT_COLUMNS
+from moneymen.store.base import OFFICIAL_FORMATS, STATEMENT_COLUMNS
 
+#: Statements held in memory before they are merged into the store …
 BATCH_SIZE = 100_000
+#: … or characters of values, whichever comes first (bounds memory whatever the values' size).
+BATCH_CHARS = 32 * 1024 * 1024
+#: Longest value of a free-text property (FtM's ``text`` and ``html`` types: notes, descriptions).
+MAX_TEXT_CHARS = 65_000
+#: Longest value of any other property (names, addresses, identifiers…; the longest on the real
+#: OFAC and UN lists is an address of 588 characters).
+MAX_VALUE_CHARS = 4096
+#: Most values one entity may have in one record (the most on the real lists: 52).
+MAX_VALUES_PER_ENTITY = 10_000
+#: A new version of a dataset that would delist more than this share of its listed entities
+#: (and more than :data:`DELISTING_FLOOR` of them) is refused unless confirmed.
+DELISTING_SHARE = 0.20
+DELISTING_FLOOR = 10
+#: A list may be dated this far ahead of the clock (time zones, clock skew), no further.
+CLOCK_SKEW = timedelta(days=1)
+#: What ``kind`` an import may be: a new version of its dataset, an addition to it, or a restore.
+KINDS = ("version", "addition", "restore")
+
 _ORIGINS = {origin.value for origin in Origin}
+_TEXT_TYPES = (registry.text, registry.html)
+#: Datasets reserved for the official lists' own files: dataset → format.
+RESERVED_DATASETS = {fmt.dataset: fmt.name for fmt in FORMATS.values() if fmt.dataset}
 
 
 @dataclass
 class ImportResult:
-    """What one import did."""
+    """What one import did. ``statements`` and ``entities`` are counted in the store afterwards."""
 
     path: str
     format: str
     dataset: str
     entities: int = 0
     statements: int = 0
+    new_statements: int = 0
     unchanged: bool = False
     import_id: int | None = None
     seen: str | None = None
     seconds: float = 0.0
+    kind: str = "version"
     delisted: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+class DelistingRefused(SourceError):
+    """A new version that would delist an unusual share of its dataset, not confirmed by the user."""
 
 
 def utc_now() -> str:
     """Now, as the ISO-8601 UTC text the store uses."""
-    return datetime.now(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _iso_utc(datetime.now(timezone.utc))
+
+
+def _iso_utc(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes, read in chunks."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         while chunk := handle.read(1 << 20):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def parse_timestamp(text: str) -> str:
+    """An ISO-8601 date or timestamp as the store's UTC text; ValueError when it is not one.
+
+    A date or a time without zone counts as UTC. Years before 1900 are refused: no list or
+    report moneymen reads is that old, and such a date is a typo or an attack on the ordering.
+    """
+    if not isinstance(text, str) or not 4 <= len(text) <= 40:
+        raise ValueError(f"{text!r} is not an ISO-8601 date or timestamp")
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"{text!r} is not an ISO-8601 date or timestamp, e.g. 2024-05-03 or "
+                         "2024-05-03T10:00:00Z") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    if moment.year < 1900:
+        raise ValueError(f"{text!r} is before 1900")
+    return _iso_utc(moment)
+
+
+def _future(timestamp: str) -> bool:
+    return timestamp > _iso_utc(datetime.now(timezone.utc) + CLOCK_SKEW)
 
 
 def import_file(
@@ -64,25 +140,47 @@ def import_file(
     seen: str | None = None,
     source_url: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    kind: str = "version",
+    accept_delisting: bool = False,
+    recorded_path: str | None = None,
 ) -> ImportResult:
     """Import ``path`` into ``store`` and say what changed.
 
     ``format`` is detected when omitted; ``dataset`` and ``grade`` default to the format's own
     (see :data:`moneymen.sources.FORMATS`, else the file's stem and F6). ``seen`` dates the
-    statements when the list does not state its own publication time. Raises SourceError for
-    bad input, with nothing written.
+    statements when the list does not state its own publication time. ``kind`` is
+    ``version`` (the file is the dataset's new version: what it no longer lists is delisted),
+    ``addition`` (the file adds to the dataset; nothing is delisted) or ``restore`` (a moneymen
+    FtM export put back with the datasets, grades and dates it records, into datasets the store
+    does not hold). ``accept_delisting`` confirms a version that delists more than
+    :data:`DELISTING_SHARE` of its dataset. ``recorded_path`` is what the imports table records
+    as the file's location and what the result names (a fetched file's URL), by default the
+    file's path.
+    Raises SourceError for bad input, with nothing written.
     """
     path = Path(path)
     if not path.is_file():
         raise SourceError(path, None, "no such file")
+    if kind not in KINDS:
+        raise ValueError(f"unknown import kind {kind!r}; expected one of: {', '.join(KINDS)}")
     fmt: Format = get_format(format) if format else detect_format(path)
     if fmt.name == "csv" and mapping is None:
         raise SourceError(path, None, "a CSV import needs --mapping FILE (column -> FtM property)")
+    if kind == "restore" and fmt.name != "ftm":
+        raise SourceError(path, None, f"only a moneymen FtM export can be restored, not a {fmt.description} file")
     try:
         grade = grade if isinstance(grade, Grade) else Grade.parse(grade) if grade else fmt.grade
     except InvalidGrade as error:
         raise SourceError(path, None, str(error)) from None
+    if seen is not None:
+        try:
+            seen = parse_timestamp(seen)
+        except ValueError as error:
+            raise SourceError(path, None, f"--seen: {error}") from None
+        if _future(seen):
+            raise SourceError(path, None, f"--seen {seen} is in the future; a list cannot have been seen then")
     dataset = dataset or fmt.dataset or _dataset_name(path)
+    _check_dataset(store, path, dataset, fmt)
     started = time.perf_counter()
     now = utc_now()
     context = ImportContext(
@@ -93,10 +191,12 @@ def import_file(
         source_url=source_url,
         mapping=Path(mapping) if mapping else None,
         progress=progress,
+        restore=kind == "restore",
     )
-    result = ImportResult(path=str(path), format=fmt.name, dataset=dataset)
+    result = ImportResult(path=recorded_path or str(path), format=fmt.name, dataset=dataset, kind=kind)
     sha256 = file_sha256(path)
-    previous = store.find_import(dataset, sha256)
+    key = import_key(fmt, path, sha256, dataset, grade, context, seen, kind)
+    previous = store.find_import(dataset, key)
     if previous is not None:
         result.unchanged = True
         result.import_id = previous.id
@@ -104,17 +204,82 @@ def import_file(
         result.seen = previous.seen
         return result
     with store.transaction():
-        import_id = store.start_import(dataset, fmt.name, str(path.resolve()), sha256, context.seen, now, str(grade))
+        listed_before = set(store.listed_entity_ids(dataset))
+        import_id = store.start_import(dataset, fmt.name, recorded_path or str(path.resolve()), sha256,
+                                       context.seen, now, str(grade), key, kind)
         entities = fmt.importer.read(path, context)
-        result.entities, result.statements = _write(store, path, entities, context, import_id)
-        if result.entities == 0:
+        written, claims = _write(store, path, entities, context, import_id)
+        if written == 0:
             raise SourceError(path, None, f"no entities found; expected a {fmt.description} file")
-        store.finish_import(import_id, utc_now(), result.entities, result.statements, context.seen, context.list_date)
+        if claims:
+            result.warnings.append(
+                f"{claims:,} statements named another dataset; an import writes only into its own, so they are "
+                f"stored as {dataset} (use --restore to put back a moneymen export with its datasets)")
+        if kind == "restore":
+            _check_restore(store, path, import_id)
+        result.entities, result.statements, result.new_statements = store.finish_import(
+            import_id, utc_now(), context.seen, context.list_date)
         result.delisted = store.delisted_entity_ids(dataset)
+        if kind == "version" and not accept_delisting:
+            _check_delisting(path, dataset, sorted(listed_before.intersection(result.delisted)), len(listed_before))
     result.import_id = import_id
     result.seen = context.seen
     result.seconds = time.perf_counter() - started
     return result
+
+
+def import_key(fmt: Format, path: Path, sha256: str, dataset: str, grade: Grade, context: ImportContext,
+               seen: str | None, kind: str) -> str:
+    """A digest of everything that shapes an import's statements.
+
+    The format, dataset, grade, kind, the ``--seen`` date and source URL when given, and the
+    SHA-256 of every file the importer reads: the main file, its companions (OFAC's alt.csv
+    and add.csv) and the mapping. Two imports with the same key write the same statements.
+    """
+    inputs = getattr(fmt.importer, "inputs", None)
+    companions = [other for other in (inputs(path) if inputs else []) if other != path]
+    parts = {
+        "format": fmt.name, "dataset": dataset, "grade": str(grade), "kind": kind, "seen": seen,
+        "source_url": context.source_url, "file": sha256,
+        "companions": {other.name: file_sha256(other) for other in companions},
+        "mapping": file_sha256(context.mapping) if context.mapping and context.mapping.is_file() else None,
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def _check_dataset(store: Store, path: Path, dataset: str, fmt: Format) -> None:
+    """Refuse to feed an official list's dataset from any other kind of file, and the other way round."""
+    reserved = RESERVED_DATASETS.get(dataset)
+    if reserved is not None and reserved != fmt.name:
+        raise SourceError(path, None, f"the dataset {dataset} is kept for the {FORMATS[reserved].description}; "
+                                      "import this file into a dataset of its own (--dataset NAME)")
+    formats = store.dataset_formats().get(dataset, set())
+    official = fmt.name in OFFICIAL_FORMATS
+    others = formats - {fmt.name}
+    if others and (official or others & set(OFFICIAL_FORMATS)):
+        raise SourceError(path, None, f"the dataset {dataset} holds {', '.join(sorted(formats))} imports; a "
+                                      f"{fmt.name} file goes into a dataset of its own (--dataset NAME)")
+
+
+def _check_restore(store: Store, path: Path, import_id: int) -> None:
+    datasets = store.datasets_written(import_id)
+    held = store.datasets_with_other_imports(datasets, import_id)
+    if held:
+        raise SourceError(path, None, f"the store already holds the dataset(s) {', '.join(held)}; a restore only "
+                                      "writes datasets the store does not have (restore into a new store, or "
+                                      "revert their imports first)")
+
+
+def _check_delisting(path: Path, dataset: str, newly: list[str], listed_before: int) -> None:
+    if len(newly) <= DELISTING_FLOOR or len(newly) <= DELISTING_SHARE * listed_before:
+        return
+    share = len(newly) / listed_before if listed_before else 1.0
+    raise DelistingRefused(
+        path, None,
+        f"as a new version of {dataset}, this file would delist {len(newly):,} of its {listed_before:,} listed "
+        f"entities ({share:.0%}, e.g. {', '.join(newly[:3])}). That looks like a partial, truncated or older "
+        "file. If the list really dropped them, import it again with --accept-delisting; if the file only adds "
+        "to the dataset, use --add")
 
 
 def _dataset_name(path: Path) -> str:
@@ -141,43 +306,83 @@ def _provenance(context: ImportContext) -> dict[str, str | None]:
 _PROVENANCE = tuple(name for name in PROVENANCE_FIELDS if name != "source_record")
 #: Columns that differ from statement to statement.
 _ROW = ("entity_id", "schema", "prop", "value", "lang", "quote", "source_record")
+#: Statement fields a file may state (its claims), each at most this long.
+_CLAIM_CHARS = MAX_VALUE_CHARS
 
 
-def _write(store: Store, path: Path, entities: Iterable[SourceEntity], context: ImportContext, import_id: int) -> tuple[int, int]:
-    """Validate entities against FtM, turn them into statement columns, merge them in batches."""
-    rows: dict[str, list] = {name: [] for name in _ROW}
-    variants: list[dict] = [_provenance(context)]
-    variant_index: dict[tuple, int] = {}
-    variant_of: list[int] = []
+class _Batch:
+    """Statements waiting to be merged, as columns, with where each entity was read (for errors)."""
+
+    def __init__(self, context: ImportContext):
+        self.rows: dict[str, list] = {name: [] for name in _ROW}
+        self.variants: list[dict] = [_provenance(context)]
+        self.variant_index: dict[tuple, int] = {}
+        self.variant_of: list[int] = []
+        self.chars = 0
+        #: (entity id, schema) → where this import first states it, in this batch
+        self.where: dict[tuple[str, str], object] = {}
+
+    def full(self) -> bool:
+        return len(self.variant_of) >= BATCH_SIZE or self.chars >= BATCH_CHARS
+
+    def clear(self) -> None:
+        for values in self.rows.values():
+            values.clear()
+        self.variant_of.clear()
+        self.where.clear()
+        self.chars = 0
+
+
+def _write(store: Store, path: Path, entities: Iterable[SourceEntity], context: ImportContext,
+           import_id: int) -> tuple[int, int]:
+    """Check entities against FtM and the limits, turn them into statement columns, merge them in batches.
+
+    Returns (entities read, statements whose file named a dataset other than the import's).
+    """
+    batch = _Batch(context)
+    rows = batch.rows
     entity_ids, schemata, props, values_, langs, quotes, records = (rows[name].append for name in _ROW)
-    add_variant = variant_of.append
-    entity_count = statement_count = 0
-    checked: set[tuple[str, str]] = set()
+    add_variant = batch.variant_of.append
+    entity_count = claims = 0
+    checked: dict[tuple[str, str], object] = {}
     last_overrides: dict | None = None  # importers often share one overrides dict across an entity
     last_variant = 0
     for entity in entities:
-        if context.seen != variants[0]["last_seen"]:  # the importer has read the list's own date
-            variants[0] = _provenance(context)
+        if context.seen != batch.variants[0]["last_seen"]:  # the importer has read the list's own date
+            _check_list_date(path, context)
+            batch.variants[0] = _provenance(context)
         where = entity.line if entity.line is not None else entity.record
         schema = get_schema(entity.schema)
         if schema is None:
             raise SourceError(path, where, f"unknown FtM schema {entity.schema!r} for entity {entity.id!r}")
         if not entity.id:
             raise SourceError(path, where, "entity without an id")
+        if len(entity.id) > 200:
+            raise SourceError(path, where, f"entity id of {len(entity.id):,} characters; at most 200 expected")
+        if len(entity.values) > MAX_VALUES_PER_ENTITY:
+            raise SourceError(path, where, f"entity {entity.id!r} has {len(entity.values):,} values; at most "
+                                           f"{MAX_VALUES_PER_ENTITY:,} are accepted for one entity")
         entity_count += 1
+        batch.where.setdefault((entity.id, entity.schema), where)
         record = entity.record
         for value in entity.values:
             key = (entity.schema, value.prop)
-            if key not in checked:
-                if value.prop not in schema.properties:
+            kind = checked.get(key)
+            if kind is None:
+                prop = schema.properties.get(value.prop)
+                if prop is None:
                     raise SourceError(path, where, f"schema {entity.schema} has no property {value.prop!r}")
-                checked.add(key)
+                kind = checked[key] = prop.type
+            _check_value(path, where, value.prop, kind, value.value)
             variant = 0
             if value.overrides is not None:
                 if value.overrides is not last_overrides:
                     last_overrides = value.overrides
-                    last_variant = _variant(path, where, variants, variant_index, value.overrides)
+                    last_variant = _variant(path, where, batch, value.overrides, context)
                 variant = last_variant
+                claimed = value.overrides.get("dataset")
+                if claimed is not None and claimed != context.dataset and not context.restore:
+                    claims += 1
             entity_ids(entity.id)
             schemata(entity.schema)
             props(value.prop)
@@ -186,43 +391,108 @@ def _write(store: Store, path: Path, entities: Iterable[SourceEntity], context: 
             quotes(value.quote)
             records(value.overrides.get("source_record", record) if value.overrides else record)
             add_variant(variant)
-            statement_count += 1
-        if len(variant_of) >= BATCH_SIZE:
-            _flush(store, rows, variants, variant_of, import_id)
-    _flush(store, rows, variants, variant_of, import_id)
-    return entity_count, statement_count
+            batch.chars += len(value.value) + len(value.quote or "")
+        if batch.full():
+            _flush(store, path, batch, import_id)
+    _flush(store, path, batch, import_id)
+    return entity_count, claims
 
 
-def _variant(path: Path, where: object, variants: list[dict], index: dict[tuple, int], overrides: dict) -> int:
+def _check_value(path: Path, where: object, prop: str, kind, value: str) -> None:
+    limit = MAX_TEXT_CHARS if kind in _TEXT_TYPES else MAX_VALUE_CHARS
+    if len(value) > limit:
+        raise SourceError(path, where, f"property {prop!r}: a value of {len(value):,} characters; at most "
+                                       f"{limit:,} are accepted for a {kind.name} value")
+    if kind is registry.date and not registry.date.validate(value):
+        raise SourceError(path, where, f"property {prop!r}: {value[:40]!r} is not a date; expected "
+                                       "YYYY, YYYY-MM or YYYY-MM-DD (optionally with a time)")
+
+
+def _check_list_date(path: Path, context: ImportContext) -> None:
+    if _future(context.seen):
+        raise SourceError(path, None, f"the list is dated {context.seen}, in the future; a list cannot have been "
+                                      "published then (a wrong or forged date)")
+
+
+def _variant(path: Path, where: object, batch: _Batch, overrides: dict, context: ImportContext) -> int:
     """The index of the provenance variant that ``overrides`` makes of the import's own."""
     key = tuple(sorted(overrides.items()))
-    found = index.get(key)
+    found = batch.variant_index.get(key)
     if found is None:
-        found = index[key] = len(variants)
-        variants.append(_override(path, where, variants[0], overrides))
+        found = batch.variant_index[key] = len(batch.variants)
+        batch.variants.append(_claimed(path, where, batch.variants[0], overrides, context.restore))
     return found
 
 
-def _override(path: Path, where: object, base: dict, overrides: dict) -> dict:
-    row = {**base, **overrides}
-    if row["origin"] not in _ORIGINS:
-        raise SourceError(path, where, f"unknown origin {row['origin']!r}; expected one of {sorted(_ORIGINS)}")
+def _claimed(path: Path, where: object, base: dict, overrides: dict, restore: bool) -> dict:
+    """The provenance of a statement whose file states some of it (``overrides``), as the import allows it.
+
+    A restore keeps what the file says, once checked. Any other import keeps the file's source
+    record, URL and document, takes the worse of the file's grade and its own, keeps a first
+    seen no later than its own, and uses its own dataset, origin, last seen and retrieval time.
+    """
+    for name, claimed in overrides.items():
+        if not isinstance(claimed, str):
+            raise SourceError(path, where, f"statement field {name!r}: expected text, found {type(claimed).__name__}")
+        if len(claimed) > _CLAIM_CHARS:
+            raise SourceError(path, where, f"statement field {name!r} of {len(claimed):,} characters; at most "
+                                           f"{_CLAIM_CHARS:,} expected")
+    stated = {**base, **overrides}
     try:
-        Grade.parse(f"{row['reliability']}{row['credibility']}")
+        Grade.parse(f"{stated['reliability']}{stated['credibility']}")
     except InvalidGrade as error:
         raise SourceError(path, where, str(error)) from None
+    for name in ("first_seen", "last_seen", "retrieved_at"):
+        if name in overrides:
+            try:
+                stated[name] = parse_timestamp(overrides[name])
+            except ValueError as error:
+                raise SourceError(path, where, f"statement field {name!r}: {error}") from None
+            if _future(stated[name]):
+                raise SourceError(path, where, f"statement field {name!r}: {stated[name]} is in the future")
+    if restore:
+        if stated["origin"] not in _ORIGINS:
+            raise SourceError(path, where, f"unknown origin {stated['origin']!r}; expected one of {sorted(_ORIGINS)}")
+        if not stated["dataset"]:
+            raise SourceError(path, where, "statement field 'dataset' is empty")
+        return stated
+    row = dict(base)
+    for name in ("source_record", "source_url", "document_id"):
+        if name in overrides:
+            row[name] = overrides[name]
+    row["reliability"] = max(base["reliability"], stated["reliability"].upper())
+    row["credibility"] = max(base["credibility"], stated["credibility"])
+    row["first_seen"] = min(base["first_seen"], stated["first_seen"])
     return row
 
 
-def _flush(store: Store, rows: dict[str, list], variants: list[dict], variant_of: list[int], import_id: int) -> None:
-    if not variant_of:
+def _flush(store: Store, path: Path, batch: _Batch, import_id: int) -> None:
+    if not batch.variant_of:
         return
-    picks = pa.array(variant_of, type=pa.int32())
-    columns = {name: pa.array(values, type=pa.string()) for name, values in rows.items()}
+    picks = pa.array(batch.variant_of, type=pa.int32())
+    columns = {name: pa.array(values, type=pa.string()) for name, values in batch.rows.items()}
     for name in _PROVENANCE:
-        columns[name] = pa.array([variant[name] for variant in variants], type=pa.string()).take(picks)
-    columns["import_id"] = pa.repeat(pa.scalar(import_id, pa.int32()), len(variant_of))
-    store.write_statements(pa.table({name: columns[name] for name in STATEMENT_COLUMNS}))
-    for values in rows.values():
-        values.clear()
-    variant_of.clear()
+        columns[name] = pa.array([variant[name] for variant in batch.variants], type=pa.string()).take(picks)
+    columns["import_id"] = pa.repeat(pa.scalar(import_id, pa.int32()), len(batch.variant_of))
+    store.write_statements(pa.table({name: columns[name] for name in STATEMENT_COLUMNS}), import_id)
+    _check_schemata(store, path, batch)
+    batch.clear()
+
+
+def _check_schemata(store: Store, path: Path, batch: _Batch) -> None:
+    """Refuse an entity this batch states with a schema FtM cannot reconcile with its others."""
+    stated: dict[str, list[str]] = {}
+    for entity_id, schema in batch.where:
+        stated.setdefault(entity_id, []).append(schema)
+    for entity_id, held in store.conflicting_schemata(list(stated)).items():
+        try:
+            common_schema([schema for schema, _ in held])
+        except InvalidData:
+            mine = stated[entity_id]
+            others = sorted({f"{schema} ({dataset})" for schema, dataset in held if schema not in mine})
+            raise SourceError(
+                path, batch.where[(entity_id, mine[0])],
+                f"entity {entity_id!r} is stated as {' and '.join(mine)} here, but the store also has it as "
+                f"{', '.join(others) or ' and '.join(mine)}; FtM has no schema that is both. Give a different "
+                "thing a different id") from None
+

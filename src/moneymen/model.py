@@ -135,6 +135,19 @@ def get_schema(name: str) -> Schema | None:
     return ftm_model.get(name)
 
 
+def common_schema(names) -> Schema:
+    """The most specific FtM schema that every schema in ``names`` is; InvalidData when there is none.
+
+    (Person and LegalEntity → Person; Person and Vessel → InvalidData.) The result does not
+    depend on the order of ``names``.
+    """
+    ordered = sorted(set(names))
+    schema = get_schema(ordered[0])
+    for name in ordered[1:]:
+        schema = ftm_model.common_schema(schema, name)
+    return schema
+
+
 class Entity:
     """One entity as the store knows it: its statements, and the FtM view they add up to."""
 
@@ -147,25 +160,35 @@ class Entity:
 
     @property
     def schema(self) -> Schema:
-        """The most specific FtM schema all statements agree with."""
-        names = {stmt.schema for stmt in self.statements}
-        schema = ftm_model.get(names.pop())
-        for name in sorted(names):
+        """The most specific FtM schema all statements agree with (:func:`common_schema`).
+
+        Imports refuse statements that cannot be reconciled; a store written before they did
+        may still hold some (say Person and Vessel): the schemata are then taken in name
+        order and one that disagrees with those before it is passed over, so every process
+        reads the same schema.
+        """
+        names = sorted({stmt.schema for stmt in self.statements})
+        schema = get_schema(names[0])
+        for name in names[1:]:
             try:
                 schema = ftm_model.common_schema(schema, name)
-            except InvalidData:  # sources disagree (say Person vs Vessel): keep the first
+            except InvalidData:
                 continue
         return schema
 
     @property
     def proxy(self):
-        """An FtM ``EntityProxy`` with every value (for captions, edges, exports)."""
+        """An FtM ``EntityProxy`` with every value (for captions, edges, exports), built in linear time.
+
+        Values of properties the entity's schema lacks (only in stores written before imports
+        refused them) are left out of the proxy; the statements keep them.
+        """
         if self._proxy is None:
-            proxy = ftm_model.make_entity(self.schema)
-            proxy.id = self.id
+            properties: dict[str, list[str]] = {}
             for stmt in self.statements:
-                proxy.unsafe_add(proxy.schema.properties[stmt.prop], stmt.value, cleaned=True)
-            self._proxy = proxy
+                properties.setdefault(stmt.prop, []).append(stmt.value)
+            self._proxy = ftm_model.get_proxy({"id": self.id, "schema": self.schema.name,
+                                               "properties": properties}, cleaned=True)
         return self._proxy
 
     @property

@@ -7,7 +7,6 @@ sanctions and datasets behind it, so a compliance analyst sees why it was flagge
 
 from __future__ import annotations
 
-import csv
 import heapq
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -15,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from moneymen.entities import iter_entities
-from moneymen.files import atomic_write
+from moneymen.files import SafeDictWriter, atomic_write
 from moneymen.match.entities import (BIRTH_DATES_AGREE, COUNTRY_SHARED, DEFAULT_THRESHOLD, Match, Profile,
                                      compare_profiles)
 from moneymen.match.index import CandidateIndex
@@ -36,7 +35,12 @@ MAX_CANDIDATES = 2000
 
 @dataclass(frozen=True)
 class ListedEntity:
-    """A screenable entity: its id, schema, caption, properties, datasets and sanctions."""
+    """A screenable entity: its id, schema, caption, properties, datasets and sanctions.
+
+    ``sanctions`` are those an official list's own file states ('OFAC DPRK2'); sanctions that
+    only another dataset states (an analyst's notes, an aggregator's export) are in
+    ``claimed_sanctions``, each with the dataset that claims it ('UN SC DPRK (per my_notes)').
+    """
 
     id: str
     schema: str
@@ -46,6 +50,7 @@ class ListedEntity:
     sanctions: tuple[str, ...]
     first_seen: str | None = None
     last_seen: str | None = None
+    claimed_sanctions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -110,23 +115,39 @@ class Screener:
 AUTHORITY_SHORT = {"United Nations Security Council": "UN SC", "Office of Foreign Assets Control": "OFAC"}
 
 
-def sanction_label(sanction: Entity) -> str:
-    """'OFAC DPRK2', 'UN SC DPRK': who sanctions, under which program."""
-    authorities = [AUTHORITY_SHORT.get(a, a) for a in sanction.values("authority")]
-    programs = sanction.values("program")
+def sanction_label(sanction: Entity, datasets: set[str] | None = None) -> str:
+    """'OFAC DPRK2', 'UN SC DPRK': who sanctions, under which program (as ``datasets`` state it, if given)."""
+    def values(prop: str) -> list[str]:
+        return list(dict.fromkeys(stmt.value for stmt in sanction.statements
+                                  if stmt.prop == prop and (datasets is None or stmt.dataset in datasets)))
+
+    authorities = [AUTHORITY_SHORT.get(a, a) for a in values("authority")]
+    programs = values("program")
     return " ".join(part for part in (authorities[:1] + programs[:1]) if part) or sanction.id
 
 
 def load_listed(store: Store, dataset: str | None = None,
                 progress: Callable[[int], None] | None = None) -> list[ListedEntity]:
-    """The named things of the store, with the sanctions programs that list each of them."""
+    """The named things of the store, with the sanctions programs that list each of them.
+
+    A sanction counts as official when the statement tying it to its target comes from an
+    official list's dataset (:meth:`Store.official_datasets`); otherwise it is claimed by the
+    dataset that states the tie.
+    """
+    official = store.official_datasets()
     sanctions: dict[str, set[str]] = defaultdict(set)
+    claimed: dict[str, set[str]] = defaultdict(set)
     things: list[Entity] = []
     for count, entity in enumerate(iter_entities(store, dataset), start=1):
         schema = entity.schema
         if schema.is_a("Sanction"):
-            for target in entity.values("entity"):
-                sanctions[target].add(sanction_label(entity))
+            for stmt in entity.statements:
+                if stmt.prop != "entity":
+                    continue
+                if stmt.dataset in official:
+                    sanctions[stmt.value].add(sanction_label(entity, official))
+                else:
+                    claimed[stmt.value].add(f"{sanction_label(entity)} (per {stmt.dataset})")
         elif schema.is_a("Thing") and not schema.edge and entity.values("name"):
             things.append(entity)
         if progress is not None and count % 1000 == 0:
@@ -140,6 +161,7 @@ def load_listed(store: Store, dataset: str | None = None,
             datasets=tuple(entity.datasets), sanctions=tuple(sorted(sanctions.get(entity.id, ()))),
             first_seen=entity.first_seen(), last_seen=max((s.last_seen for s in entity.statements if s.last_seen),
                                                           default=None),
+            claimed_sanctions=tuple(sorted(claimed.get(entity.id, set()) - sanctions.get(entity.id, set()))),
         ))
     return listed
 
@@ -184,6 +206,7 @@ class ColumnMapping:
 
 #: Columns added to each row of a batch-screening result.
 RESULT_COLUMNS = ("rank", "score", "match", "entity_id", "entity_name", "entity_schema", "datasets", "sanctions",
+                  "claimed_sanctions",
                   "why")
 
 
@@ -212,7 +235,8 @@ def screen_file(screener: Screener, source: Path, target: Path, mapping_path: Pa
     """Screen every row of a CSV; write one output row per result (or one empty row when none).
 
     Returns (rows screened, rows with at least one match). The output is written to a
-    temporary file and renamed at the end.
+    temporary file and renamed at the end. Every cell, the echoed input columns included, is
+    guarded against spreadsheet formulas (:class:`moneymen.files.SafeDictWriter`).
     """
     header: list[str] = []
     rows = read_rows(source, progress, header_out=header)
@@ -226,7 +250,7 @@ def screen_file(screener: Screener, source: Path, target: Path, mapping_path: Pa
                 if not mapping.columns:
                     raise SourceError(source, 1, "no column to screen: name a column 'name' (or full_name, "
                                       "dob, country, imo…), or pass --mapping")
-                writer = csv.DictWriter(out, fieldnames=[*header, *RESULT_COLUMNS])
+                writer = SafeDictWriter(out, fieldnames=[*header, *RESULT_COLUMNS])
                 writer.writeheader()
             try:
                 query = mapping.query(row)
@@ -255,4 +279,5 @@ def result_row(result: ScreeningResult, rank: int) -> dict[str, object]:
     return {"rank": rank, "score": f"{verdict.score:.4f}", "match": str(verdict.match).lower(),
             "entity_id": result.entity.id, "entity_name": result.entity.caption,
             "entity_schema": result.entity.schema, "datasets": "; ".join(result.entity.datasets),
-            "sanctions": "; ".join(result.entity.sanctions), "why": details}
+            "sanctions": "; ".join(result.entity.sanctions),
+            "claimed_sanctions": "; ".join(result.entity.claimed_sanctions), "why": details}

@@ -64,49 +64,106 @@ def import_(
                                                  "for official lists, F6 otherwise.")] = None,
     seen: Annotated[Optional[str], typer.Option(help="When the list was published (ISO date), if the file "
                                                 "does not say. Default: now.")] = None,
+    add: Annotated[bool, typer.Option("--add", help="The file adds to the dataset (one of several files that "
+                                      "feed it) instead of being its new version: nothing is delisted.")] = False,
+    restore: Annotated[bool, typer.Option("--restore", help="Put back a moneymen FtM export (a backup) with the "
+                                          "datasets, grades and dates it records, into datasets this store does "
+                                          "not hold.")] = False,
+    accept_delisting: Annotated[bool, typer.Option("--accept-delisting", help="Confirm a new version that "
+                                                   "delists more than 20 % of its dataset.")] = False,
     db: DbOption = None,
 ) -> None:
     """Import a sanctions list, FtM JSON lines or a mapped CSV into the evidence store (one transaction)."""
     from moneymen.ingest import import_file
 
+    if add and restore:
+        _fail("--add and --restore exclude each other")
     store = _open(db)
     with store:
         try:
             with render.byte_progress(console, f"Importing {path.name}") as progress:
                 result = import_file(store, path, format=format, dataset=dataset, grade=grade, mapping=mapping,
-                                     seen=_iso(seen), progress=progress)
+                                     seen=seen, progress=progress, accept_delisting=accept_delisting,
+                                     kind="addition" if add else "restore" if restore else "version")
         except (SourceError, ValueError) as error:
             _fail(f"{error}\nNothing was imported; the store is unchanged.")
         render.import_result(console, result)
+
+
+imports_app = typer.Typer(help="List the imports that wrote the store, and revert one.", invoke_without_command=True)
+app.add_typer(imports_app, name="imports")
+
+
+@imports_app.callback()
+def imports_list(
+    context: typer.Context,
+    all_imports: Annotated[bool, typer.Option("--all", help="Reverted imports too.")] = False,
+    db: DbOption = None,
+) -> None:
+    """List the imports of the store, oldest first: dataset, format, when seen, what each wrote."""
+    if context.invoked_subcommand is not None:
+        return
+    with _open(db) as store:
+        render.import_history(console, store.imports(include_reverted=all_imports))
+
+
+@imports_app.command("revert")
+def imports_revert(
+    import_id: Annotated[int, typer.Argument(metavar="ID", help="The import's id (see `moneymen imports`).")],
+    db: DbOption = None,
+) -> None:
+    """Undo one import: remove the statements it added and put back those it changed, as they were."""
+    from moneymen.ingest import utc_now
+    from moneymen.store.base import RevertError
+
+    with _open(db) as store:
+        try:
+            undone = store.revert_import(import_id, utc_now())
+        except RevertError as error:
+            _fail(f"{error}\nNothing was reverted; the store is unchanged.")
+        record = store.get_import(import_id)
+    console.print(f"[green]Reverted[/] import #{import_id} ({render.escape(record.dataset)}, "
+                  f"{render.escape(record.path)}): {undone:,} statements undone; the store is as it was before it.")
 
 
 @app.command()
 def fetch(
     list_name: Annotated[str, typer.Argument(metavar="un|ofac", help="Which official list to download.")],
     url: Annotated[Optional[list[str]], typer.Option(help="Download from this address instead (a mirror); "
-                                                     "repeat for ofac's sdn, alt and add files.")] = None,
+                                                     "repeat for ofac's sdn, alt and add files, in order.")] = None,
+    insecure: Annotated[bool, typer.Option("--insecure", help="Allow plain http addresses and redirects to them "
+                                           "(anyone on the way could alter the list).")] = False,
     db: DbOption = None,
 ) -> None:
     """Download the current official list over https and import it."""
     from moneymen.ingest import import_file
-    from moneymen.sources.fetch import OFFICIAL_LISTS, FetchError, download
+    from moneymen.sources.fetch import OFFICIAL_LISTS, FetchError, download, files_to_fetch
 
     official = OFFICIAL_LISTS.get(list_name)
     if official is None:
         _fail(f"unknown list {list_name!r}; expected one of: {', '.join(OFFICIAL_LISTS)}")
+    try:
+        files = files_to_fetch(official, url, insecure=insecure)
+    except FetchError as error:
+        _fail(f"{error}\nNothing was downloaded or imported.")
+
+    def warn(message: str) -> None:
+        errors.print(f"[bold yellow]warning:[/] {render.escape(message)} (--insecure)")
+
     store = _open(db)
     with store, tempfile.TemporaryDirectory(prefix="moneymen-fetch-") as folder:
         try:
             with render.download_progress(console) as progress:
-                paths = download(tuple(url) if url else official.urls, Path(folder), progress)
+                paths = download(files, Path(folder), progress, insecure=insecure, warn=warn)
         except FetchError as error:
             _fail(f"{error}\nNothing was imported.")
         try:
             with render.byte_progress(console, f"Importing {official.description}") as progress:
+                # The downloads folder is deleted below: the store records where the list came from.
                 result = import_file(store, paths[0], format=official.format, progress=progress,
-                                     source_url=(url or official.urls)[0])
+                                     source_url=files[0].url, recorded_path=files[0].url)
         except SourceError as error:
-            _fail(f"{error}\nNothing was imported; the store is unchanged.")
+            _fail(f"{error} (downloaded from {files[0].url})\nNothing was imported; the store is unchanged.")
         render.import_result(console, result)
 
 
@@ -154,15 +211,26 @@ def export(
     dataset: Annotated[Optional[str], typer.Option(help="Only entities of this dataset.")] = None,
     db: DbOption = None,
 ) -> None:
-    """Export the store: ftm (lossless JSON lines), csv (statements), graphml, gexf or cytoscape."""
+    """Export the store: ftm (lossless JSON lines), csv (statements), graphml, gexf or cytoscape.
+
+    CSV cells that a spreadsheet would run as formulas get a leading apostrophe; GraphML and GEXF values
+    that XML cannot hold are cleaned (U+FFFD), with a warning naming the entities.
+    """
     from moneymen.graph.export import export as export_store
 
+    cleaned: list[tuple[str, str]] = []
     with _open(db) as store:
         try:
             with render.count_progress(console, f"Exporting {format}") as progress:
-                count = export_store(store, format, output, dataset=dataset, progress=progress)
+                count = export_store(store, format, output, dataset=dataset, progress=progress, cleaned=cleaned)
         except ValueError as error:
             _fail(str(error))
+        if cleaned:
+            shown = ", ".join(f"{entity_id!r} ({attribute})" for entity_id, attribute in cleaned[:5])
+            more = f" and {len(cleaned) - 5:,} more" if len(cleaned) > 5 else ""
+            errors.print(f"[bold yellow]warning:[/] {len(cleaned):,} values held characters XML cannot hold "
+                         f"(control characters, U+FFFE, U+FFFF) and were written with U+FFFD in their place: "
+                         f"{render.escape(shown + more)}", soft_wrap=True)
         console.print(f"Wrote {count:,} {'nodes' if format in ('graphml', 'gexf', 'cytoscape') else 'entities'} "
                       f"to {render.escape(str(output))}")
 
@@ -469,20 +537,6 @@ def disrupt(
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return
     render.disruption(console, curve, edges.name, plot)
-
-
-def _iso(date: str | None) -> str | None:
-    if date is None:
-        return None
-    from datetime import datetime, timezone
-
-    try:
-        parsed = datetime.fromisoformat(date)
-    except ValueError:
-        _fail(f"--seen {date!r}: expected an ISO date such as 2024-05-03")
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def main() -> None:

@@ -81,12 +81,31 @@ def import_result(console: Console, result: ImportResult) -> None:
                       f"(import #{result.import_id}); nothing changed.")
         return
     rate = result.statements / result.seconds if result.seconds else 0
-    console.print(f"[green]Imported[/] {name} as {result.format} into [bold]{escape(result.dataset)}[/]: "
-                  f"{result.entities:,} entities, {result.statements:,} statements "
-                  f"in {result.seconds:.1f} s ({rate:,.0f} statements/s), seen {result.seen}.")
-    if result.delisted:
+    kind = {"addition": " (an addition: nothing delisted)", "restore": " (restored with its own provenance)"}
+    console.print(f"[green]Imported[/] {name} as {result.format} into [bold]{escape(result.dataset)}[/]"
+                  f"{kind.get(result.kind, '')}: {result.entities:,} entities, {result.statements:,} statements "
+                  f"({result.new_statements:,} new) in {result.seconds:.1f} s ({rate:,.0f} statements/s), "
+                  f"seen {result.seen}. Import #{result.import_id}: `moneymen imports revert {result.import_id}` "
+                  "undoes it.")
+    if result.delisted and result.kind == "version":
         console.print(f"  {len(result.delisted):,} entities of {escape(result.dataset)} are no longer listed "
                       "(kept, marked as delisted).")
+    for warning in result.warnings:
+        console.print(f"  [yellow]warning:[/] {escape(warning)}")
+
+
+def import_history(console: Console, records: list) -> None:
+    """The imports of a store, oldest first, with what each wrote and whether it was reverted."""
+    table = Table(title=f"{len(records)} imports", show_lines=False)
+    for column in ("id", "dataset", "format", "kind", "seen", "entities", "statements", "grade", "file", "status"):
+        table.add_column(column)
+    for record in records:
+        status = (f"reverted {record.reverted_at}" if record.reverted_at
+                  else "not revertible" if not record.revertible else "")
+        table.add_row(str(record.id), escape(record.dataset), record.format, record.kind, record.seen,
+                      f"{record.entities or 0:,}", f"{record.statements or 0:,}", record.grade,
+                      escape(record.path), status)
+    console.print(table)
 
 
 def entity_table(console: Console, entities: list[Entity], latest: dict[str, str]) -> None:
@@ -211,7 +230,15 @@ def result_dict(result: "ScreeningResult") -> dict:
     entity = result.entity
     return {"id": entity.id, "caption": entity.caption, "schema": entity.schema, "score": round(result.score, 4),
             "match": result.match.match, "datasets": list(entity.datasets), "sanctions": list(entity.sanctions),
-            "explanation": result.match.explanation()}
+            "claimed_sanctions": list(entity.claimed_sanctions), "explanation": result.match.explanation()}
+
+
+def listed_by(entity) -> str:
+    """Who lists a screened entity: official sanctions, then sanctions other datasets claim, else its datasets."""
+    parts = list(entity.sanctions)
+    if entity.claimed_sanctions:
+        parts.append("claimed, not on an official list: " + ", ".join(entity.claimed_sanctions))
+    return "; ".join(parts) or ", ".join(entity.datasets)
 
 
 def screening(console: Console, name: str, results: list["ScreeningResult"], indexed: int) -> None:
@@ -230,7 +257,7 @@ def screening(console: Console, name: str, results: list["ScreeningResult"], ind
         why.extend(item.detail for item in verdict.evidence)
         table.add_row(f"{verdict.score:.3f}", "[bold green]yes[/]" if verdict.match else "no",
                       escape(result.entity.caption), escape(result.entity.id), escape("; ".join(why)),
-                      escape("; ".join(result.entity.sanctions) or ", ".join(result.entity.datasets)))
+                      escape(listed_by(result.entity)))
     console.print(table)
 
 

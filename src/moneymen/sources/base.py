@@ -108,6 +108,8 @@ class ImportContext:
     progress: Callable[[int, int], None] | None = None
     #: Set by an importer that reads the list's publication date from the file.
     list_date: str | None = None
+    #: A restore of a moneymen export: statement-level provenance in the file is kept as written.
+    restore: bool = False
 
     def set_seen(self, timestamp: str) -> None:
         """Record the list's own publication time; statements are then dated by it."""

@@ -8,6 +8,10 @@ Three kinds of line are read, and may be mixed:
   dataset, source record, quote, grade and dates; the statements are read, not the properties;
 * a statement: ``{"entity_id", "schema", "prop", "value", "dataset", ...}``, FtM's statement
   format (``ftm`` statement exports). Statements on the ``id`` pseudo-property are skipped.
+
+Statement-level provenance (dataset, grade, origin, dates, source record and URL) is read as
+the file's claim; :mod:`moneymen.ingest` decides how much of it the import keeps. A UTF-8
+byte order mark before the first line is skipped.
 """
 
 from __future__ import annotations
@@ -17,12 +21,15 @@ from pathlib import Path
 
 import orjson
 
-from moneymen.model import PROVENANCE_FIELDS
+from moneymen.model import PROVENANCE_FIELDS, Grade, InvalidGrade
 from moneymen.sources.base import ImportContext, SourceEntity, SourceError, Value, read_bounded_lines
+
+BOM = b"\xef\xbb\xbf"
+
 
 def sniff(head: bytes) -> bool:
     """True when the file starts with a JSON object that looks like an FtM entity or statement."""
-    first = head.lstrip().split(b"\n", 1)[0]
+    first = head.removeprefix(BOM).lstrip().split(b"\n", 1)[0]
     return first.startswith(b"{") and (b'"schema"' in first or b'"entity_id"' in first)
 
 
@@ -32,6 +39,8 @@ def read(path: Path, context: ImportContext) -> Iterator[SourceEntity]:
     pending: SourceEntity | None = None
     with path.open("rb") as handle:
         for number, line in read_bounded_lines(handle, path):
+            if number == 1 and line.startswith(BOM):
+                line = line[len(BOM):]
             if not line.strip():
                 continue
             data = _parse(path, number, line)
@@ -107,10 +116,17 @@ def _value(path: Path, number: int, stmt: object) -> Value:
     prop, value = stmt.get("prop"), stmt.get("value")
     if not isinstance(prop, str) or not isinstance(value, str):
         raise SourceError(path, number, "expected each statement to have string 'prop' and 'value'")
+    for key in ("quote", "lang", "grade"):
+        if stmt.get(key) is not None and not isinstance(stmt[key], str):
+            raise SourceError(path, number, f"statement field {key!r}: expected text, found {type(stmt[key]).__name__}")
     overrides = {key: stmt[key] for key in PROVENANCE_FIELDS if stmt.get(key) is not None}
-    if "grade" in stmt and isinstance(stmt["grade"], str) and len(stmt["grade"]) == 2:
-        overrides.setdefault("reliability", stmt["grade"][0])
-        overrides.setdefault("credibility", stmt["grade"][1])
+    if stmt.get("grade") is not None:
+        try:
+            grade = Grade.parse(stmt["grade"])
+        except InvalidGrade as error:
+            raise SourceError(path, number, f"statement field 'grade': {error}") from None
+        overrides.setdefault("reliability", grade.reliability)
+        overrides.setdefault("credibility", grade.credibility)
     return Value(prop, value, quote=stmt.get("quote"), lang=stmt.get("lang"), overrides=overrides or None)
 
 

@@ -22,6 +22,8 @@ def open_store(location: str | os.PathLike[str] | None = None, read_only: bool =
 
     ``read_only`` opens an existing store without taking the writer's lock, so that other
     processes (an API server, a second reader) can read while nobody writes; it never migrates.
+    A new store is readable by its owner only (the file and its ``.wal`` 0600, a new folder
+    0700); an existing one keeps the permissions it has (see :mod:`moneymen.store.duckdb`).
     Raises StoreBusy when another process is writing.
     """
     from moneymen.store.duckdb import DuckDBEngine

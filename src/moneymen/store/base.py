@@ -40,6 +40,27 @@ STATEMENT_COLUMNS = (
 )
 #: The first columns match the fields of :class:`moneymen.model.Statement`, in order.
 _SELECT_COLUMNS = ", ".join(STATEMENT_COLUMNS[:-1])
+#: Every column of the statements table, as a revert restores them.
+_ALL_COLUMNS = ", ".join(("id", *STATEMENT_COLUMNS))
+#: The same columns in ``statement_changes``, where a before-image keeps its import as ``previous_import_id``.
+_BEFORE_COLUMNS = ", ".join(("id", *STATEMENT_COLUMNS[:-1], "previous_import_id"))
+#: Import formats whose datasets are official sanctions lists (the publisher's own file).
+OFFICIAL_FORMATS = ("un", "ofac")
+
+
+def statement_id_sql(table: str | None = None) -> str:
+    """SQL for a statement's id: sha256 of its dataset, entity, property, value and document.
+
+    Each field is written with its length in bytes before it (and a missing document as ``-``),
+    so no two different statements can be written the same way, whatever characters they hold.
+    """
+    prefix = f"{table}." if table else ""
+
+    def field(name: str) -> str:
+        return f"CAST(strlen({prefix}{name}) AS VARCHAR) || ':' || {prefix}{name}"
+
+    document = f"coalesce({field('document_id')}, '-')"
+    return "sha256(" + " || ".join([*(field(name) for name in ("dataset", "entity_id", "prop", "value")), document]) + ")"
 
 
 class StoreError(Exception):
@@ -99,7 +120,14 @@ class Engine(ABC):
 
 @dataclass(frozen=True, slots=True)
 class ImportRecord:
-    """One run of an importer, as the store remembers it."""
+    """One run of an importer, as the store remembers it.
+
+    ``kind`` is ``version`` (a new version of the dataset: what it no longer lists is delisted),
+    ``addition`` (more of the dataset: delists nothing) or ``restore`` (a moneymen export put
+    back with its own provenance). ``key_sha256`` digests everything that shaped the statements
+    (files, mapping, grade, options); ``revertible`` is false for imports made before moneymen
+    kept undo records; ``reverted_at`` is set once the import has been reverted.
+    """
 
     id: int
     dataset: str
@@ -113,6 +141,20 @@ class ImportRecord:
     entities: int | None
     statements: int | None
     grade: str
+    key_sha256: str | None = None
+    kind: str = "version"
+    revertible: bool = False
+    reverted_at: str | None = None
+
+
+_IMPORT_COLUMNS = ("id, dataset, format, path, sha256, list_date, seen, started_at, finished_at, entities, "
+                   "statements, grade, key_sha256, kind, revertible, reverted_at")
+#: Finished imports that have not been reverted: the ones whose statements are in the store.
+_LIVE = "finished_at IS NOT NULL AND reverted_at IS NULL"
+
+
+class RevertError(StoreError):
+    """An import that cannot be reverted (unknown, already reverted, or changed by later imports)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +212,8 @@ class Store:
             if number <= current:
                 continue
             with self.transaction():
-                for sql in _split_sql(script.read_text(encoding="utf-8")):
+                text = script.read_text(encoding="utf-8").replace("{STATEMENT_ID}", statement_id_sql())
+                for sql in _split_sql(text):
                     engine.execute(sql)
                 engine.execute("UPDATE schema_version SET version = ?", [number])
 
@@ -213,57 +256,128 @@ class Store:
 
     # -- imports ----------------------------------------------------------------------
 
-    def find_import(self, dataset: str, sha256: str) -> ImportRecord | None:
-        """The finished import of exactly this file content into ``dataset``, if any."""
+    def find_import(self, dataset: str, key_sha256: str) -> ImportRecord | None:
+        """The live import into ``dataset`` made from exactly these files and options, if any."""
         rows = self.engine.execute(
-            "SELECT * FROM imports WHERE dataset = ? AND sha256 = ? AND finished_at IS NOT NULL "
+            f"SELECT {_IMPORT_COLUMNS} FROM imports WHERE dataset = ? AND key_sha256 = ? AND {_LIVE} "
             "ORDER BY id LIMIT 1",
-            [dataset, sha256],
+            [dataset, key_sha256],
         )
         return ImportRecord(*rows[0]) if rows else None
 
-    def start_import(
-        self, dataset: str, format: str, path: str, sha256: str, seen: str, started_at: str, grade: str
-    ) -> int:
+    def start_import(self, dataset: str, format: str, path: str, sha256: str, seen: str, started_at: str,
+                     grade: str, key_sha256: str, kind: str = "version") -> int:
         """Record the start of an import (inside the import's transaction) and return its id."""
         new_id = self.engine.execute("SELECT coalesce(max(id), 0) + 1 FROM imports")[0][0]
         self.engine.execute(
-            "INSERT INTO imports (id, dataset, format, path, sha256, seen, started_at, grade) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [new_id, dataset, format, path, sha256, seen, started_at, grade],
+            "INSERT INTO imports (id, dataset, format, path, sha256, seen, started_at, grade, key_sha256, kind, "
+            "revertible) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, true)",
+            [new_id, dataset, format, path, sha256, seen, started_at, grade, key_sha256, kind],
         )
         return new_id
 
-    def finish_import(
-        self, import_id: int, finished_at: str, entities: int, statements: int, seen: str, list_date: str | None
-    ) -> None:
-        """Record the end of an import with what it read."""
+    def finish_import(self, import_id: int, finished_at: str, seen: str, list_date: str | None) -> tuple[int, int, int]:
+        """Record the end of an import; return the entities and statements it wrote and how many of
+        those statements are new, counted in the store."""
+        entities, statements = self.engine.execute(
+            "SELECT count(DISTINCT entity_id), count(*) FROM statements WHERE import_id = ?", [import_id])[0]
+        new = self.engine.execute("SELECT count(*) FROM statement_changes WHERE import_id = ? AND change = 'insert'",
+                                  [import_id])[0][0]
         self.engine.execute(
             "UPDATE imports SET finished_at = ?, entities = ?, statements = ?, seen = ?, list_date = ? "
             "WHERE id = ?",
             [finished_at, entities, statements, seen, list_date, import_id],
         )
+        return entities, statements, new
 
-    def imports(self) -> list[ImportRecord]:
-        """Every finished import, oldest first."""
-        rows = self.engine.execute("SELECT * FROM imports WHERE finished_at IS NOT NULL ORDER BY id")
+    def imports(self, include_reverted: bool = False) -> list[ImportRecord]:
+        """Every finished import, oldest first (reverted ones too, if asked)."""
+        where = "finished_at IS NOT NULL" if include_reverted else _LIVE
+        rows = self.engine.execute(f"SELECT {_IMPORT_COLUMNS} FROM imports WHERE {where} ORDER BY id")
         return [ImportRecord(*row) for row in rows]
 
+    def get_import(self, import_id: int) -> ImportRecord | None:
+        """The import ``import_id`` (finished or not, reverted or not), or None."""
+        rows = self.engine.execute(f"SELECT {_IMPORT_COLUMNS} FROM imports WHERE id = ?", [import_id])
+        return ImportRecord(*rows[0]) if rows else None
+
     def latest_seen(self) -> dict[str, str]:
-        """For each dataset, when its newest imported version was seen."""
+        """For each dataset, when its newest imported version was seen (additions and restores do not count)."""
         rows = self.engine.execute(
-            "SELECT dataset, max(seen) FROM imports WHERE finished_at IS NOT NULL GROUP BY dataset"
+            f"SELECT dataset, max(seen) FROM imports WHERE {_LIVE} AND kind = 'version' GROUP BY dataset"
         )
         return dict(rows)
 
+    def dataset_formats(self) -> dict[str, set[str]]:
+        """For each dataset, the formats of the live imports that fed it."""
+        found: dict[str, set[str]] = {}
+        for dataset, format in self.engine.execute(f"SELECT DISTINCT dataset, format FROM imports WHERE {_LIVE}"):
+            found.setdefault(dataset, set()).add(format)
+        return found
+
+    def official_datasets(self) -> set[str]:
+        """Datasets fed only by official lists' own files (formats :data:`OFFICIAL_FORMATS`)."""
+        return {dataset for dataset, formats in self.dataset_formats().items() if formats <= set(OFFICIAL_FORMATS)}
+
+    def listed_entity_ids(self, dataset: str) -> list[str]:
+        """Entities of ``dataset`` that its newest version lists (all of them before a first version)."""
+        rows = self.engine.execute(
+            "SELECT entity_id FROM statements WHERE dataset = ? GROUP BY entity_id "
+            "HAVING max(last_seen) >= coalesce((SELECT max(seen) FROM imports WHERE dataset = ? AND "
+            f"{_LIVE} AND kind = 'version'), '') ORDER BY entity_id",
+            [dataset, dataset],
+        )
+        return [row[0] for row in rows]
+
+    def revert_import(self, import_id: int, reverted_at: str) -> int:
+        """Undo import ``import_id``: remove what it added, put back what it changed; return statements undone.
+
+        Refused (RevertError) when a later import changed some of the same statements: revert
+        that one first, so the store comes back exactly as it was before ``import_id``.
+        """
+        record = self.get_import(import_id)
+        if record is None or record.finished_at is None:
+            raise RevertError(f"no import {import_id} in {self.location}; see `moneymen imports`")
+        if record.reverted_at is not None:
+            raise RevertError(f"import {import_id} was already reverted on {record.reverted_at}")
+        if not record.revertible:
+            raise RevertError(f"import {import_id} was made before moneymen kept undo records, so it cannot be "
+                              "reverted; import the dataset again into a new store instead")
+        later = self.engine.execute(
+            "SELECT later.import_id, count(*) FROM statement_changes AS mine JOIN statement_changes AS later "
+            "ON later.id = mine.id AND later.import_id > mine.import_id WHERE mine.import_id = ? "
+            "GROUP BY later.import_id ORDER BY later.import_id",
+            [import_id],
+        )
+        if later:
+            blocking = ", ".join(f"{other} ({count:,} statements)" for other, count in later)
+            raise RevertError(f"later imports changed statements of import {import_id}: {blocking}. Revert "
+                              f"them first (newest first), then import {import_id}")
+        with self.transaction():
+            undone = self.engine.execute("SELECT count(*) FROM statement_changes WHERE import_id = ?",
+                                         [import_id])[0][0]
+            self.engine.execute(
+                "DELETE FROM statements WHERE id IN (SELECT id FROM statement_changes WHERE import_id = ?)",
+                [import_id])
+            self.engine.execute(
+                f"INSERT INTO statements ({_ALL_COLUMNS}) SELECT {_BEFORE_COLUMNS} FROM statement_changes "
+                "WHERE import_id = ? AND change = 'update'",
+                [import_id])
+            self.engine.execute("DELETE FROM statement_changes WHERE import_id = ?", [import_id])
+            self.engine.execute("UPDATE imports SET reverted_at = ? WHERE id = ?", [reverted_at, import_id])
+        return undone
+
     # -- statements -------------------------------------------------------------------
 
-    def write_statements(self, batch: pa.Table) -> None:
-        """Merge a batch of statements (columns :data:`STATEMENT_COLUMNS`) into the store.
+    def write_statements(self, batch: pa.Table, import_id: int) -> None:
+        """Merge a batch of statements (columns :data:`STATEMENT_COLUMNS`) of import ``import_id``.
 
-        A statement is identified by dataset, entity, property, value and document; seeing it
-        again widens its first/last seen and takes the newer provenance. Nothing is deleted.
-        Call inside :meth:`transaction`: the store relies on it to keep ids unique.
+        A statement is identified by dataset, entity, property, value and document
+        (:func:`statement_id_sql`); seeing it again widens its first/last seen and takes the
+        newer provenance (within a batch, the last of equal statements wins). Nothing is
+        deleted. What the import creates, and each statement as it was before the import first
+        changed it, are recorded in ``statement_changes`` so the import can be reverted.
+        Call inside :meth:`transaction`.
         """
         engine = self.engine
         engine.register_table("incoming_statements", batch)
@@ -271,13 +385,26 @@ class Store:
             engine.execute(
                 f"""
                 CREATE TEMPORARY TABLE staged_statements AS
-                SELECT DISTINCT ON (id) * FROM (
-                    SELECT md5(dataset || chr(31) || entity_id || chr(31) || prop || chr(31) || value
-                               || chr(31) || coalesce(document_id, '')) AS id,
-                           {_SELECT_COLUMNS}, import_id
+                SELECT DISTINCT ON (id) id, {_SELECT_COLUMNS}, import_id FROM (
+                    SELECT {statement_id_sql()} AS id, {_SELECT_COLUMNS}, import_id,
+                           row_number() OVER () AS position
                     FROM incoming_statements
                 ) AS incoming
+                ORDER BY id, position DESC
                 """
+            )
+            engine.execute(
+                "INSERT INTO statement_changes (import_id, change, id) SELECT ?, 'insert', staged.id "
+                "FROM staged_statements AS staged "
+                "WHERE NOT EXISTS (SELECT 1 FROM statements WHERE statements.id = staged.id)",
+                [import_id],
+            )
+            engine.execute(
+                f"INSERT INTO statement_changes (import_id, change, {_BEFORE_COLUMNS}) "
+                f"SELECT ?, 'update', {', '.join('statements.' + name for name in _ALL_COLUMNS.split(', '))} "
+                "FROM statements JOIN staged_statements AS staged ON statements.id = staged.id "
+                "WHERE statements.import_id IS DISTINCT FROM ?",
+                [import_id, import_id],
             )
             engine.execute(
                 """
@@ -300,7 +427,7 @@ class Store:
             )
             engine.execute(
                 f"""
-                INSERT INTO statements (id, {_SELECT_COLUMNS}, import_id)
+                INSERT INTO statements ({_ALL_COLUMNS})
                 SELECT staged.* FROM staged_statements AS staged
                 WHERE NOT EXISTS (SELECT 1 FROM statements WHERE statements.id = staged.id)
                 """
@@ -308,6 +435,41 @@ class Store:
         finally:
             engine.execute("DROP TABLE IF EXISTS staged_statements")
             engine.unregister_table("incoming_statements")
+
+    def conflicting_schemata(self, entity_ids: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
+        """Of these entities, those the store states with more than one schema: id → [(schema, dataset)]."""
+        if not entity_ids:
+            return {}
+        engine = self.engine
+        engine.register_table("checked_entities", pa.table({"entity_id": pa.array(list(entity_ids), pa.string())}))
+        try:
+            rows = engine.execute(
+                "SELECT entity_id, schema, dataset FROM statements WHERE entity_id IN "
+                "(SELECT entity_id FROM statements WHERE entity_id IN (SELECT entity_id FROM checked_entities) "
+                "GROUP BY entity_id HAVING count(DISTINCT schema) > 1) "
+                "GROUP BY entity_id, schema, dataset ORDER BY entity_id, schema, dataset"
+            )
+        finally:
+            engine.unregister_table("checked_entities")
+        found: dict[str, list[tuple[str, str]]] = {}
+        for entity_id, schema, dataset in rows:
+            found.setdefault(entity_id, []).append((schema, dataset))
+        return found
+
+    def datasets_written(self, import_id: int) -> list[str]:
+        """The datasets of the statements import ``import_id`` created or changed."""
+        rows = self.engine.execute("SELECT DISTINCT dataset FROM statements WHERE import_id = ? ORDER BY dataset",
+                                   [import_id])
+        return [row[0] for row in rows]
+
+    def datasets_with_other_imports(self, datasets: Sequence[str], import_id: int) -> list[str]:
+        """Of ``datasets``, those that hold statements some import other than ``import_id`` wrote."""
+        if not datasets:
+            return []
+        rows = self.engine.execute(
+            f"SELECT DISTINCT dataset FROM statements WHERE dataset IN ({', '.join('?' for _ in datasets)}) "
+            "AND import_id IS DISTINCT FROM ? ORDER BY dataset", [*datasets, import_id])
+        return [row[0] for row in rows]
 
     def count_statements(self, dataset: str | None = None) -> int:
         """How many statements the store holds (in ``dataset``, if given)."""
@@ -320,7 +482,7 @@ class Store:
         rows = self.engine.execute(
             "SELECT entity_id FROM statements WHERE dataset = ? GROUP BY entity_id "
             "HAVING max(last_seen) < (SELECT max(seen) FROM imports WHERE dataset = ? "
-            "AND finished_at IS NOT NULL) ORDER BY entity_id",
+            f"AND {_LIVE} AND kind = 'version') ORDER BY entity_id",
             [dataset, dataset],
         )
         return [row[0] for row in rows]

@@ -180,5 +180,6 @@ def _merge(a: ListedEntity, b: ListedEntity) -> ListedEntity:
         a, properties=properties,
         datasets=tuple(sorted({*a.datasets, *b.datasets})),
         sanctions=tuple(sorted({*a.sanctions, *b.sanctions})),
+        claimed_sanctions=tuple(sorted({*a.claimed_sanctions, *b.claimed_sanctions} - {*a.sanctions, *b.sanctions})),
         first_seen=min(firsts) if firsts else None, last_seen=max(lasts) if lasts else None,
     )

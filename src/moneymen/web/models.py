@@ -89,8 +89,11 @@ class EntityResponse(BaseModel):
 
 
 class ListedEntityResponse(EntityResponse):
-    sanctions: list[str] = Field([], description="moneymen: the sanctions programs that list the entity.",
-                                 examples=[["UN: DPRK"]])
+    sanctions: list[str] = Field([], description="moneymen: the sanctions programs that list the entity, as "
+                                 "the official lists' own files state them.", examples=[["UN SC DPRK"]])
+    claimed_sanctions: list[str] = Field([], description="moneymen: sanctions that only other datasets (an "
+                                         "analyst's notes, an aggregator's export) state, each with the dataset "
+                                         "that claims it.", examples=[["OFAC DPRK2 (per my_notes)"]])
 
 
 class ScoredEntityResponse(ListedEntityResponse):

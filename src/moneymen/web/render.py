@@ -48,6 +48,7 @@ def listed_entity(entity: ListedEntity) -> dict[str, Any]:
         "last_seen": timestamp(entity.last_seen),
         "last_change": None,
         "sanctions": list(entity.sanctions),
+        "claimed_sanctions": list(entity.claimed_sanctions),
     }
 
 
