@@ -213,7 +213,7 @@ def test_a_one_row_version_of_a_list_is_refused_unless_confirmed(db, tmp_path):
     assert snapshot(db) == before
     confirmed = run_cli("import", str(one_row), "--seen", "2024-06-01", "--accept-delisting", db=db)
     assert confirmed.returncode == 0, confirmed.stderr
-    assert "no longer listed" in confirmed.stdout
+    assert "not on its newest version" in confirmed.stdout
 
 
 def test_a_list_cut_at_a_line_boundary_is_refused(db, tmp_path):

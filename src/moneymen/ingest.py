@@ -80,6 +80,8 @@ class ImportResult:
     seen: str | None = None
     seconds: float = 0.0
     kind: str = "version"
+    #: When the dataset's newest version was seen, if this import is an older version (history).
+    older_than: str | None = None
     delisted: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -220,6 +222,9 @@ def import_file(
         result.entities, result.statements, result.new_statements = store.finish_import(
             import_id, utc_now(), context.seen, context.list_date)
         result.delisted = store.delisted_entity_ids(dataset)
+        newest = store.latest_seen().get(dataset)
+        if kind == "version" and newest and newest > context.seen:
+            result.older_than = newest
         if kind == "version" and not accept_delisting:
             _check_delisting(path, dataset, sorted(listed_before.intersection(result.delisted)), len(listed_before))
     result.import_id = import_id

@@ -87,9 +87,12 @@ def import_result(console: Console, result: ImportResult) -> None:
                   f"({result.new_statements:,} new) in {result.seconds:.1f} s ({rate:,.0f} statements/s), "
                   f"seen {result.seen}. Import #{result.import_id}: `moneymen imports revert {result.import_id}` "
                   "undoes it.")
+    if result.older_than:
+        console.print(f"  An older version than the newest of {escape(result.dataset)} (seen {result.older_than}): "
+                      "it adds history and delists nothing the newest version lists.")
     if result.delisted and result.kind == "version":
-        console.print(f"  {len(result.delisted):,} entities of {escape(result.dataset)} are no longer listed "
-                      "(kept, marked as delisted).")
+        console.print(f"  {len(result.delisted):,} entities of {escape(result.dataset)} are not on its newest "
+                      "version (kept, marked as delisted).")
     for warning in result.warnings:
         console.print(f"  [yellow]warning:[/] {escape(warning)}")
 
