@@ -21,6 +21,8 @@ class BundledList:
     dataset: str
     seen: str | None  # when the list says nothing of its own date
     description: str
+    #: The best grade the import grants; each statement keeps its own grade where that is worse.
+    grade: str | None = None
 
     @property
     def path(self) -> Path:
@@ -38,7 +40,8 @@ BUNDLED = (
 #: The illustrative case file (fictional apart from Jang Song-thaek and his department; see
 #: ``tools/build_example_network.py``) and the scenario the demo runs on it.
 EXAMPLE_NETWORK = BundledList("example_network.jsonl", "ftm", "moneymen_example", "2013-12-20T00:00:00Z",
-                              "illustrative example network (fictional), moneymen")
+                              "illustrative example network (fictional), moneymen",
+                              grade="B1")  # our own file: its statements' grades (B2 … E5) stand
 EXAMPLE_SCENARIO = "example_purge.toml"
 
 
@@ -51,7 +54,7 @@ def import_example(store: Store, progress: Callable[[int, int], None] | None = N
     """Import the illustrative example network into ``store`` (a no-op when already imported)."""
     bundled = EXAMPLE_NETWORK
     return import_file(store, bundled.path, format=bundled.format, dataset=bundled.dataset, seen=bundled.seen,
-                       progress=progress)
+                       grade=bundled.grade, progress=progress)
 
 
 def run_example_scenario(store: Store, report_dir: Path | None = None, progress=None):

@@ -1,13 +1,22 @@
-"""Writing files so that a failure never leaves half a file under the name the user asked for."""
+"""Writing files so that a failure never leaves half a file under the name the user asked for.
+
+:func:`atomic_write` writes beside the target and renames at the end. Every CSV file moneymen writes
+(screening results, scored pairs, the statements export, a report's tables) goes through
+:class:`SafeCsvWriter` or :class:`SafeDictWriter`: names and other values come from untrusted lists,
+articles and the user's own files, so each text cell that a spreadsheet would read as a formula (it
+starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) gets a leading apostrophe
+(:func:`safe_cell`, OWASP's advice against CSV injection); numbers are written as numbers.
+"""
 
 from __future__ import annotations
 
+import csv
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 
 @contextmanager
@@ -23,3 +32,54 @@ def atomic_write(path: Path, mode: str = "w") -> Iterator[IO]:
     except BaseException:
         os.unlink(temporary)
         raise
+
+
+#: First characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """``value`` ready for a CSV cell: numbers as they are, text with a leading ``'`` if it could be a formula.
+
+    Only a Python ``int`` or ``float`` stays a number; text that looks like one (``"-2+3"``) is text and
+    is guarded. ``None`` is an empty cell, a bool ``yes``/``no``, a list or tuple its items joined with ``"; "``.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, (list, tuple)):
+        value = "; ".join(str(item) for item in value)
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+class SafeCsvWriter:
+    """A :func:`csv.writer` whose every cell goes through :func:`safe_cell` (names come from untrusted lists)."""
+
+    def __init__(self, out: IO[str], **options: Any) -> None:
+        self._writer = csv.writer(out, **options)
+
+    def writerow(self, row: Iterable[Any]) -> Any:
+        """Write one row, each cell made safe."""
+        return self._writer.writerow([safe_cell(cell) for cell in row])
+
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        """Write every row, each cell made safe."""
+        for row in rows:
+            self.writerow(row)
+
+
+class SafeDictWriter(csv.DictWriter):
+    """A :class:`csv.DictWriter` whose every cell, the header's included, goes through :func:`safe_cell`."""
+
+    def writerow(self, rowdict: Mapping[str, Any]) -> Any:
+        """Write one row (``writeheader`` comes through here too), each cell made safe."""
+        return super().writerow({key: safe_cell(value) for key, value in rowdict.items()})
+
+    def writerows(self, rowdicts: Iterable[Mapping[str, Any]]) -> None:
+        """Write every row, each cell made safe."""
+        for rowdict in rowdicts:
+            self.writerow(rowdict)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 from pathlib import Path
 
-from moneymen.files import atomic_write
+from moneymen.files import SafeDictWriter, atomic_write
 from moneymen.match.entities import DEFAULT_THRESHOLD, Profile, compare_profiles
 from moneymen.sources.base import SourceError
 from moneymen.sources.csvmap import read_rows
@@ -14,7 +13,11 @@ from moneymen.sources.csvmap import read_rows
 
 def score_pairs(source: Path, target: Path, schema: str = "Person", threshold: float = DEFAULT_THRESHOLD,
                 progress: Callable[[int], None] | None = None) -> tuple[int, int]:
-    """Read ``left,right[,schema]`` rows, write them back with ``score,match``; return (pairs, matches)."""
+    """Read ``left,right[,schema]`` rows, write them back with ``score,match``; return (pairs, matches).
+
+    Every cell written, the input's own included, is guarded against spreadsheet formulas
+    (:class:`moneymen.files.SafeDictWriter`).
+    """
     header: list[str] = []
     rows = read_rows(source, header_out=header)
     count = matches = 0
@@ -26,7 +29,7 @@ def score_pairs(source: Path, target: Path, schema: str = "Person", threshold: f
                 if missing:
                     raise SourceError(source, 1, f"expected columns left,right (and optionally schema); "
                                       f"missing {', '.join(sorted(missing))}")
-                writer = csv.DictWriter(out, fieldnames=[*header, "score", "match"])
+                writer = SafeDictWriter(out, fieldnames=[*header, "score", "match"])
                 writer.writeheader()
             pair_schema = (row.get("schema") or "").strip() or schema
             try:

@@ -212,12 +212,12 @@ RESULT_COLUMNS = ("rank", "score", "match", "entity_id", "entity_name", "entity_
 
 def load_column_mapping(path: Path, header: list[str]) -> ColumnMapping:
     """Read a YAML mapping (``schema:`` and ``columns: {column: property}``) for batch screening."""
-    import yaml
+    from moneymen import safeyaml
 
     try:
-        config = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise SourceError(path, None, f"cannot read the mapping: {error}") from None
+        config = safeyaml.load_file(path, "mapping")
+    except safeyaml.YAMLInputError as error:
+        raise SourceError(path, error.line, error.message) from None
     if not isinstance(config, dict) or not isinstance(config.get("columns"), dict):
         raise SourceError(path, None, "expected 'columns: {column: property}' and optionally 'schema: NAME'")
     missing = [column for column in config["columns"] if column not in header]

@@ -459,6 +459,8 @@ def run_scenario(store: Store, scenario: Scenario, progress: Progress | None = N
     impact = purge_step(view, seeds, scenario)
     tell("Reading the agents")
     table = agents_step(store, view, impact, scenario)
+    # the agents' facts as read (accounts and their balances included), before the Monte Carlo adds outcomes
+    agent_facts = hashlib.sha256(json.dumps(table.rows, sort_keys=True, default=str).encode()).hexdigest()
     results: dict[str, Any] = {
         "scenario": scenario.to_dict(),
         "graph": {**view.summary(), "sha256": view.digest()},
@@ -496,11 +498,29 @@ def run_scenario(store: Store, scenario: Scenario, progress: Progress | None = N
     # what the run read, apart from the run count and seed (listed beside it): network, agents, settings
     settings = {key: value for key, value in scenario.to_dict().items() if key not in ("runs", "seed")}
     results["inputs_sha256"] = hashlib.sha256(json.dumps(
-        {"graph": results["graph"]["sha256"], "agents": table.agents.digest() if table.agents is not None else None,
+        {"graph": results["graph"]["sha256"], "labels": labels_digest(view),
+         "agents": table.agents.digest() if table.agents is not None else None, "agent_facts": agent_facts,
          "seeds": seeds, "sink": sink, "scenario": settings}, sort_keys=True, default=str).encode()).hexdigest()
     return ScenarioRun(name=scenario.name, scenario_text=scenario.text, sha256=scenario.sha256,
                        version=moneymen.__version__, seed=scenario.seed, runs=scenario.runs, started_at=started,
                        finished_at=utc_now(), results=jsonable(results))
+
+
+def labels_digest(view: NetworkView) -> str:
+    """SHA-256 of what the run shows of the network beyond :meth:`NetworkView.digest` (ids, schemata,
+    countries, the edge table): each node's caption and sanctions programs, and each edge's id.
+
+    With the view's digest it makes ``inputs_sha256``: two runs with one inputs digest read networks
+    that the analyses and the report cannot tell apart, names included. Each node and edge is one
+    JSON line, so no caption can run into the next one.
+    """
+    h = hashlib.sha256()
+    for entity_id, caption, programs in zip(view.ids, view.captions, view.programs):
+        h.update(json.dumps([entity_id, caption, list(programs)]).encode() + b"\n")
+    h.update(b"\x1d")
+    for edge_id in view.edge_ids.tolist():
+        h.update(json.dumps(str(edge_id)).encode() + b"\n")
+    return h.hexdigest()
 
 
 def _with_programs(view: NetworkView, exposure: dict[str, Any]) -> dict[str, Any]:

@@ -33,6 +33,7 @@ from typing import Any
 
 import yaml
 
+from moneymen import safeyaml
 from moneymen.analysis.decisions import DecisionParameters
 from moneymen.analysis.disruption import STRATEGIES
 from moneymen.analysis.flows import FlowSettings
@@ -156,9 +157,9 @@ class Scenario:
             raise ScenarioError(path, None, f"unknown scenario format {suffix or '(no extension)'!r}: "
                                 "expected a .toml, .yaml or .yml file")
         try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as error:
-            raise ScenarioError(path, None, f"not UTF-8 text ({error})") from None
+            text = safeyaml.read_text(path, what="scenario", limit=MAX_SCENARIO_BYTES)
+        except safeyaml.YAMLInputError as error:
+            raise ScenarioError(path, None, error.message, error.line) from None
         scenario = cls.from_text(text, format="toml" if suffix == ".toml" else "yaml", path=str(path))
         if store is not None:
             scenario.check(store)
@@ -209,6 +210,8 @@ class Scenario:
 # -- parsing -----------------------------------------------------------------------------------
 
 def _parse(text: str, format: str, path: str) -> dict[str, Any]:
+    if len(text) > MAX_SCENARIO_BYTES:
+        raise ScenarioError(path, None, f"larger than {MAX_SCENARIO_BYTES // 1024} KiB: not a scenario")
     if format == "toml":
         try:
             data = tomllib.loads(text)
@@ -217,13 +220,13 @@ def _parse(text: str, format: str, path: str) -> dict[str, Any]:
             line = int(match.group(1)) if match else (len(text.splitlines()) or None if "end of document" in str(error)
                                                          else getattr(error, "lineno", None))
             raise ScenarioError(path, None, f"invalid TOML: {error}", line) from None
+        except ValueError as error:  # an integer of more than 4,300 digits
+            raise ScenarioError(path, None, f"invalid TOML: {error}") from None
     elif format == "yaml":
         try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            problem = getattr(error, "problem", None) or str(error)
-            raise ScenarioError(path, None, f"invalid YAML: {problem}", mark.line + 1 if mark else None) from None
+            data = safeyaml.loads(text, path)  # safe_load without aliases ("billion laughs") or deep nesting
+        except safeyaml.YAMLInputError as error:
+            raise ScenarioError(path, None, error.message, error.line) from None
         if data is None:
             data = {}
     else:

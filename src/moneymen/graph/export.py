@@ -2,13 +2,21 @@
 
 Every writer goes to a temporary file beside the target and renames it at the end, so a
 failed export never leaves half a file under the name the user asked for.
+
+Names come from untrusted lists, so the outputs guard their readers: the statements CSV goes
+through :class:`moneymen.files.SafeDictWriter` (no cell a spreadsheet reads as a formula), and in
+GraphML and GEXF every id and value is made one that XML 1.0 can hold (:func:`xml_text`): a control
+character other than tab, newline and carriage return, a lone surrogate, U+FFFE or U+FFFF is
+replaced by U+FFFD, and :func:`export` tells which entities and attributes were cleaned. JSON
+escapes such characters itself, and the store holds no lone surrogates (it keeps valid UTF-8), so
+the FtM and Cytoscape exports write every value as it is.
 """
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,13 +24,17 @@ import networkx as nx
 import orjson
 
 from moneymen.entities import iter_entities
-from moneymen.files import atomic_write
+from moneymen.files import SafeDictWriter, atomic_write
 from moneymen.graph.network import build_network
 from moneymen.model import Entity, Statement
 from moneymen.store import Store
 
 STATEMENT_FIELDS = [field.name for field in dataclasses.fields(Statement)]
 EXPORT_FORMATS = ("ftm", "csv", "graphml", "gexf", "cytoscape")
+
+#: A character XML 1.0 cannot hold (its ``Char`` production): a control character other than tab,
+#: newline and carriage return, a lone surrogate, U+FFFE or U+FFFF.
+XML_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def entity_record(entity: Entity) -> dict:
@@ -59,9 +71,19 @@ def _statement_record(stmt: Statement) -> dict[str, str]:
     return record
 
 
+def xml_text(value: str) -> str:
+    """``value`` with each character XML 1.0 cannot hold (:data:`XML_INVALID`) replaced by U+FFFD."""
+    return XML_INVALID.sub("\ufffd", value)
+
+
 def export(store: Store, format: str, path: Path | str, dataset: str | None = None,
-           progress: Callable[[int], None] | None = None) -> int:
-    """Write the store (or one dataset's entities) to ``path`` in ``format``; return the count written."""
+           progress: Callable[[int], None] | None = None, cleaned: list[tuple[str, str]] | None = None) -> int:
+    """Write the store (or one dataset's entities) to ``path`` in ``format``; return the count written.
+
+    For GraphML and GEXF, a list given as ``cleaned`` gets one ``(entity id, attribute)`` pair for each
+    value that XML 1.0 cannot hold and was written with U+FFFD in place of its bad characters
+    (attribute ``id`` for the entity's id itself); the entity id is the store's, not the cleaned one.
+    """
     path = Path(path)
     if format not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {format!r}; expected one of: {', '.join(EXPORT_FORMATS)}")
@@ -80,6 +102,10 @@ def export(store: Store, format: str, path: Path | str, dataset: str | None = No
             delisted[entity.id] = gone
         materialised.append(entity)
     graph = build_network(materialised, delisted)
+    if format in ("graphml", "gexf"):
+        graph, found = xml_safe_graph(graph)
+        if cleaned is not None:
+            cleaned.extend(found)
     if format == "graphml":
         with atomic_write(path, "wb") as out:
             nx.write_graphml(graph, out, named_key_ids=True)
@@ -90,6 +116,53 @@ def export(store: Store, format: str, path: Path | str, dataset: str | None = No
         with atomic_write(path) as out:
             json.dump(nx.cytoscape_data(graph), out, ensure_ascii=False)
     return graph.number_of_nodes()
+
+
+def xml_safe_graph(graph: nx.MultiDiGraph) -> tuple[nx.MultiDiGraph, list[tuple[str, str]]]:
+    """``graph`` with every node id, edge key and text value made one XML 1.0 can hold (:func:`xml_text`).
+
+    Returns the graph (``graph`` itself, changed in place, or a relabelled copy when a node id needed
+    cleaning) and the ``(entity id, attribute)`` pairs cleaned (ids first, then values, in graph order;
+    each once). A cleaned node id (or edge key) that another node (edge) already has gets more U+FFFD
+    appended, so none merge.
+    """
+    found: dict[tuple[str, str], None] = {}
+
+    def clean(entity_id: str, attribute: str, value):
+        if isinstance(value, str) and XML_INVALID.search(value):
+            found[(entity_id, attribute)] = None
+            return xml_text(value)
+        return value
+
+    taken = set(graph)
+    names = {}
+    for node in graph:
+        name = clean(node, "id", node)
+        if name != node:
+            while name in taken:
+                name += "\ufffd"
+            taken.add(name)
+            names[node] = name
+    for node, data in graph.nodes(data=True):
+        for key, value in data.items():
+            data[key] = clean(node, key, value)
+    rekeyed = []
+    for source, target, key, data in graph.edges(keys=True, data=True):
+        owner = data.get("id", key)
+        for name, value in data.items():
+            data[name] = clean(owner, name, value)
+        safe_key = clean(owner, "id", key)
+        if safe_key != key:
+            rekeyed.append((source, target, key, safe_key))
+    for source, target, key, safe_key in rekeyed:
+        data = graph.edges[source, target, key]
+        graph.remove_edge(source, target, key)
+        while graph.has_edge(source, target, safe_key):
+            safe_key += "\ufffd"
+        graph.add_edge(source, target, key=safe_key, **data)
+    if names:
+        graph = nx.relabel_nodes(graph, names, copy=True)
+    return graph, list(found)
 
 
 def _progress(entities, progress):
@@ -111,7 +184,7 @@ def _write_ftm(entities, path: Path, progress) -> int:
 def _write_csv(entities, path: Path, progress) -> int:
     count = 0
     with atomic_write(path) as out:
-        writer = csv.DictWriter(out, fieldnames=STATEMENT_FIELDS)
+        writer = SafeDictWriter(out, fieldnames=STATEMENT_FIELDS)
         writer.writeheader()
         for entity in _progress(entities, progress):
             for stmt in entity.statements:

@@ -6,39 +6,22 @@ they read only the run's data (:meth:`moneymen.analysis.runner.ScenarioRun.to_di
 
 Names and other values come from untrusted lists and articles, so every text cell that a
 spreadsheet would read as a formula (it starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
-return) is written with a leading apostrophe (:func:`safe_cell`); numbers are written as numbers.
+return) is written with a leading apostrophe, as in every CSV moneymen writes
+(:class:`moneymen.files.SafeCsvWriter`); numbers are written as numbers.
 Files are UTF-8 with a header row; lists inside a cell are joined with ``"; "``.
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from moneymen.files import atomic_write
+from moneymen.files import SafeCsvWriter, atomic_write
 
-__all__ = ["FORMULA_STARTS", "report_tables", "safe_cell", "tables_folder", "write_tables"]
-
-#: First characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+__all__ = ["report_tables", "tables_folder", "write_tables"]
 
 Table = tuple[list[str], list[list[Any]]]
-
-
-def safe_cell(value: Any) -> Any:
-    """``value`` ready for a CSV cell: numbers as they are, text with a leading ``'`` if it could be a formula."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, (int, float)):
-        return value
-    if isinstance(value, (list, tuple)):
-        value = "; ".join(str(item) for item in value)
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def tables_folder(report: str | Path) -> Path:
@@ -55,9 +38,9 @@ def write_tables(run: Mapping[str, Any], folder: str | Path) -> list[Path]:
     for name, (header, rows) in report_tables(run).items():
         path = folder / f"{name}.csv"
         with atomic_write(path) as out:
-            writer = csv.writer(out)
-            writer.writerow([safe_cell(cell) for cell in header])
-            writer.writerows([safe_cell(cell) for cell in row] for row in rows)
+            writer = SafeCsvWriter(out)
+            writer.writerow(header)
+            writer.writerows(rows)
         written.append(path)
     return written
 

@@ -79,12 +79,16 @@ to index SDN_Name → ent_num. A name is looked up as written, then without its 
 (the clause's own full stop), then case- and space-insensitively. When several entries share
 the name, the one sharing a program with the source entry is taken; when that still leaves
 several, or none matches (the target is not in this file, e.g. a subset file), no link is
-made and the source entity gets the note "Linked To: NAME (not resolved in this file: …)".
+made and the source entity gets the note "Linked To: NAME (not resolved in this file: …)",
+which lists the first five homonyms' ent_nums ("… and N more"). The name index is keyed by
+(name, program), so resolution stays linear in the file however many entries share a name.
 
 Bad input raises SourceError with the file and line: a row without 12 fields, a
-non-numeric ent_num, an unterminated quote, a field over 1 MiB, a line over
-:data:`~moneymen.sources.base.MAX_RECORD_BYTES` (read with a bounded readline, never whole),
-a repeated ent_num, or a file without SDN rows.
+non-numeric ent_num or one of more than :data:`MAX_ENT_NUM_DIGITS` digits, an unterminated
+quote, a field over 1 MiB, a line over :data:`~moneymen.sources.base.MAX_RECORD_BYTES` (read
+with a bounded readline, never whole), a repeated ent_num, or a file without SDN rows; and,
+before anything is read, a file over :data:`MAX_FILE_BYTES` (the SDN file is held whole) or
+one saved as UTF-16. A UTF-8 byte-order mark is dropped.
 """
 
 from __future__ import annotations
@@ -101,6 +105,7 @@ from pathlib import Path
 from followthemoney import registry
 
 from moneymen.model import get_schema
+from moneymen.safeyaml import HEAD_BYTES, looks_like_utf16
 from moneymen.sources.base import ImportContext, SourceEntity, SourceError, read_bounded_lines
 
 AUTHORITY = "Office of Foreign Assets Control"
@@ -120,6 +125,13 @@ REMARKS_LIMIT = 1000
 PROGRESS_STEP = 256 * 1024
 #: Longest identifier (passport, registration number…) read from a clause.
 MAX_NUMBER_CHARS = 64
+#: Largest sdn.csv / alt.csv / add.csv read: the SDN file is held whole in memory (the real one is
+#: about 4 MB).
+MAX_FILE_BYTES = 64 * 1024 * 1024
+#: Longest ent_num (OFAC's are at most five digits today).
+MAX_ENT_NUM_DIGITS = 10
+#: How many ent_nums a "not resolved" note lists when several entries share a name.
+LISTED_HOMONYMS = 5
 
 SCHEMA_BY_TYPE = {"": "Organization", "individual": "Person", "vessel": "Vessel", "aircraft": "Airplane"}
 ALIAS_PROP = {"a": "alias", "n": "alias", "f": "previousName", "aka": "alias", "nka": "alias", "fka": "previousName"}
@@ -201,8 +213,14 @@ _NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
 
 
 def sniff(head: bytes) -> bool:
-    """True when ``head`` (the first bytes of a file) looks like an OFAC sdn.csv."""
-    text = head.removeprefix(b"\xef\xbb\xbf").decode("latin-1").lstrip("\r\n")
+    """True when ``head`` (the first bytes of a file) looks like an OFAC sdn.csv (UTF-16 too, so that
+    the import can say the file is UTF-16)."""
+    if looks_like_utf16(head):
+        marked = head.startswith((b"\xff\xfe", b"\xfe\xff"))
+        codec = "utf-16" if marked else "utf-16-be" if head[0::2].count(0) > head[1::2].count(0) else "utf-16-le"
+        text = head[:len(head) // 2 * 2].decode(codec, errors="replace").lstrip("\ufeff\r\n")
+    else:
+        text = head.removeprefix(b"\xef\xbb\xbf").decode("latin-1").lstrip("\r\n")
     first, newline, _ = text.partition("\n")
     first = first.rstrip("\r")
     if first.lower().startswith("ent_num,sdn_name,sdn_type"):
@@ -222,6 +240,9 @@ def read(path: Path, context: ImportContext) -> Iterator[SourceEntity]:
     """Yield the entities of the SDN file at ``path`` (and its alt/add companions, if present)."""
     path = Path(path)
     alt_path, add_path = companion(path, "alt"), companion(path, "add")
+    for each in (path, alt_path, add_path):
+        if each is not None:
+            _check_file(each)
     progress = _Progress(context, sum(p.stat().st_size for p in (path, alt_path, add_path) if p is not None))
     rows = _read_sdn(path, progress)
     if not rows:
@@ -245,6 +266,23 @@ def read(path: Path, context: ImportContext) -> Iterator[SourceEntity]:
         entry = _Entry(row, index)
         entry.build(aliases.get(row.ent_num, ()), addresses.get(row.ent_num, ()))
         yield from entry.entities()
+
+
+def inputs(path: Path) -> list[Path]:
+    """Every file an import of ``path`` reads: the SDN file and the companions beside it."""
+    return [path, *(other for other in (companion(path, "alt"), companion(path, "add")) if other is not None)]
+
+
+def _check_file(path: Path) -> None:
+    """Refuse a file too large to hold in memory, or one saved as UTF-16, before reading it."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise SourceError(path, None, f"the file is {size:,} bytes; expected an OFAC list file of at "
+                                      f"most {MAX_FILE_BYTES // (1024 * 1024)} MiB (sdn.csv is about 4 MB)")
+    with path.open("rb") as handle:
+        if looks_like_utf16(handle.read(HEAD_BYTES)):
+            raise SourceError(path, None, "the file is UTF-16 text; save it as UTF-8 "
+                                          "(or use OFAC's sdn.csv as published)")
 
 
 def companion(path: Path, kind: str) -> Path | None:
@@ -353,7 +391,11 @@ def _ent_num(path: Path, line: int, value: str) -> str:
     value = value.strip()
     if not value.isascii() or not value.isdigit():
         raise SourceError(path, line, f"ent_num must be a whole number, found {value[:40]!r}")
-    return str(int(value))
+    number = value.lstrip("0") or "0"
+    if len(number) > MAX_ENT_NUM_DIGITS:
+        raise SourceError(path, line, f"ent_num must be a whole number of at most {MAX_ENT_NUM_DIGITS} digits, "
+                                      f"found {len(number):,} digits ({value[:20]}…)")
+    return number
 
 
 def _read_sdn(path: Path, progress: _Progress) -> list[_Row]:
@@ -478,37 +520,78 @@ def _loose(name: str) -> str:
     return " ".join(name.casefold().split()).rstrip(". ")
 
 
+class _Homonyms:
+    """The entries that share one name (as written, or loosely), and the same per program.
+
+    Built once for the file, so that resolving a name among thousands of homonyms is a few
+    lookups rather than a scan (ent_nums are unique in a file, so each is here once).
+    """
+
+    __slots__ = ("ents", "by_program", "_why")
+
+    def __init__(self) -> None:
+        self.ents: list[str] = []
+        self.by_program: dict[str, list[str]] = defaultdict(list)
+        self._why: str | None = None
+
+    def add(self, ent_num: str, codes: Iterable[str]) -> None:
+        self.ents.append(ent_num)
+        for code in codes:
+            self.by_program[code].append(ent_num)
+
+    def sharing(self, codes: Iterable[str]) -> str | None:
+        """The one entry that shares a program in ``codes``; None when none or several do."""
+        found = None
+        for code in codes:
+            for ent in self.by_program.get(code, ()):
+                if found is None:
+                    found = ent
+                elif ent != found:
+                    return None  # a second one: at most a few steps, however many homonyms
+        return found
+
+    def why(self) -> str:
+        """Why the name is not resolved: how many entries have it, and the first few ent_nums."""
+        if self._why is None:
+            listed = ", ".join(self.ents[:LISTED_HOMONYMS])
+            more = len(self.ents) - LISTED_HOMONYMS
+            self._why = (f"{len(self.ents)} entries have this name: ent_num {listed}"
+                         + (f" and {more:,} more" if more > 0 else ""))
+        return self._why
+
+
 class _NameIndex:
     """SDN_Name → ent_nums of the whole file, for "Linked To", vessel owners and aircraft operators."""
 
     def __init__(self, rows: Iterable[_Row]):
-        self.exact: dict[str, list[str]] = defaultdict(list)
-        self.loose: dict[str, list[str]] = defaultdict(list)
-        self.programs: dict[str, frozenset[str]] = {}
+        self.exact: dict[str, _Homonyms] = defaultdict(_Homonyms)
+        self.loose: dict[str, _Homonyms] = defaultdict(_Homonyms)
+        self.programs: dict[str, tuple[str, ...]] = {}
         for row in rows:
             name = row.get("SDN_Name") or ""
-            self.exact[name].append(row.ent_num)
-            self.loose[_loose(name)].append(row.ent_num)
-            self.programs[row.ent_num] = frozenset(programs(row.get("Program")))
+            codes = self.programs[row.ent_num] = tuple(programs(row.get("Program")))
+            self.exact[name].add(row.ent_num, codes)
+            self.loose[_loose(name)].add(row.ent_num, codes)
 
     def resolve(self, name: str, source: str) -> tuple[str | None, str]:
-        """(ent_num, "") for the entry called ``name``, or (None, why not)."""
+        """(ent_num, "") for the entry called ``name``, or (None, why not).
+
+        Among several entries of that name, the one sharing a program with ``source`` is taken.
+        """
         name = name.strip()
         tries = [self.exact.get(name)]
         if name.endswith("."):
             tries.append(self.exact.get(name[:-1].rstrip()))
         tries.append(self.loose.get(_loose(name)))
         for candidates in tries:
-            if not candidates:
+            if candidates is None:
                 continue
-            candidates = list(dict.fromkeys(candidates))
-            if len(candidates) == 1:
-                return candidates[0], ""
-            mine = self.programs.get(source, frozenset())
-            sharing = [ent for ent in candidates if self.programs[ent] & mine]
-            if len(sharing) == 1:
-                return sharing[0], ""
-            return None, f"{len(candidates)} entries have this name: ent_num {', '.join(candidates)}"
+            if len(candidates.ents) == 1:
+                return candidates.ents[0], ""
+            sharing = candidates.sharing(self.programs.get(source, ()))
+            if sharing is not None:
+                return sharing, ""
+            return None, candidates.why()
         return None, "no entry of this file has this name"
 
 
