@@ -321,10 +321,15 @@ class Store:
 
     def listed_entity_ids(self, dataset: str) -> list[str]:
         """Entities of ``dataset`` that its newest version lists (all of them before a first version)."""
+        return self._entity_ids_by_listing(dataset, listed=True)
+
+    def _entity_ids_by_listing(self, dataset: str, listed: bool) -> list[str]:
+        """Entities of ``dataset`` last seen no earlier (``listed``) or earlier than its newest version."""
+        comparison = ">=" if listed else "<"
         rows = self.engine.execute(
-            "SELECT entity_id FROM statements WHERE dataset = ? GROUP BY entity_id "
-            "HAVING max(last_seen) >= coalesce((SELECT max(seen) FROM imports WHERE dataset = ? AND "
-            f"{_LIVE} AND kind = 'version'), '') ORDER BY entity_id",
+            f"SELECT entity_id FROM statements WHERE dataset = ? GROUP BY entity_id HAVING max(last_seen) {comparison} "
+            f"coalesce((SELECT max(seen) FROM imports WHERE dataset = ? AND {_LIVE} AND kind = 'version'), '') "
+            "ORDER BY entity_id",
             [dataset, dataset],
         )
         return [row[0] for row in rows]
@@ -479,13 +484,7 @@ class Store:
 
     def delisted_entity_ids(self, dataset: str) -> list[str]:
         """Entities of ``dataset`` that its newest imported version no longer lists."""
-        rows = self.engine.execute(
-            "SELECT entity_id FROM statements WHERE dataset = ? GROUP BY entity_id "
-            "HAVING max(last_seen) < (SELECT max(seen) FROM imports WHERE dataset = ? "
-            f"AND {_LIVE} AND kind = 'version') ORDER BY entity_id",
-            [dataset, dataset],
-        )
-        return [row[0] for row in rows]
+        return self._entity_ids_by_listing(dataset, listed=False)
 
     def datasets(self) -> list[str]:
         """The names of the datasets that have statements."""
