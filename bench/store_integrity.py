@@ -11,7 +11,7 @@ by default 33e9b9e, extracted with ``git archive`` into a temporary folder, or a
 ``src`` folder given with ``--before-src``) and AFTER it (this working tree's ``src``). Each run
 of the ``moneymen`` command is a child process (``python -m moneymen.cli`` with ``PYTHONPATH``
 set to that version's ``src``, checked before anything runs), timed with ``time.perf_counter``,
-its peak RSS read from ``os.wait4`` (and its ``/proc`` status while it runs), killed after
+its peak RSS read from its ``/proc`` status (``VmHWM``) while it runs, killed after
 ``--timeout`` seconds (``--slow-timeout`` for the homonyms case) or above ``--max-mib``.
 
 Each case starts from a fresh copy of a base store built once per version from the full OFAC
@@ -19,7 +19,8 @@ SDN list of 2024-05-03 and the UN consolidated list of 2025-11-20 (about 46,000 
 judges the outcome by reading the store afterwards: the CLI's ``summary``, ``show``,
 ``export``, ``screen`` and ``imports``, exit codes and messages, and a few read-only DuckDB
 queries. The time and memory columns are those of the case's main command(s) (named in the
-outcome when there are several); every figure includes the child's start-up (about 1.5 s).
+outcome when there are several); every figure includes the child's start-up (`moneymen version` alone
+takes 2-3 s and 150 MiB on the development VM).
 Prints a markdown table. Skips with a message when the shared data folder is missing.
 """
 
@@ -74,20 +75,25 @@ class Run:
 
 
 def run_child(argv: list[str], env: dict[str, str], cwd: Path, timeout: float, max_mib: float) -> Run:
-    """Run ``argv``, polling it; kill its process group past ``timeout`` s or ``max_mib`` MiB of RSS."""
+    """Run ``argv``, polling it; kill its process group past ``timeout`` s or ``max_mib`` MiB of RSS.
+
+    The peak is the child's own high-water mark (``VmHWM``, read every 50 ms while it runs). Not
+    ``ru_maxrss``: Linux carries the parent's peak over ``vfork`` + ``exec`` into it, so every child
+    of this process would show at least this process's own peak.
+    """
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         proc = subprocess.Popen(argv, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env, cwd=cwd,
                                 start_new_session=True)
-        sampled = 0.0
+        peak = 0.0
         killed = None
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
             elapsed = time.perf_counter() - started
-            rss = _rss_mib(proc.pid)
-            sampled = max(sampled, rss)
+            rss, hwm = _memory_mib(proc.pid)
+            peak = max(peak, hwm)
             if killed is None and (elapsed > timeout or rss > max_mib):
                 killed = (f"killed after {timeout:.0f} s" if elapsed > timeout
                           else f"killed at {rss:,.0f} MiB after {elapsed:.0f} s")
@@ -99,18 +105,20 @@ def run_child(argv: list[str], env: dict[str, str], cwd: Path, timeout: float, m
         err.seek(0)
         return Run(tuple(argv[3:]), None if killed else proc.returncode,
                    out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
-                   seconds, max(usage.ru_maxrss / 1024, sampled), killed)
+                   seconds, peak or usage.ru_maxrss / 1024, killed)
 
 
-def _rss_mib(pid: int) -> float:
+def _memory_mib(pid: int) -> tuple[float, float]:
+    """(VmRSS, VmHWM) of a running process, in MiB; zeros once it has gone (or before it has exec'd)."""
+    found = {}
     try:
         with open(f"/proc/{pid}/status") as status:
             for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
+                if line.startswith(("VmRSS:", "VmHWM:")):
+                    found[line[:5]] = int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
         pass
-    return 0.0
+    return found.get("VmRSS", 0.0), found.get("VmHWM", 0.0)
 
 
 # -- one version of the code, one case's store -------------------------------------------------
