@@ -283,8 +283,8 @@ def _check_delisting(path: Path, dataset: str, newly: list[str], listed_before: 
         path, None,
         f"as a new version of {dataset}, this file would delist {len(newly):,} of its {listed_before:,} listed "
         f"entities ({share:.0%}, e.g. {', '.join(newly[:3])}). That looks like a partial, truncated or older "
-        "file. If the list really dropped them, import it again with --accept-delisting; if the file only adds "
-        "to the dataset, use --add")
+        "file. If it is an older version, say when it was published (--seen DATE); if the list really dropped "
+        "them, import it again with --accept-delisting; if the file only adds to the dataset, use --add")
 
 
 def _dataset_name(path: Path) -> str:
