@@ -288,7 +288,8 @@ class CandidateIndex:
                 touched.append(positions)
         if not touched:
             return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
-        hit = self._distinct(np.concatenate(touched)) if len(touched) > 1 else touched[0]
+        # one entity may be found several times (by several of its names, or several ways)
+        hit = self._distinct(np.concatenate(touched))
         values = estimate[hit]
         estimate[hit] = 0.0
         values = values + self._facts_against(profile, hit)
