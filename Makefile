@@ -1,9 +1,13 @@
 # The two commands of README: `make demo` and `make test`. Both create or reuse .venv.
+# `make peers` installs the yente client the tests drive (nomenklatura, which pins its own
+# followthemoney and duckdb) in a virtualenv of its own; CI runs it before `make test`.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+NOMENKLATURA := 4.17.4
+PEERS := .venv-peers/nomenklatura-$(NOMENKLATURA)
 
-.PHONY: demo test install bench clean
+.PHONY: demo test install bench clean peers
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +19,13 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
+$(PEERS)/.installed:
+	$(PYTHON) -m venv $(PEERS)
+	$(PEERS)/bin/python -m pip install --quiet nomenklatura==$(NOMENKLATURA)
+	touch $@
+
+peers: $(PEERS)/.installed
+
 demo: install
 	$(BIN)/moneymen demo
 
@@ -25,4 +36,4 @@ bench: install
 	$(BIN)/python bench/import_throughput.py
 
 clean:
-	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache
+	rm -rf $(VENV) .venv-peers build dist src/*.egg-info .pytest_cache

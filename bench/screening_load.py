@@ -34,6 +34,7 @@ import random
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -549,7 +550,7 @@ _SHARED: dict = {}
 
 def run_size(size: int, queries: int, exhaustive: int, budget: float, seed: int, threshold: float,
              workers: int) -> dict:
-    from moneymen.match.entities import Profile
+    from moneymen import screening_index
     from moneymen.screening import Screener
 
     from matching import matcher_state
@@ -572,12 +573,34 @@ def run_size(size: int, queries: int, exhaustive: int, budget: float, seed: int,
     print(f"  [{size:,}] generated in {result['generate_s']:.1f} s; building the screener …", file=sys.stderr, flush=True)
 
     begin = time.perf_counter()
-    screener = Screener(entities)
+    built = Screener(entities)
     result["build_s"] = time.perf_counter() - begin
     result["rss_after_build_mib"] = peak_rss_mib()
-    result["index_keys"] = len(screener.index.postings)
+    result["index_keys"] = len(built.index.postings) + len(built.index.neighbours)
     print(f"  [{size:,}] index built in {result['build_s']:.1f} s, peak RSS {result['rss_after_build_mib']:,.0f} MiB",
           file=sys.stderr, flush=True)
+    # saved as a store saves it, and read back: the screener that answers the queries below
+    with tempfile.TemporaryDirectory(prefix="moneymen-bench-") as folder:
+        path = Path(folder) / "bench.idx"
+        begin = time.perf_counter()
+        screening_index.save(path, "bench", built.index, built.entities)
+        result["save_s"] = time.perf_counter() - begin
+        result["index_bytes"] = path.stat().st_size
+        del built
+        begin = time.perf_counter()
+        index, listed = screening_index.load(path, "bench")
+        screener = Screener(listed, index=index)
+        result["load_s"] = time.perf_counter() - begin
+        result.update(_screen_size(size, entities, materials, screener, queries, exhaustive, budget, seed,
+                                   threshold, workers))
+    return result
+
+
+def _screen_size(size, entities, materials, screener, queries, exhaustive, budget, seed, threshold, workers) -> dict:
+    """Screen the noisy queries with ``screener`` twice, then check its recall against exhaustive scoring."""
+    from moneymen.match.entities import Profile
+
+    result: dict = {}
 
     rng = random.Random(seed + 1)
     sample = rng.sample(range(size), min(queries, size))
@@ -616,6 +639,7 @@ def run_size(size: int, queries: int, exhaustive: int, budget: float, seed: int,
     result["found_by_noise"] = found_by_kind
     result["misses"] = misses[:200]
     result["rss_after_queries_mib"] = peak_rss_mib()
+    result["peak_rss_mib"] = result["rss_after_queries_mib"]
     print(f"  [{size:,}] {len(made):,} queries: {passes[0]:.1f} s first pass, {passes[1]:.1f} s warm",
           file=sys.stderr, flush=True)
 
@@ -626,7 +650,7 @@ def run_size(size: int, queries: int, exhaustive: int, budget: float, seed: int,
         import multiprocessing
 
         _SHARED["queries"] = [query for query, *_ in checked]
-        _SHARED["profiles"] = screener.index.profiles
+        _SHARED["profiles"] = [Profile.from_properties(e.schema, e.properties) for e in entities]
         position_of = {entity_id: n for n, entity_id in enumerate(screener.index.ids)}
         exhaustive_found: dict[int, list[int]] = {}
         begin = time.perf_counter()
@@ -681,7 +705,6 @@ def run_size(size: int, queries: int, exhaustive: int, budget: float, seed: int,
         result["exhaustive_target_retrieved"] = target_retrieved
         result["exhaustive_lost"] = lost[:100]
         result["exhaustive_children_rss_mib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    result["peak_rss_mib"] = peak_rss_mib()
     return result
 
 
@@ -695,23 +718,26 @@ def report(results: list[dict], args) -> str:
     lines.extend(f"- {state}" for state in states)
     lines.append(f"- seed {args.seed}; one child process per size; times from `time.perf_counter`")
     lines.append("")
-    header = ["entities", "names", "generate s", "index build s", "q/s first pass", "q/s warm", "target q/s",
-              "met?", "peak RSS MiB", "listed entity matched (top 5 / any rank)"]
+    header = ["entities", "names", "generate s", "index build s", "index file MiB", "save s", "load s",
+              "q/s first pass", "q/s warm", "target q/s", "met?", "peak RSS MiB", "listed entity matched (top 5 / any rank)"]
     body = []
     for r in results:
         if "error" in r:
-            body.append([f"{r['size']:,}", r["error"][:80], "", "", "", "", "", "—", "", ""])
+            body.append([f"{r['size']:,}", r["error"][:80], "", "", "", "", "", "", "", "", "—", "", ""])
             continue
         first, warm = (r["queries"] / s for s in r["screen_s"])
         target = 500 if r["size"] <= 100_000 else 100
         found = sum(c[0] for c in r["found_by_noise"].values())
         deep = sum(c[2] for c in r["found_by_noise"].values())
         body.append([f"{r['size']:,}", f"{r['names']:,}", f"{r['generate_s']:.1f}", f"{r['build_s']:.1f}",
+                     f"{r['index_bytes'] / 2**20:,.0f}", f"{r['save_s']:.1f}", f"{r['load_s']:.3f}",
                      f"{first:,.0f}", f"{warm:,.0f}", f"≥ {target}", "yes" if first >= target else "**no**",
                      f"{r['peak_rss_mib']:,.0f}", f"{found / r['queries']:.1%} / {deep / r['queries']:.1%}"])
-    lines.append(markdown_table(header, body, "rrrrrrlrrr"))
+    lines.append(markdown_table(header, body, "rrrrrrrrrlrrr"))
     lines.append("")
-    lines.append("- index build = `Screener(entities)`: a `Profile` per entity and the candidate index; q/s = "
+    lines.append("- index build = `Screener(entities)`; save / load = the index written to a file as a store keeps it "
+                 "(`moneymen.screening_index.save`) and mapped back (`load`); the queries are screened with the "
+                 "loaded index (entities decoded when they become candidates); peak RSS through build and queries; q/s = "
                  "`screen(query, threshold, limit=5)` over all queries, first pass and again (warm)")
     lines.append("")
     lines.append("### Candidate index recall against exhaustive scoring (every entity scored)")

@@ -7,6 +7,7 @@ built from the bundled UN and OFAC extracts; requests go through httpx.
 from __future__ import annotations
 
 import json
+import os
 import re
 import socket
 import subprocess
@@ -29,8 +30,9 @@ ISO_SECONDS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$")
 SERVER = """
 import sys
 from moneymen.web import serve
-serve(sys.argv[1], host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
+serve(sys.argv[1], host="127.0.0.1", port=int(sys.argv[2]), log_level="warning", api_key=sys.argv[3])
 """
+API_KEY = "test-api-key-" + os.urandom(12).hex()
 
 
 def _free_port() -> int:
@@ -52,7 +54,7 @@ def base_url(db: Path, tmp_path_factory):
     port = _free_port()
     log = tmp_path_factory.mktemp("server") / "server.log"
     with log.open("wb") as out:
-        process = subprocess.Popen([sys.executable, "-c", SERVER, str(db), str(port)], stdout=out,
+        process = subprocess.Popen([sys.executable, "-c", SERVER, str(db), str(port), API_KEY], stdout=out,
                                    stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -80,7 +82,7 @@ def base_url(db: Path, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def client(base_url: str):
-    with httpx.Client(base_url=base_url, timeout=120) as http:
+    with httpx.Client(base_url=base_url, timeout=120, headers={"Authorization": f"ApiKey {API_KEY}"}) as http:
         yield http
 
 
@@ -176,7 +178,7 @@ def test_match_several_queries_in_one_batch(client):
 
 def test_limit_and_threshold_are_respected(client):
     queries = {"q1": person("Kim Chol")}
-    wide = match(client, queries, threshold=0.5, limit=10)
+    wide = match(client, queries, threshold=0.5, cutoff=0.0, limit=10)
     results = wide["responses"]["q1"]["results"]
     assert wide["limit"] == 10 and 2 < len(results) <= 10
     assert all(result["match"] == (result["score"] >= 0.5) for result in results)
@@ -185,7 +187,7 @@ def test_limit_and_threshold_are_respected(client):
     assert wide["responses"]["q1"]["total"]["value"] >= matches
 
     # as query parameters (yente's way), which win over the body
-    narrow = match(client, queries, params={"limit": 2, "threshold": 0.95}, limit=10, threshold=0.5)
+    narrow = match(client, queries, params={"limit": 2, "threshold": 0.95}, limit=10, threshold=0.5, cutoff=0.0)
     results = narrow["responses"]["q1"]["results"]
     assert narrow["limit"] == 2 and len(results) == 2
     assert all(result["match"] == (result["score"] >= 0.95) for result in results)
@@ -193,6 +195,20 @@ def test_limit_and_threshold_are_respected(client):
     strict = match(client, {"q1": person("YUN HO-JIN")}, params={"threshold": 1.0, "cutoff": 0.9})
     results = strict["responses"]["q1"]["results"]
     assert [result["id"] for result in results] == [YUN], "the cutoff leaves out weaker results"
+
+
+def test_no_result_below_the_threshold_unless_a_lower_cutoff_is_asked_for(client):
+    """yente 5: the cutoff defaults to 0.7 and is never above the threshold."""
+    queries = {"q1": person("Kim Chol")}
+    default = match(client, queries, limit=50)["responses"]["q1"]["results"]
+    assert default and all(result["score"] >= 0.7 for result in default)
+    strict = match(client, queries, params={"threshold": 0.9}, limit=50)["responses"]["q1"]["results"]
+    assert all(result["score"] > 0.7 for result in strict), "the default cutoff stays 0.7 under a higher threshold"
+    lenient = match(client, queries, params={"threshold": 0.3}, limit=50)["responses"]["q1"]["results"]
+    assert all(result["score"] > 0.3 for result in lenient)
+    assert len(lenient) > len(default), "a lower threshold lowers the cutoff with it"
+    asked = match(client, queries, params={"cutoff": 0.1}, limit=50)["responses"]["q1"]["results"]
+    assert any(result["score"] < 0.7 for result in asked), "near misses when a lower cutoff is asked for"
 
 
 def test_match_is_scoped_to_a_dataset(client):
@@ -249,6 +265,63 @@ def test_too_many_queries_and_too_large_bodies_are_refused(client):
     assert response.status_code == 413 and "too large" in response.json()["detail"]
 
 
+def test_a_query_of_a_broad_schema_screens_every_kind_below_it(client):
+    """yente matches a schema that cannot be matched itself (Thing) against its descendants."""
+    vessel = "ofac-17069"  # CHONG CHON GANG, IMO 7937317
+    data = match(client, {"name": {"schema": "Thing", "properties": {"name": ["CHONG CHON GANG"]}},
+                          "imo": {"schema": "Asset", "properties": {"imoNumber": ["7937317"]}}})
+    by_name = data["responses"]["name"]["results"]
+    assert by_name[0]["id"] == vessel and by_name[0]["schema"] == "Vessel" and by_name[0]["match"]
+    assert data["responses"]["imo"]["results"][0]["id"] == vessel
+    assert data["responses"]["name"]["query"]["schema"] == "Thing"
+    response = client.post("/match/default", json={"queries": {"q1": {"schema": "Sanction",
+                                                                      "properties": {"name": ["x"]}}}})
+    assert response.status_code == 400 and "cannot be matched" in response.json()["detail"]
+
+
+def test_excluded_ids_are_left_out(client):
+    queries = {"q1": person("YUN HO-JIN")}
+    assert match(client, queries)["responses"]["q1"]["results"][0]["id"] == YUN
+    left = match(client, queries, params={"exclude_entity_ids": [YUN]})["responses"]["q1"]
+    assert YUN not in [result["id"] for result in left["results"]] and left["total"]["value"] == 0
+    found = client.get("/search/default", params={"q": "YUN HO-JIN", "exclude_entity_ids": YUN}).json()
+    assert YUN not in [result["id"] for result in found["results"]]
+
+
+def test_changed_since_is_checked_and_filters(client):
+    queries = {"q1": person("YUN HO-JIN")}
+    for garbage in ("yesterday", "2024-13-45", "2024-05-01T25", "2024-05-01 10:00"):
+        response = client.post("/match/default", params={"changed_since": garbage}, json={"queries": queries})
+        assert response.status_code == 422, (garbage, response.text)
+        assert "changed_since" in response.json()["message"]
+        assert client.get("/search/default", params={"q": "yun", "changed_since": garbage}).status_code == 422
+    later = match(client, queries, params={"changed_since": "2999-01-01"})["responses"]["q1"]["results"]
+    assert later == []
+    earlier = match(client, queries, params={"changed_since": "1990-01-01T10"})["responses"]["q1"]["results"]
+    assert earlier and earlier[0]["id"] == YUN
+    assert earlier[0]["last_change"] and earlier[0]["last_change"] > "1990-01-01"
+
+
+@pytest.mark.parametrize("field, value, expected", [
+    ("config", {"nm_number_mismatch": 0.4}, "Invalid configuration parameter: 'nm_number_mismatch'"),
+    ("weights", {"name_literal": 0.8}, "Invalid weight: 'name_literal'"),
+])
+def test_weights_and_config_keys_are_checked(client, field, value, expected):
+    response = client.post("/match/default", json={"queries": {"q1": person("YUN HO-JIN")}, field: value})
+    assert response.status_code == 400 and expected in response.json()["detail"]
+    assert match(client, {"q1": person("YUN HO-JIN")}, **{field: {}})["responses"]["q1"]["results"][0]["id"] == YUN
+
+
+def test_empty_filter_values_are_no_filter(client):
+    """schemathesis sends ``exclude_schema=`` (an empty value the schema allows): no filter, not a 400."""
+    queries = {"q1": person("YUN HO-JIN")}
+    for name in ("exclude_schema", "topics", "include_dataset", "exclude_dataset"):
+        data = match(client, queries, params={name: ""})
+        assert data["responses"]["q1"]["results"][0]["id"] == YUN, name
+        found = client.get("/search/default", params={"q": "YUN HO-JIN", name: ""})
+        assert found.status_code == 200 and found.json()["results"][0]["id"] == YUN, name
+
+
 # -- /search --------------------------------------------------------------------------
 
 
@@ -265,7 +338,8 @@ def test_search_by_word(client):
 
 def test_search_by_a_common_word_lists_the_names_that_hold_it(client):
     data = client.get("/search/default", params={"q": "trading", "limit": 50}).json()
-    names = [[*result["properties"].get("name", []), *result["properties"].get("alias", [])] for result in data["results"]]
+    names = [[value for prop in ("name", "alias", "previousName", "weakAlias") for value in result["properties"].get(prop, [])]
+             for result in data["results"]]
     assert len(names) >= 3
     assert all(any("TRAD" in name.upper() for name in entity) for entity in names), names
 
@@ -298,7 +372,7 @@ def test_entity_with_statements_and_relations(client):
     data = response.json()
     assert data["id"] == YUN and data["schema"] == "Person" and data["caption"] == "YUN HO-JIN"
     assert "YUN HO-JIN" in data["properties"]["name"]
-    birth = [stmt for stmt in data["statements"] if stmt["prop"] == "birthDate"]
+    birth = [stmt for stmt in data["provenance"] if stmt["prop"] == "birthDate"]
     assert birth and birth[0]["value"] == "1944-10-13"
     assert birth[0]["dataset"] == "un_sc" and birth[0]["source_record"] == "KPi.001"
     assert (birth[0]["reliability"], birth[0]["credibility"]) == ("A", "2")

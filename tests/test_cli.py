@@ -55,7 +55,7 @@ def test_demo_ends_with_the_example_scenario(demo_db):
     assert "What the" in out and "90 % interval" in out and "Orphaned accounts:" in out
     report = re.search(r"Report: (\S+example_purge-run1\.html)$", out.rstrip())
     assert report, out[-500:]
-    assert (db.parent / "reports" / "example_purge-run1.html").is_file()
+    assert (db.parent / "reports" / db.name / "example_purge-run1.html").is_file()
 
 
 def test_demo_examples_cross_scripts_and_spellings(demo_db):

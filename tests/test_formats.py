@@ -57,6 +57,24 @@ def test_ftm_export_is_readable_by_followthemoney(tmp_path, store):
     assert proxy.get("swiftBic") == ["KKBCKPPY"]
 
 
+def test_ftm_export_statements_are_read_by_followthemoney_statement_entities(tmp_path, store):
+    """nomenklatura and yente read an entity's ``statements`` as FtM statements: each needs its
+    entity id, and the datasets must come back as the store's, not the reader's."""
+    from followthemoney.dataset import Dataset
+    from followthemoney.statement import StatementEntity
+
+    source = tmp_path / "one.jsonl"
+    source.write_text('{"id": "x", "schema": "Company", "properties": {"name": ["Korea Kwangson Banking Corp"], '
+                      '"swiftBic": ["KKBCKPPY"]}}\n')
+    import_file(store, source, format="ftm", dataset="notes")
+    export(store, "ftm", tmp_path / "out.jsonl")
+    data = json.loads((tmp_path / "out.jsonl").read_text())
+    entity = StatementEntity.from_data(Dataset.make({"name": "reader", "title": "reader"}),
+                                       {key: value for key, value in data.items() if key != "properties"})
+    assert entity.get("swiftBic") == ["KKBCKPPY"]
+    assert {stmt.dataset for stmt in entity.statements if stmt.prop != "id"} == {"notes"}
+
+
 def test_ftm_statement_lines_are_grouped_into_entities(tmp_path, store):
     source = tmp_path / "statements.jsonl"
     lines = [

@@ -46,7 +46,7 @@ def test_scenario_run_prints_the_summary_saves_the_run_and_writes_the_report(exa
     assert re.search(r"Exposed: \d+ entities \(", out) and "Most exposed (top 10" in out
     assert "90 % interval" in out and "all defectors" in out
     # the payments to the bureau add up to 5.2 million; the accounts only the recalled officials knew are lost
-    flow = re.search(r"Flow to Central Foreign Currency Bureau \(fictional\): ([\d,]+) → ([\d,]+) USD", out)
+    flow = re.search(r"Flow to Central Foreign Currency Bureau: ([\d,]+) → ([\d,]+) USD", out)
     assert flow and flow.group(1) == "5,200,000" and int(flow.group(2).replace(",", "")) < 5_200_000
     over = re.search(r"over 400 runs \(each losing its own agents\): flow after ([\d,]+) \(90 %: ([\d,]+) – ([\d,]+)\), "
                      r"lost [\d,]+ \(90 %: [\d,]+ – [\d,]+\); accounts orphaned [\d.]+ \(90 %: \d+ – \d+\)", out)
@@ -55,13 +55,13 @@ def test_scenario_run_prints_the_summary_saves_the_run_and_writes_the_report(exa
     assert low <= mean <= high <= 5_200_000
     orphaned = re.search(r"Orphaned accounts: (\d+)", out)
     assert orphaned and int(orphaned.group(1)) >= 1 and "known only to" in out
-    assert "Ri Chol-jin (fictional)" in out  # the signatory of Blue Pine's accounts
+    assert "Ri Chol-jin" in out  # the signatory of Blue Pine's accounts
     assert re.search(r"Best 2 designations: .* cut [\d,]+ USD \(\d+%, optimal\); heuristics cut: degree", out)
     # Ri Chol-jin alone signs one of Blue Pine's accounts and alone directs the company
-    assert "Sole controllers (" in out and "Ri Chol-jin (fictional) (1 account, 1 company)" in out
+    assert "Sole controllers (" in out and "Ri Chol-jin (1 account, 1 company)" in out
     # the example network's own dataset holds no sanctions list: every high-impact entity is unlisted
     unlisted = re.search(r"Not on any imported sanctions list: (\d+) of (\d+) high-impact entities \(no entity of this "
-                         r"network is on an imported list\): Blue Pine Trading Co\. \(fictional\) \(best designation", out)
+                         r"network is on an imported list\): Blue Pine Trading Co\. \(best designation", out)
     assert unlisted and unlisted.group(1) == unlisted.group(2), out
     assert out.rstrip().endswith(f"Report: {report}")
     page = lxml.html.parse(str(report)).getroot()
@@ -75,9 +75,9 @@ def test_scenario_run_prints_the_summary_saves_the_run_and_writes_the_report(exa
     spread = page.xpath("//h3[.='Over the runs: flow after and accounts orphaned']/following-sibling::table[1]//td")
     assert [cell.text_content() for cell in spread[::5]] == ["flow after (USD)", "flow lost (USD)", "accounts orphaned"]
     unsanctioned = page.xpath("//h2[.='High impact, not yet sanctioned']/following-sibling::table[1]//td")
-    assert "Blue Pine Trading Co. (fictional)" in [cell.text_content() for cell in unsanctioned]
+    assert "Blue Pine Trading Co." in [cell.text_content() for cell in unsanctioned]
     controllers = page.xpath("//h3[starts-with(., 'Sole controllers')]/following-sibling::table[1]//tbody/tr")
-    assert any("Ri Chol-jin (fictional)" in row.text_content() for row in controllers)
+    assert any("Ri Chol-jin" in row.text_content() for row in controllers)
     tables = report.with_name("purge-csv")
     assert f"Tables (CSV): {tables}" in out and (tables / "unsanctioned.csv").is_file()
     listed = run_cli("scenario", "list", db=example_db)

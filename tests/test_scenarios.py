@@ -224,7 +224,7 @@ def test_an_ambiguous_name_is_refused_with_the_candidates(example_store, tmp_pat
         run_scenario(example_store, Scenario.from_file(path))
     message = str(caught.value)
     assert caught.value.key == "sink" and "ambiguous name 'Trading Co.'" in message
-    assert "ex-blue-pine-trading (Blue Pine Trading Co. (fictional), Company)" in message
+    assert "ex-blue-pine-trading (Blue Pine Trading Co., Company)" in message
     assert "ex-northern-lantern-trading" in message and "write the entity id instead" in message
 
 

@@ -6,7 +6,9 @@ with families kept at home, bank accounts only some of them know, remittances to
 bureau). Two entities are real: Jang Song-thaek and the Workers' Party department he led; what
 is stated of them (his post, his execution in December 2013) is public record. No tie from Jang
 to any fictional entity is stated. Everything else (companies, officials, relatives, accounts,
-amounts, the bureau) is invented for moneymen and says so in its name and notes.
+amounts, the bureau) is invented for moneymen and says so in its notes (FtM ``notes``) and in the
+source record of each of its statements. Names are names only: a note such as "(fictional)" in a
+name would be read as a word of it by whoever matches the file against real lists.
 
 Run ``python tools/build_example_network.py`` after editing; the output is committed.
 """
@@ -41,12 +43,12 @@ def entity(entity_id: str, schema: str, grade: tuple[str, str] = ILLUSTRATIVE, *
 
 
 def fictional_person(entity_id: str, name: str, countries: list[str], **properties: object) -> str:
-    return entity(entity_id, "Person", name=f"{name} (fictional)", nationality="kp", country=countries,
+    return entity(entity_id, "Person", name=name, nationality="kp", country=countries,
                   notes=FICTIONAL_NOTE.format(what="person"), **properties)
 
 
 def fictional_company(entity_id: str, name: str, country: str, city: str, **properties: object) -> str:
-    return entity(entity_id, "Company", name=f"{name} (fictional)", country=country, address=city,
+    return entity(entity_id, "Company", name=name, country=country, address=city,
                   notes=FICTIONAL_NOTE.format(what="company"), **properties)
 
 
@@ -57,8 +59,8 @@ def link(schema: str, source_prop: str, source: str, target_prop: str, target: s
 
 
 def account(entity_id: str, holder: str, signatories: list[str], balance: int, bank: str) -> str:
-    owner_name = next(line for line in lines if line["id"] == holder)["statements"][0]["value"].removesuffix(" (fictional)")
-    entity(entity_id, "BankAccount", name=f"{owner_name} account {entity_id[-1]} (fictional)", accountNumber=f"EXAMPLE-{entity_id.upper()[8:]}", bankName=f"{bank} (fictional)",
+    owner_name = next(line for line in lines if line["id"] == holder)["statements"][0]["value"]
+    entity(entity_id, "BankAccount", name=f"{owner_name} account {entity_id[-1]}", accountNumber=f"EXAMPLE-{entity_id.upper()[8:]}", bankName=f"{bank} (fictional)",
            balance=balance, currency="USD", notes=FICTIONAL_NOTE.format(what="bank account"))
     link("Ownership", "owner", holder, "asset", entity_id, role="account holder")
     for person in signatories:
@@ -86,7 +88,7 @@ def build() -> None:
     link("Directorship", "director", jang, "organization", department, PUBLIC, role="director", endDate="2013-12")
 
     # -- the fictional money machine -----------------------------------------------------------
-    bureau = entity("ex-central-currency-bureau", "Organization", name="Central Foreign Currency Bureau (fictional)",
+    bureau = entity("ex-central-currency-bureau", "Organization", name="Central Foreign Currency Bureau",
                     country="kp", notes=FICTIONAL_NOTE.format(what="organisation") +
                     " Stands for the party bureau that collects the foreign currency earned abroad.")
     deputy = fictional_person("ex-kang-myong-su", "Kang Myong-su", ["kp"], position="deputy director")
@@ -95,7 +97,7 @@ def build() -> None:
     beijing = fictional_company("ex-blue-pine-trading", "Blue Pine Trading Co.", "cn", "Beijing")
     shenyang = fictional_company("ex-northern-lantern-trading", "Northern Lantern Trading Co.", "cn", "Shenyang")
     vienna = fictional_company("ex-silver-crane-commerce", "Silver Crane Commerce GmbH", "at", "Vienna")
-    partner = entity("ex-riverside-minerals", "Company", name="Riverside Minerals Ltd. (fictional)", country="cn",
+    partner = entity("ex-riverside-minerals", "Company", name="Riverside Minerals Ltd.", country="cn",
                      address="Shenyang", notes=FICTIONAL_NOTE.format(what="company") +
                      " A foreign partner and investor of a DPRK trading company.")
     link("Ownership", "owner", department, "asset", beijing, percentage="100", role="subordinate company")

@@ -60,19 +60,20 @@ def import_example(store: Store, progress: Callable[[int, int], None] | None = N
 def run_example_scenario(store: Store, report_dir: Path | None = None, progress=None):
     """Run the example scenario on ``store``, save the run and write its HTML report.
 
-    Returns ``(run, report_path)``. The report goes to ``report_dir`` (default: a ``reports``
-    folder beside the store).
+    Returns ``(run, report_path)``. The report goes to ``report_dir`` (default: the store's own
+    folder of reports, ``reports/STORE/`` beside it: see :func:`moneymen.report.report_path`).
     """
     from moneymen.analysis.runner import run_scenario
     from moneymen.analysis.scenario import Scenario
-    from moneymen.report import write_report
+    from moneymen.report import report_path, write_report
 
     scenario = Scenario.from_file(example_scenario_path())
     run = run_scenario(store, scenario, progress=progress)
     run.save(store)
-    folder = report_dir or Path(store.location).resolve().parent / "reports"
-    path = write_report(run.to_dict(), folder / f"example_purge-run{run.id}.html")
-    return run, path
+    path = report_path(store.location, example_scenario_path().stem, run.id)
+    if report_dir is not None:
+        path = report_dir / path.name
+    return run, write_report(run.to_dict(), path)
 
 
 def import_bundled(store: Store, progress: Callable[[BundledList], Callable[[int, int], None]] | None = None

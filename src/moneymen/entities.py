@@ -43,15 +43,24 @@ def get_entity(store: Store, entity_id: str) -> Entity | None:
 
 def search(store: Store, query: str | None = None, schema: str | None = None,
            dataset: str | None = None, limit: int = 50) -> list[Entity]:
-    """Entities whose names contain ``query``; ``schema`` includes its descendants (Organization → Company)."""
+    """The first ``limit`` entities that ``query`` finds (by :func:`moneymen.search.search`, the search
+    behind ``moneymen entities`` and the API's ``/search``), best first; without a query, the
+    entities most stated about. ``schema`` includes its descendants (Organization → Company).
+    """
     schemata = None
     if schema:
         base = ftm_model.get(schema)
         if base is None:
             raise ValueError(f"unknown FtM schema {schema!r}")
         schemata = sorted(s.name for s in ftm_model if s.is_a(base))
-    ids = store.search_entity_ids(query, schemata, dataset, limit)
-    return get_entities(store, ids)
+    if query and query.strip():
+        # screening sits above this module (it reads entities through it): imported when searching
+        from moneymen.screening import ANY_SCHEMA, Screener
+        from moneymen.search import search as search_names
+
+        hits = search_names(Screener.from_store(store, dataset), query, schema or ANY_SCHEMA)
+        return get_entities(store, [hit.entity.id for hit in hits[:limit]])
+    return get_entities(store, store.search_entity_ids(None, schemata, dataset, limit))
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """Writing files so that a failure never leaves half a file under the name the user asked for.
 
-:func:`atomic_write` writes beside the target and renames at the end. Every CSV file moneymen writes
+:func:`atomic_write` writes beside the target and renames at the end; what it writes gets the
+permissions the user's umask asks for (or those of the file it replaces). Every CSV file moneymen writes
 (screening results, scored pairs, the statements export, a report's tables) goes through
 :class:`SafeCsvWriter` or :class:`SafeDictWriter`: names and other values come from untrusted lists,
 articles and the user's own files, so each text cell that a spreadsheet would read as a formula (it
@@ -12,7 +13,8 @@ from __future__ import annotations
 
 import csv
 import os
-import tempfile
+import secrets
+import stat
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,12 +23,25 @@ from typing import IO, Any
 
 @contextmanager
 def atomic_write(path: Path, mode: str = "w") -> Iterator[IO]:
-    """Write to a temporary file beside ``path`` and rename it into place only on success."""
+    """Write to a temporary file beside ``path`` and rename it into place only on success.
+
+    The file gets the permissions a plain ``open(path, "w")`` would give it: those of the file it
+    replaces, or for a new file 0666 less the user's umask (0644 under the usual 022), as the
+    user expects of what a command writes for them. (The evidence store itself is the
+    exception: it is created owner-only, see :mod:`moneymen.store.duckdb`.)
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    os.close(handle)
     try:
-        with open(temporary, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": ""})) as out:
+        replaced: int | None = stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        replaced = None
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(8)}.part")
+    # "x": created here, never an existing file, with 0666 less the umask like any file open() creates
+    out = open(temporary, mode.replace("w", "x"), **({} if "b" in mode else {"encoding": "utf-8", "newline": ""}))
+    try:
+        with out:
+            if replaced is not None:
+                os.chmod(temporary, replaced)
             yield out
         os.replace(temporary, path)
     except BaseException:

@@ -12,7 +12,14 @@ killed process all roll back), and a committed import can be reverted
   its first seen no later than the import's;
 * an entity keeps one FtM schema: a statement whose schema cannot be reconciled with the
   schemata the store already has for that id is refused with its file and line;
-* an official list's dataset (``un_sc``, ``us_ofac_sdn``) takes only that list's files;
+* an official list's dataset (``un_sc``, ``us_ofac_sdn``) takes only that list's files, and a
+  dataset fed by OpenSanctions' data takes only OpenSanctions' files;
+* an OpenSanctions import keeps the datasets its file names (:data:`OPENSANCTIONS_PREFIX` before
+  a name this store keeps for an official list or for another kind of import), so it is a
+  version of each of those datasets, and delists only what an earlier import of the same
+  dataset had and it has not;
+* every value goes through FtM's property types (:mod:`moneymen.sources.clean`): countries as
+  codes, dates in ISO form…, with the source's text kept as the statement's ``original_value``;
 * a new version that would delist more than :data:`DELISTING_SHARE` of a dataset, or a list
   dated in the future, is refused unless the user confirms it.
 
@@ -23,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -36,6 +44,7 @@ from followthemoney.types import registry
 from moneymen.model import PROVENANCE_FIELDS, Grade, InvalidGrade, Origin, common_schema, get_schema
 from moneymen.sources import FORMATS, Format, detect_format, get_format
 from moneymen.sources.base import ImportContext, SourceEntity, SourceError
+from moneymen.sources.clean import CLEANED_TYPES, UnreadableDate, ValueCleaner
 from moneymen.store import Store
 from moneymen.store.base import OFFICIAL_FORMATS, STATEMENT_COLUMNS
 
@@ -63,6 +72,15 @@ _ORIGINS = {origin.value for origin in Origin}
 _TEXT_TYPES = (registry.text, registry.html)
 #: Datasets reserved for the official lists' own files: dataset → format.
 RESERVED_DATASETS = {fmt.dataset: fmt.name for fmt in FORMATS.values() if fmt.dataset}
+#: Formats whose files state FtM values as FtM writes them (so a date FtM cannot read is refused).
+FTM_FORMATS = ("ftm", "opensanctions")
+#: Formats whose datasets take no other format's imports: the official lists, and OpenSanctions.
+EXCLUSIVE_FORMATS = (*OFFICIAL_FORMATS, "opensanctions")
+#: Put before an OpenSanctions dataset name that this store keeps for an official list's own file
+#: (OpenSanctions also publishes ``us_ofac_sdn`` and ``un_sc``) or that another kind of import feeds.
+OPENSANCTIONS_PREFIX = "opensanctions."
+#: What a dataset name in a file may be (OpenSanctions' names are lower-case letters, digits and ``_``).
+_DATASET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,99}$")
 
 
 @dataclass
@@ -82,6 +100,8 @@ class ImportResult:
     kind: str = "version"
     #: When the dataset's newest version was seen, if this import is an older version (history).
     older_than: str | None = None
+    #: The datasets written, when the file names its own (OpenSanctions); else just ``dataset``.
+    datasets: list[str] = field(default_factory=list)
     delisted: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -170,6 +190,10 @@ def import_file(
         raise SourceError(path, None, "a CSV import needs --mapping FILE (column -> FtM property)")
     if kind == "restore" and fmt.name != "ftm":
         raise SourceError(path, None, f"only a moneymen FtM export can be restored, not a {fmt.description} file")
+    if fmt.file_datasets and dataset is not None:
+        raise SourceError(path, None, f"a file of {fmt.description} names its own datasets, so --dataset is not "
+                                      "used; to put all of it into one dataset of your own, import it with "
+                                      "--format ftm --dataset NAME")
     try:
         grade = grade if isinstance(grade, Grade) else Grade.parse(grade) if grade else fmt.grade
     except InvalidGrade as error:
@@ -181,10 +205,14 @@ def import_file(
             raise SourceError(path, None, f"--seen: {error}") from None
         if _future(seen):
             raise SourceError(path, None, f"--seen {seen} is in the future; a list cannot have been seen then")
-    dataset = dataset or fmt.dataset or _dataset_name(path)
-    _check_dataset(store, path, dataset, fmt)
+    if fmt.file_datasets:
+        dataset = fmt.name  # labels the import; its statements go into the datasets the file names
+    else:
+        dataset = dataset or fmt.dataset or _dataset_name(path)
+        _check_dataset(store, path, dataset, fmt)
     started = time.perf_counter()
     now = utc_now()
+    names = _FileDatasets(store, fmt) if fmt.file_datasets else None
     context = ImportContext(
         dataset=dataset,
         grade=grade,
@@ -194,6 +222,7 @@ def import_file(
         mapping=Path(mapping) if mapping else None,
         progress=progress,
         restore=kind == "restore",
+        dataset_names=names,
     )
     result = ImportResult(path=recorded_path or str(path), format=fmt.name, dataset=dataset, kind=kind)
     sha256 = file_sha256(path)
@@ -202,31 +231,46 @@ def import_file(
     if previous is not None:
         result.unchanged = True
         result.import_id = previous.id
+        result.datasets = store.import_datasets(previous.id) if fmt.file_datasets else [dataset]
         result.entities, result.statements = previous.entities or 0, previous.statements or 0
         result.seen = previous.seen
         return result
     with store.transaction():
-        listed_before = set(store.listed_entity_ids(dataset))
+        fed = [name for name, formats in store.dataset_formats().items() if fmt.name in formats] \
+            if fmt.file_datasets else [dataset]
+        listed_before = {name: set(store.listed_entity_ids(name)) for name in fed}
         import_id = store.start_import(dataset, fmt.name, recorded_path or str(path.resolve()), sha256,
-                                       context.seen, now, str(grade), key, kind)
+                                       context.seen, now, str(grade), key, kind, file_datasets=fmt.file_datasets)
         entities = fmt.importer.read(path, context)
-        written, claims = _write(store, path, entities, context, import_id)
+        cleaner = ValueCleaner(strict_dates=fmt.name in FTM_FORMATS)
+        written, claims = _write(store, path, entities, context, import_id, cleaner)
         if written == 0:
             raise SourceError(path, None, f"no entities found; expected a {fmt.description} file")
         if claims:
             result.warnings.append(
                 f"{claims:,} statements named another dataset; an import writes only into its own, so they are "
                 f"stored as {dataset} (use --restore to put back a moneymen export with its datasets)")
+        result.warnings.extend(context.warnings)
+        result.warnings.extend(cleaner.warnings())
         if kind == "restore":
             _check_restore(store, path, import_id)
+        result.datasets = store.record_file_datasets(import_id) if fmt.file_datasets else [dataset]
+        if names is not None:
+            result.warnings.extend(names.notices())
         result.entities, result.statements, result.new_statements = store.finish_import(
             import_id, utc_now(), context.seen, context.list_date)
-        result.delisted = store.delisted_entity_ids(dataset)
-        newest = store.latest_seen().get(dataset)
-        if kind == "version" and newest and newest > context.seen:
-            result.older_than = newest
-        if kind == "version" and not accept_delisting:
-            _check_delisting(path, dataset, sorted(listed_before.intersection(result.delisted)), len(listed_before))
+        latest = store.latest_seen()
+        delisted: set[str] = set()
+        for name in result.datasets:
+            gone = store.delisted_entity_ids(name)
+            delisted.update(gone)
+            newest = latest.get(name)
+            if kind == "version" and newest and newest > context.seen:
+                result.older_than = newest
+            if kind == "version" and not accept_delisting:
+                before = listed_before.get(name, set())
+                _check_delisting(path, name, sorted(before.intersection(gone)), len(before))
+        result.delisted = sorted(delisted)
     result.import_id = import_id
     result.seen = context.seen
     result.seconds = time.perf_counter() - started
@@ -261,9 +305,58 @@ def _check_dataset(store: Store, path: Path, dataset: str, fmt: Format) -> None:
     formats = store.dataset_formats().get(dataset, set())
     official = fmt.name in OFFICIAL_FORMATS
     others = formats - {fmt.name}
-    if others and (official or others & set(OFFICIAL_FORMATS)):
+    if others and (official or others & set(EXCLUSIVE_FORMATS)):
         raise SourceError(path, None, f"the dataset {dataset} holds {', '.join(sorted(formats))} imports; a "
                                       f"{fmt.name} file goes into a dataset of its own (--dataset NAME)")
+
+
+class _FileDatasets:
+    """The store's name for each dataset an OpenSanctions file names.
+
+    OpenSanctions' own name, unless this store keeps it for an official list's own file
+    (:data:`RESERVED_DATASETS`: OpenSanctions also publishes ``us_ofac_sdn``) or another kind
+    of import (or a restore) has fed it: then :data:`OPENSANCTIONS_PREFIX` and the name, so
+    OpenSanctions' copy of a list never mixes with the list's own file, nor with the user's data.
+    """
+
+    def __init__(self, store: Store, fmt: Format):
+        self.format = fmt.name
+        self.formats = store.dataset_formats()
+        self.held = set(store.datasets())
+        self.names: dict[str, str] = {}
+
+    def __call__(self, path: Path, where: object, name: str) -> str:
+        """The dataset to store ``name``'s statements in; SourceError for a name no dataset can have."""
+        found = self.names.get(name)
+        if found is not None:
+            return found
+        if not _DATASET_NAME.match(name):
+            raise SourceError(path, where, f"dataset name {name[:60]!r}: expected at most 100 letters, digits, "
+                                           "'_', '.' or '-'")
+        target = OPENSANCTIONS_PREFIX + name if self._taken(name) else name
+        if self._taken(target):
+            others = sorted(self.formats.get(target, set()) - {self.format}) or ["restored"]
+            raise SourceError(path, where, f"the dataset {target} holds {', '.join(others)} imports, so "
+                                           f"OpenSanctions' dataset {name} has no name it can be stored under")
+        self.names[name] = target
+        return target
+
+    def _taken(self, name: str) -> bool:
+        """Whether ``name`` is kept for an official list or fed by something other than this format."""
+        formats = self.formats.get(name, set())
+        return name in RESERVED_DATASETS or bool(formats - {self.format}) or (name in self.held and not formats)
+
+    def notices(self) -> list[str]:
+        """What the import tells the user about the names it changed."""
+        return [f"OpenSanctions' dataset {name} is stored as {target}: this store keeps {name} for "
+                f"{self._whose(name)}; its sanctions count as claims, not as the official list"
+                for name, target in sorted(self.names.items()) if name != target]
+
+    def _whose(self, name: str) -> str:
+        reserved = RESERVED_DATASETS.get(name)
+        if reserved is not None:
+            return f"the {FORMATS[reserved].description}"
+        return f"{', '.join(sorted(self.formats.get(name, set()))) or 'restored'} imports"
 
 
 def _check_restore(store: Store, path: Path, import_id: int) -> None:
@@ -304,13 +397,14 @@ def _provenance(context: ImportContext) -> dict[str, str | None]:
         "first_seen": context.seen,
         "last_seen": context.seen,
         "retrieved_at": context.retrieved_at,
+        "source_last_seen": None,
     }
 
 
 #: Provenance columns: the same for most statements of an import, so stored once per variant.
 _PROVENANCE = tuple(name for name in PROVENANCE_FIELDS if name != "source_record")
 #: Columns that differ from statement to statement.
-_ROW = ("entity_id", "schema", "prop", "value", "lang", "quote", "source_record")
+_ROW = ("entity_id", "schema", "prop", "value", "lang", "quote", "source_record", "original_value")
 #: Statement fields a file may state (its claims), each at most this long.
 _CLAIM_CHARS = MAX_VALUE_CHARS
 
@@ -326,6 +420,8 @@ class _Batch:
         self.chars = 0
         #: (entity id, schema) → where this import first states it, in this batch
         self.where: dict[tuple[str, str], object] = {}
+        #: (entity id, referent id): ids the source says are this entity
+        self.referents: list[tuple[str, str]] = []
 
     def full(self) -> bool:
         return len(self.variant_of) >= BATCH_SIZE or self.chars >= BATCH_CHARS
@@ -335,18 +431,21 @@ class _Batch:
             values.clear()
         self.variant_of.clear()
         self.where.clear()
+        self.referents.clear()
         self.chars = 0
 
 
 def _write(store: Store, path: Path, entities: Iterable[SourceEntity], context: ImportContext,
-           import_id: int) -> tuple[int, int]:
-    """Check entities against FtM and the limits, turn them into statement columns, merge them in batches.
+           import_id: int, cleaner: ValueCleaner) -> tuple[int, int]:
+    """Check entities against FtM and the limits, clean their values with FtM's types (``cleaner``),
+    turn them into statement columns, merge them in batches.
 
     Returns (entities read, statements whose file named a dataset other than the import's).
     """
     batch = _Batch(context)
     rows = batch.rows
-    entity_ids, schemata, props, values_, langs, quotes, records = (rows[name].append for name in _ROW)
+    entity_ids, schemata, props, values_, langs, quotes, records, originals = (rows[name].append for name in _ROW)
+    keeps_datasets = context.restore or context.dataset_names is not None
     add_variant = batch.variant_of.append
     entity_count = claims = 0
     checked: dict[tuple[str, str], object] = {}
@@ -369,16 +468,28 @@ def _write(store: Store, path: Path, entities: Iterable[SourceEntity], context: 
                                            f"{MAX_VALUES_PER_ENTITY:,} are accepted for one entity")
         entity_count += 1
         batch.where.setdefault((entity.id, entity.schema), where)
+        _add_referents(path, where, batch, entity)
+        countries = _country_hints(schema, entity)
         record = entity.record
         for value in entity.values:
             key = (entity.schema, value.prop)
-            kind = checked.get(key)
-            if kind is None:
+            prop = checked.get(key)
+            if prop is None:
                 prop = schema.properties.get(value.prop)
                 if prop is None:
                     raise SourceError(path, where, f"schema {entity.schema} has no property {value.prop!r}")
-                kind = checked[key] = prop.type
-            _check_value(path, where, value.prop, kind, value.value)
+                checked[key] = prop
+            _check_value(path, where, value.prop, prop.type, value.value)
+            if prop.type in CLEANED_TYPES:
+                try:
+                    stored = cleaner.clean(schema, prop, value.value, value.original, countries)
+                except UnreadableDate as error:
+                    raise SourceError(path, where, str(error)) from None
+                if stored is None:
+                    continue
+                prop_name, text, original = stored
+            else:  # free text, names, entity references: stored as written
+                prop_name, text, original = value.prop, value.value, value.original
             variant = 0
             if value.overrides is not None:
                 if value.overrides is not last_overrides:
@@ -386,17 +497,21 @@ def _write(store: Store, path: Path, entities: Iterable[SourceEntity], context: 
                     last_variant = _variant(path, where, batch, value.overrides, context)
                 variant = last_variant
                 claimed = value.overrides.get("dataset")
-                if claimed is not None and claimed != context.dataset and not context.restore:
+                if claimed is not None and claimed != context.dataset and not keeps_datasets:
                     claims += 1
+            elif context.dataset_names is not None:
+                raise SourceError(path, where, f"entity {entity.id!r}: no dataset for its {value.prop!r}; expected "
+                                               "the datasets each entity or statement is from")
             entity_ids(entity.id)
             schemata(entity.schema)
-            props(value.prop)
-            values_(value.value)
+            props(prop_name)
+            values_(text)
             langs(value.lang)
             quotes(value.quote)
             records(value.overrides.get("source_record", record) if value.overrides else record)
+            originals(original)
             add_variant(variant)
-            batch.chars += len(value.value) + len(value.quote or "")
+            batch.chars += len(text) + len(value.quote or "") + len(original or "")
         if batch.full():
             _flush(store, path, batch, import_id)
     _flush(store, path, batch, import_id)
@@ -408,9 +523,31 @@ def _check_value(path: Path, where: object, prop: str, kind, value: str) -> None
     if len(value) > limit:
         raise SourceError(path, where, f"property {prop!r}: a value of {len(value):,} characters; at most "
                                        f"{limit:,} are accepted for a {kind.name} value")
-    if kind is registry.date and not registry.date.validate(value):
-        raise SourceError(path, where, f"property {prop!r}: {value[:40]!r} is not a date; expected "
-                                       "YYYY, YYYY-MM or YYYY-MM-DD (optionally with a time)")
+
+
+def _country_hints(schema, entity: SourceEntity) -> Callable[[], set[str]]:
+    """A function giving the country codes among ``entity``'s values (hints for reading its phone numbers)."""
+    def countries() -> set[str]:
+        found = set()
+        for value in entity.values:
+            prop = schema.properties.get(value.prop)
+            if prop is not None and prop.type is registry.country and (code := registry.country.clean(value.value)):
+                found.add(code)
+        return found
+    return countries
+
+
+def _add_referents(path: Path, where: object, batch: _Batch, entity: SourceEntity) -> None:
+    """Keep the ids the source says are ``entity`` (checked like entity ids) for this batch."""
+    if len(entity.referents) > MAX_VALUES_PER_ENTITY:
+        raise SourceError(path, where, f"entity {entity.id!r} has {len(entity.referents):,} referents; at most "
+                                       f"{MAX_VALUES_PER_ENTITY:,} are accepted")
+    for referent in entity.referents:
+        if not isinstance(referent, str) or not referent or len(referent) > 200:
+            raise SourceError(path, where, f"entity {entity.id!r}: referent {str(referent)[:60]!r}; expected an "
+                                           "entity id of 1 to 200 characters")
+        if referent != entity.id:
+            batch.referents.append((entity.id, referent))
 
 
 def _check_list_date(path: Path, context: ImportContext) -> None:
@@ -425,16 +562,18 @@ def _variant(path: Path, where: object, batch: _Batch, overrides: dict, context:
     found = batch.variant_index.get(key)
     if found is None:
         found = batch.variant_index[key] = len(batch.variants)
-        batch.variants.append(_claimed(path, where, batch.variants[0], overrides, context.restore))
+        batch.variants.append(_claimed(path, where, batch.variants[0], overrides, context))
     return found
 
 
-def _claimed(path: Path, where: object, base: dict, overrides: dict, restore: bool) -> dict:
+def _claimed(path: Path, where: object, base: dict, overrides: dict, context: ImportContext) -> dict:
     """The provenance of a statement whose file states some of it (``overrides``), as the import allows it.
 
     A restore keeps what the file says, once checked. Any other import keeps the file's source
     record, URL and document, takes the worse of the file's grade and its own, keeps a first
-    seen no later than its own, and uses its own dataset, origin, last seen and retrieval time.
+    seen no later than its own, keeps the file's last seen as ``source_last_seen`` (the source's
+    claim), and uses its own origin, last seen and retrieval time, and its own dataset (an
+    OpenSanctions import: the store's name for the dataset the file states, see :class:`_FileDatasets`).
     """
     for name, claimed in overrides.items():
         if not isinstance(claimed, str):
@@ -447,7 +586,7 @@ def _claimed(path: Path, where: object, base: dict, overrides: dict, restore: bo
         Grade.parse(f"{stated['reliability']}{stated['credibility']}")
     except InvalidGrade as error:
         raise SourceError(path, where, str(error)) from None
-    for name in ("first_seen", "last_seen", "retrieved_at"):
+    for name in ("first_seen", "last_seen", "retrieved_at", "source_last_seen"):
         if name in overrides:
             try:
                 stated[name] = parse_timestamp(overrides[name])
@@ -455,7 +594,7 @@ def _claimed(path: Path, where: object, base: dict, overrides: dict, restore: bo
                 raise SourceError(path, where, f"statement field {name!r}: {error}") from None
             if _future(stated[name]):
                 raise SourceError(path, where, f"statement field {name!r}: {stated[name]} is in the future")
-    if restore:
+    if context.restore:
         if stated["origin"] not in _ORIGINS:
             raise SourceError(path, where, f"unknown origin {stated['origin']!r}; expected one of {sorted(_ORIGINS)}")
         if not stated["dataset"]:
@@ -465,9 +604,14 @@ def _claimed(path: Path, where: object, base: dict, overrides: dict, restore: bo
     for name in ("source_record", "source_url", "document_id"):
         if name in overrides:
             row[name] = overrides[name]
+    if context.dataset_names is not None and "dataset" in overrides:
+        row["dataset"] = context.dataset_names(path, where, overrides["dataset"])
     row["reliability"] = max(base["reliability"], stated["reliability"].upper())
     row["credibility"] = max(base["credibility"], stated["credibility"])
     row["first_seen"] = min(base["first_seen"], stated["first_seen"])
+    # the file's last seen is its source's claim: kept beside the import's own, which delisting reads
+    claimed_last = stated["last_seen"] if "last_seen" in overrides else stated["source_last_seen"]
+    row["source_last_seen"] = claimed_last
     return row
 
 
@@ -480,6 +624,7 @@ def _flush(store: Store, path: Path, batch: _Batch, import_id: int) -> None:
         columns[name] = pa.array([variant[name] for variant in batch.variants], type=pa.string()).take(picks)
     columns["import_id"] = pa.repeat(pa.scalar(import_id, pa.int32()), len(batch.variant_of))
     store.write_statements(pa.table({name: columns[name] for name in STATEMENT_COLUMNS}), import_id)
+    store.write_referents(import_id, batch.referents)
     _check_schemata(store, path, batch)
     batch.clear()
 

@@ -99,7 +99,12 @@ class Origin(str, Enum):
 class Statement:
     """One fact: entity ``entity_id`` (of ``schema``) has ``prop`` = ``value``, with its provenance.
 
-    ``first_seen``/``last_seen``/``retrieved_at`` are ISO-8601 strings (UTC).
+    ``first_seen``/``last_seen``/``retrieved_at`` are ISO-8601 strings (UTC): ``last_seen`` is when
+    this store last found the statement in an import of its dataset (what delisting reads).
+    ``original_value`` is the text as the source wrote it when FtM's property type cleaned it into
+    ``value`` (a country label read as its code, a date in another form), as FtM statements keep
+    it; ``source_last_seen`` is when the source itself says it last saw the statement (the
+    ``last_seen`` of an OpenSanctions or other FtM file: a claim, kept beside the store's own).
     """
 
     entity_id: str
@@ -118,6 +123,8 @@ class Statement:
     origin: str = Origin.IMPORT.value
     reliability: str = UNGRADED.reliability
     credibility: str = UNGRADED.credibility
+    original_value: str | None = None
+    source_last_seen: str | None = None
 
     @property
     def grade(self) -> Grade:
@@ -126,7 +133,7 @@ class Statement:
 
 #: The fields of a Statement that say where it came from (the rest say what it states).
 PROVENANCE_FIELDS = ("dataset", "source_record", "source_url", "document_id", "first_seen", "last_seen",
-                     "retrieved_at", "origin", "reliability", "credibility")
+                     "retrieved_at", "origin", "reliability", "credibility", "source_last_seen")
 
 
 @lru_cache(maxsize=None)

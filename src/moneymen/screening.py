@@ -10,7 +10,7 @@ from __future__ import annotations
 import heapq
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from moneymen.entities import iter_entities
@@ -18,7 +18,7 @@ from moneymen.files import SafeDictWriter, atomic_write
 from moneymen.match.entities import (BIRTH_DATES_AGREE, COUNTRY_SHARED, DEFAULT_THRESHOLD, Match, Profile,
                                      compare_profiles)
 from moneymen.match.index import CandidateIndex
-from moneymen.model import Entity
+from moneymen.model import Entity, get_schema
 from moneymen.sources.base import SourceError
 from moneymen.sources.csvmap import read_rows
 from moneymen.store import Store
@@ -31,6 +31,14 @@ MARGIN = 0.05
 CANDIDATES = 100
 #: The most candidates one query may have scored in full.
 MAX_CANDIDATES = 2000
+#: The schema of a query that names none: screened as every matchable schema the store holds.
+ANY_SCHEMA = "Thing"
+#: Bounds on one query (an API query, a CSV row, a search text): the longest name in characters and
+#: in words, and the most names (name, aliases, previous and weak aliases). The longest name on the
+#: OFAC and UN lists has 324 characters and 45 words; the most names of one entity are 28.
+MAX_NAME_LENGTH = 500
+MAX_NAME_WORDS = 64
+MAX_QUERY_NAMES = 50
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,8 @@ class ListedEntity:
     ``sanctions`` are those an official list's own file states ('OFAC DPRK2'); sanctions that
     only another dataset states (an analyst's notes, an aggregator's export) are in
     ``claimed_sanctions``, each with the dataset that claims it ('UN SC DPRK (per my_notes)').
+    ``last_change`` is when the entity's data last changed: the latest first sighting of any of
+    its statements (what /match's and /search's ``changed_since`` compare with).
     """
 
     id: str
@@ -51,6 +61,7 @@ class ListedEntity:
     first_seen: str | None = None
     last_seen: str | None = None
     claimed_sanctions: tuple[str, ...] = ()
+    last_change: str | None = None
 
 
 @dataclass(frozen=True)
@@ -66,26 +77,63 @@ class ScreeningResult:
 class Screener:
     """Screen queries against the named entities of a store (or of one dataset)."""
 
-    def __init__(self, entities: Iterable[ListedEntity]):
-        self.entities = list(entities)
-        self.by_id = {entity.id: entity for entity in self.entities}
-        self.index = CandidateIndex((e.id, Profile.from_properties(e.schema, e.properties)) for e in self.entities)
+    def __init__(self, entities: Iterable[ListedEntity], index: CandidateIndex | None = None):
+        """Index ``entities`` (a list in memory); or screen with an ``index`` already built over
+        them (``entities`` then a sequence in the index's order, as a saved index gives them)."""
+        from moneymen.screening_index import ListedProfiles
+
+        if index is None:
+            self.entities = list(entities)
+            self.by_id = {entity.id: entity for entity in self.entities}
+            self.index = CandidateIndex(ListedProfiles(self.entities))
+        else:
+            self.entities = entities
+            self.by_id = getattr(entities, "by_id", None) or {entity.id: entity for entity in entities}
+            self.index = index
 
     @classmethod
     def from_store(cls, store: Store, dataset: str | None = None,
                    progress: Callable[[int], None] | None = None) -> "Screener":
-        """Read every named thing (people, organisations, vessels…) of the store and index it."""
-        return cls(load_listed(store, dataset, progress))
+        """Every named thing (people, organisations, vessels…) of the store, indexed: the index
+        saved with the store when it is current, else one built now and saved for next time
+        (see :mod:`moneymen.screening_index`). ``progress`` hears of entities read while building."""
+        from moneymen.screening_index import screener_of_store
+
+        return screener_of_store(store, dataset, progress)
 
     def screen(self, query: Profile, threshold: float = DEFAULT_THRESHOLD, limit: int = 5,
                candidates: int = CANDIDATES) -> list[ScreeningResult]:
         """The best ``limit`` results for ``query``, highest score first (matches and near misses).
 
+        A query of a matchable schema (Person, Company, Vessel…) is screened against the entities
+        that can be one. A query of a broader schema (Thing: what a query without a schema is;
+        Asset; LegalEntity is itself matchable) is screened as every matchable schema below it
+        that the store holds (see :func:`screening_schemata`), and each entity comes back once,
+        with its best score. Among equal scores, the entity indexed first comes first.
+        """
+        schema = get_schema(query.schema)
+        if schema.matchable:
+            found = self._screen_as(query, threshold, limit, candidates)
+        else:
+            best: dict[int, tuple[float, int, Match]] = {}
+            for name in screening_schemata(query.schema, self.index.schemata):
+                for item in self._screen_as(replace(query, schema=name), threshold, limit, candidates):
+                    position = item[1]
+                    if get_schema(self.entities[position].schema).is_a(schema) and \
+                            (position not in best or item[0] > best[position][0]):
+                        best[position] = item
+            found = sorted(best.values(), key=lambda item: (-item[0], item[1]))
+        return [ScreeningResult(self.entities[position], verdict) for _, position, verdict in found[:limit]]
+
+    def _screen_as(self, query: Profile, threshold: float, limit: int, candidates: int
+                   ) -> list[tuple[float, int, Match]]:
+        """(score, position, verdict) of the best ``limit`` candidates for a query of a matchable schema.
+
         The index estimates each entity's score; entities are scored in full, best estimate
         first, down to ``MARGIN`` (and what the query's birth date and country could add) below
         the threshold. The search stops early once ``limit`` results score at least as much as
         any later estimate could reach, after ``candidates`` candidates in a row have not
-        matched, or after ``MAX_CANDIDATES``. Among equal scores, the entity indexed first comes first.
+        matched, or after ``MAX_CANDIDATES``.
         """
         # what the query's facts beside the name could add to a score, and the estimate's margin
         lift = MARGIN + (BIRTH_DATES_AGREE if query.birth_dates else 0.0) + (COUNTRY_SHARED if query.countries else 0.0)
@@ -108,7 +156,53 @@ class Screener:
                     heapq.heapreplace(best, verdict.score)
             since_match = 0 if verdict.match else since_match + 1
         found.sort(key=lambda item: (-item[0], item[1]))
-        return [ScreeningResult(self.entities[position], verdict) for _, position, verdict in found[:limit]]
+        return found[:limit]
+
+
+def screening_schemata(query_schema: str, held: Iterable[str]) -> list[str]:
+    """The schemata a query of ``query_schema`` is screened as, against entities of the ``held`` schemata.
+
+    A matchable schema is screened as itself. A schema that is not (Thing, Asset) stands for the
+    matchable schemata below it: each held one is screened as its broadest matchable ancestor
+    (LegalEntity for people, organisations and companies; Vehicle for vessels and airplanes),
+    which compares every candidate as its own kind of name, as if the query had named its schema.
+    """
+    query = get_schema(query_schema)
+    if query is None:
+        raise ValueError(f"unknown FtM schema {query_schema!r}")
+    if query.matchable:
+        return [query.name]
+    chosen: list[str] = []
+    for name in held:
+        schema = get_schema(name)
+        if schema is None or not schema.matchable or not schema.is_a(query):
+            continue
+        broadest = min((ancestor for ancestor in schema.schemata if ancestor.matchable and ancestor.can_match(schema)),
+                       key=lambda ancestor: (len(ancestor.schemata), ancestor.name))
+        if broadest.name not in chosen:
+            chosen.append(broadest.name)
+    return chosen
+
+
+def oversized(name: str) -> str | None:
+    """Why ``name`` is too long to screen (see MAX_NAME_LENGTH, MAX_NAME_WORDS), or None."""
+    if len(name) > MAX_NAME_LENGTH:
+        return f"a name of {len(name):,} characters: the limit is {MAX_NAME_LENGTH}"
+    words = len(name.split())
+    if words > MAX_NAME_WORDS:
+        return f"a name of {words:,} words: the limit is {MAX_NAME_WORDS}"
+    return None
+
+
+def check_query(query: Profile) -> None:
+    """Raise ValueError, saying which bound, when ``query`` has more than MAX_QUERY_NAMES names or an
+    oversized one: the work one query can cause is bounded whatever its source."""
+    if len(query.names) > MAX_QUERY_NAMES:
+        raise ValueError(f"{len(query.names)} names to screen: the limit is {MAX_QUERY_NAMES} per query")
+    for name, _ in query.names:
+        problem = oversized(name)
+        if problem:
+            raise ValueError(f"{problem} ({name[:40]!r}…)")
 
 
 #: Short names of sanctioning authorities, for result lists.
@@ -161,6 +255,7 @@ def load_listed(store: Store, dataset: str | None = None,
             datasets=tuple(entity.datasets), sanctions=tuple(sorted(sanctions.get(entity.id, ()))),
             first_seen=entity.first_seen(), last_seen=max((s.last_seen for s in entity.statements if s.last_seen),
                                                           default=None),
+            last_change=max((s.first_seen for s in entity.statements if s.first_seen), default=None),
             claimed_sanctions=tuple(sorted(claimed.get(entity.id, set()) - sanctions.get(entity.id, set()))),
         ))
     return listed
@@ -179,14 +274,18 @@ DEFAULT_COLUMNS = {
 
 @dataclass(frozen=True)
 class ColumnMapping:
-    """How the columns of a batch-screening CSV become a query: schema and column → property."""
+    """How the columns of a batch-screening CSV become a query: schema and column → property.
+
+    The schema applies to rows whose ``schema_column`` is empty; Thing (the default) screens a
+    row as any matchable schema (people, organisations, vessels, aircraft…).
+    """
 
     schema: str
     columns: dict[str, str]
     schema_column: str | None = None
 
     @classmethod
-    def guess(cls, header: list[str], schema: str = "LegalEntity") -> "ColumnMapping":
+    def guess(cls, header: list[str], schema: str = ANY_SCHEMA) -> "ColumnMapping":
         """Map the columns whose names are well known (name, dob, country, imo…)."""
         columns = {column: DEFAULT_COLUMNS[column.strip().lower()] for column in header
                    if column.strip().lower() in DEFAULT_COLUMNS}
@@ -223,7 +322,7 @@ def load_column_mapping(path: Path, header: list[str]) -> ColumnMapping:
     missing = [column for column in config["columns"] if column not in header]
     if missing:
         raise SourceError(path, None, f"columns not in the CSV header: {', '.join(map(str, missing))}")
-    schema = str(config.get("schema") or "LegalEntity")
+    schema = str(config.get("schema") or ANY_SCHEMA)
     Profile.from_properties(schema, {})  # checks the schema name
     return ColumnMapping(schema, {str(k): str(v) for k, v in config["columns"].items()},
                          config.get("schema_column"))
@@ -254,6 +353,7 @@ def screen_file(screener: Screener, source: Path, target: Path, mapping_path: Pa
                 writer.writeheader()
             try:
                 query = mapping.query(row)
+                check_query(query)
             except ValueError as error:
                 raise SourceError(source, number, str(error)) from None
             results = screener.screen(query, threshold=threshold, limit=limit) \

@@ -1,4 +1,8 @@
-"""The ``moneymen`` command line: thin commands that parse, call one service and render."""
+"""The ``moneymen`` command line: thin commands that parse, call one service and render.
+
+Each command imports what it needs when it runs: followthemoney, DuckDB, numpy and the rest cost
+most of a second to import, which ``moneymen version`` and ``--help`` should not pay.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +13,10 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from moneymen import __version__
-from moneymen.cli import render
-from moneymen.graph.export import EXPORT_FORMATS
-from moneymen.sources import FORMATS
-from moneymen.sources.base import SourceError
-from moneymen.store import StoreError, default_location, open_store
+from moneymen.formats import EXPORT_FORMATS, IMPORT_FORMATS
 
 app = typer.Typer(
     name="moneymen",
@@ -35,13 +36,18 @@ DbOption = Annotated[
 
 
 def _fail(message: str, code: int = 1) -> None:
-    errors.print(f"[bold red]error:[/] {render.escape(message)}")
+    errors.print(f"[bold red]error:[/] {escape(message)}")
     raise typer.Exit(code)
 
 
-def _open(db: str | None):
+def _open(db: str | None, create: bool = False):
+    """The store at ``--db`` (or the default location). Only the commands that write data into
+    it (``create``: import, fetch, demo) may create it; for any other a missing store is an error
+    naming the path, and nothing is created."""
+    from moneymen.store import StoreError, default_location, open_store
+
     try:
-        return open_store(db or default_location())
+        return open_store(db or default_location(), create=create)
     except StoreError as error:
         _fail(str(error))
 
@@ -55,7 +61,7 @@ def version() -> None:
 @app.command("import")
 def import_(
     path: Annotated[Path, typer.Argument(help="The file to import.")],
-    format: Annotated[Optional[str], typer.Option("--format", "-f", help=f"One of {', '.join(FORMATS)}; "
+    format: Annotated[Optional[str], typer.Option("--format", "-f", help=f"One of {', '.join(IMPORT_FORMATS)}; "
                                                   "detected from the content when omitted.")] = None,
     mapping: Annotated[Optional[Path], typer.Option(help="Mapping file for --format csv.")] = None,
     dataset: Annotated[Optional[str], typer.Option(help="Dataset name. Default: the format's own "
@@ -74,11 +80,13 @@ def import_(
     db: DbOption = None,
 ) -> None:
     """Import a sanctions list, FtM JSON lines or a mapped CSV into the evidence store (one transaction)."""
+    from moneymen.cli import render
     from moneymen.ingest import import_file
+    from moneymen.sources.base import SourceError
 
     if add and restore:
         _fail("--add and --restore exclude each other")
-    store = _open(db)
+    store = _open(db, create=True)
     with store:
         try:
             with render.byte_progress(console, f"Importing {path.name}") as progress:
@@ -101,6 +109,8 @@ def imports_list(
     db: DbOption = None,
 ) -> None:
     """List the imports of the store, oldest first: dataset, format, when seen, what each wrote."""
+    from moneymen.cli import render
+
     if context.invoked_subcommand is not None:
         return
     with _open(db) as store:
@@ -113,6 +123,7 @@ def imports_revert(
     db: DbOption = None,
 ) -> None:
     """Undo one import: remove the statements it added and put back those it changed, as they were."""
+    from moneymen.cli import render
     from moneymen.ingest import utc_now
     from moneymen.store.base import RevertError
 
@@ -136,7 +147,9 @@ def fetch(
     db: DbOption = None,
 ) -> None:
     """Download the current official list over https and import it."""
+    from moneymen.cli import render
     from moneymen.ingest import import_file
+    from moneymen.sources.base import SourceError
     from moneymen.sources.fetch import OFFICIAL_LISTS, FetchError, download, files_to_fetch
 
     official = OFFICIAL_LISTS.get(list_name)
@@ -150,7 +163,7 @@ def fetch(
     def warn(message: str) -> None:
         errors.print(f"[bold yellow]warning:[/] {render.escape(message)} (--insecure)")
 
-    store = _open(db)
+    store = _open(db, create=True)
     with store, tempfile.TemporaryDirectory(prefix="moneymen-fetch-") as folder:
         try:
             with render.download_progress(console) as progress:
@@ -169,21 +182,43 @@ def fetch(
 
 @app.command()
 def entities(
-    query: Annotated[Optional[str], typer.Argument(help="Part of a name to look for.")] = None,
+    query: Annotated[Optional[str], typer.Argument(help="A name, or words of one, in any script (장성택, "
+                                                   "kwangson); without it, list the entities.")] = None,
     schema: Annotated[Optional[str], typer.Option(help="Only this FtM schema (and its kinds), e.g. Person.")] = None,
     dataset: Annotated[Optional[str], typer.Option(help="Only entities of this dataset.")] = None,
     limit: Annotated[int, typer.Option(help="At most this many.")] = 50,
     db: DbOption = None,
 ) -> None:
-    """List entities, or search them by name."""
+    """List entities, or search them by name as the API's /search does: every entity with a name holding
+    every word of QUERY, and every entity screening QUERY as a whole name matches, best first."""
+    from moneymen.cli import render
     from moneymen.entities import search
 
     with _open(db) as store:
-        try:
-            found = search(store, query, schema=schema, dataset=dataset, limit=limit)
-        except ValueError as error:
-            _fail(str(error))
-        render.entity_table(console, found, store.latest_seen())
+        if query is None or not query.strip():
+            try:
+                found = search(store, None, schema=schema, dataset=dataset, limit=limit)
+            except ValueError as error:
+                _fail(str(error))
+            render.entity_table(console, found, store.latest_seen())
+            return
+        from moneymen.screening import ANY_SCHEMA, Screener, oversized
+        from moneymen.search import search as search_names
+
+        from moneymen.model import get_schema
+
+        problem = oversized(query)
+        if problem:
+            _fail(f"cannot search {problem}")
+        if schema and get_schema(schema) is None:
+            _fail(f"unknown FtM schema {schema!r}")
+        with render.count_progress(console, "Indexing the store") as progress:
+            screener = Screener.from_store(store, dataset, progress)
+    try:
+        hits = search_names(screener, query, schema or ANY_SCHEMA)
+    except ValueError as error:
+        _fail(str(error))
+    render.search_hits(console, query, hits, limit)
 
 
 @app.command()
@@ -192,6 +227,7 @@ def show(
     db: DbOption = None,
 ) -> None:
     """Every statement about an entity, grouped by property, with its provenance; then its relations."""
+    from moneymen.cli import render
     from moneymen.entities import get_entities, get_entity, relations_of
 
     with _open(db) as store:
@@ -201,7 +237,7 @@ def show(
         relations = relations_of(store, entity)
         others = {other_id for relation in relations for _, other_id in relation.others}
         captions = {other.id: other.caption for other in get_entities(store, sorted(others))}
-        render.entity_detail(console, entity, relations, captions, store.latest_seen())
+        render.entity_detail(console, entity, relations, captions, store.latest_seen(), store.referents(entity.id))
 
 
 @app.command()
@@ -216,6 +252,7 @@ def export(
     CSV cells that a spreadsheet would run as formulas get a leading apostrophe; GraphML and GEXF values
     that XML cannot hold are cleaned (U+FFFD), with a warning naming the entities.
     """
+    from moneymen.cli import render
     from moneymen.graph.export import export as export_store
 
     cleaned: list[tuple[str, str]] = []
@@ -241,6 +278,7 @@ def summary(
     db: DbOption = None,
 ) -> None:
     """What the store holds: entities by schema and source, relations, identifiers, most-linked entities."""
+    from moneymen.cli import render
     from moneymen.entities import summarize
 
     with _open(db) as store:
@@ -251,10 +289,11 @@ def summary(
 def demo(db: DbOption = None) -> None:
     """Build an evidence store from the bundled OFAC and UN DPRK extracts and the illustrative example
     network, summarise it, and run the example purge scenario (summary and HTML report)."""
+    from moneymen.cli import render
     from moneymen.demo import example_screenings, import_bundled, import_example, run_example_scenario
     from moneymen.entities import summarize
 
-    store = _open(db)
+    store = _open(db, create=True)
     with store:
         console.print(f"Evidence store: [bold]{render.escape(store.location)}[/]")
         with render.byte_progress(console, "Importing bundled lists") as progress:
@@ -281,6 +320,7 @@ def compare(
     json_output: Annotated[bool, typer.Option("--json", help="Print the explanation as JSON.")] = False,
 ) -> None:
     """Score two names: the score, the decision and an explanation of which part matched which."""
+    from moneymen.cli import render
     from moneymen.match.entities import Profile, compare_profiles
 
     try:
@@ -302,7 +342,9 @@ def match_pairs(
     threshold: Annotated[float, typer.Option(help="Score from which a pair is a match.")] = 0.7,
 ) -> None:
     """Score every pair of names in a CSV (for calibrating on your own labelled pairs)."""
+    from moneymen.cli import render
     from moneymen.pairs import score_pairs
+    from moneymen.sources.base import SourceError
 
     try:
         with render.count_progress(console, "Scoring pairs") as progress:
@@ -317,7 +359,9 @@ def screen(
     name: Annotated[Optional[str], typer.Argument(help="The name to screen.")] = None,
     dob: Annotated[Optional[str], typer.Option(help="Birth date (or year) of the person screened.")] = None,
     country: Annotated[Optional[list[str]], typer.Option(help="Nationality or country; repeatable.")] = None,
-    schema: Annotated[str, typer.Option(help="Person, Organization, Company, Vessel, or LegalEntity for any.")] = "LegalEntity",
+    schema: Annotated[Optional[str], typer.Option(help="Only this kind: Person, Organization, Company, Vessel, "
+                                                  "Airplane… Default: every kind the store holds.",
+                                                  show_default=False)] = None,
     identifier: Annotated[Optional[list[str]], typer.Option(help="PROPERTY=VALUE, e.g. imoNumber=9187863; repeatable.")] = None,
     input_path: Annotated[Optional[Path], typer.Option("--input", help="Screen every row of this CSV instead.")] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Results CSV for --input.")] = None,
@@ -328,18 +372,45 @@ def screen(
     json_output: Annotated[bool, typer.Option("--json", help="Print results as JSON.")] = False,
     db: DbOption = None,
 ) -> None:
-    """Screen a name (or a CSV of counterparties) against every list and dataset in the store."""
+    """Screen a name or identifier (or a CSV of counterparties) against every list and dataset in the store:
+    people, organisations, vessels, aircraft…, or only the kind --schema names."""
+    from moneymen.cli import render
     from moneymen.match.entities import Profile
-    from moneymen.screening import Screener, screen_file
+    from moneymen.screening import ANY_SCHEMA, Screener, check_query, screen_file
+    from moneymen.sources.base import SourceError
 
-    if (name is None) == (input_path is None):
-        _fail("give a NAME to screen, or --input FILE.csv with --output RESULTS.csv")
+    asked = name is not None or bool(identifier)
+    if asked == (input_path is not None):
+        _fail("give a NAME (or --identifier PROPERTY=VALUE) to screen, or --input FILE.csv with --output RESULTS.csv")
     if input_path is not None and output is None:
         _fail("--input needs --output RESULTS.csv")
+    query = None
+    if input_path is None:
+        properties = {"name": [name]} if name is not None else {}
+        if dob:
+            properties["birthDate"] = [dob]
+        if country:
+            properties["country"] = list(country)
+        for item in identifier or []:
+            prop, _, value = item.partition("=")
+            if not value.strip():
+                _fail(f"--identifier {item!r}: expected PROPERTY=VALUE, e.g. imoNumber=9187863")
+            properties.setdefault(prop.strip(), []).append(value.strip())
+        try:
+            query = Profile.from_properties(schema or ANY_SCHEMA, properties)
+        except ValueError as error:
+            _fail(str(error))
+        if not query.names and not query.identifiers:
+            _fail(f"nothing to screen: give a name, or an identifier such as imoNumber=9187863 "
+                  f"(got {', '.join(identifier or [])})")
+        try:
+            check_query(query)
+        except ValueError as error:
+            _fail(f"cannot screen {error}")
     with _open(db) as store:
         with render.count_progress(console, "Indexing the store") as progress:
             screener = Screener.from_store(store, dataset, progress)
-    if input_path is not None:
+    if query is None:
         try:
             with render.byte_progress(console, f"Screening {input_path.name}") as progress:
                 rows, flagged = screen_file(screener, input_path, output, mapping, threshold, limit, progress)
@@ -347,38 +418,48 @@ def screen(
             _fail(str(error))
         console.print(f"Screened {rows:,} rows: {flagged:,} with a match at {threshold} → {render.escape(str(output))}")
         return
-    properties = {"name": [name]}
-    if dob:
-        properties["birthDate"] = [dob]
-    if country:
-        properties["country"] = list(country)
-    for item in identifier or []:
-        prop, _, value = item.partition("=")
-        if not value:
-            _fail(f"--identifier {item!r}: expected PROPERTY=VALUE, e.g. imoNumber=9187863")
-        properties.setdefault(prop.strip(), []).append(value.strip())
-    try:
-        query = Profile.from_properties(schema, properties)
-    except ValueError as error:
-        _fail(str(error))
     results = screener.screen(query, threshold=threshold, limit=limit)
     if json_output:
         print(json.dumps([render.result_dict(result) for result in results], ensure_ascii=False, indent=2))
     else:
-        render.screening(console, name, results, len(screener.entities))
+        render.screening(console, name if name is not None else ", ".join(identifier or []), results,
+                         len(screener.entities))
 
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    host: Annotated[str, typer.Option(help="Address to listen on. Beyond loopback, set MONEYMEN_API_KEY first.")]
+    = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    allow_host: Annotated[Optional[list[str]], typer.Option(
+        "--allow-host", help="Also answer requests naming this host (the Host header), e.g. the server's DNS "
+        "name behind a proxy. Repeatable. Always answered: localhost, 127.0.0.1, ::1 and --host.")] = None,
+    cors_origin: Annotated[Optional[list[str]], typer.Option(
+        "--cors-origin", help="Let web pages of this origin (https://host[:port]) read answers (CORS). "
+        "Repeatable. Default: none.")] = None,
+    max_connections: Annotated[int, typer.Option(min=1, help="Connections served at once; beyond, requests "
+                                                 "are answered 503.")] = 128,
     db: DbOption = None,
 ) -> None:
-    """Start the HTTP API: yente-compatible POST /match/{dataset}, /search, /entities, docs at /docs."""
+    """Start the HTTP API: yente-compatible POST /match/{dataset}, /search, /entities, docs at /docs.
+
+    Clients send the API key as 'Authorization: ApiKey KEY' or 'Bearer KEY' (see docs/api.md).
+
+    The key is MONEYMEN_API_KEY, or one generated at the first start, saved and shown once.
+    """
+    from moneymen.apikey import ApiKeyError, server_key
+    from moneymen.store import StoreError, default_location, require_store
     from moneymen.web import serve as run_server
 
     try:
-        run_server(db or default_location(), host=host, port=port)
+        location = require_store(db or default_location())  # before a key is made for a server that cannot start
+        key = server_key(host)
+    except (StoreError, ApiKeyError) as error:
+        _fail(str(error))
+    console.print(escape(key.announcement()), highlight=False, soft_wrap=True)
+    try:
+        run_server(location, host=host, port=port, api_key=key.value,
+                   allowed_hosts=allow_host or (), cors_origins=cors_origin or (), max_connections=max_connections)
     except (StoreError, ValueError) as error:
         _fail(str(error))
 
@@ -396,14 +477,15 @@ def scenario_run(
     runs: Annotated[Optional[int], typer.Option(help="Monte Carlo runs, instead of the file's.")] = None,
     seed: Annotated[Optional[int], typer.Option(help="Random seed, instead of the file's.")] = None,
     report: Annotated[Optional[Path], typer.Option(help="Write the HTML report here. Default: "
-                                                   "FILE-runID.html in the current folder.")] = None,
+                                                   "reports/STORE/FILE-runID.html beside the store.")] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print the whole run as JSON.")] = False,
     db: DbOption = None,
 ) -> None:
     """Run a scenario file against the store, save the run, write its HTML report and print a summary."""
     from moneymen.analysis.runner import run_scenario
     from moneymen.analysis.scenario import Scenario, ScenarioError
-    from moneymen.report import write_report
+    from moneymen.cli import render
+    from moneymen.report import report_path, write_report
 
     try:
         scenario = Scenario.from_file(file)
@@ -417,7 +499,7 @@ def scenario_run(
         except ScenarioError as error:
             _fail(f"{error}\nNothing was saved.")
         run.save(store)
-    path = write_report(run.to_dict(), report or Path(f"{file.stem}-run{run.id}.html"))
+    path = write_report(run.to_dict(), report or report_path(store.location, file.stem, run.id))
     if json_output:
         print(json.dumps({**run.to_dict(), "report": str(path)}, ensure_ascii=False, indent=2))
     else:
@@ -427,6 +509,8 @@ def scenario_run(
 @scenario_app.command("list")
 def scenario_list(db: DbOption = None) -> None:
     """List the saved scenario runs."""
+    from moneymen.cli import render
+
     with _open(db) as store:
         render.scenario_runs(console, store.scenario_runs())
 
@@ -440,12 +524,13 @@ def scenario_show(
 ) -> None:
     """Show a saved scenario run: its summary, or all of it as JSON; optionally write its report again."""
     from moneymen.analysis.runner import ScenarioRun
+    from moneymen.cli import render
     from moneymen.report import write_report
 
     with _open(db) as store:
         record = store.scenario_run(run_id)
     if record is None:
-        _fail(f"no scenario run {run_id} in {db or default_location()}; see `moneymen scenario list`")
+        _fail(f"no scenario run {run_id} in {store.location}; see `moneymen scenario list`")
     run = ScenarioRun.from_record(record)
     path = write_report(run.to_dict(), report) if report else None
     if json_output:
@@ -463,13 +548,14 @@ def scenario_compare(
 ) -> None:
     """Two saved runs side by side: exposure, outcomes, flows, and whether their inputs were the same."""
     from moneymen.analysis.runner import ScenarioRun, compare_runs
+    from moneymen.cli import render
 
     runs = []
     with _open(db) as store:
         for run_id in (first, second):
             record = store.scenario_run(run_id)
             if record is None:
-                _fail(f"no scenario run {run_id} in {db or default_location()}; see `moneymen scenario list`")
+                _fail(f"no scenario run {run_id} in {store.location}; see `moneymen scenario list`")
             runs.append(ScenarioRun.from_record(record).to_dict())
     comparison = compare_runs(*runs)
     if json_output:
@@ -497,8 +583,10 @@ def disrupt(
     """Remove nodes in a strategy's order and print, per step, who was removed and the largest component left."""
     from moneymen.analysis.disruption import STRATEGIES, disruption_curve
     from moneymen.analysis.graphs import adjacency_from_edges
+    from moneymen.cli import render
     from moneymen.files import atomic_write
     from moneymen.report import render_disruption_svg
+    from moneymen.sources.base import SourceError
 
     if strategy not in STRATEGIES:
         _fail(f"unknown strategy {strategy!r}; expected one of: {', '.join(STRATEGIES)}")

@@ -29,6 +29,7 @@ from moneymen.store import Store
 if TYPE_CHECKING:
     from moneymen.match.entities import Match
     from moneymen.screening import ScreeningResult
+    from moneymen.search import SearchHit
 
 __all__ = ["escape"]
 
@@ -76,13 +77,15 @@ def download_progress(console: Console) -> Iterator[Callable[[str, int, int], No
 
 def import_result(console: Console, result: ImportResult) -> None:
     name = escape(result.path)
+    # a file that names its own datasets (OpenSanctions) writes into each of them
+    into = escape(", ".join(result.datasets) if len(result.datasets) > 1 else result.dataset)
     if result.unchanged:
         console.print(f"[yellow]Already imported[/] {name} into [bold]{escape(result.dataset)}[/] "
                       f"(import #{result.import_id}); nothing changed.")
         return
     rate = result.statements / result.seconds if result.seconds else 0
     kind = {"addition": " (an addition: nothing delisted)", "restore": " (restored with its own provenance)"}
-    console.print(f"[green]Imported[/] {name} as {result.format} into [bold]{escape(result.dataset)}[/]"
+    console.print(f"[green]Imported[/] {name} as {result.format} into [bold]{into}[/]"
                   f"{kind.get(result.kind, '')}: {result.entities:,} entities, {result.statements:,} statements "
                   f"({result.new_statements:,} new) in {result.seconds:.1f} s ({rate:,.0f} statements/s), "
                   f"seen {result.seen}. Import #{result.import_id}: `moneymen imports revert {result.import_id}` "
@@ -91,7 +94,7 @@ def import_result(console: Console, result: ImportResult) -> None:
         console.print(f"  An older version than the newest of {escape(result.dataset)} (seen {result.older_than}): "
                       "it adds history and delists nothing the newest version lists.")
     if result.delisted and result.kind == "version":
-        console.print(f"  {len(result.delisted):,} entities of {escape(result.dataset)} are not on its newest "
+        console.print(f"  {len(result.delisted):,} entities of {into} are not on its newest "
                       "version (kept, marked as delisted).")
     for warning in result.warnings:
         console.print(f"  [yellow]warning:[/] {escape(warning)}")
@@ -123,8 +126,12 @@ def entity_table(console: Console, entities: list[Entity], latest: dict[str, str
 
 
 def entity_detail(console: Console, entity: Entity, relations: list[Relation], captions: dict[str, str],
-                  latest: dict[str, str]) -> None:
+                  latest: dict[str, str], referents: list[str] = ()) -> None:
+    """Every statement of an entity with its source, dates and grade (and the source's own text where
+    a value was cleaned), then its relations."""
     console.print(f"[bold]{escape(entity.caption)}[/] ({entity.schema.name}) [dim]{escape(entity.id)}[/]")
+    if referents:
+        console.print(f"Same entity as (per its sources): {escape(', '.join(referents))}")
     gone = entity.delisted_from(latest)
     if gone:
         console.print(f"[yellow]No longer listed in {escape(', '.join(gone))}[/] (history kept).")
@@ -140,12 +147,17 @@ def entity_detail(console: Console, entity: Entity, relations: list[Relation], c
         label = schema.properties[prop].label if prop in schema.properties else prop
         for index, stmt in enumerate(group):
             value = escape(stmt.value)
+            if stmt.original_value and stmt.original_value != stmt.value:
+                value += f' [dim](source: "{escape(stmt.original_value)}")[/]'
             if stmt.quote:
                 value += f'\n[dim]"{escape(stmt.quote)}"[/]'
             source = escape(" ".join(part for part in (stmt.dataset, stmt.source_record) if part))
             if stmt.origin != "import":
                 source += f" [italic]({stmt.origin})[/]"
-            table.add_row(escape(label) if index == 0 else "", value, source, _seen(stmt.first_seen, stmt.last_seen),
+            seen = _seen(stmt.first_seen, stmt.last_seen)
+            if stmt.source_last_seen:
+                seen += f"\n[dim]source last saw it {stmt.source_last_seen[:10]}[/]"
+            table.add_row(escape(label) if index == 0 else "", value, source, seen,
                           f"{stmt.reliability}{stmt.credibility}")
     console.print(table)
     if not relations:
@@ -261,6 +273,23 @@ def screening(console: Console, name: str, results: list["ScreeningResult"], ind
         table.add_row(f"{verdict.score:.3f}", "[bold green]yes[/]" if verdict.match else "no",
                       escape(result.entity.caption), escape(result.entity.id), escape("; ".join(why)),
                       escape(listed_by(result.entity)))
+    console.print(table)
+
+
+def search_hits(console: Console, text: str, hits: list["SearchHit"], limit: int) -> None:
+    """The hits of a search, best first: the first ``limit`` of them, and how many there are."""
+    if not hits:
+        console.print(f"No entity found for {escape(text)!r}.")
+        return
+    shown = hits[:limit]
+    more = f" (the first {len(shown):,} shown; --limit for more)" if len(shown) < len(hits) else ""
+    table = Table(title=f"{len(hits):,} entities found for {escape(text)!r}{more}")
+    for column in ("score", "id", "schema", "name", "datasets", "listed by"):
+        table.add_column(column, overflow="fold")
+    for hit in shown:
+        entity = hit.entity
+        table.add_row(f"{hit.score:.2f}", escape(entity.id), entity.schema, escape(entity.caption),
+                      escape(", ".join(entity.datasets)), escape(listed_by(entity)))
     console.print(table)
 
 

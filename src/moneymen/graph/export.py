@@ -25,12 +25,12 @@ import orjson
 
 from moneymen.entities import iter_entities
 from moneymen.files import SafeDictWriter, atomic_write
+from moneymen.formats import EXPORT_FORMATS
 from moneymen.graph.network import build_network
 from moneymen.model import Entity, Statement
 from moneymen.store import Store
 
 STATEMENT_FIELDS = [field.name for field in dataclasses.fields(Statement)]
-EXPORT_FORMATS = ("ftm", "csv", "graphml", "gexf", "cytoscape")
 
 #: A character XML 1.0 cannot hold (its ``Char`` production): a control character other than tab,
 #: newline and carriage return, a lone surrogate, U+FFFE or U+FFFF.
@@ -40,8 +40,8 @@ XML_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]
 def entity_record(entity: Entity) -> dict:
     """An entity as an FtM JSON object, with a ``statements`` list carrying full provenance.
 
-    FtM tools read ``id``/``schema``/``properties`` and keep the other keys as context;
-    moneymen reads ``statements`` back without loss.
+    FtM tools read ``id``/``schema``/``properties``, and followthemoney's statement entities read
+    ``statements`` as FtM statements; moneymen reads ``statements`` back without loss.
     """
     proxy = entity.proxy
     seen = [s.last_seen for s in entity.statements if s.last_seen]
@@ -58,13 +58,12 @@ def entity_record(entity: Entity) -> dict:
     return data
 
 
-_RECORD_FIELDS = [name for name in STATEMENT_FIELDS if name != "entity_id"]
-
-
 def _statement_record(stmt: Statement) -> dict[str, str]:
-    """A statement's fields without its entity id (the entity line carries it) and without blanks."""
+    """A statement as an FtM statement object (``entity_id``, ``schema``, ``prop``, ``value``,
+    ``dataset``…, which followthemoney's statement entities read), plus moneymen's provenance
+    (source record, quote, dates, grade), without blanks."""
     record = {}
-    for name in _RECORD_FIELDS:
+    for name in STATEMENT_FIELDS:
         value = getattr(stmt, name)
         if value is not None:
             record[name] = value

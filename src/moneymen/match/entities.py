@@ -5,6 +5,11 @@ identifier (IMO, passport, SWIFT/BIC, registration number) is near-proof, a diff
 number on two vessels is near-disproof; birth dates that agree confirm, birth dates that
 disagree count against; nationality and gender weigh lightly. Every adjustment is listed in
 the explanation with its effect on the score.
+
+Birth dates are read in the forms people write them (``13/10/1944``, ``January 8, 1984``,
+``circa 1960``, ``1960 to 1962``: see :mod:`moneymen.match.dates`); one that cannot be read is
+not compared, and the explanation says so. A person's name may state a birth date in a qualifier
+("Kim Il (born 1912)"): when no birth date is given, that one counts.
 """
 
 from __future__ import annotations
@@ -15,7 +20,9 @@ from functools import lru_cache
 
 from followthemoney.types import registry
 
-from moneymen.match.names import NameComparison, NameForm, analyse, compare_forms, kind_of
+from moneymen.match.dates import birth_date_in_qualifier, read_birth_date
+from moneymen.match.names import (NameComparison, NameForm, analyse, compare_forms, kind_of, qualifier_text,
+                                  split_qualifiers)
 from moneymen.model import get_schema
 
 DEFAULT_THRESHOLD = 0.7
@@ -49,7 +56,14 @@ _ID_CLEAN = re.compile(r"[^0-9A-Z]")
 
 @dataclass(frozen=True)
 class Profile:
-    """What matching uses of an entity: its schema, names and identifying facts."""
+    """What matching uses of an entity: its schema, names and identifying facts.
+
+    ``birth_dates`` are ISO date prefixes ("1944-10-13", "1944-10", "1944"): every reading of the
+    birth dates given (:func:`~moneymen.match.dates.read_birth_date`), or of one stated in a
+    qualifier of a name when none is given. ``birth_date_texts`` says, for a reading written
+    otherwise, how it was written; ``unread_birth_dates`` are the birth dates that could not be
+    read, which are not compared.
+    """
 
     schema: str
     names: tuple[tuple[str, float], ...]
@@ -57,6 +71,8 @@ class Profile:
     countries: frozenset[str] = frozenset()
     genders: frozenset[str] = frozenset()
     identifiers: tuple[tuple[str, frozenset[str]], ...] = ()
+    birth_date_texts: tuple[tuple[str, str], ...] = ()
+    unread_birth_dates: tuple[str, ...] = ()
 
     @classmethod
     def from_properties(cls, schema: str, properties: dict[str, list[str]]) -> "Profile":
@@ -84,13 +100,28 @@ class Profile:
             values = frozenset(_identifier(v) for v in properties.get(prop, []) if _identifier(v))
             if values:
                 identifiers.append((prop, values))
+        dates: dict[str, str] = {}  # reading → how it was written, "" when as the reading
+        unread = []
+        for value in properties.get("birthDate", []):
+            readings = read_birth_date(value) if value.strip() else ()
+            if value.strip() and not readings:
+                unread.append(value.strip())
+            for reading in readings:
+                dates.setdefault(reading, "" if reading == value.strip() else f"written {value.strip()!r}")
+        if not dates and "birthDate" in found.properties:
+            for name, _ in names:
+                for qualifier in split_qualifiers(name)[1]:
+                    for reading in birth_date_in_qualifier(qualifier_text(qualifier)):
+                        dates.setdefault(reading, f"from the name {name!r}")
         return cls(
             schema=found.name,
             names=tuple(dict.fromkeys(names)),
-            birth_dates=frozenset(v.strip()[:10] for v in properties.get("birthDate", []) if v.strip()),
+            birth_dates=frozenset(dates),
             countries=frozenset(countries),
             genders=frozenset(v.strip().lower() for v in properties.get("gender", []) if v.strip()),
             identifiers=tuple(identifiers),
+            birth_date_texts=tuple(sorted((reading, text) for reading, text in dates.items() if text)),
+            unread_birth_dates=tuple(dict.fromkeys(unread)),
         )
 
 
@@ -188,10 +219,14 @@ def compare_profiles(query: Profile, candidate: Profile, threshold: float = DEFA
             evidence.append(item)
             score += item.effect
     score = min(1.0, max(0.0, score))
-    notes = ()
+    notes = []
     if best is not None and best_score < best.score:
-        notes = ("the best name is an alias of lower standing (weak alias or previous name)",)
-    return Match(score, score >= threshold, threshold, best, tuple(evidence), notes)
+        notes.append("the best name is an alias of lower standing (weak alias or previous name)")
+    unread = query.unread_birth_dates
+    if query.birth_dates or query.unread_birth_dates:  # the listed side's matter only beside a query's
+        unread += candidate.unread_birth_dates
+    notes.extend(f"birth date {text!r} not understood: not compared" for text in dict.fromkeys(unread))
+    return Match(score, score >= threshold, threshold, best, tuple(evidence), tuple(notes))
 
 
 def _identifier_evidence(query: Profile, candidate: Profile):
@@ -212,21 +247,26 @@ def _date_evidence(query: Profile, candidate: Profile) -> Evidence | None:
     if not query.birth_dates or not candidate.birth_dates:
         return None
     best: tuple[float, str] | None = None
-    for left in query.birth_dates:
-        for right in candidate.birth_dates:
+    written_left, written_right = dict(query.birth_date_texts), dict(candidate.birth_date_texts)
+    for left in sorted(query.birth_dates):
+        for right in sorted(candidate.birth_dates):
             precision = min(len(left), len(right))
             if left[:precision] == right[:precision]:
-                effect = BIRTH_DATES_AGREE if precision >= 10 else 0.03
-                detail = f"birth dates agree: {left} / {right}"
+                effect, said = (BIRTH_DATES_AGREE if precision >= 10 else 0.03), "birth dates agree"
             elif left[:4] == right[:4]:
-                effect, detail = -0.15, f"same birth year, different date: {left} / {right}"
+                effect, said = -0.15, "same birth year, different date"
             elif left[:4].isdigit() and right[:4].isdigit() and abs(int(left[:4]) - int(right[:4])) == 1:
-                effect, detail = -0.1, f"birth years one apart: {left} / {right}"
+                effect, said = -0.1, "birth years one apart"
             else:
-                effect, detail = -BIRTH_DATES_DISAGREE, f"birth dates disagree: {left} / {right}"
+                effect, said = -BIRTH_DATES_DISAGREE, "birth dates disagree"
             if best is None or effect > best[0]:
-                best = (effect, detail)
+                best = (effect, f"{said}: {_shown(left, written_left)} / {_shown(right, written_right)}")
     return Evidence("birth_date", *best)
+
+
+def _shown(reading: str, written: dict[str, str]) -> str:
+    """A birth date's reading, with how it was written when that differs ("1944-10-13 (written '13/10/1944')")."""
+    return f"{reading} ({written[reading]})" if reading in written else reading
 
 
 def _country_evidence(query: Profile, candidate: Profile) -> Evidence | None:

@@ -18,19 +18,33 @@ score the matcher will give it: the words matched and how well, the words left o
 side (a conflict, an omission), the whole Korean or Chinese name, a shared identifier. The
 estimate orders the candidates and cuts the ones that cannot reach the threshold, so a namesake
 crowd is ranked by how alike its members are to the query, not by how rare their words are.
+
+The index is made of flat arrays (:mod:`moneymen.match.index_file`): it is built once, saved
+beside the store and mapped back in a later process without rebuilding a Python object per
+entity. Each entity's profile is kept as a small record and decoded, with its names analysed,
+only when the entity becomes a candidate (a bounded cache keeps the recent ones).
+
+The work per name is bounded, whatever a list holds: a word longer than ``MAX_SPELLING_LETTERS``
+is found by its whole spelling, its first and last letters and its sound, not by dropping
+letters (a 4,000-letter word would have eight million two-letter deletions); a name is indexed
+by its first ``MAX_NAME_WORDS`` words (its length still counts in the estimate).
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 import math
+import os
 from array import array
-from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import fields, replace
+from functools import lru_cache
 
 import numpy as np
 
 from moneymen.match.entities import BIRTH_DATES_DISAGREE, GENDER_DIFFERS, Profile
+from moneymen.match.index_file import KeyTable, StringIndex, StringTable, key_digest
 from moneymen.match.names import CONFLICT, OMISSION, SINGLE_WORD, NameForm, _token_similarity, analyse, kind_of
 from moneymen.match.orgs import SYNONYMS
 from moneymen.model import get_schema
@@ -51,6 +65,18 @@ KINDS = ("person", "organization", "other")
 #: Names are grouped by their number of words up to this many (and more).
 MAX_LENGTH = 8
 _SYNONYM_TARGETS = frozenset(SYNONYMS.values())
+#: Words longer than this are not found by dropping letters (their first and last letters, their
+#: sound and their whole spelling find them): the deletions of a long word grow with its square.
+MAX_SPELLING_LETTERS = 32
+#: A name is indexed, and a query name looked up, by this many of its words at most.
+MAX_NAME_WORDS = 64
+#: Names written together longer than this are not looked up with a letter dropped.
+MAX_JOINED_LETTERS = 64
+#: Candidates whose profile and analysed names are kept decoded (the most recently met).
+DECODED_CANDIDATES = 100_000
+#: Lists at least this long are indexed by several processes (where the machine has the cores).
+PARALLEL_FROM = 20_000
+_CHUNK = 5_000
 
 
 def deletions(word: str, depth: int) -> set[str]:
@@ -65,8 +91,16 @@ def deletions(word: str, depth: int) -> set[str]:
 
 def neighbourhood_depth(word: str) -> int:
     """Letters dropped to find a word's neighbours: two words the matcher calls alike by spelling
-    are at most one edit apart up to six letters, two up to ten (and three beyond: see LONG_WORD)."""
+    are at most one edit apart up to six letters, two up to ten (and three beyond: see LONG_WORD);
+    none beyond ``MAX_SPELLING_LETTERS``."""
+    if len(word) > MAX_SPELLING_LETTERS:
+        return 0
     return 1 if len(word) <= 6 else 2
+
+
+def spelling_keys(word: str) -> set[str]:
+    """The keys a word is found by through its spelling: its deletion neighbourhood."""
+    return deletions(word, neighbourhood_depth(word))
 
 
 def korean_keys(form: NameForm) -> tuple[set[str], list[set[str]]]:
@@ -84,7 +118,8 @@ def korean_keys(form: NameForm) -> tuple[set[str], list[set[str]]]:
 
 def chinese_keys(form: NameForm) -> set[str]:
     """Pinyin readings of a person's name written in Latin letters as a Chinese name (Wade–Giles or Pinyin)."""
-    if form.kind != "person" or form.scripts != {"Latin"}:
+    # a reading has two to four syllables and each word is one at least: a longer name has none
+    if form.kind != "person" or form.scripts != {"Latin"} or len(form.tokens) > 4:
         return set()
     combinations = [combination for reading in chinese_readings(form.tokens)
                     for combination in itertools.islice(itertools.product(*reading), MAX_NAME_KEYS)]
@@ -105,7 +140,8 @@ SHORT_WORD = 3
 def fuzzy_joined_keys(form: NameForm) -> set[str]:
     """The name written together and with any one letter dropped, when it has a short word."""
     joined = "".join(form.tokens)
-    if len(joined) < 5 or len(form.tokens) < 2 or not any(len(t) <= SHORT_WORD for t in form.tokens):
+    if not 5 <= len(joined) <= MAX_JOINED_LETTERS or len(form.tokens) < 2 \
+            or not any(len(t) <= SHORT_WORD for t in form.tokens):
         return set()
     return deletions(joined, 1)
 
@@ -134,96 +170,367 @@ def identifier_keys(profile: Profile) -> list[str]:
     return [f"i:{prop}:{value}" for prop, values in profile.identifiers for value in values]
 
 
+def bounded(form: NameForm) -> NameForm:
+    """``form`` with its first ``MAX_NAME_WORDS`` words only (itself when it has no more)."""
+    if len(form.tokens) <= MAX_NAME_WORDS:
+        return form
+    return replace(form, tokens=form.tokens[:MAX_NAME_WORDS], phonetic=form.phonetic[:MAX_NAME_WORDS],
+                   weights=form.weights[:MAX_NAME_WORDS])
+
+
+# -- profiles as records -----------------------------------------------------------------------
+
+
+def _encode(value):
+    """A profile's field as JSON data: tuples and frozensets tagged (sets sorted), so that
+    :func:`_decode` gives back an equal value."""
+    if isinstance(value, frozenset):
+        return {"f": sorted((_encode(item) for item in value), key=repr)}
+    if isinstance(value, tuple):
+        return {"t": [_encode(item) for item in value]}
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    raise TypeError(f"a profile field of type {type(value).__name__} cannot be indexed")
+
+
+def _decode(value):
+    if isinstance(value, dict):
+        if "f" in value:
+            return frozenset(_decode(item) for item in value["f"])
+        return tuple(_decode(item) for item in value["t"])
+    return value
+
+
+def encode_profile(profile: Profile) -> bytes:
+    """A profile as a compact JSON record."""
+    return json.dumps([_encode(getattr(profile, f.name)) for f in fields(Profile)], ensure_ascii=False,
+                      separators=(",", ":")).encode("utf-8", "surrogatepass")
+
+
+def decode_profile(record: bytes) -> Profile:
+    """The profile a record of :func:`encode_profile` holds."""
+    values = json.loads(record.decode("utf-8", "surrogatepass"))
+    return Profile(**{f.name: _decode(value) for f, value in zip(fields(Profile), values)})
+
+
+# -- building ----------------------------------------------------------------------------------
+
+
+def _index_chunk(items: Iterable[tuple[str, Profile]]) -> dict:
+    """What the index keeps of some entities, with their words numbered in this chunk alone."""
+    vocabulary: dict[str, int] = {}
+    sounds: list[str] = []
+    posting_words, posting_rows = array("i"), array("i")
+    row_entity, row_words, row_weights = array("i"), array("i"), array("f")
+    key_digests, key_positions = array("Q"), array("i")
+    joined_digests, joined_positions = array("Q"), array("i")
+    ids, records, schemata, genders = [], [], [], []
+    kinds, years_low, years_high = array("b"), array("h"), array("h")
+    for position, (entity_id, profile) in enumerate(items):
+        ids.append(entity_id)
+        records.append(encode_profile(profile))
+        kind = kind_of(profile.schema)
+        keys: set[str] = set(identifier_keys(profile))
+        joined: set[int] = set()
+        for name, _ in profile.names:
+            form = analyse(name, kind)
+            limited = bounded(form)  # as a query name is looked up
+            if form.tokens:  # one row per name: its words (the first MAX_NAME_WORDS), how many, their weight
+                row = len(row_entity)
+                row_entity.append(position)
+                row_words.append(len(form.tokens))
+                row_weights.append(sum(form.weights))
+                for token, sound in dict(zip(limited.tokens, limited.phonetic)).items():
+                    word = vocabulary.get(token)
+                    if word is None:
+                        word = vocabulary[token] = len(sounds)
+                        sounds.append(sound)
+                    posting_words.append(word)
+                    posting_rows.append(row)
+            whole, syllables = korean_keys(form)
+            keys.update("n:" + key for key in whole)
+            keys.update("k:" + key for position_keys in syllables for key in position_keys)
+            if form.korean and not whole:  # too many readings to spell out: found syllable by syllable
+                keys.update("K:" + key for position_keys in syllables for key in position_keys)
+            keys.update("c:" + key for key in chinese_keys(limited))
+            keys.update("j:" + key for key in joined_keys(limited))
+            joined.update(key_digest(key) for key in fuzzy_joined_keys(limited))
+        for digest in {key_digest(key) for key in keys}:
+            key_digests.append(digest)
+            key_positions.append(position)
+        for digest in joined:
+            joined_digests.append(digest)
+            joined_positions.append(position)
+        kinds.append(KINDS.index(kind))
+        years = birth_years(profile)
+        years_low.append(min(years, default=0))
+        years_high.append(max(years, default=0))
+        genders.append(profile.genders)
+        schemata.append(profile.schema)
+    return {"ids": ids, "records": records, "words": list(vocabulary), "sounds": sounds,
+            "posting_words": posting_words, "posting_rows": posting_rows, "row_entity": row_entity,
+            "row_words": row_words, "row_weights": row_weights, "key_digests": key_digests,
+            "key_positions": key_positions, "joined_digests": joined_digests, "joined_positions": joined_positions,
+            "kinds": kinds, "years_low": years_low, "years_high": years_high, "genders": genders,
+            "schemata": schemata}
+
+
+def _chunk_of(profiles: Sequence[tuple[str, Profile]], start: int) -> dict:
+    return _index_chunk(profiles[i] for i in range(start, min(start + _CHUNK, len(profiles))))
+
+
+def _neighbour_keys(words: Sequence[str], sounds: Sequence[str], first: int) -> tuple[array, array]:
+    """(key digests, word ids) of the vocabulary's neighbourhoods: deletions, sounds, first and
+    last letters of long words, synonyms."""
+    found, word_ids = array("Q"), array("i")
+    for word_id, (word, sound) in enumerate(zip(words, sounds), start=first):
+        keys = spelling_keys(word)
+        if sound and len(sound) >= 2 and len(word) >= 4:
+            keys.add("p:" + sound)
+        if len(word) >= LONG_WORD - 3:
+            keys.update(("a:" + word[:4], "z:" + word[-4:]))
+        if word in SYNONYMS or word in _SYNONYM_TARGETS:
+            keys.add("y:" + SYNONYMS.get(word, word))
+        for digest in {key_digest(key) for key in keys}:
+            found.append(digest)
+            word_ids.append(word_id)
+    return found, word_ids
+
+
+def _neighbours_of(vocabulary: tuple[list[str], list[str]], start: int):
+    words, sounds = vocabulary
+    return _neighbour_keys(words[start:start + _CHUNK * 4], sounds[start:start + _CHUNK * 4], start)
+
+
+#: What forked indexing workers read (inherited from the parent, not sent to them).
+_SHARED: dict = {}
+
+
+def _forked(start: int):
+    return _SHARED["function"](_SHARED["data"], start)
+
+
+def _in_workers(function, data, starts: range, workers: int):
+    """``function(data, start)`` for each start, in order: in ``workers`` forked processes when
+    more than one (they inherit ``data``; only the results travel), else in this one."""
+    if workers <= 1:
+        yield from (function(data, start) for start in starts)
+        return
+    import multiprocessing
+
+    _SHARED.update(function=function, data=data)
+    pool = multiprocessing.get_context("fork").Pool(workers)
+    try:
+        yield from pool.imap(_forked, starts)
+    finally:
+        _SHARED.clear()
+        pool.close()
+        pool.join()
+
+
+def _workers(profiles) -> int:
+    """Processes to index with: the usable cores for a long sequence, else one."""
+    if not isinstance(profiles, Sequence) or len(profiles) < PARALLEL_FROM:
+        return 1
+    return max(1, min(len(os.sched_getaffinity(0)), 8))
+
+
+def _array(values, dtype) -> np.ndarray:
+    return np.frombuffer(values, dtype=dtype).copy() if len(values) else np.zeros(0, dtype)
+
+
+def build_arrays(profiles: Iterable[tuple[str, Profile]]) -> tuple[dict[str, np.ndarray], dict]:
+    """The arrays and meta of the index of ``(entity id, profile)`` pairs.
+
+    A long sequence of profiles (at least ``PARALLEL_FROM``) is read by forked processes, a
+    chunk each (the profiles are computed in the workers, so a lazy sequence is never built
+    whole), and so are the vocabulary's neighbourhoods; any other iterable is indexed here.
+    """
+    workers = _workers(profiles)
+    if workers > 1:
+        profiles[0]  # the first profile builds FtM's country lookup once, before the workers fork
+    if isinstance(profiles, Sequence):
+        chunks = _in_workers(_chunk_of, profiles, range(0, len(profiles), _CHUNK), workers)
+    else:
+        chunks = iter([_index_chunk(profiles)])
+    return _assemble(chunks, workers)
+
+
+def _assemble(chunks, workers: int) -> tuple[dict[str, np.ndarray], dict]:
+    word_id: dict[str, int] = {}
+    words: list[str] = []
+    sounds: list[str] = []
+    ids: list[str] = []
+    records: list[bytes] = []
+    gender_sets: list[frozenset[str]] = [frozenset()]
+    gender_code = {frozenset(): 0}
+    schemata: list[str] = []
+    schema_code: dict[str, int] = {}
+    parts: dict[str, list[np.ndarray]] = {name: [] for name in (
+        "posting_words", "posting_rows", "row_entity", "row_words", "row_weights", "key_digests", "key_positions",
+        "joined_digests", "joined_positions", "kinds", "years_low", "years_high", "gender_codes", "schema_codes")}
+    rows = 0
+    for chunk in chunks:
+        base = len(ids)
+        ids.extend(chunk["ids"])
+        records.extend(chunk["records"])
+        mapping = np.empty(len(chunk["words"]), dtype=np.int32)
+        for local, (token, sound) in enumerate(zip(chunk["words"], chunk["sounds"])):
+            found = word_id.get(token)
+            if found is None:
+                found = word_id[token] = len(words)
+                words.append(token)
+                sounds.append(sound)
+            mapping[local] = found
+        parts["posting_words"].append(mapping[_array(chunk["posting_words"], np.int32)])
+        parts["posting_rows"].append(_array(chunk["posting_rows"], np.int32) + rows)
+        parts["row_entity"].append(_array(chunk["row_entity"], np.int32) + base)
+        parts["row_words"].append(_array(chunk["row_words"], np.int32).astype(np.float32))
+        parts["row_weights"].append(_array(chunk["row_weights"], np.float32))
+        rows += len(chunk["row_entity"])
+        for name in ("key", "joined"):
+            parts[f"{name}_digests"].append(_array(chunk[f"{name}_digests"], np.uint64))
+            parts[f"{name}_positions"].append(_array(chunk[f"{name}_positions"], np.int32) + base)
+        parts["kinds"].append(_array(chunk["kinds"], np.int8))
+        parts["years_low"].append(_array(chunk["years_low"], np.int16))
+        parts["years_high"].append(_array(chunk["years_high"], np.int16))
+        codes = []
+        for genders in chunk["genders"]:
+            if genders not in gender_code:
+                gender_code[genders] = len(gender_sets)
+                gender_sets.append(genders)
+            codes.append(gender_code[genders])
+        parts["gender_codes"].append(np.asarray(codes, dtype=np.int16))
+        codes = []
+        for schema in chunk["schemata"]:
+            if schema not in schema_code:
+                schema_code[schema] = len(schemata)
+                schemata.append(schema)
+            codes.append(schema_code[schema])
+        parts["schema_codes"].append(np.asarray(codes, dtype=np.int16))
+    joined = {name: np.concatenate(values) if values else np.zeros(0, np.int32) for name, values in parts.items()}
+    del word_id
+    # the vocabulary's neighbourhoods, by chunks of words (in the workers when there are some)
+    found = _in_workers(_neighbours_of, (words, sounds), range(0, len(words), _CHUNK * 4), workers)
+    neighbour_digests, neighbour_words = [], []
+    for keys, values in found:
+        neighbour_digests.append(_array(keys, np.uint64))
+        neighbour_words.append(_array(values, np.int32))
+    arrays: dict[str, np.ndarray] = {}
+    size = max(len(ids), 1)
+    row_words = joined["row_words"] if len(joined["row_words"]) else np.zeros(1, np.float32)
+    arrays.update(_postings_by_length(joined["posting_words"].astype(np.int32), joined["posting_rows"].astype(np.int32),
+                                      row_words.astype(np.int32), len(words)))
+    arrays["row_entity"] = joined["row_entity"].astype(np.int32) if rows else np.zeros(1, np.int32)
+    arrays["row_words"] = row_words.astype(np.float32)
+    arrays["row_weights"] = joined["row_weights"].astype(np.float32) if rows else np.zeros(1, np.float32)
+    for name, dtype in (("kinds", np.int8), ("years_low", np.int16), ("years_high", np.int16),
+                        ("gender_codes", np.int16), ("schema_codes", np.int16)):
+        arrays[name] = joined[name].astype(dtype) if len(ids) else np.zeros(1, dtype)
+    arrays.update(KeyTable.build(joined["key_digests"].astype(np.uint64), joined["key_positions"]).arrays("postings"))
+    arrays.update(KeyTable.build(np.concatenate(neighbour_digests) if neighbour_digests else np.zeros(0, np.uint64),
+                                 np.concatenate(neighbour_words) if neighbour_words else np.zeros(0, np.int32)
+                                 ).arrays("neighbours"))
+    hashes = joined["joined_digests"].astype(np.uint64)
+    order = np.argsort(hashes, kind="stable")
+    arrays["joined_hashes"] = hashes[order]
+    arrays["joined_positions"] = joined["joined_positions"].astype(np.int32)[order]
+    arrays.update(StringIndex.build(ids).arrays("ids"))
+    arrays.update(StringTable.build(records).arrays("profiles"))
+    arrays.update(StringTable.build(sounds).arrays("sounds"))
+    arrays.update(StringIndex.build(words).arrays("words"))
+    meta = {"entities": len(ids), "size": size, "schemata": schemata,
+            "gender_sets": [sorted(genders) for genders in gender_sets]}
+    return arrays, meta
+
+
+def _postings_by_length(words: np.ndarray, rows: np.ndarray, lengths: np.ndarray, vocabulary: int) -> dict:
+    """The rows of each word, shortest names first, and the names' words (a forward index)."""
+    buckets = np.minimum(lengths, MAX_LENGTH)
+    order = np.lexsort((rows, buckets[rows], words))
+    # rows holding each word, grouped by their number of words (1, 2, … MAX_LENGTH or more):
+    # the rows of word w with b words are word_rows[word_bounds[w, b - 1]:word_bounds[w, b]]
+    keys = words[order].astype(np.int64) * (MAX_LENGTH + 1) + buckets[rows[order]]
+    wanted = (np.arange(vocabulary, dtype=np.int64)[:, None] * (MAX_LENGTH + 1)
+              + np.arange(1, MAX_LENGTH + 2)[None, :])
+    found = {"word_rows": rows[order],
+             "word_bounds": np.searchsorted(keys, wanted.ravel(), side="left").reshape(vocabulary, MAX_LENGTH + 1)}
+    # forward: the words of each row
+    order = np.argsort(rows, kind="stable")
+    found["row_word_ids"] = words[order]
+    found["row_starts"] = np.searchsorted(rows[order], np.arange(len(lengths) + 1))
+    return found
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+
+class _Column(Sequence):
+    """One side of the decoded candidates (their profiles, or their analysed names), by position."""
+
+    def __init__(self, index: "CandidateIndex", side: int):
+        self.index = index
+        self.side = side
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def __getitem__(self, position):
+        if isinstance(position, slice):
+            return [self[i] for i in range(*position.indices(len(self)))]
+        if position < 0:
+            position += len(self)
+        if not 0 <= position < len(self):
+            raise IndexError(position)
+        return self.index.decoded(position)[self.side]
+
+
 class CandidateIndex:
     """Words and keys of every listed entity's names, and the estimate of a query's score against each."""
 
     def __init__(self, profiles: Iterable[tuple[str, Profile]]):
-        """Index ``(entity id, profile)`` pairs."""
-        self.ids: list[str] = []
-        self.profiles: list[Profile] = []
-        #: each entity's names analysed once, for its own schema (so screening never analyses them again)
-        self.forms: list[tuple[NameForm, ...]] = []
-        self.word_id: dict[str, int] = {}
-        self.words: list[str] = []
-        self._word_sounds: list[str] = []
-        posting_words, posting_rows = array("i"), array("i")
-        postings: dict[str, list[int]] = defaultdict(list)
-        row_entity, row_words, row_weights, kinds, schemata = [], [], [], [], []
-        years_low, years_high, gender_codes = [], [], []
-        self.gender_sets: list[frozenset[str]] = [frozenset()]
-        joined_keys_found, joined_positions = array("q"), array("i")
-        self.schemata: list[str] = []
-        schema_code: dict[str, int] = {}
-        for position, (entity_id, profile) in enumerate(profiles):
-            self.ids.append(entity_id)
-            self.profiles.append(profile)
-            kind = kind_of(profile.schema)
-            forms = tuple(analyse(name, kind) for name, _ in profile.names)
-            self.forms.append(forms)
-            keys: set[str] = set(identifier_keys(profile))
-            joined_hashes: set[int] = set()
-            for form in forms:
-                if form.tokens:  # one row per name: its words, how many, their weight
-                    row = len(row_entity)
-                    row_entity.append(position)
-                    row_words.append(len(form.tokens))
-                    row_weights.append(sum(form.weights))
-                    for token, sound in dict(zip(form.tokens, form.phonetic)).items():
-                        word = self.word_id.get(token)
-                        if word is None:
-                            word = self.word_id[token] = len(self.words)
-                            self.words.append(token)
-                            self._word_sounds.append(sound)
-                        posting_words.append(word)
-                        posting_rows.append(row)
-                whole, syllables = korean_keys(form)
-                keys.update("n:" + key for key in whole)
-                keys.update("k:" + key for position_keys in syllables for key in position_keys)
-                if form.korean and not whole:  # too many readings to spell out: found syllable by syllable
-                    keys.update("K:" + key for position_keys in syllables for key in position_keys)
-                keys.update("c:" + key for key in chinese_keys(form))
-                keys.update("j:" + key for key in joined_keys(form))
-                joined_hashes.update(hash(key) for key in fuzzy_joined_keys(form))
-            for key in joined_hashes:
-                joined_keys_found.append(key)
-                joined_positions.append(position)
-            for key in keys:
-                postings[key].append(position)
-            kinds.append(KINDS.index(kind))
-            years = birth_years(profile)
-            years_low.append(min(years, default=0))
-            years_high.append(max(years, default=0))
-            if profile.genders not in self.gender_sets:
-                self.gender_sets.append(profile.genders)
-            gender_codes.append(self.gender_sets.index(profile.genders))
-            if profile.schema not in schema_code:
-                schema_code[profile.schema] = len(self.schemata)
-                self.schemata.append(profile.schema)
-            schemata.append(schema_code[profile.schema])
-        size, rows = max(len(self.ids), 1), max(len(row_entity), 1)
-        self._postings_by_length(np.frombuffer(posting_words, dtype=np.int32) if posting_words else
-                                 np.zeros(0, np.int32),
-                                 np.frombuffer(posting_rows, dtype=np.int32) if posting_rows else np.zeros(0, np.int32),
-                                 np.asarray(row_words or [0], dtype=np.int32))
-        self.postings = {key: np.asarray(values, dtype=np.int32) for key, values in postings.items()}
+        """Index ``(entity id, profile)`` pairs (see :func:`build_arrays`)."""
+        self._attach(*build_arrays(profiles))
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray], meta: dict) -> "CandidateIndex":
+        """An index over arrays made by :func:`build_arrays` (as :meth:`arrays` gives them, or mapped from a file)."""
+        index = cls.__new__(cls)
+        index._attach(arrays, meta)
+        return index
+
+    def arrays(self) -> tuple[dict[str, np.ndarray], dict]:
+        """(arrays, meta): everything the index is made of, to save."""
+        return self._arrays, self._meta
+
+    def _attach(self, arrays: dict[str, np.ndarray], meta: dict) -> None:
+        self._arrays, self._meta = arrays, meta
+        self.ids = StringTable.from_arrays(arrays, "ids")
+        self._records = StringTable.from_arrays(arrays, "profiles")
+        self.words = StringTable.from_arrays(arrays, "words")
+        self._word_sounds = StringTable.from_arrays(arrays, "sounds")
+        self.word_id = StringIndex.from_arrays(arrays, "words")
+        #: the rows (names) of each word by their number of words, and the words of each row
+        self.word_rows, self.word_bounds = arrays["word_rows"], arrays["word_bounds"]
+        self.row_word_ids, self.row_starts = arrays["row_word_ids"], arrays["row_starts"]
+        self.postings = KeyTable.from_arrays(arrays, "postings")
+        self.neighbours = KeyTable.from_arrays(arrays, "neighbours")
         #: each row's entity, its number of words and their weight
-        self.row_entity = np.asarray(row_entity or [0], dtype=np.int32)
-        self.row_words = np.asarray(row_words or [0], dtype=np.float32)
-        self.row_weights = np.asarray(row_weights or [0.0], dtype=np.float32)
+        self.row_entity, self.row_words, self.row_weights = arrays["row_entity"], arrays["row_words"], arrays["row_weights"]
         #: each entity's kind of name and schema
-        self.kinds = np.asarray(kinds or [0], dtype=np.int8)
-        self.schema_codes = np.asarray(schemata or [0], dtype=np.int16)
+        self.kinds, self.schema_codes = arrays["kinds"], arrays["schema_codes"]
+        self.schemata: list[str] = list(meta["schemata"])
         #: each entity's earliest and latest birth year (0: none) and its set of genders (by code)
-        self.years_low = np.asarray(years_low or [0], dtype=np.int16)
-        self.years_high = np.asarray(years_high or [0], dtype=np.int16)
-        self.gender_codes = np.asarray(gender_codes or [0], dtype=np.int16)
-        self.neighbours = self._neighbours()
-        hashes = np.frombuffer(joined_keys_found, dtype=np.int64) if joined_keys_found else np.zeros(0, np.int64)
-        order = np.argsort(hashes, kind="stable")
-        #: fuzzy whole-name keys (hashed), sorted, and the entity of each
-        self.joined_hashes = hashes[order]
-        self.joined_positions = (np.frombuffer(joined_positions, dtype=np.int32) if joined_positions
-                                 else np.zeros(0, np.int32))[order]
+        self.years_low, self.years_high = arrays["years_low"], arrays["years_high"]
+        self.gender_codes = arrays["gender_codes"]
+        self.gender_sets = [frozenset(genders) for genders in meta["gender_sets"]]
+        #: fuzzy whole-name keys (digests), sorted, and the entity of each
+        self.joined_hashes, self.joined_positions = arrays["joined_hashes"], arrays["joined_positions"]
+        #: each entity's profile, and its names analysed for its own schema, decoded when met
+        self.profiles: Sequence[Profile] = _Column(self, 0)
+        self.forms: Sequence[tuple[NameForm, ...]] = _Column(self, 1)
+        self.decoded = lru_cache(maxsize=DECODED_CANDIDATES)(self._decode)
+        size, rows = max(len(self.ids), 1), len(self.row_entity)
         self._similar_cache: dict[tuple[str, str, str], tuple[tuple[int, float], ...]] = {}
         self._compatible_cache: dict[str, tuple[np.ndarray, bool]] = {}
         self._splits_cache: dict[tuple[str, str], tuple] = {}
@@ -232,36 +539,11 @@ class CandidateIndex:
         self._slot = np.zeros(max(rows, size), dtype=np.int32)
         self._similarity = np.zeros(max(len(self.words), 1), dtype=np.float32)
 
-    def _postings_by_length(self, words: np.ndarray, rows: np.ndarray, lengths: np.ndarray) -> None:
-        """The rows of each word, shortest names first, and the names' words (a forward index)."""
-        buckets = np.minimum(lengths, MAX_LENGTH)
-        order = np.lexsort((rows, buckets[rows], words))
-        #: rows holding each word, grouped by their number of words (1, 2, … MAX_LENGTH or more):
-        #: the rows of word w with b words are postings[bounds[w, b - 1]:bounds[w, b]]
-        self.word_rows = rows[order]
-        keys = words[order].astype(np.int64) * (MAX_LENGTH + 1) + buckets[rows[order]]
-        wanted = (np.arange(len(self.words), dtype=np.int64)[:, None] * (MAX_LENGTH + 1)
-                  + np.arange(1, MAX_LENGTH + 2)[None, :])
-        self.word_bounds = np.searchsorted(keys, wanted.ravel(), side="left").reshape(len(self.words), MAX_LENGTH + 1)
-        # forward: the words of each row
-        order = np.argsort(rows, kind="stable")
-        self.row_word_ids = words[order]
-        self.row_starts = np.searchsorted(rows[order], np.arange(len(lengths) + 1))
+    def _decode(self, position: int) -> tuple[Profile, tuple[NameForm, ...]]:
+        profile = decode_profile(self._records.raw(position))
+        kind = KINDS[int(self.kinds[position])]
+        return profile, tuple(analyse(name, kind) for name, _ in profile.names)
 
-    def _neighbours(self) -> dict[str, list[int]]:
-        """Vocabulary keys → word ids: deletion neighbourhoods, sounds, first letters of long words, synonyms."""
-        neighbours: dict[str, list[int]] = defaultdict(list)
-        for word_id, (word, sound) in enumerate(zip(self.words, self._word_sounds)):
-            for variant in deletions(word, neighbourhood_depth(word)):
-                neighbours[variant].append(word_id)
-            if sound and len(sound) >= 2 and len(word) >= 4:
-                neighbours["p:" + sound].append(word_id)
-            if len(word) >= LONG_WORD - 3:
-                neighbours["a:" + word[:4]].append(word_id)
-                neighbours["z:" + word[-4:]].append(word_id)
-            if word in SYNONYMS or word in _SYNONYM_TARGETS:
-                neighbours["y:" + SYNONYMS.get(word, word)].append(word_id)
-        return dict(neighbours)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -274,7 +556,7 @@ class CandidateIndex:
         estimate = self._estimate
         touched = []
         for name, _ in profile.names:
-            form = analyse(name, kind)
+            form = bounded(analyse(name, kind))
             for positions, values in self._name_estimates(form, cutoff, people):
                 # an entity may come more than once (several names): the highest estimate is written last
                 order = np.argsort(values, kind="stable")
@@ -353,7 +635,7 @@ class CandidateIndex:
         keys = fuzzy_joined_keys(form)
         if not keys or not len(self.joined_hashes):
             return None
-        wanted = np.asarray(sorted({hash(key) for key in keys}), dtype=np.int64)
+        wanted = np.asarray(sorted({key_digest(key) for key in keys}), dtype=np.uint64)
         starts = np.searchsorted(self.joined_hashes, wanted, side="left")
         ends = np.searchsorted(self.joined_hashes, wanted, side="right")
         lists = [self.joined_positions[start:end] for start, end in zip(starts, ends) if end > start]
@@ -364,7 +646,7 @@ class CandidateIndex:
         return found, np.full(len(found), JOINED_ESTIMATE - 1 / len(joined), dtype=np.float32)
 
     def _union(self, keys: Iterable[str]) -> np.ndarray:
-        lists = [self.postings[key] for key in keys if key in self.postings]
+        lists = [found for found in map(self.postings.get, keys) if found is not None]
         if not lists:
             return np.zeros(0, dtype=np.int32)
         return lists[0] if len(lists) == 1 else self._distinct(np.concatenate(lists))
@@ -519,7 +801,7 @@ class CandidateIndex:
     def _splits(self, token: str, kind: str) -> tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]:
         """Pairs of listed words that, written together, are ``token`` or nearly ("jongchol": jong,
         chol; "samirjong": samir, yong): one side spelt as in the query, the other alike to it."""
-        if len(token) < 5 or not token.isalpha():
+        if not 5 <= len(token) <= MAX_SPELLING_LETTERS or not token.isalpha():
             return ()
         cached = self._splits_cache.get((token, kind))
         if cached is not None:
@@ -554,17 +836,18 @@ class CandidateIndex:
         cached = self._similar_cache.get((token, sound, kind))
         if cached is not None:
             return cached
-        neighbours = self.neighbours
-        found: set[int] = set()
-        for variant in deletions(token, neighbourhood_depth(token)):
-            found.update(neighbours.get(variant, ()))
+        keys = spelling_keys(token)
         if sound and len(sound) >= 2 and len(token) >= 4:
-            found.update(neighbours.get("p:" + sound, ()))
+            keys.add("p:" + sound)
         if len(token) >= LONG_WORD:
-            found.update(neighbours.get("a:" + token[:4], ()))
-            found.update(neighbours.get("z:" + token[-4:], ()))
+            keys.update(("a:" + token[:4], "z:" + token[-4:]))
         if kind == "organization":
-            found.update(neighbours.get("y:" + SYNONYMS.get(token, token), ()))
+            keys.add("y:" + SYNONYMS.get(token, token))
+        found: set[int] = set()
+        for key in keys:
+            words = self.neighbours.get(key)
+            if words is not None:
+                found.update(words.tolist())
         if kind == "person" and len(token) > 1 and token[0] in self.word_id:
             found.add(self.word_id[token[0]])
         similar = []

@@ -1,7 +1,9 @@
 """Comparing two names: the Korean path (syllables in order, across scripts) and the generic path.
 
 A name is analysed once (cached) into ASCII tokens, their phonetic keys, its scripts, its
-legal forms (organisations) and, for people, its readings as a Korean name. Two people's
+legal forms (organisations) and, for people, its readings as a Korean name. A qualifier in
+brackets of a person's name ("Kim Jong-sun (fictional)", "장성택 (정치인)", "[alias]") is set
+aside first: it is no word of the name, and the explanation says it was set aside. Two people's
 names that both read as Korean are compared syllable by syllable, in order; everything else
 goes through token alignment with transliteration, edit distance and phonetics.
 """
@@ -9,7 +11,7 @@ goes through token alignment with transliteration, edit distance and phonetics.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from rapidfuzz.distance import OSA
@@ -18,9 +20,10 @@ from rigour.text.phonetics import metaphone
 from rigour.text.scripts import text_scripts
 from rigour.text.translit import ascii_text
 
+from moneymen.match.dates import birth_date_in_qualifier
 from moneymen.match.orgs import (ABBREVIATIONS, GENERIC_WORDS, ROMANIZED_ORG_WORDS, SYNONYMS, korean_org_words,
                                  normalise_org_tokens)
-from moneymen.names.chinese import same_chinese_name, uses_wade_giles
+from moneymen.names.chinese import same_chinese_name, same_syllable, uses_wade_giles
 from moneymen.names.korean import KoreanName, compare_korean_names, read_korean_name, romanize
 
 #: Scripts in which Korean names are written besides Latin.
@@ -51,6 +54,7 @@ class NameForm:
     legal_forms: tuple[str, ...] = ()
     korean: tuple[KoreanName, ...] = ()
     native: tuple[str, ...] = ()     # words (Han: characters) in the original script, when one script
+    qualifiers: tuple[str, ...] = ()  # bracketed notes set aside, as written: "(fictional)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,11 +128,59 @@ NATIVE_SCRIPTS = frozenset({"Han", "Arabic", "Hebrew", "Cyrillic", "Greek", "Tha
                             "Bengali", "Devanagari", "Georgian", "Armenian", "Hiragana", "Katakana"})
 
 
+#: A qualifier: a note in brackets, round, square or full-width (also one left unclosed at the end).
+_QUALIFIER = re.compile(r"[(\[（【［〔][^()\[\]（）【】［］〔〕]*(?:[)\]）】］〕]|$)")
+_BRACKETS = "()[]（）【】［］〔〕"
+
+
+@lru_cache(maxsize=100_000)
+def split_qualifiers(text: str) -> tuple[str, tuple[str, ...]]:
+    """A name without its bracketed qualifiers, and the qualifiers as written.
+
+    ``split_qualifiers("Kim Jong-sun (fictional)") == ("Kim Jong-sun", ("(fictional)",))``. A
+    bracket in another script than the name is the name written in that script (the UN writes
+    "عبدالله السندي (Abdullah Sindhi)"), not a qualifier, unless it states a birth date
+    ("(1912년생)") or has no letters; it stays part of the name. A name that is nothing but
+    brackets is kept whole: its letters are the name.
+    """
+    if not _QUALIFIER.search(text):
+        return text, ()
+    rest = " ".join(_QUALIFIER.sub(" ", text).split())
+    if not any(ch.isalnum() for ch in rest):
+        return text, ()
+    scripts = set(text_scripts(rest))
+    kept, qualifiers = [], []
+    position = 0
+    for found in _QUALIFIER.finditer(text):
+        inner = qualifier_text(found.group())
+        if set(text_scripts(inner)) <= scripts or birth_date_in_qualifier(inner):
+            kept.append(text[position:found.start()])
+            qualifiers.append(found.group().strip())
+            position = found.end()
+    if not qualifiers:
+        return text, ()
+    kept.append(text[position:])
+    return " ".join(" ".join(kept).split()), tuple(qualifiers)
+
+
+def qualifier_text(qualifier: str) -> str:
+    """A qualifier without its brackets: "(born 1912)" → "born 1912"."""
+    return qualifier.strip(_BRACKETS + " ")
+
+
 @lru_cache(maxsize=500_000)
 def analyse(text: str, kind: str) -> NameForm:
-    """Analyse a name once; results are cached because screening meets the same names again and again."""
-    scripts = frozenset(text_scripts(text))
-    cleaned = text.translate(_APOSTROPHES).translate(_PUNCTUATION)
+    """Analyse a name once; results are cached because screening meets the same names again and again.
+
+    Qualifiers in brackets of people's and vessels' names are set aside (see
+    :func:`split_qualifiers`) and kept in the form's ``qualifiers``; ``text`` stays the name as
+    written. In an organisation's name a bracket names a branch or a country ("ICBC (Asia)",
+    "ICBC (London)"): its words are words of the name.
+    """
+    # an organisation's bracket is part of its name: "Bank of China (Hong Kong)" is not the Australian one
+    name, qualifiers = split_qualifiers(text) if kind != "organization" else (text, ())
+    scripts = frozenset(text_scripts(name))
+    cleaned = name.translate(_APOSTROPHES).translate(_PUNCTUATION)
     raw_tokens = cleaned.split()
     legal_forms: tuple[str, ...] = ()
     if kind == "organization":
@@ -161,13 +213,13 @@ def analyse(text: str, kind: str) -> NameForm:
     )
     korean: tuple[KoreanName, ...] = ()
     if kind == "person" and (scripts & KOREAN_SCRIPTS or (scripts == {"Latin"} and len(raw_tokens) > 1)):
-        korean = read_korean_name(text)
+        korean = read_korean_name(name)
     native: tuple[str, ...] = ()
     if len(scripts) == 1 and scripts <= NATIVE_SCRIPTS:
         native = tuple(ch for token in raw_tokens for ch in token) if scripts == {"Han"} else \
             tuple(token.lower() for token in raw_tokens)
     return NameForm(text, kind, tuple(tokens), tuple(metaphone(t) for t in tokens), weights, scripts,
-                    legal_forms, korean, native)
+                    legal_forms, korean, native, qualifiers)
 
 
 def _numbers(tokens: list[str]) -> list[str]:
@@ -247,7 +299,18 @@ def compare_names(left: str, right: str, schema: str = "Person") -> NameComparis
 
 
 def compare_forms(a: NameForm, b: NameForm) -> NameComparison:
-    """Compare two analysed names (see :func:`analyse`)."""
+    """Compare two analysed names (see :func:`analyse`); the qualifiers set aside are noted."""
+    result = _compare_forms(a, b)
+    set_aside = (*a.qualifiers, *b.qualifiers)
+    if set_aside:
+        many = len(set_aside) > 1
+        note = f"set aside as {'qualifiers' if many else 'a qualifier'}, not {'words' if many else 'a word'} " \
+            f"of the name: {', '.join(set_aside)}"
+        result = replace(result, notes=(*result.notes, note))
+    return result
+
+
+def _compare_forms(a: NameForm, b: NameForm) -> NameComparison:
     if a.tokens == b.tokens and a.tokens and not (a.native and b.native and a.native != b.native):
         notes = _legal_form_notes(a, b)
         return NameComparison(a.text, b.text, 1.0, "exact", (Part(" ".join(a.tokens), " ".join(b.tokens),
@@ -271,12 +334,13 @@ def compare_forms(a: NameForm, b: NameForm) -> NameComparison:
 
 #: The score of two people's names that read as the same Chinese syllables, one in Wade–Giles.
 CHINESE = 0.95
+_HAN_LATIN = {frozenset({"Han"}), frozenset({"Latin"})}
 
 
 def _chinese(a: NameForm, b: NameForm) -> NameComparison | None:
     """'Mao Tse-tung' and 'Mao Zedong': the same Chinese syllables, in Wade–Giles and in Pinyin."""
-    if a.kind != "person" or not a.scripts == b.scripts == {"Latin"}:
-        return None
+    if a.kind != "person" or not ({"Latin"} == a.scripts == b.scripts or {a.scripts, b.scripts} == _HAN_LATIN):
+        return None  # in characters, a name's words are their Pinyin: the other may be Wade–Giles
     if not (uses_wade_giles(a.tokens) or uses_wade_giles(b.tokens)) or not same_chinese_name(a.tokens, b.tokens):
         return None
     part = Part(" ".join(a.tokens), " ".join(b.tokens), "same Chinese syllables in Wade–Giles and Pinyin", CHINESE)
@@ -306,6 +370,12 @@ def _compare_korean(a: NameForm, b: NameForm) -> NameComparison:
     return NameComparison(a.text, b.text, result.score, "korean", parts, tuple(notes))
 
 
+#: The longest word of an organisation's or a vessel's name that must be spelt exactly: so short a
+#: word is an acronym or a code as often as a word (KMID beside KOMID, GTI, Sony), and a letter
+#: more or less makes another. Longer words may be misspelt ("Appel" for Apple, "Schell" for Shell).
+SHORT_CODE = 4
+
+
 @lru_cache(maxsize=1_000_000)
 def _token_similarity(a: str, b: str, pa: str, pb: str, kind: str) -> tuple[float, str]:
     if a == b:
@@ -319,6 +389,8 @@ def _token_similarity(a: str, b: str, pa: str, pb: str, kind: str) -> tuple[floa
     if _is_number(a, kind) or _is_number(b, kind):
         return 0.0, ""  # numbers and series marks must be equal
     shortest = min(len(a), len(b))
+    if kind != "person" and shortest <= SHORT_CODE:
+        return 0.0, ""  # "KOMID" and "KMID": one letter more or less is another code, however it sounds
     allowed = 0 if shortest <= 3 else 1 if shortest <= 6 else 2 if shortest <= 10 else 3
     distance = _levenshtein(a, b) if abs(len(a) - len(b)) <= allowed else allowed + 1
     if distance <= allowed:
@@ -356,11 +428,20 @@ def _compare_tokens(a: NameForm, b: NameForm, ta: tuple[str, ...], tb: tuple[str
     kind = a.kind
     pha = a.phonetic if not native else ("",) * len(ta)
     phb = b.phonetic if not native else ("",) * len(tb)
+    # one name in Chinese characters, the other in Latin letters: its words are the characters' Pinyin
+    han = 0 if native else 1 if a.scripts == {"Han"} and b.scripts == {"Latin"} \
+        else -1 if b.scripts == {"Han"} and a.scripts == {"Latin"} else 0
     pairs = []
     for i, (x, px) in enumerate(zip(ta, pha)):
         for j, (y, py) in enumerate(zip(tb, phb)):
-            score, how = _token_similarity(x, y, px, py, kind) if not (native and a.scripts == {"Han"}) \
-                else ((1.0, "same character") if x == y else (0.0, ""))
+            same = same_syllable(x, y) if han == 1 else same_syllable(y, x) if han == -1 else None
+            if same is not None:
+                score, how = (1.0, "same word") if x == y else \
+                    (0.95, "same Chinese syllable in Wade–Giles") if same else (0.0, "")
+            elif native and a.scripts == {"Han"}:
+                score, how = (1.0, "same character") if x == y else (0.0, "")
+            else:
+                score, how = _token_similarity(x, y, px, py, kind)
             if kind != "person" and score < DISTINCT_WORD and x not in GENERIC_WORDS and y not in GENERIC_WORDS:
                 continue  # "Hwansim" and "Hwansun" name two companies, however alike the rest
             if score > 0:
@@ -402,7 +483,7 @@ def _compare_tokens(a: NameForm, b: NameForm, ta: tuple[str, ...], tb: tuple[str
         score = matched / (sum(wa) + sum(wb))
     if score:
         score *= _structure_penalty(a, b, ta, tb, left_a, left_b, used_a, notes, parts)
-    joined = _joined(ta, tb, kind)
+    joined = _joined(ta, tb, kind, slips=not han)  # Pinyin read from characters has no slips
     if joined is None and (a.legal_forms or b.legal_forms) \
             and "".join(ta + a.legal_forms) == "".join(tb + b.legal_forms):  # "SiemensAG": the form written on
         joined = _joined(ta + a.legal_forms, tb + b.legal_forms, kind)
@@ -480,18 +561,37 @@ def _initials_span(word: str, tokens: tuple[str, ...], free: list[int]) -> list[
 
 
 def _split_span(word: str, tokens: tuple[str, ...], free: list[int], kind: str) -> tuple[list[int] | None, float]:
-    """Two free neighbouring words that, written together, are ``word`` or nearly."""
+    """Two free neighbouring words that, written together, are ``word`` or nearly.
+
+    Each of the two words must be its part of ``word``: the score is that of the parts, each
+    compared as a word ("Abdulhai" is Abdul + Hai, and Hai is not Hadi), at the best place to cut.
+    Beside a long part, a short one that differs would otherwise be outweighed.
+    """
     free_set = set(free)
     for start in free:
         if start + 1 not in free_set:
             continue
-        together = tokens[start] + tokens[start + 1]
-        if _is_number(tokens[start], kind) or _is_number(tokens[start + 1], kind):
+        first, second = tokens[start], tokens[start + 1]
+        if _is_number(first, kind) or _is_number(second, kind):
             continue
-        score, _ = _token_similarity(word, together, "", "", kind)
+        if _token_similarity(word, first + second, "", "", kind)[0] < SPLIT_WORD:
+            continue
+        score = max((_parts_similarity(word, cut, first, second, kind)
+                     for cut in range(max(1, len(first) - 2), min(len(word), len(first) + 3))), default=0.0)
         if score >= SPLIT_WORD:
             return [start, start + 1], score
     return None, 0.0
+
+
+def _parts_similarity(word: str, cut: int, first: str, second: str, kind: str) -> float:
+    """How alike ``word`` cut at ``cut`` is to ``first`` and ``second``, part by part, by length;
+    0 unless each part is alike enough to be that word (Hai is neither Hadi nor Haq)."""
+    head, tail = word[:cut], word[cut:]
+    scores = (_token_similarity(head, first, "", "", kind)[0], _token_similarity(tail, second, "", "", kind)[0])
+    if min(scores) < SPLIT_WORD:
+        return 0.0
+    weights = (len(head) + len(first), len(tail) + len(second))
+    return (scores[0] * weights[0] + scores[1] * weights[1]) / sum(weights)
 
 
 def _weights(form: NameForm, tokens: tuple[str, ...], native: bool) -> tuple[float, ...]:
@@ -552,13 +652,14 @@ def _order_kept(alignment: dict[int, int]) -> bool:
     return breaks == 0 or (breaks == 1 and order[-1] < order[0])
 
 
-def _joined(ta: tuple[str, ...], tb: tuple[str, ...], kind: str) -> tuple[float, Part] | None:
-    """Names written together or apart ("VladimirPutin", "Good Will", "MYONGC-HIN"): compare without spaces."""
+def _joined(ta: tuple[str, ...], tb: tuple[str, ...], kind: str, slips: bool = True) -> tuple[float, Part] | None:
+    """Names written together or apart ("VladimirPutin", "Good Will", "MYONGC-HIN"): compare without
+    spaces; with ``slips``, allowing a letter or more (by length) to differ."""
     ja, jb = "".join(ta), "".join(tb)
-    if min(len(ja), len(jb)) < 5:
+    if min(len(ja), len(jb)) < 5 or len(ta) == len(tb) == 1:  # one word each: no space to move
         return None
     # with as many words on each side, only a moved space (and one slip) is a spacing difference
-    allowed = 1 if len(ta) == len(tb) else max(len(ja), len(jb)) // 10
+    allowed = 0 if not slips else 1 if len(ta) == len(tb) else max(len(ja), len(jb)) // 10
     if abs(len(ja) - len(jb)) > allowed:
         return None
     if sorted(t for t in ta if _is_number(t, kind)) != sorted(t for t in tb if _is_number(t, kind)):

@@ -90,10 +90,14 @@ ABBREVIATIONS = {
 }
 
 #: Words that name the same thing in organisation names: translations of one Korean word (부 is
-#: rendered "ministry" and "department") and British and American spellings.
+#: rendered "ministry" and "department"), British and American spellings, and the forms of one
+#: generic word ("Bank" and "Banking", "Trade" and "Trading": one Korean word, 은행 or 무역).
 SYNONYMS = {
     "department": "ministry", "center": "centre", "organization": "organisation", "program": "programme",
     "defense": "defence", "labor": "labour",
+    "banking": "bank", "banks": "bank", "trading": "trade", "traders": "trade", "industrial": "industry",
+    "industries": "industry", "holdings": "holding", "enterprises": "enterprise", "commercial": "commerce",
+    "investments": "investment",
 }
 
 #: Words of DPRK organisation names written in Hangul → the English word lists use for them.

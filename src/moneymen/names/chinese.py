@@ -166,3 +166,20 @@ def same_chinese_name(left: tuple[str, ...], right: tuple[str, ...]) -> bool:
             if len(a) == len(b) and all(x & y for x, y in zip(a, b)):
                 return True
     return False
+
+
+@lru_cache(maxsize=50_000)
+def same_syllable(read: str, written: str) -> bool | None:
+    """Whether ``written`` (a Latin word) can be ``read``, the Pinyin of a Chinese character.
+
+    A character's Pinyin is exact, and Pinyin syllables are a closed set: "chen" is another
+    syllable than "cheng", not a misspelling of it. So a word that is a Chinese syllable (Pinyin,
+    or Wade–Giles: "Chang" for zhang) is the character's syllable or is not; None when
+    ``written`` is no Chinese syllable at all (it may be a misspelling: compare it as a word).
+    """
+    if written == read:
+        return True
+    readings = wade_giles(written)
+    if written not in PINYIN and not readings:
+        return None
+    return read in readings

@@ -17,7 +17,7 @@ from moneymen.files import atomic_write
 from moneymen.report.svg import PALETTE, bar_chart, esc, histogram, line_chart, network_drawing
 from moneymen.report.tables import tables_folder, write_tables
 
-__all__ = ["render_report", "write_report", "render_disruption_svg", "tables_folder"]
+__all__ = ["render_report", "write_report", "render_disruption_svg", "report_path", "tables_folder"]
 
 #: Outcomes drawn as histograms, in this order, with their words.
 OUTCOME_WORDS = {"returned": "returned", "hidden": "in hiding", "defected": "defected",
@@ -49,6 +49,14 @@ def render_disruption_svg(curves: Sequence[Mapping[str, Any]], title: str = "Dis
               for curve in curves}
     return line_chart(series, title, xlabel="nodes removed (steps)", ylabel="LCC share of the initial LCC",
                       y_range=(0.0, 1.0))
+
+
+def report_path(store_location: str | Path, name: str, run_id: int) -> Path:
+    """Where the report of run ``run_id`` of the scenario ``name`` goes by default: ``NAME-runID.html`` in
+    ``reports/STORE/`` beside the store (``STORE`` its file name), so that two stores of one folder,
+    whose runs are numbered alike, keep their reports apart."""
+    store = Path(store_location).resolve()
+    return store.parent / "reports" / store.name / f"{name}-run{run_id}.html"
 
 
 def write_report(run: Mapping[str, Any], path: str | Path) -> Path:

@@ -32,6 +32,9 @@ class Format:
     dataset: str | None
     grade: Grade
     description: str
+    #: Whether its files name the dataset of each entity or statement (OpenSanctions' data), so that
+    #: an import writes those datasets rather than one of its own.
+    file_datasets: bool = False
 
     @property
     def importer(self) -> ModuleType:
@@ -41,6 +44,8 @@ class Format:
 FORMATS: dict[str, Format] = {
     "un": Format("un", "moneymen.sources.un", "un_sc", Grade("A", "2"), "UN Security Council consolidated list (XML)"),
     "ofac": Format("ofac", "moneymen.sources.ofac", "us_ofac_sdn", Grade("A", "2"), "OFAC SDN list (legacy sdn.csv, with alt.csv/add.csv)"),
+    "opensanctions": Format("opensanctions", "moneymen.sources.opensanctions", None, Grade("F", "6"),
+                            "OpenSanctions' published data (entities.ftm.json or statements.csv)", file_datasets=True),
     "ftm": Format("ftm", "moneymen.sources.ftm", None, Grade("F", "6"), "FollowTheMoney JSON lines (entities or statements)"),
     "csv": Format("csv", "moneymen.sources.csvmap", None, Grade("F", "6"), "CSV with a mapping file (column -> FtM property)"),
 }
@@ -58,10 +63,10 @@ def detect_format(path: Path) -> Format:
     """Guess the format of ``path`` from its first bytes (and a mapping-less CSV is not guessed)."""
     with path.open("rb") as handle:
         head = handle.read(64 * 1024)
-    for name in ("un", "ftm", "ofac"):
+    for name in ("un", "opensanctions", "ftm", "ofac"):
         fmt = FORMATS[name]
         if fmt.importer.sniff(head):
             return fmt
     raise SourceError(
-        path, None, "cannot tell the format from the content; pass --format un|ofac|ftm|csv (csv needs --mapping)"
+        path, None, "cannot tell the format from the content; pass --format un|ofac|opensanctions|ftm|csv (csv needs --mapping)"
     )

@@ -39,7 +39,9 @@ class Value:
     """One property value as read from the source, with optional per-value provenance.
 
     The overrides (quote, grade, seen dates…) are for sources that carry statement-level
-    provenance, such as our own lossless FtM export.
+    provenance, such as our own lossless FtM export. ``original`` is the source's text when the
+    source itself already cleaned it into ``value`` (an FtM statement's ``original_value``, or a
+    mapping's date format); the import cleans ``value`` again and keeps the first original.
     """
 
     prop: str
@@ -47,6 +49,7 @@ class Value:
     quote: str | None = None
     lang: str | None = None
     overrides: dict[str, str | None] | None = None
+    original: str | None = None
 
 
 @dataclass(slots=True)
@@ -59,6 +62,8 @@ class SourceEntity:
     line: int | None = None
     values: list[Value] = field(default_factory=list)
     dataset: str | None = None
+    #: Ids the source says are this same entity (OpenSanctions' ``referents``), kept for resolution.
+    referents: list[str] = field(default_factory=list)
 
     def add(self, prop: str, value: object, quote: str | None = None, lang: str | None = None) -> None:
         """Add a value (ignores None and blank strings). ``prop`` must exist on the FtM schema."""
@@ -110,6 +115,11 @@ class ImportContext:
     list_date: str | None = None
     #: A restore of a moneymen export: statement-level provenance in the file is kept as written.
     restore: bool = False
+    #: For a format whose files name their datasets (OpenSanctions): (path, where, name) → the
+    #: dataset the store keeps that name's statements in (set by :mod:`moneymen.ingest`).
+    dataset_names: Callable[[Path, object, str], str] | None = None
+    #: What the importer tells the user about the file (things it skipped, and why).
+    warnings: list[str] = field(default_factory=list)
 
     def set_seen(self, timestamp: str) -> None:
         """Record the list's own publication time; statements are then dated by it."""

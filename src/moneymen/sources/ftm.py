@@ -9,6 +9,11 @@ Three kinds of line are read, and may be mixed:
 * a statement: ``{"entity_id", "schema", "prop", "value", "dataset", ...}``, FtM's statement
   format (``ftm`` statement exports). Statements on the ``id`` pseudo-property are skipped.
 
+A statement's ``original_value`` (the source's text before FtM cleaned it) is kept. OpenSanctions'
+own exports, which name each entity's datasets and referents, are read by
+:mod:`moneymen.sources.opensanctions` instead (``--format ftm`` still reads them as plain entities
+into one dataset).
+
 Statement-level provenance (dataset, grade, origin, dates, source record and URL) is read as
 the file's claim; :mod:`moneymen.ingest` decides how much of it the import keeps. A UTF-8
 byte order mark before the first line is skipped.
@@ -116,7 +121,7 @@ def _value(path: Path, number: int, stmt: object) -> Value:
     prop, value = stmt.get("prop"), stmt.get("value")
     if not isinstance(prop, str) or not isinstance(value, str):
         raise SourceError(path, number, "expected each statement to have string 'prop' and 'value'")
-    for key in ("quote", "lang", "grade"):
+    for key in ("quote", "lang", "grade", "original_value"):
         if stmt.get(key) is not None and not isinstance(stmt[key], str):
             raise SourceError(path, number, f"statement field {key!r}: expected text, found {type(stmt[key]).__name__}")
     overrides = {key: stmt[key] for key in PROVENANCE_FIELDS if stmt.get(key) is not None}
@@ -127,7 +132,8 @@ def _value(path: Path, number: int, stmt: object) -> Value:
             raise SourceError(path, number, f"statement field 'grade': {error}") from None
         overrides.setdefault("reliability", grade.reliability)
         overrides.setdefault("credibility", grade.credibility)
-    return Value(prop, value, quote=stmt.get("quote"), lang=stmt.get("lang"), overrides=overrides or None)
+    return Value(prop, value, quote=stmt.get("quote"), lang=stmt.get("lang"), overrides=overrides or None,
+                 original=stmt.get("original_value"))
 
 
 def _statement_line(path: Path, number: int, data: dict) -> SourceEntity | None:

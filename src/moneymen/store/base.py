@@ -36,6 +36,8 @@ STATEMENT_COLUMNS = (
     "origin",
     "reliability",
     "credibility",
+    "original_value",
+    "source_last_seen",
     "import_id",
 )
 #: The first columns match the fields of :class:`moneymen.model.Statement`, in order.
@@ -266,15 +268,35 @@ class Store:
         return ImportRecord(*rows[0]) if rows else None
 
     def start_import(self, dataset: str, format: str, path: str, sha256: str, seen: str, started_at: str,
-                     grade: str, key_sha256: str, kind: str = "version") -> int:
-        """Record the start of an import (inside the import's transaction) and return its id."""
+                     grade: str, key_sha256: str, kind: str = "version", file_datasets: bool = False) -> int:
+        """Record the start of an import (inside the import's transaction) and return its id.
+
+        The import is a version (or addition) of ``dataset``; with ``file_datasets`` it writes
+        the datasets its file names instead, ``dataset`` only labels it, and
+        :meth:`record_file_datasets` records them once they are written.
+        """
         new_id = self.engine.execute("SELECT coalesce(max(id), 0) + 1 FROM imports")[0][0]
         self.engine.execute(
             "INSERT INTO imports (id, dataset, format, path, sha256, seen, started_at, grade, key_sha256, kind, "
             "revertible) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, true)",
             [new_id, dataset, format, path, sha256, seen, started_at, grade, key_sha256, kind],
         )
+        if not file_datasets:
+            self.engine.execute("INSERT INTO import_datasets (import_id, dataset) VALUES (?, ?)", [new_id, dataset])
         return new_id
+
+    def record_file_datasets(self, import_id: int) -> list[str]:
+        """Record the datasets that import ``import_id`` wrote as those it is a version of; return them."""
+        datasets = self.datasets_written(import_id)
+        for dataset in datasets:
+            self.engine.execute("INSERT INTO import_datasets (import_id, dataset) VALUES (?, ?)", [import_id, dataset])
+        return datasets
+
+    def import_datasets(self, import_id: int) -> list[str]:
+        """The datasets import ``import_id`` is a version (or addition) of."""
+        rows = self.engine.execute("SELECT dataset FROM import_datasets WHERE import_id = ? ORDER BY dataset",
+                                   [import_id])
+        return [row[0] for row in rows]
 
     def finish_import(self, import_id: int, finished_at: str, seen: str, list_date: str | None) -> tuple[int, int, int]:
         """Record the end of an import; return the entities and statements it wrote and how many of
@@ -304,14 +326,17 @@ class Store:
     def latest_seen(self) -> dict[str, str]:
         """For each dataset, when its newest imported version was seen (additions and restores do not count)."""
         rows = self.engine.execute(
-            f"SELECT dataset, max(seen) FROM imports WHERE {_LIVE} AND kind = 'version' GROUP BY dataset"
+            f"SELECT fed.dataset, max(seen) FROM imports JOIN import_datasets AS fed ON fed.import_id = imports.id "
+            f"WHERE {_LIVE} AND kind = 'version' GROUP BY fed.dataset"
         )
         return dict(rows)
 
     def dataset_formats(self) -> dict[str, set[str]]:
         """For each dataset, the formats of the live imports that fed it."""
         found: dict[str, set[str]] = {}
-        for dataset, format in self.engine.execute(f"SELECT DISTINCT dataset, format FROM imports WHERE {_LIVE}"):
+        for dataset, format in self.engine.execute(
+                f"SELECT DISTINCT fed.dataset, format FROM imports JOIN import_datasets AS fed "
+                f"ON fed.import_id = imports.id WHERE {_LIVE}"):
             found.setdefault(dataset, set()).add(format)
         return found
 
@@ -328,7 +353,8 @@ class Store:
         comparison = ">=" if listed else "<"
         rows = self.engine.execute(
             f"SELECT entity_id FROM statements WHERE dataset = ? GROUP BY entity_id HAVING max(last_seen) {comparison} "
-            f"coalesce((SELECT max(seen) FROM imports WHERE dataset = ? AND {_LIVE} AND kind = 'version'), '') "
+            f"coalesce((SELECT max(seen) FROM imports JOIN import_datasets AS fed ON fed.import_id = imports.id "
+            f"WHERE fed.dataset = ? AND {_LIVE} AND kind = 'version'), '') "
             "ORDER BY entity_id",
             [dataset, dataset],
         )
@@ -369,6 +395,7 @@ class Store:
                 "WHERE import_id = ? AND change = 'update'",
                 [import_id])
             self.engine.execute("DELETE FROM statement_changes WHERE import_id = ?", [import_id])
+            self.engine.execute("DELETE FROM referents WHERE import_id = ?", [import_id])
             self.engine.execute("UPDATE imports SET reverted_at = ? WHERE id = ?", [reverted_at, import_id])
         return undone
 
@@ -419,6 +446,8 @@ class Store:
                     source_record = staged.source_record,
                     source_url = staged.source_url,
                     quote = staged.quote,
+                    original_value = staged.original_value,
+                    source_last_seen = greatest(statements.source_last_seen, staged.source_last_seen),
                     origin = staged.origin,
                     reliability = staged.reliability,
                     credibility = staged.credibility,
@@ -460,6 +489,29 @@ class Store:
         for entity_id, schema, dataset in rows:
             found.setdefault(entity_id, []).append((schema, dataset))
         return found
+
+    def write_referents(self, import_id: int, pairs: Sequence[tuple[str, str]]) -> None:
+        """Record that the source of import ``import_id`` says each (entity id, referent id) is one entity."""
+        if not pairs:
+            return
+        engine = self.engine
+        entity_ids, referent_ids = zip(*pairs)
+        engine.register_table("incoming_referents", pa.table({
+            "entity_id": pa.array(entity_ids, pa.string()), "referent_id": pa.array(referent_ids, pa.string())}))
+        try:
+            engine.execute("INSERT INTO referents (import_id, entity_id, referent_id) SELECT DISTINCT ?, entity_id, "
+                           "referent_id FROM incoming_referents", [import_id])
+        finally:
+            engine.unregister_table("incoming_referents")
+
+    def referents(self, entity_id: str) -> list[str]:
+        """The ids that live imports' sources say are the same entity as ``entity_id`` (OpenSanctions'
+        ``referents``), in either direction, sorted."""
+        rows = self.engine.execute(
+            f"SELECT DISTINCT CASE WHEN entity_id = ? THEN referent_id ELSE entity_id END FROM referents "
+            f"WHERE (entity_id = ? OR referent_id = ?) AND import_id IN (SELECT id FROM imports WHERE {_LIVE}) "
+            "ORDER BY 1", [entity_id, entity_id, entity_id])
+        return [row[0] for row in rows]
 
     def datasets_written(self, import_id: int) -> list[str]:
         """The datasets of the statements import ``import_id`` created or changed."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import FastAPI, Path, Query, Request
 from fastapi.encoders import jsonable_encoder
@@ -16,16 +16,24 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 
 from moneymen import __version__
+from moneymen.screening import MAX_NAME_LENGTH, MAX_NAME_WORDS
 from moneymen.store import StoreError
 from moneymen.web import render, service
 from moneymen.web.catalog import Catalog
-from moneymen.web.errors import ApiError, NotFound, validation_message
+from moneymen.web.docs import add_docs
+from moneymen.web.documents import EntityDocument
+from moneymen.web.errors import ApiError, NotFound, printable, validation_message
 from moneymen.web.limits import BodyLimit
 from moneymen.web.models import (
-    DEFAULT_SEARCH_LIMIT, MAX_MATCHES, MAX_PAGE, EntityDocument, EntityMatchResponse, ErrorResponse,
-    HealthResponse, MatchRequest, SearchResponse, ValidationErrorResponse,
+    DEFAULT_SEARCH_LIMIT, MAX_MATCHES, MAX_PAGE, TIMESTAMP_PATTERN, EntityMatchResponse, ErrorResponse,
+    HealthResponse, MatchRequest, SearchResponse, Text, ValidationErrorResponse,
 )
-from moneymen.web.queries import ALGORITHMS, ResultFilter, match_options, match_queries
+from moneymen.web.queries import (
+    ALGORITHMS, ResultFilter, check_schema, match_options, match_queries, search_text,
+)
+from moneymen.web.reconcile import reconciliation_routes
+from moneymen.web.security import Access, guard, store_error_detail
+from moneymen.web.system import system_routes
 
 DESCRIPTION = """
 Screen names and counterparties against the moneymen evidence store: sanctions lists and
@@ -41,19 +49,30 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorResponse, "description": "A query that cannot be screened (unknown schema, no name, "
           "unknown algorithm)"},
     404: {"model": ErrorResponse, "description": "No such dataset or entity"},
-    422: {"model": ValidationErrorResponse, "description": "A body or parameter of the wrong shape"},
+    413: {"model": ErrorResponse, "description": "A body over 4 MiB, or more screening than one request may "
+          "take (10 s): send fewer queries per request"},
+    422: {"model": ValidationErrorResponse, "description": "A body or parameter of the wrong shape, text with a "
+          "NUL or a lone surrogate, a name over 500 characters or 64 words, more than 50 names in a query"},
     503: {"model": ErrorResponse, "description": "The store is being written by another process; retry"},
 }
 ALGORITHM_HELP = f"Accepted for yente compatibility: {', '.join(ALGORITHMS)}. All use the moneymen matcher."
+CHANGED_SINCE = ("Only entities whose data changed after this time (yente's form: 2024-05-01, "
+                 "2024-05-01T10:30:00).")
+EXCLUDE_IDS = "No results with these ids (e.g. false positives an analyst has decided on)."
 
 
-def create_app(db: str | os.PathLike[str], dataset_names: Iterable[str] | None = None) -> FastAPI:
+def create_app(db: str | os.PathLike[str], dataset_names: Iterable[str] | None = None,
+               access: Access | None = None) -> FastAPI:
     """The API over the evidence store ``db`` (read-only), serving ``dataset_names`` (default: all).
 
+    ``access`` (API key, hosts, CORS origins; see :mod:`moneymen.web.security`) guards it; without
+    one the app answers anyone, which is for running it in-process only (tests, notebooks).
     Raises StoreError when ``db`` cannot be opened and ValueError for a dataset it does not have.
     """
     catalog = Catalog(db, dataset_names)
-    app = FastAPI(title="moneymen screening API", version=__version__, description=DESCRIPTION)
+    app = FastAPI(title="moneymen screening API", version=__version__, description=DESCRIPTION,
+                  docs_url=None, redoc_url=None)
+    add_docs(app)
     app.state.catalog = catalog
     app.add_middleware(BodyLimit)
 
@@ -63,11 +82,11 @@ def create_app(db: str | os.PathLike[str], dataset_names: Iterable[str] | None =
 
     @app.exception_handler(StoreError)
     async def store_error(request: Request, error: StoreError) -> JSONResponse:
-        return JSONResponse(status_code=503, content={"detail": str(error)})
+        return JSONResponse(status_code=503, content={"detail": store_error_detail(error)})
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
-        errors = jsonable_encoder(error.errors())
+        errors = printable(jsonable_encoder(error.errors()))
         return JSONResponse(status_code=422, content={
             "detail": errors, "message": validation_message(errors, request.url.path)})
 
@@ -79,56 +98,75 @@ def create_app(db: str | os.PathLike[str], dataset_names: Iterable[str] | None =
         limit: int | None = Query(None, ge=1, le=MAX_MATCHES, description="Results per query (default 5)."),
         threshold: float | None = Query(None, ge=0.0, le=1.0,
                                         description="Score from which a result is a match (default 0.7)."),
-        cutoff: float | None = Query(None, ge=0.0, le=1.0, description="Leave out results scoring this or less."),
-        algorithm: str | None = Query(None, description=ALGORITHM_HELP),
-        include_dataset: list[str] = Query([], description="Only results from these datasets."),
-        exclude_dataset: list[str] = Query([], description="No results from these datasets."),
-        exclude_schema: list[str] = Query([], description="No results of these schemata."),
-        topics: list[str] = Query([], description="Only results with these topics (`sanction`)."),
+        cutoff: float | None = Query(None, ge=0.0, le=1.0, description="Leave out results scoring this or less "
+                                     "that are not matches (default 0.7; never above the threshold, as yente 5)."),
+        algorithm: Annotated[Text | None, Query(description=ALGORITHM_HELP)] = None,
+        include_dataset: list[Text] = Query([], description="Only results from these datasets."),
+        exclude_dataset: list[Text] = Query([], description="No results from these datasets."),
+        exclude_schema: list[Text] = Query([], description="No results of these schemata."),
+        topics: list[Text] = Query([], description="Only results with these topics (`sanction`)."),
+        changed_since: Annotated[Text | None, Query(pattern=TIMESTAMP_PATTERN, description=CHANGED_SINCE)] = None,
+        exclude_entity_ids: list[Text] = Query([], max_length=50, description=EXCLUDE_IDS),
     ) -> dict:
         """Screen each entity of `queries` (schema and properties, as yente takes them); each answer
         lists the best candidates with score, match decision, features and moneymen's explanation.
         `limit`, `threshold`, `cutoff` and `algorithm` may be query parameters (as in yente) or
-        body fields; the query parameters win."""
+        body fields; the query parameters win. A schema that cannot be matched itself (`Thing`,
+        `Asset`) screens as every matchable schema below it (people, companies, vessels…)."""
         catalog.scope(dataset)
         options = match_options(body, threshold, cutoff, limit, algorithm)
         queries = match_queries(body)
-        filters = ResultFilter.of(include_dataset, exclude_dataset, exclude_schema, topics)
+        filters = ResultFilter.of(include_dataset, exclude_dataset, exclude_schema, topics, exclude_entity_ids,
+                                  changed_since)
         with catalog.screener(dataset) as screener:
-            answers = [(query, *service.match(screener, query, options, filters)) for query in queries]
+            answers = service.match_all(screener, queries, options, filters)
         return render.match_response(answers, options)
 
     @app.get("/search/{dataset}", response_model=SearchResponse, responses=ERRORS, tags=["Matching"],
              summary="Search entities by name, in any script")
     def search(
         dataset: str = DATASET,
-        q: str = Query("", max_length=1000, description="A name, in any script or romanization."),
-        schema: str = Query("Thing", description="Only entities of this schema (and its descendants)."),
+        q: Annotated[Text, Query(max_length=MAX_NAME_LENGTH, description="A name, in any script or romanization "
+                                 f"(at most {MAX_NAME_LENGTH} characters and {MAX_NAME_WORDS} words).")] = "",
+        schema: Annotated[Text, Query(description="Only entities of this schema (and its descendants).")] = "Thing",
         limit: int = Query(DEFAULT_SEARCH_LIMIT, ge=1, le=MAX_PAGE),
         offset: int = Query(0, ge=0, le=10_000),
-        include_dataset: list[str] = Query([]),
-        exclude_dataset: list[str] = Query([]),
-        exclude_schema: list[str] = Query([]),
-        datasets: list[str] = Query([], description="Only entities from these datasets."),
-        topics: list[str] = Query([]),
+        include_dataset: list[Text] = Query([]),
+        exclude_dataset: list[Text] = Query([]),
+        exclude_schema: list[Text] = Query([]),
+        datasets: list[Text] = Query([], description="Only entities from these datasets."),
+        topics: list[Text] = Query([]),
+        changed_since: Annotated[Text | None, Query(pattern=TIMESTAMP_PATTERN, description=CHANGED_SINCE)] = None,
+        exclude_entity_ids: list[Text] = Query([], max_length=50, description=EXCLUDE_IDS),
     ) -> dict:
-        """Entities whose names match `q` (장성철 finds JANG Song Chol), best first."""
+        """Entities whose names match `q` (장성철 finds JANG Song Chol), best first: every entity
+        with a name holding every word of `q`, and every entity that screening `q` as a whole name
+        matches. `total` counts them all, whatever `limit` and `offset`; pages are stable."""
         catalog.scope(dataset)
-        filters = ResultFilter.of([*include_dataset, *datasets], exclude_dataset, exclude_schema, topics, schema)
+        text = search_text(q)
+        schema = check_schema(schema)
+        filters = ResultFilter.of([*include_dataset, *datasets], exclude_dataset, exclude_schema, topics,
+                                  exclude_entity_ids, changed_since)
         with catalog.screener(dataset) as screener:
-            hits, page = service.search(screener, q, filters, limit, offset)
+            hits, page = service.search(screener, text, schema, filters, limit, offset)
         return render.search_response(hits, page, limit, offset)
 
     @app.get("/entities/{entity_id}", response_model=EntityDocument, responses=ERRORS, tags=["Data access"],
-             summary="One entity with every statement and its relations")
-    def fetch_entity(entity_id: str = Path(description="The entity id, e.g. unsc-690734.")) -> dict:
-        """The entity in FtM JSON, with each statement's provenance (dataset, source record, dates,
-        origin, Admiralty grade) and the ids of the relations (sanctions, links) that point at it."""
+             summary="One entity with the entities around it, every statement and its relations")
+    def fetch_entity(
+        entity_id: str = Path(description="The entity id, e.g. unsc-690734."),
+        nested: bool = Query(True, description="Nest the adjacent entities (sanctions, ownerships, family, "
+                             "addresses…) in `properties`, as yente does."),
+    ) -> dict:
+        """The entity in yente's form: adjacent entities nested in `properties` (a Sanction under
+        `sanctions`, an Ownership under `ownershipOwner` with its `asset`), and moneymen's
+        `provenance` (each statement as a FollowTheMoney statement with its source record, dates,
+        origin and Admiralty grade) and `relations` (the ids of what points at it)."""
         with catalog.store() as store:
-            found = service.entity(store, entity_id, catalog.restricted_to)
+            found = service.entity(store, entity_id, catalog.restricted_to, nested)
         if found is None:
             raise NotFound(f"No such entity: {entity_id!r}")
-        return render.entity_document(*found)
+        return render.entity_document(found)
 
     @app.get("/healthz", response_model=HealthResponse, tags=["System information"])
     def healthz() -> dict:
@@ -138,4 +176,8 @@ def create_app(db: str | os.PathLike[str], dataset_names: Iterable[str] | None =
     def home() -> RedirectResponse:
         return RedirectResponse("/docs")
 
+    app.include_router(system_routes(catalog))
+    app.include_router(reconciliation_routes(catalog))
+    if access is not None:
+        guard(app, access)
     return app

@@ -11,8 +11,10 @@ any other name is one dataset of the store.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -24,6 +26,10 @@ from moneymen.web.errors import NotFound
 
 #: Scope names meaning "every dataset served".
 WHOLE = ("default", "all")
+#: Seconds between tries to build the first index while an import holds the store.
+BUSY_RETRY_S = 1.0
+
+log = logging.getLogger(__name__)
 
 
 @contextmanager
@@ -67,6 +73,7 @@ class Catalog:
         self._stamp: tuple | None = None
         self.datasets: tuple[str, ...] = ()
         self._whole_store = True
+        self.load_failed = False
         self._load_datasets()
 
     # -- datasets ---------------------------------------------------------------------
@@ -121,9 +128,8 @@ class Catalog:
         The candidate index keeps scratch buffers, so one query at a time per scope.
         """
         datasets = self.scope(name)
-        key = "\x00".join(datasets) if datasets is not None else ""
         with self._lock:
-            scope = self._scopes.setdefault(key, _Scope(datasets))
+            scope = self._scopes.setdefault(_key(datasets), _Scope(datasets))
         with scope.lock:
             stamp = _stamp(self.db)
             if scope.screener is None or scope.stamp != stamp:
@@ -136,6 +142,34 @@ class Catalog:
                         raise
                     # an import is running: answer from the data as it was
             yield scope.screener
+
+    # -- readiness --------------------------------------------------------------------
+
+    def load_in_background(self) -> threading.Thread:
+        """Build the screening index of every served dataset (scope ``default``) in a thread, so that
+        the server answers while it loads; :attr:`ready` says when it can screen."""
+        thread = threading.Thread(target=self._load, name="moneymen-index", daemon=True)
+        thread.start()
+        return thread
+
+    def _load(self) -> None:
+        while True:
+            try:
+                with self.screener(WHOLE[0]):
+                    return
+            except StoreBusy:
+                time.sleep(BUSY_RETRY_S)  # an import is writing the store: build once it is done
+            except StoreError as error:
+                self.load_failed = True
+                log.error("the screening index could not be built: %s", error)
+                return
+
+    @property
+    def ready(self) -> bool:
+        """Whether the screening index of every served dataset is built (the API can screen)."""
+        datasets = None if self._whole_store else self.datasets
+        scope = self._scopes.get(_key(datasets))
+        return scope is not None and scope.screener is not None
 
     # -- reading ----------------------------------------------------------------------
 
@@ -154,6 +188,10 @@ class Catalog:
         """The served datasets when they are not the whole store, else None."""
         self._refresh()
         return None if self._whole_store else self.datasets
+
+
+def _key(datasets: tuple[str, ...] | None) -> str:
+    return "\x00".join(datasets) if datasets is not None else ""
 
 
 def _listed(store: Store, datasets: tuple[str, ...] | None) -> list[ListedEntity]:

@@ -6,6 +6,7 @@ read our errors the same way.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -28,6 +29,26 @@ class BadQuery(ApiError):
 
 class NotFound(ApiError):
     status = 404
+
+
+class TooMuchWork(ApiError):
+    """The request asks for more screening than one request may take (see moneymen.web.limits)."""
+
+    status = 413
+
+
+def printable(value: Any) -> Any:
+    """``value`` (a validation error's input, as FastAPI echoes it) made writable as JSON: NaN and the
+    infinities as text, lone surrogates and other unencodable characters as backslash escapes."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, dict):
+        return {printable(key): printable(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [printable(item) for item in value]
+    return value
 
 
 #: What a /match body looks like, quoted in error messages.

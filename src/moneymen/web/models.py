@@ -7,9 +7,11 @@ marked "moneymen" in their descriptions.
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from followthemoney import model
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 #: Most queries in one /match request (as yente).
 MAX_BATCH = 100
@@ -19,6 +21,34 @@ MAX_MATCHES = 500
 MAX_PAGE = 500
 DEFAULT_MATCH_LIMIT = 5
 DEFAULT_SEARCH_LIMIT = 10
+#: ``changed_since``: a date, optionally with hours, minutes, seconds, as yente takes it (whose
+#: pattern is ``\d{4}-\d{2}-\d{2}…``); the digits are narrowed to real months, days and times.
+TIMESTAMP_PATTERN = (r"^[1-9]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
+                     r"(T([01]\d|2[0-3])(:[0-5]\d(:[0-5]\d)?)?)?$")
+
+#: What no text of a request may hold: NUL and the other control characters (tab, newline and
+#: carriage return aside), and lone UTF-16 surrogates (a JSON "\ud800" without its pair).
+UNREADABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+UNREADABLE_MESSAGE = ("holds a NUL, another control character or a lone surrogate (\\ud800-\\udfff); "
+                      "expected text")
+
+
+def readable(value: str) -> str:
+    """``value``, checked to be text a request may hold (see UNREADABLE); else ValueError."""
+    if UNREADABLE.search(value):
+        raise ValueError(UNREADABLE_MESSAGE)
+    return value
+
+
+#: A string of a request body or query, checked by :func:`readable` (the OpenAPI document says which
+#: control characters are refused; JSON Schema cannot name lone surrogates).
+Text = Annotated[str, AfterValidator(readable),
+                 Field(json_schema_extra={"pattern": "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$"})]
+#: A number of a request body: NaN, the infinities and booleans are refused.
+Finite = Annotated[float, Field(allow_inf_nan=False, strict=True)]
+#: The schemata a query may name: those that can be matched, and those above them (Thing, Asset).
+QUERY_SCHEMATA = sorted(schema.name for schema in model
+                        if schema.matchable or any(below.matchable for below in schema.descendants))
 
 
 class ErrorResponse(BaseModel):
@@ -35,9 +65,11 @@ class EntityExample(BaseModel):
 
     model_config = ConfigDict(populate_by_name=True)
 
-    id: str | None = Field(None, examples=["my-entity-id"])
-    schema_: str = Field(..., alias="schema", examples=["Person"])
-    properties: dict[str, str | list[Any]] = Field(
+    id: Text | None = Field(None, examples=["my-entity-id"])
+    schema_: Text = Field(..., alias="schema", examples=["Person"], json_schema_extra={"enum": QUERY_SCHEMATA},
+                          description="A FollowTheMoney schema; one that cannot be matched itself (Thing, "
+                          "Asset) screens as any matchable schema below it.")
+    properties: dict[Text, Text | list[Any]] = Field(
         ..., examples=[{"name": ["Yun Ho-jin"], "birthDate": ["1944-10-13"], "nationality": ["kp"]}])
 
 
@@ -45,16 +77,17 @@ class MatchRequest(BaseModel):
     """yente's /match body. ``threshold``, ``limit``, ``cutoff`` and ``algorithm`` may also come here
     (moneymen); the query parameters of the same name win when both are given."""
 
-    queries: dict[str, EntityExample] = Field(..., examples=[{
+    queries: dict[Text, EntityExample] = Field(..., json_schema_extra={"minProperties": 1}, examples=[{
         "q1": {"schema": "Person", "properties": {"name": ["Yun Ho-jin"], "birthDate": ["1944-10-13"]}}}])
-    weights: dict[str, float] = Field({}, description="Accepted for yente compatibility; moneymen's matcher "
-                                      "has no per-feature weights and ignores them.")
-    config: dict[str, str | int | float | bool | None] = Field(
-        {}, description="Accepted for yente compatibility and ignored.")
-    threshold: float | None = Field(None, ge=0.0, le=1.0)
-    cutoff: float | None = Field(None, ge=0.0, le=1.0)
+    weights: dict[Text, Finite] = Field({}, description="yente's per-feature weights. moneymen's matcher has no "
+                                        "feature weights: any key is refused (400).")
+    config: dict[Text, Text | int | Finite | bool | None] = Field(
+        {}, description="yente's algorithm configuration. moneymen's matcher takes no parameters: any key is "
+        "refused (400), as yente refuses a parameter its algorithm does not have.")
+    threshold: Finite | None = Field(None, ge=0.0, le=1.0)
+    cutoff: Finite | None = Field(None, ge=0.0, le=1.0)
     limit: int | None = Field(None, ge=1, le=MAX_MATCHES)
-    algorithm: str | None = None
+    algorithm: Text | None = None
 
 
 class TotalSpec(BaseModel):

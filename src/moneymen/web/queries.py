@@ -1,20 +1,29 @@
 """From a request to what the screening service takes: query profiles, options and filters.
 
-Every refusal says what was expected. Limits bound the work one request can cause: at most
-MAX_BATCH queries, MAX_VALUES values per query, MAX_VALUE_LENGTH characters per value.
+Every refusal says what was expected and names the field. Limits bound the work one request can
+cause: at most MAX_BATCH queries, MAX_VALUES values per query, MAX_VALUE_LENGTH characters per
+value, and screening's bounds on names (MAX_QUERY_NAMES names of at most MAX_NAME_LENGTH
+characters and MAX_NAME_WORDS words).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+
+from fastapi.exceptions import RequestValidationError
+from followthemoney.types import registry
 
 from moneymen.match.entities import DEFAULT_THRESHOLD, Profile
 from moneymen.model import get_schema
-from moneymen.screening import ListedEntity
+from moneymen.screening import MAX_QUERY_NAMES, ListedEntity, oversized
 from moneymen.web.errors import BadQuery
-from moneymen.web.models import DEFAULT_MATCH_LIMIT, MAX_BATCH, EntityExample, MatchRequest
+from moneymen.web.models import (
+    DEFAULT_MATCH_LIMIT, MAX_BATCH, UNREADABLE, UNREADABLE_MESSAGE, EntityExample, MatchRequest,
+)
 
 MAX_VALUES = 200
 MAX_VALUE_LENGTH = 1000
@@ -25,6 +34,14 @@ ALGORITHMS = ("best", "moneymen", "default", "logic-v1", "logic-v2", "logic-v3",
               "ofac-249-qualified")
 #: Schemata named in error messages as examples of what can be matched.
 SCHEMA_EXAMPLES = "Person, Organization, Company, LegalEntity, Vessel, Airplane"
+#: The cutoff when a request names none, as yente 5: its default threshold. The cutoff used is
+#: never above the threshold (``min(cutoff, threshold)``), so matches always come back.
+DEFAULT_CUTOFF = DEFAULT_THRESHOLD
+
+
+def invalid(location: tuple, message: str, value: Any = None) -> RequestValidationError:
+    """A 422 naming the field at ``location`` (FastAPI's ``loc``: ``("body", "queries", "q1", …)``)."""
+    return RequestValidationError([{"type": "value_error", "loc": location, "msg": message, "input": value}])
 
 
 @dataclass(frozen=True)
@@ -33,6 +50,10 @@ class MatchOptions:
     cutoff: float
     limit: int
     algorithm: str
+
+    def shown(self, score: float) -> bool:
+        """Whether a result scoring ``score`` is returned: every match, and what scores above the cutoff."""
+        return score >= self.threshold or score > self.cutoff
 
 
 @dataclass(frozen=True)
@@ -46,26 +67,41 @@ class Query:
 
 @dataclass(frozen=True)
 class ResultFilter:
-    """yente's result filters, applied to screened entities."""
+    """yente's result filters, applied to screened entities.
+
+    ``changed_since`` is a full timestamp (``2024-05-01T00:00:00``): only entities whose data
+    changed after it pass.
+    """
 
     include_dataset: frozenset[str] = frozenset()
     exclude_dataset: frozenset[str] = frozenset()
     exclude_schema: frozenset[str] = frozenset()
     topics: frozenset[str] = frozenset()
-    schema: str | None = None
+    exclude_entity_ids: frozenset[str] = frozenset()
+    changed_since: str | None = None
 
     @classmethod
     def of(cls, include_dataset: Iterable[str] = (), exclude_dataset: Iterable[str] = (),
-           exclude_schema: Iterable[str] = (), topics: Iterable[str] = (), schema: str | None = None
-           ) -> "ResultFilter":
-        for name in (*exclude_schema, *([schema] if schema else [])):
-            if get_schema(name) is None:
-                raise BadQuery(f"Invalid schema: {name!r}; expected a FollowTheMoney schema such as "
-                               f"{SCHEMA_EXAMPLES} or Thing")
-        return cls(frozenset(include_dataset), frozenset(exclude_dataset), frozenset(exclude_schema),
-                   frozenset(topics), schema)
+           exclude_schema: Iterable[str] = (), topics: Iterable[str] = (), exclude_entity_ids: Iterable[str] = (),
+           changed_since: str | None = None) -> "ResultFilter":
+        """The filter of a request's parameters; empty values (``exclude_schema=``) are no filter."""
+        def given(values: Iterable[str]) -> frozenset[str]:
+            return frozenset(value.strip() for value in values if value.strip())
+
+        excluded = given(exclude_schema)
+        for name in sorted(excluded):
+            check_schema(name, "exclude_schema")
+        return cls(given(include_dataset), given(exclude_dataset), excluded, given(topics),
+                   given(exclude_entity_ids), since(changed_since))
+
+    @property
+    def narrows(self) -> bool:
+        """Whether the filter can leave out screened results (so more must be screened)."""
+        return self != ResultFilter()
 
     def accepts(self, entity: ListedEntity) -> bool:
+        if entity.id in self.exclude_entity_ids:
+            return False
         datasets = set(entity.datasets)
         if self.include_dataset and not datasets & self.include_dataset:
             return False
@@ -76,9 +112,33 @@ class ResultFilter:
             return False
         if any(schema.is_a(name) for name in self.exclude_schema):
             return False
-        if self.schema and not schema.is_a(self.schema):
+        if self.changed_since is not None and not (entity.last_change or "")[:19] > self.changed_since:
             return False
         return not self.topics or bool(topics_of(entity) & self.topics)
+
+
+def check_schema(name: str, parameter: str = "schema") -> str:
+    """The FtM schema ``name``, checked (400 naming the parameter otherwise)."""
+    found = get_schema(name)
+    if found is None:
+        raise BadQuery(f"Invalid schema in {parameter}: {name!r}; expected a FollowTheMoney schema such as "
+                       f"{SCHEMA_EXAMPLES} or Thing")
+    return found.name
+
+
+def since(value: str | None) -> str | None:
+    """A ``changed_since`` value (yente's form: ``2024-05-01``, ``2024-05-01T10``, ``…T10:30``,
+    ``…T10:30:15``) as a full timestamp, the missing parts zero; 422 when it is not a real time."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    padded = text + "T00:00:00"[len(text) - 10:] if len(text) >= 10 else text
+    try:
+        datetime.strptime(padded, "%Y-%m-%dT%H:%M:%S")
+    except ValueError:
+        raise invalid(("query", "changed_since"), "expected a date and time such as 2024-05-01 or "
+                      "2024-05-01T10:30:00", value) from None
+    return padded
 
 
 def topics_of(entity: ListedEntity) -> set[str]:
@@ -100,15 +160,28 @@ def algorithm_name(requested: str | None) -> str:
 
 def match_options(body: MatchRequest, threshold: float | None, cutoff: float | None, limit: int | None,
                   algorithm: str | None) -> MatchOptions:
-    """Options from the query string, else from the body, else the defaults."""
+    """Options from the query string, else from the body, else the defaults (yente's: threshold
+    0.7, cutoff its default threshold, never above the threshold asked for).
+
+    ``weights`` and ``config`` are checked as yente checks ``config`` against its algorithm:
+    the moneymen matcher has neither, so any key is refused (400, naming it).
+    """
     def pick(param, field, default):
         return param if param is not None else field if field is not None else default
 
+    name = algorithm_name(pick(algorithm, body.algorithm, None))
+    for key in body.config:
+        raise BadQuery(f"Invalid configuration parameter: {key!r} for algorithm {name!r}: the moneymen "
+                       "matcher takes no configuration parameters; send \"config\": {} or leave it out")
+    for key in body.weights:
+        raise BadQuery(f"Invalid weight: {key!r} for algorithm {name!r}: the moneymen matcher has no "
+                       "feature weights; send \"weights\": {} or leave it out")
+    chosen = pick(threshold, body.threshold, DEFAULT_THRESHOLD)
     return MatchOptions(
-        threshold=pick(threshold, body.threshold, DEFAULT_THRESHOLD),
-        cutoff=pick(cutoff, body.cutoff, 0.0),
+        threshold=chosen,
+        cutoff=min(pick(cutoff, body.cutoff, DEFAULT_CUTOFF), chosen),
         limit=pick(limit, body.limit, DEFAULT_MATCH_LIMIT),
-        algorithm=algorithm_name(pick(algorithm, body.algorithm, None)),
+        algorithm=name,
     )
 
 
@@ -125,24 +198,33 @@ def match_queries(body: MatchRequest) -> list[Query]:
 def read_example(key: str, example: EntityExample) -> Query:
     """One yente entity example → the profile to screen and the echo of what was understood.
 
-    Properties the schema does not have are ignored, as yente ignores them.
+    A schema that cannot be matched itself (Thing, Asset) is screened as each matchable schema
+    below it, as yente searches its descendants. Properties that neither the schema nor those
+    below it have are ignored, as yente ignores them.
     """
     schema = get_schema(example.schema_)
     if schema is None:
         raise BadQuery(f"Query {key!r}: unknown schema {example.schema_!r}; expected a FollowTheMoney "
                        f"schema such as {SCHEMA_EXAMPLES}")
-    if not schema.matchable:
+    below = [schema] if schema.matchable else [s for s in schema.descendants if s.matchable]
+    if not below:
         raise BadQuery(f"Query {key!r}: a {schema.name} cannot be matched; expected a schema such as "
                        f"{SCHEMA_EXAMPLES}")
+    known = {name: prop for found in below for name, prop in found.properties.items()}
     properties: dict[str, list[str]] = {}
     count = 0
     for prop, raw in example.properties.items():
-        if prop not in schema.properties:
+        if prop not in known:
             continue
         values = _strings(key, prop, raw)
         count += len(values)
         if count > MAX_VALUES:
             raise BadQuery(f"Query {key!r} has more than {MAX_VALUES} property values")
+        if known[prop].type == registry.name:
+            for position, value in enumerate(values):
+                problem = oversized(value)
+                if problem:
+                    raise invalid(("body", "queries", key, "properties", prop, position), problem, value[:100])
         if values:
             properties[prop] = values
     profile = Profile.from_properties(schema.name, properties)
@@ -150,19 +232,28 @@ def read_example(key: str, example: EntityExample) -> Query:
         raise BadQuery(f"Query {key!r} has no name: expected properties.name (or alias, or firstName and "
                        "lastName for a Person), or an identifier such as imoNumber, passportNumber, swiftBic "
                        "or registrationNumber")
+    if len(profile.names) > MAX_QUERY_NAMES:
+        raise invalid(("body", "queries", key, "properties"),
+                      f"{len(profile.names)} names to screen: the limit is {MAX_QUERY_NAMES} per query "
+                      "(name, alias, previousName and weakAlias together)")
     return Query(key, profile, {"id": example.id, "schema": schema.name, "properties": properties})
 
 
 def _strings(key: str, prop: str, raw: str | list[Any]) -> list[str]:
     items = raw if isinstance(raw, list) else [raw]
     values = []
-    for item in items:
+    for position, item in enumerate(items):
+        location = ("body", "queries", key, "properties", prop, position)
         if isinstance(item, bool) or item is None:
             continue
+        if isinstance(item, float) and not math.isfinite(item):
+            raise invalid(location, "expected a string or a finite number", str(item))
         if isinstance(item, (int, float)):
             item = str(item)
         if not isinstance(item, str):
             raise BadQuery(f"Query {key!r}, property {prop!r}: expected strings, got {type(item).__name__}")
+        if UNREADABLE.search(item):
+            raise invalid(location, UNREADABLE_MESSAGE, item[:100])
         item = item.strip()
         if len(item) > MAX_VALUE_LENGTH:
             raise BadQuery(f"Query {key!r}, property {prop!r}: a value is longer than {MAX_VALUE_LENGTH} "
@@ -172,6 +263,9 @@ def _strings(key: str, prop: str, raw: str | list[Any]) -> list[str]:
     return list(dict.fromkeys(values))
 
 
-def search_profile(text: str, schema: str) -> Profile:
-    """The profile of a /search text, read as a name of ``schema``."""
-    return Profile.from_properties(schema, {"name": [text]})
+def search_text(text: str) -> str:
+    """A /search text, checked as a name is (422 naming ``q`` when it is too long)."""
+    problem = oversized(text)
+    if problem:
+        raise invalid(("query", "q"), problem, text[:100])
+    return text

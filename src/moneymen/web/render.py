@@ -3,7 +3,8 @@
 yente's fields come first (``id``, ``caption``, ``schema``, ``properties``, ``datasets``,
 ``referents``, ``target``, ``first_seen``, ``last_seen``, ``last_change``; for matches
 ``score``, ``match``, ``features``, ``explanations``); moneymen's own (``sanctions``,
-``explanation``, ``statements``, ``relations``) are added beside them.
+``explanation``, ``provenance``, ``relations``) are added beside them. Entities around an
+entity are nested in its ``properties``, as yente nests them.
 """
 
 from __future__ import annotations
@@ -17,12 +18,13 @@ from followthemoney.types import registry
 
 from moneymen import __version__
 from moneymen.entities import Relation
-from moneymen.graph.export import entity_record
+from moneymen.graph.export import STATEMENT_FIELDS
 from moneymen.match.entities import Match
-from moneymen.model import Entity, get_schema
+from moneymen.model import Entity, Statement, get_schema
 from moneymen.screening import ListedEntity, ScreeningResult
+from moneymen.search import SearchHit
 from moneymen.web.queries import MatchOptions, Query, topics_of
-from moneymen.web.service import SearchHit
+from moneymen.web.service import Neighbourhood
 
 MATCHER = "moneymen"
 TOPIC_LABELS = {"sanction": "Sanctioned entity"}
@@ -46,7 +48,7 @@ def listed_entity(entity: ListedEntity) -> dict[str, Any]:
         "target": bool(entity.sanctions),
         "first_seen": timestamp(entity.first_seen),
         "last_seen": timestamp(entity.last_seen),
-        "last_change": None,
+        "last_change": timestamp(entity.last_change),
         "sanctions": list(entity.sanctions),
         "claimed_sanctions": list(entity.claimed_sanctions),
     }
@@ -148,26 +150,95 @@ def _country(value: str) -> str | None:
     return registry.country.clean(value, fuzzy=True)
 
 
-def entity_document(entity: Entity, relations: Sequence[Relation]) -> dict[str, Any]:
-    """The entity as FtM JSON with its statements (as ``moneymen export --format ftm`` writes it),
-    yente's entity fields, and the relations that point at it."""
-    record = entity_record(entity)
+#: How deep /entities/{id} nests: the entity's neighbours, and theirs (Person → Ownership → Company).
+NESTING_DEPTH = 2
+#: Most entity objects nested in one document; beyond it, values stay ids.
+MAX_NESTED = 1000
+
+
+def entity_document(view: Neighbourhood) -> dict[str, Any]:
+    """The entity in yente's form, its adjacent entities nested in ``properties`` (those of
+    ``view.adjacent``), with moneymen's ``provenance`` (every statement, a valid FtM statement
+    with its source and grade) and ``relations`` (what points at it, by id)."""
+    found = view.entity
     designated = any(relation.entity.schema.is_a("Sanction") and relation.role == "entity"
-                     for relation in relations)
+                     for relation in view.relations)
+    data = _entity_fields(found, designated or _at_risk(found), view.referents)
+    if view.adjacent:
+        data["properties"] = _Nesting(view).properties(found, ())
+    data["provenance"] = [provenance_record(stmt) for stmt in found.statements]
+    data["relations"] = [relation_summary(relation) for relation in view.relations]
+    return data
+
+
+def provenance_record(stmt: Statement) -> dict[str, str]:
+    """A statement as a FollowTheMoney statement dict (entity_id, schema, prop, value, dataset,
+    lang, first_seen, last_seen, origin…) with moneymen's provenance fields, blanks left out."""
+    return {name: value for name in STATEMENT_FIELDS if (value := getattr(stmt, name)) is not None}
+
+
+def _entity_fields(found: Entity, target: bool, referents: Sequence[str] = ()) -> dict[str, Any]:
+    seen = [stmt.last_seen for stmt in found.statements if stmt.last_seen]
+    firsts = [stmt.first_seen for stmt in found.statements if stmt.first_seen]
     return {
-        "id": record["id"],
-        "caption": record["caption"],
-        "schema": record["schema"],
-        "properties": record["properties"],
-        "datasets": record["datasets"],
-        "referents": [],
-        "target": designated,
-        "first_seen": timestamp(record["first_seen"]),
-        "last_seen": timestamp(record["last_seen"]),
-        "last_change": None,
-        "statements": record["statements"],
-        "relations": [relation_summary(relation) for relation in relations],
+        "id": found.id,
+        "caption": found.caption,
+        "schema": found.schema.name,
+        "properties": found.proxy.properties,
+        "datasets": found.datasets,
+        "referents": list(referents),
+        "target": target,
+        "first_seen": timestamp(min(firsts) if firsts else None),
+        "last_seen": timestamp(max(seen) if seen else None),
+        "last_change": timestamp(max(firsts) if firsts else None),  # as ListedEntity.last_change
     }
+
+
+def _at_risk(found: Entity) -> bool:
+    return bool(set(found.values("topics")) & registry.topic.RISKS)
+
+
+class _Nesting:
+    """Nests the entities of a neighbourhood into one another as yente does: an entity-typed value
+    becomes the entity it names, and an entity pointing at this one is listed under the reverse
+    property, down to NESTING_DEPTH and never back along the path that led there."""
+
+    def __init__(self, view: Neighbourhood):
+        self.entities = {**view.adjacent, view.entity.id: view.entity}
+        self.pointing: dict[str, list[tuple[str, str]]] = {}  # id → (reverse property, id pointing at it)
+        self.sanctioned: set[str] = set()
+        for entity in self.entities.values():
+            for prop, value in entity.proxy.itervalues():
+                if prop.type == registry.entity and prop.reverse is not None:
+                    self.pointing.setdefault(value, []).append((prop.reverse.name, entity.id))
+            if entity.schema.is_a("Sanction"):
+                self.sanctioned.update(entity.values("entity"))
+        self.budget = MAX_NESTED
+
+    def properties(self, entity: Entity, path: tuple[str, ...]) -> dict[str, list[Any]]:
+        properties: dict[str, list[Any]] = dict(entity.proxy.properties)
+        if len(path) >= NESTING_DEPTH:
+            return properties
+        inner = (*path, entity.id)
+        for name, values in properties.items():
+            if entity.schema.properties[name].type == registry.entity:
+                properties[name] = [self._nested(value, inner) for value in values]
+        for reverse, source in self.pointing.get(entity.id, ()):
+            if source not in inner and reverse in entity.schema.properties:
+                nested = self._nested(source, inner)
+                if not isinstance(nested, str):
+                    properties.setdefault(reverse, []).append(nested)
+        return properties
+
+    def _nested(self, entity_id: str, path: tuple[str, ...]) -> str | dict[str, Any]:
+        """The entity ``entity_id`` nested, or its id (not at hand, on the path, or over budget)."""
+        found = self.entities.get(entity_id)
+        if found is None or entity_id in path or self.budget <= 0:
+            return entity_id
+        self.budget -= 1
+        data = _entity_fields(found, entity_id in self.sanctioned or _at_risk(found))
+        data["properties"] = self.properties(found, path)
+        return data
 
 
 def relation_summary(relation: Relation) -> dict[str, Any]:

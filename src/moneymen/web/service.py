@@ -6,111 +6,129 @@ request's options and filters; nothing here knows about HTTP.
 
 from __future__ import annotations
 
-import weakref
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from moneymen.entities import Relation, get_entity, relations_of
-from moneymen.match.entities import DEFAULT_THRESHOLD
-from moneymen.match.names import analyse, kind_of
-from moneymen.model import Entity, get_schema
-from moneymen.screening import ListedEntity, Screener, ScreeningResult
-from moneymen.store import Store
-from moneymen.web.queries import MatchOptions, Query, ResultFilter, search_profile
+from followthemoney.types import registry
 
-#: Properties whose values are names, for /search's word test.
-NAME_PROPS = ("name", "alias", "weakAlias", "previousName")
+from moneymen.entities import Relation, get_entities, get_entity, relations_of
+from moneymen.model import Entity
+from moneymen.screening import Screener, ScreeningResult
+from moneymen.search import SearchHit, search as search_entities
+from moneymen.store import Store
+from moneymen.web.errors import TooMuchWork
+from moneymen.web.limits import MATCH_TIME_BUDGET_S
+from moneymen.web.queries import MatchOptions, Query, ResultFilter
+
 #: Results screened per query (at least): the matches among them are the response's total.
 RESULT_POOL = 20
-#: /search screens down to this score, so that names holding the words searched for ("trading")
-#: are found however little of the name they are.
-SEARCH_FLOOR = 0.2
 #: With filters, screen this many times more candidates so that the filtered page still fills.
 FILTERED_POOL = 4
 
 
 def match(screener: Screener, query: Query, options: MatchOptions, filters: ResultFilter
           ) -> tuple[int, list[ScreeningResult]]:
-    """(how many candidates reach the threshold, the best ``options.limit`` results above the cutoff)."""
-    pool = max(RESULT_POOL, options.limit) * (FILTERED_POOL if filters != ResultFilter() else 1)
+    """(how many candidates reach the threshold, the best ``options.limit`` results shown: every
+    match, and the others above the cutoff)."""
+    pool = max(RESULT_POOL, options.limit) * (FILTERED_POOL if filters.narrows else 1)
     results = screener.screen(query.profile, threshold=options.threshold, limit=pool)
-    kept = [result for result in results if result.score > options.cutoff and filters.accepts(result.entity)]
+    kept = [result for result in results if options.shown(result.score) and filters.accepts(result.entity)]
     total = sum(1 for result in kept if result.match.match)
     return total, kept[:options.limit]
 
 
-@dataclass(frozen=True)
-class SearchHit:
-    entity: ListedEntity
-    score: float
+def match_all(screener: Screener, queries: Sequence[Query], options: MatchOptions, filters: ResultFilter,
+              budget_s: float = MATCH_TIME_BUDGET_S) -> list[tuple[Query, int, list[ScreeningResult]]]:
+    """Each query with its total and results; TooMuchWork once screening has taken ``budget_s``
+    seconds and queries remain (nothing is answered then: the client splits the request)."""
+    started = time.monotonic()
+    answers = []
+    for number, query in enumerate(queries):
+        spent = time.monotonic() - started
+        if spent > budget_s:
+            raise TooMuchWork(f"Too much screening for one request: {number} of {len(queries)} queries took "
+                              f"{spent:.1f} s, over the limit of {budget_s:g} s per request. Send fewer queries "
+                              "(or fewer names per query) in each request.")
+        answers.append((query, *match(screener, query, options, filters)))
+    return answers
 
 
-def search(screener: Screener, text: str, filters: ResultFilter, limit: int, offset: int
+def search(screener: Screener, text: str, schema: str, filters: ResultFilter, limit: int, offset: int
            ) -> tuple[list[SearchHit], list[SearchHit]]:
-    """(every hit, the page ``offset:offset+limit``) for a text read as a name, in any script.
-
-    A hit either has every word of the text among the words of one of its names ("kwangson"
-    finds KOREA KWANGSON BANKING CORPORATION), or matches the text as a whole name would be
-    matched in screening (윤호진 finds YUN HO-JIN). Best screening score first. Without text,
-    every entity that passes the filters, by caption.
-    """
-    text = text.strip()
-    if not text:
-        hits = [SearchHit(entity, 0.0) for entity in screener.entities if filters.accepts(entity)]
-        hits.sort(key=lambda hit: (hit.entity.caption.lower(), hit.entity.id))
-        return hits, hits[offset:offset + limit]
-    pool = max(RESULT_POOL, offset + limit)
-    best: dict[str, SearchHit] = {}
-    # The text is screened as a name of each schema the index holds (a Thing cannot be matched).
-    for schema in _schemata(screener):
-        found_schema = get_schema(schema)
-        if found_schema is None or (filters.schema and not found_schema.is_a(filters.schema)):
-            continue
-        kind = kind_of(schema)
-        words = set(analyse(text, kind).tokens)
-        for result in screener.screen(search_profile(text, schema), SEARCH_FLOOR, pool):
-            found = result.entity
-            if found.schema != schema or not filters.accepts(found):
-                continue
-            if result.score < DEFAULT_THRESHOLD and not _has_words(found, words, kind):
-                continue
-            seen = best.get(found.id)
-            if seen is None or result.score > seen.score:
-                best[found.id] = SearchHit(found, result.score)
-    hits = sorted(best.values(), key=lambda hit: (-hit.score, hit.entity.id))
+    """(every hit, the page ``offset:offset+limit``) for a text read as a name, in any script
+    (see :mod:`moneymen.search` for which entities are hits); the filters narrow the hits."""
+    hits = search_entities(screener, text, schema, filters.accepts)
     return hits, hits[offset:offset + limit]
 
 
-def _has_words(entity: ListedEntity, words: set[str], kind: str) -> bool:
-    if not words:
-        return False
-    return any(words <= set(analyse(name, kind).tokens)
-               for prop in NAME_PROPS for name in entity.properties.get(prop, ()))
+#: Most entities nested around one entity in /entities/{id} (yente fetches up to its page size).
+MAX_ADJACENT = 500
 
 
-_SCHEMATA: "weakref.WeakKeyDictionary[Screener, tuple[str, ...]]" = weakref.WeakKeyDictionary()
+@dataclass
+class Neighbourhood:
+    """An entity, the relations that point at it, and the entities around it (by id) to nest.
+
+    ``adjacent`` holds what points at the entity, what it points at, and the far ends of the
+    edges among those (the company an Ownership leads to), at most MAX_ADJACENT of them; empty
+    when nesting was not asked for.
+    """
+
+    entity: Entity
+    relations: list[Relation]
+    adjacent: dict[str, Entity]
+    referents: list[str]
 
 
-def _schemata(screener: Screener) -> tuple[str, ...]:
-    if screener not in _SCHEMATA:
-        _SCHEMATA[screener] = tuple(sorted({entity.schema for entity in screener.entities}))
-    return _SCHEMATA[screener]
-
-
-def entity(store: Store, entity_id: str, datasets: Sequence[str] | None = None
-           ) -> tuple[Entity, list[Relation]] | None:
-    """The entity and the relations pointing at it, only as ``datasets`` state them (None: all)."""
+def entity(store: Store, entity_id: str, datasets: Sequence[str] | None = None, nested: bool = True
+           ) -> Neighbourhood | None:
+    """The entity, what points at it and (``nested``) the entities around it, only as ``datasets``
+    state them (None: all); None when there is no such entity."""
     found = get_entity(store, entity_id)
+    if found is not None and datasets is not None:
+        found = _only(found, datasets)
     if found is None:
         return None
-    if datasets is not None:
-        found = _only(found, datasets)
-        if found is None:
-            return None
     relations = relations_of(store, found)
     if datasets is not None:
         relations = [relation for relation in relations if set(relation.entity.datasets) & set(datasets)]
-    return found, relations
+    adjacent: dict[str, Entity] = {}
+    if nested:
+        _gather(adjacent, [relation.entity for relation in relations], found.id)
+        _gather(adjacent, _fetch(store, _references(found), adjacent, found.id, datasets), found.id)
+        # the far ends of the edges (Ownership, Family, Directorship…) met so far
+        far = [value for neighbour in list(adjacent.values()) if neighbour.schema.edge
+               for value in _references(neighbour)]
+        _gather(adjacent, _fetch(store, far, adjacent, found.id, datasets), found.id)
+    return Neighbourhood(found, relations, adjacent, store.referents(found.id))
+
+
+def entities(store: Store, entity_ids: Sequence[str], datasets: Sequence[str] | None = None) -> list[Entity]:
+    """The entities with these ids that the store has, only as ``datasets`` state them (None: all)."""
+    found = get_entities(store, list(dict.fromkeys(entity_ids)))
+    if datasets is None:
+        return found
+    return [only for only in (_only(entity, datasets) for entity in found) if only is not None]
+
+
+def _references(found: Entity) -> list[str]:
+    """The ids that ``found``'s entity-typed properties name."""
+    return list(dict.fromkeys(value for prop, value in found.proxy.itervalues() if prop.type == registry.entity))
+
+
+def _fetch(store: Store, ids: Sequence[str], held: dict[str, Entity], root: str,
+           datasets: Sequence[str] | None) -> list[Entity]:
+    wanted = [entity_id for entity_id in dict.fromkeys(ids) if entity_id != root and entity_id not in held]
+    return entities(store, wanted[:max(MAX_ADJACENT - len(held), 0)], datasets)
+
+
+def _gather(held: dict[str, Entity], found: Sequence[Entity], root: str) -> None:
+    for neighbour in found:
+        if len(held) >= MAX_ADJACENT:
+            return
+        if neighbour.id != root:
+            held.setdefault(neighbour.id, neighbour)
 
 
 def _only(found: Entity, datasets: Sequence[str]) -> Entity | None:

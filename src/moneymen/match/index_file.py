@@ -1,0 +1,240 @@
+"""The candidate index on disk: named numpy arrays in one file, read back memory-mapped.
+
+A file holds a header (JSON: what the index is of, and where each array lies) and the arrays,
+each aligned to 64 bytes. :func:`read_arrays` maps the file and hands out read-only views, so
+loading costs one ``mmap`` and no copy: the pages a query touches are read when it touches them.
+:func:`write_arrays` writes to a temporary name in the same folder and renames it, so a
+concurrent reader sees either the old file or the whole new one, never half of one.
+
+Strings (words, entity ids, records) are kept as a :class:`StringTable`: their UTF-8 bytes
+end to end, and where each ends. Keys (deletion variants, Korean syllables, identifiers) are
+kept as a :class:`KeyTable`: the keys' 64-bit digests, sorted, each with its run of values.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import mmap
+import os
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+
+#: First bytes of an index file, and the version of its layout.
+MAGIC = b"MONEYMEN-INDEX\n"
+LAYOUT = 1
+_ALIGN = 64
+
+
+class IndexFileError(ValueError):
+    """An index file that is not one, is of another layout, or is cut short."""
+
+
+def key_digest(key: str) -> int:
+    """A key's 64-bit digest (BLAKE2b), the same in every process (unlike ``hash()``)."""
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
+
+
+def digests(keys: Iterable[str]) -> np.ndarray:
+    """The digests of ``keys``, as an unsigned 64-bit array."""
+    return np.fromiter((key_digest(key) for key in keys), dtype=np.uint64)
+
+
+class StringTable(Sequence[str]):
+    """Strings stored end to end as UTF-8 (``data``) with their end offsets (``ends``), read one at a time."""
+
+    def __init__(self, data: np.ndarray, ends: np.ndarray):
+        self.data = data
+        self.ends = ends
+
+    @classmethod
+    def build(cls, texts: Iterable[str | bytes]) -> "StringTable":
+        """A table of ``texts`` (str, or bytes already encoded)."""
+        encoded = [text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass") for text in texts]
+        ends = np.cumsum(np.fromiter((len(item) for item in encoded), dtype=np.int64, count=len(encoded)))
+        data = np.frombuffer(b"".join(encoded), dtype=np.uint8) if encoded else np.zeros(0, np.uint8)
+        return cls(data, ends.astype(np.int64))
+
+    def __len__(self) -> int:
+        return len(self.ends)
+
+    def raw(self, position: int) -> bytes:
+        """The bytes of string ``position``."""
+        start = int(self.ends[position - 1]) if position > 0 else 0
+        return self.data[start:int(self.ends[position])].tobytes()
+
+    def __getitem__(self, position):
+        if isinstance(position, slice):
+            return [self[i] for i in range(*position.indices(len(self)))]
+        if position < 0:
+            position += len(self)
+        if not 0 <= position < len(self):
+            raise IndexError(position)
+        return self.raw(position).decode("utf-8", "surrogatepass")
+
+    def arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        return {f"{prefix}.data": self.data, f"{prefix}.ends": self.ends}
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, np.ndarray], prefix: str) -> "StringTable":
+        return cls(arrays[f"{prefix}.data"], arrays[f"{prefix}.ends"])
+
+
+class KeyTable:
+    """Keys → runs of int32 values (word ids, entity positions), looked up by the keys' digests.
+
+    Two keys share a run only if their 64-bit digests collide; callers treat what a key finds as
+    candidates to check (a word's similarity, an entity's score), never as proof.
+    """
+
+    def __init__(self, keys: np.ndarray, starts: np.ndarray, values: np.ndarray):
+        self.keys = keys          # sorted, distinct digests
+        self.starts = starts      # run of key k: values[starts[k]:starts[k + 1]]
+        self.values = values
+
+    @classmethod
+    def build(cls, keys: np.ndarray, values: np.ndarray) -> "KeyTable":
+        """A table from parallel arrays of digests and values; each run keeps its values' order."""
+        order = np.argsort(keys, kind="stable")
+        keys, values = keys[order], values[order].astype(np.int32)
+        if len(keys):
+            first = np.concatenate(([True], keys[1:] != keys[:-1]))
+            distinct = keys[first]
+            starts = np.concatenate((np.flatnonzero(first), [len(keys)])).astype(np.int64)
+        else:
+            distinct, starts = np.zeros(0, np.uint64), np.zeros(1, np.int64)
+        return cls(distinct, starts, values)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def find(self, digest: int) -> np.ndarray | None:
+        """The run of the key with this digest, or None."""
+        at = int(np.searchsorted(self.keys, np.uint64(digest)))
+        if at < len(self.keys) and int(self.keys[at]) == digest:
+            return self.values[self.starts[at]:self.starts[at + 1]]
+        return None
+
+    def get(self, key: str) -> np.ndarray | None:
+        """The run of ``key``, or None."""
+        return self.find(key_digest(key)) if len(self.keys) else None
+
+    def arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        return {f"{prefix}.keys": self.keys, f"{prefix}.starts": self.starts, f"{prefix}.values": self.values}
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, np.ndarray], prefix: str) -> "KeyTable":
+        return cls(arrays[f"{prefix}.keys"], arrays[f"{prefix}.starts"], arrays[f"{prefix}.values"])
+
+
+class StringIndex:
+    """Distinct strings and their positions, looked up by spelling: ``get(text)``, ``text in``, ``[text]``."""
+
+    def __init__(self, strings: StringTable, digests_sorted: np.ndarray, order: np.ndarray):
+        self.strings = strings
+        self.digests = digests_sorted
+        self.order = order
+
+    @classmethod
+    def build(cls, texts: Sequence[str]) -> "StringIndex":
+        """An index of ``texts`` (each at its position in the sequence)."""
+        found = digests(texts)
+        order = np.argsort(found, kind="stable")
+        return cls(StringTable.build(texts), found[order], order.astype(np.int32))
+
+    def get(self, text: str, default=None):
+        """The position of ``text``, or ``default``."""
+        if not len(self.digests):
+            return default
+        digest = np.uint64(key_digest(text))
+        at = int(np.searchsorted(self.digests, digest))
+        while at < len(self.digests) and self.digests[at] == digest:
+            position = int(self.order[at])
+            if self.strings[position] == text:
+                return position
+            at += 1
+        return default
+
+    def __contains__(self, text: str) -> bool:
+        return self.get(text) is not None
+
+    def __getitem__(self, text: str) -> int:
+        found = self.get(text)
+        if found is None:
+            raise KeyError(text)
+        return found
+
+    def __len__(self) -> int:
+        return len(self.strings)
+
+    def arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        return {**self.strings.arrays(prefix), f"{prefix}.digests": self.digests, f"{prefix}.order": self.order}
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, np.ndarray], prefix: str) -> "StringIndex":
+        return cls(StringTable.from_arrays(arrays, prefix), arrays[f"{prefix}.digests"], arrays[f"{prefix}.order"])
+
+
+def write_arrays(path: Path, arrays: Mapping[str, np.ndarray], meta: dict) -> None:
+    """Write ``arrays`` and ``meta`` (JSON) to ``path`` at once: a temporary file, then a rename.
+
+    The file is readable by its owner only (0600), as the store is.
+    """
+    directory = []
+    offset = 0
+    for name, array in arrays.items():
+        array = np.ascontiguousarray(array)
+        offset = -(-offset // _ALIGN) * _ALIGN
+        directory.append({"name": name, "dtype": array.dtype.str, "shape": list(array.shape), "offset": offset})
+        offset += array.nbytes
+    header = json.dumps({"layout": LAYOUT, "meta": meta, "arrays": directory}, ensure_ascii=True).encode()
+    start = -(-(len(MAGIC) + 8 + len(header)) // _ALIGN) * _ALIGN
+    handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".idx", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(MAGIC + len(header).to_bytes(8, "little") + header)
+            written = len(MAGIC) + 8 + len(header)
+            for entry, array in zip(directory, arrays.values()):
+                target = start + entry["offset"]
+                out.write(b"\0" * (target - written))
+                out.write(np.ascontiguousarray(array).tobytes())
+                written = target + np.asarray(array).nbytes
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, 0o600)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def read_arrays(path: Path) -> tuple[dict[str, np.ndarray], dict]:
+    """The arrays (read-only views of the mapped file) and the meta of an index file."""
+    with open(path, "rb") as handle:
+        try:
+            mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        except ValueError:  # an empty file
+            raise IndexFileError(f"{path}: empty, not an index file") from None
+    if mapped[:len(MAGIC)] != MAGIC:
+        raise IndexFileError(f"{path}: not a moneymen index file")
+    size = int.from_bytes(mapped[len(MAGIC):len(MAGIC) + 8], "little")
+    try:
+        header = json.loads(mapped[len(MAGIC) + 8:len(MAGIC) + 8 + size])
+    except ValueError:
+        raise IndexFileError(f"{path}: unreadable header") from None
+    if header.get("layout") != LAYOUT:
+        raise IndexFileError(f"{path}: index layout {header.get('layout')}, this moneymen reads {LAYOUT}")
+    start = -(-(len(MAGIC) + 8 + size) // _ALIGN) * _ALIGN
+    arrays = {}
+    for entry in header["arrays"]:
+        dtype = np.dtype(entry["dtype"])
+        count = int(np.prod(entry["shape"], dtype=np.int64))
+        offset = start + entry["offset"]
+        if offset + count * dtype.itemsize > len(mapped):
+            raise IndexFileError(f"{path}: cut short (array {entry['name']})")
+        arrays[entry["name"]] = (np.frombuffer(mapped, dtype=dtype, count=count, offset=offset) if count
+                                 else np.zeros(0, dtype)).reshape(entry["shape"])
+    return arrays, header["meta"]

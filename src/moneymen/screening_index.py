@@ -1,0 +1,206 @@
+"""The screening index saved with the store: built once, read back memory-mapped, rebuilt when stale.
+
+A store at ``lists.duckdb`` keeps its indexes in ``lists.duckdb.index/`` (0700), one file per
+scope (``all.idx`` for the whole store, ``dataset-….idx`` for one dataset; 0600). A file holds
+the candidate index (:mod:`moneymen.match.index`) and a record of each screenable entity, and
+says which contents it was built from: the store's imports and reverts (every import's id,
+dataset and digest, and whether it was reverted), the store's schema, and the code that shapes
+names and profiles. A process that finds the file missing or stale builds the index and saves it;
+the file is written under a temporary name and renamed, so a concurrent reader gets the old
+index or the new one whole. Entities are decoded from their records only when they become
+candidates or results (the most recent ones are cached).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import fields
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from moneymen.match.index import DECODED_CANDIDATES, CandidateIndex
+from moneymen.match.index_file import IndexFileError, StringIndex, StringTable, read_arrays, write_arrays
+
+if TYPE_CHECKING:
+    from moneymen.screening import ListedEntity, Screener
+    from moneymen.store import Store
+
+#: Version of what an index file holds beyond the arrays' layout (records, meta).
+CONTENTS = 1
+#: The parts of moneymen whose code shapes an index: name analysis, profiles, the index, what is listed.
+_SHAPING = ("match", "names", "screening.py", "screening_index.py", "entities.py", "model.py")
+#: Libraries whose version shapes name analysis and profiles.
+_LIBRARIES = ("followthemoney", "rigour", "numpy")
+
+
+class ListedProfiles(Sequence):
+    """``(id, profile)`` of each listed entity, computed when asked for (an index reads each once)."""
+
+    def __init__(self, entities: Sequence["ListedEntity"]):
+        self.entities = entities
+
+    def __len__(self) -> int:
+        return len(self.entities)
+
+    def __getitem__(self, position):
+        from moneymen.match.entities import Profile
+
+        entity = self.entities[position]
+        return entity.id, Profile.from_properties(entity.schema, entity.properties)
+
+
+def _entity_record(entity: "ListedEntity") -> bytes:
+    return json.dumps([getattr(entity, f.name) for f in fields(entity)], ensure_ascii=False,
+                      separators=(",", ":")).encode("utf-8", "surrogatepass")
+
+
+class ListedEntities(Sequence):
+    """The listed entities of a saved index, decoded from their records when asked for."""
+
+    def __init__(self, records: StringTable, ids: StringIndex):
+        self._records = records
+        self._ids = ids
+        self._entity = lru_cache(maxsize=DECODED_CANDIDATES)(self._decode)
+        #: the entities by id (a read-only mapping)
+        self.by_id: Mapping[str, "ListedEntity"] = _ById(self)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __getitem__(self, position):
+        if isinstance(position, slice):
+            return [self[i] for i in range(*position.indices(len(self)))]
+        if position < 0:
+            position += len(self)
+        if not 0 <= position < len(self):
+            raise IndexError(position)
+        return self._entity(position)
+
+    def position(self, entity_id: str) -> int | None:
+        """Where the entity ``entity_id`` is, or None."""
+        return self._ids.get(entity_id)
+
+    def _decode(self, position: int) -> "ListedEntity":
+        from moneymen.screening import ListedEntity
+
+        values = json.loads(self._records.raw(position).decode("utf-8", "surrogatepass"))
+        data = {}
+        for f, value in zip(fields(ListedEntity), values):
+            data[f.name] = tuple(value) if isinstance(value, list) else value
+        return ListedEntity(**data)
+
+
+class _ById(Mapping):
+    def __init__(self, entities: ListedEntities):
+        self._entities = entities
+
+    def __getitem__(self, entity_id: str) -> "ListedEntity":
+        position = self._entities.position(entity_id)
+        if position is None:
+            raise KeyError(entity_id)
+        return self._entities[position]
+
+    def __contains__(self, entity_id: object) -> bool:
+        return isinstance(entity_id, str) and self._entities.position(entity_id) is not None
+
+    def __iter__(self):
+        return (entity.id for entity in self._entities)
+
+    def __len__(self) -> int:
+        return len(self._entities)
+
+
+def index_path(store: "Store", dataset: str | None) -> Path | None:
+    """Where the index of ``dataset`` (None: the whole store) is kept, or None for a store that is no file."""
+    location = Path(store.location)
+    if not location.is_file():
+        return None
+    name = "all" if dataset is None else "dataset-" + hashlib.sha256(dataset.encode()).hexdigest()[:20]
+    return location.parent / (location.name + ".index") / f"{name}.idx"
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A digest of the code and library versions that shape an index: a change makes old indexes stale."""
+    import moneymen
+
+    digest = hashlib.sha256(f"{moneymen.__version__} {CONTENTS}".encode())
+    root = Path(moneymen.__file__).parent
+    for part in _SHAPING:
+        path = root / part
+        for file in sorted(path.rglob("*") if path.is_dir() else [path]):
+            if file.is_file() and "__pycache__" not in file.parts:
+                digest.update(str(file.relative_to(root)).encode() + b"\0" + file.read_bytes())
+    listings: dict[Path, list[str]] = {}
+    for library in _LIBRARIES:  # the installed version, from the name of its dist-info folder
+        spec = importlib.util.find_spec(library)
+        if spec is not None and spec.origin:
+            site = Path(spec.origin).parent.parent
+            if site not in listings:
+                listings[site] = sorted(os.listdir(site))
+            digest.update(" ".join(name for name in listings[site]
+                                   if name.startswith(library + "-") and name.endswith(".dist-info")).encode())
+    return digest.hexdigest()
+
+
+def contents_version(store: "Store", dataset: str | None) -> str:
+    """What an index of ``dataset`` is built from: the store's imports and reverts, its schema, the code."""
+    imports = [[record.id, record.dataset, record.sha256, record.key_sha256, record.finished_at, record.reverted_at]
+               for record in store.imports(include_reverted=True)]
+    text = json.dumps({"imports": imports, "schema": store.schema_version, "scope": dataset,
+                       "code": code_fingerprint()}, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def load(path: Path, version: str) -> tuple[CandidateIndex, ListedEntities] | None:
+    """The index saved at ``path`` if it is of ``version``; None if it is missing, stale or unreadable."""
+    try:
+        arrays, meta = read_arrays(path)
+    except (OSError, IndexFileError, ValueError, KeyError):
+        return None
+    if meta.get("version") != version:
+        return None
+    try:
+        index = CandidateIndex.from_arrays(arrays, meta["index"])
+        entities = ListedEntities(StringTable.from_arrays(arrays, "entities"), StringIndex.from_arrays(arrays, "ids"))
+    except KeyError:
+        return None
+    if len(entities) != len(index):
+        return None
+    return index, entities
+
+
+def save(path: Path, version: str, index: CandidateIndex, entities: Sequence["ListedEntity"]) -> None:
+    """Save ``index`` and the records of ``entities`` (in index order) at ``path``, at once (owner-only)."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.parent.chmod(0o700)
+    arrays, meta = index.arrays()
+    records = StringTable.build(_entity_record(entity) for entity in entities)
+    write_arrays(path, {**arrays, **records.arrays("entities")}, {"version": version, "index": meta})
+
+
+def screener_of_store(store: "Store", dataset: str | None = None,
+                      progress: Callable[[int], None] | None = None) -> "Screener":
+    """The screener of ``dataset`` (None: the whole store): the saved index if it is current,
+    else one built from the store (and saved for the next process)."""
+    from moneymen.screening import Screener, load_listed
+
+    path = index_path(store, dataset)
+    version = contents_version(store, dataset) if path is not None else ""
+    if path is not None:
+        found = load(path, version)
+        if found is not None:
+            index, entities = found
+            return Screener(entities, index=index)
+    screener = Screener(load_listed(store, dataset, progress))
+    if path is not None:
+        try:
+            save(path, version, screener.index, screener.entities)
+        except OSError:
+            pass  # a store read from a folder we cannot write to: screen from memory, as before
+    return screener

@@ -1,0 +1,96 @@
+"""Search the screened entities by a piece of text read as a name, in any script.
+
+One service behind ``moneymen entities TEXT`` and the API's ``/search``. The hits of a text are
+a set fixed by the text, the schema and the filters alone, never by the page asked for, so a
+total is exact and pages are stable:
+
+- every entity with a name (name, alias, previous name, weak alias) holding every word of the
+  text, both read as names of the entity's kind ("kwangson" finds KOREA KWANGSON BANKING
+  CORPORATION, "kim" every name with the word Kim);
+- every entity that screening the text as a whole name matches (score at least the threshold):
+  장성택 finds Jang Song-thaek, "Kim Jong-un" finds "KIM, Jong Un".
+
+Each hit has its screening score (the text screened as a name of the entity's schema); hits
+come best score first, then by id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from moneymen.match.entities import DEFAULT_THRESHOLD, Match, Profile, compare_profiles
+from moneymen.match.index import KINDS, CandidateIndex
+from moneymen.match.names import analyse
+from moneymen.model import get_schema
+from moneymen.screening import ANY_SCHEMA, ListedEntity, Screener
+
+#: The most whole-name matches collected for one text (screening's own bound on candidates is
+#: MAX_CANDIDATES; names holding the words are all found whatever their number).
+MAX_NAME_MATCHES = 1000
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """An entity found by a search, with how well its best name matches the text (0 to 1)."""
+
+    entity: ListedEntity
+    score: float
+
+
+def search(screener: Screener, text: str, schema: str = ANY_SCHEMA,
+           accepts: Callable[[ListedEntity], bool] | None = None,
+           threshold: float = DEFAULT_THRESHOLD) -> list[SearchHit]:
+    """Every hit for ``text`` among the entities of ``schema`` (and its descendants) that
+    ``accepts`` keeps, best first (see the module's docstring for what a hit is).
+
+    Without text, every such entity, by caption. Raises ValueError for an unknown schema.
+    """
+    base = get_schema(schema)
+    if base is None:
+        raise ValueError(f"unknown FtM schema {schema!r}")
+
+    def kept(entity: ListedEntity) -> bool:
+        found = get_schema(entity.schema)
+        return found is not None and found.is_a(base) and (accepts is None or accepts(entity))
+
+    text = text.strip()
+    if not text:
+        listed = [SearchHit(entity, 0.0) for entity in screener.entities if kept(entity)]
+        return sorted(listed, key=lambda hit: (hit.entity.caption.lower(), hit.entity.id))
+    query = Profile.from_properties(base.name, {"name": [text]})
+    found: dict[str, SearchHit] = {}
+    for result in screener.screen(query, threshold=threshold, limit=MAX_NAME_MATCHES):
+        if result.match.match and kept(result.entity):
+            found[result.entity.id] = SearchHit(result.entity, result.score)
+    for position in _holding_words(screener.index, text):
+        entity = screener.entities[position]
+        if entity.id not in found and kept(entity):
+            found[entity.id] = SearchHit(entity, _score(screener.index, query, position, threshold).score)
+    return sorted(found.values(), key=lambda hit: (-hit.score, hit.entity.id))
+
+
+def _holding_words(index: CandidateIndex, text: str) -> list[int]:
+    """Positions of the entities with a name holding every word of ``text``, read as a name of their kind."""
+    positions: list[int] = []
+    for code, kind in enumerate(KINDS):
+        words = set(analyse(text, kind).tokens)
+        ids = [index.word_id.get(word) for word in words]
+        if not words or None in ids:
+            continue
+        rows = None
+        for word in ids:  # the rows (names) holding each word, intersected
+            start, end = index.word_bounds[word, 0], index.word_bounds[word, -1]
+            holding = np.unique(index.word_rows[start:end])
+            rows = holding if rows is None else np.intersect1d(rows, holding, assume_unique=True)
+        entities = np.unique(index.row_entity[rows])
+        positions.extend(entities[index.kinds[entities] == code].tolist())
+    return positions
+
+
+def _score(index: CandidateIndex, query: Profile, position: int, threshold: float) -> Match:
+    """The text screened against the entity at ``position``, as a name of its schema."""
+    profile = index.profiles[position]
+    return compare_profiles(replace(query, schema=profile.schema), profile, threshold, index.forms[position])

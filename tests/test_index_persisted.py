@@ -1,0 +1,111 @@
+"""The screening index is saved with the store, read back without rebuilding, and rebuilt when the
+store's contents change (an import, a revert), so that screening always sees what the store holds."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+import pytest
+
+from moneymen.demo import import_bundled
+from moneymen.match.entities import Profile
+from moneymen.screening import Screener, load_listed
+from moneymen.store import open_store
+
+from conftest import run_cli
+
+NEW_PERSON = {"id": "analyst-1", "schema": "Person",
+              "properties": {"name": ["Thaddeus Okonkwo-Lindqvist"], "birthDate": ["1961-02-03"]}}
+
+
+def index_file(db: Path) -> Path:
+    return db.parent / (db.name + ".index") / "all.idx"
+
+
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory):
+    db = tmp_path_factory.mktemp("persisted") / "lists.duckdb"
+    with open_store(db) as store:
+        import_bundled(store)
+    return db
+
+
+def queries(entities) -> list[Profile]:
+    """Each listed name of every fifth entity as a query, as listed and with a letter dropped."""
+    found = []
+    for entity in entities[::5]:
+        for name in entity.properties.get("name", [])[:1] + entity.properties.get("alias", [])[:1]:
+            found.append(Profile.from_properties(entity.schema, {"name": [name]}))
+            if len(name) > 6:
+                found.append(Profile.from_properties("LegalEntity", {"name": [name[:3] + name[4:]]}))
+    return found
+
+
+def outcome(results) -> list:
+    return [(r.entity, round(r.score, 6), r.match.explanation()) for r in results]
+
+
+def test_the_saved_index_gives_exactly_the_results_of_a_fresh_one(bundled):
+    with open_store(bundled, read_only=True) as store:
+        fresh = Screener(load_listed(store))
+        Screener.from_store(store)  # builds the index and saves it beside the store
+        assert index_file(bundled).is_file()
+        saved = Screener.from_store(store)  # reads it back
+    assert not isinstance(saved.entities, list), "the second screener should come from the saved index"
+    assert len(saved.entities) == len(fresh.entities)
+    asked = queries(fresh.entities)
+    assert len(asked) > 300
+    for query in asked:
+        assert outcome(saved.screen(query, limit=5)) == outcome(fresh.screen(query, limit=5)), query
+    assert saved.by_id["unsc-690734"] == fresh.by_id["unsc-690734"]
+    assert list(saved.entities) == fresh.entities
+
+
+def test_the_saved_index_is_readable_by_its_owner_only(bundled):
+    with open_store(bundled, read_only=True) as store:
+        Screener.from_store(store)
+    path = index_file(bundled)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+
+
+def test_an_import_and_a_revert_reach_screening_without_a_manual_step(tmp_path):
+    db = tmp_path / "lists.duckdb"
+    with open_store(db) as store:
+        import_bundled(store)
+    first = run_cli("screen", "Thaddeus Okonkwo Lindqvist", "--json", db=db)
+    assert first.returncode == 0, first.stderr
+    assert all(r["id"] != "analyst-1" for r in json.loads(first.stdout))
+    saved = index_file(db).read_bytes()
+
+    notes = tmp_path / "notes.jsonl"
+    notes.write_text(json.dumps(NEW_PERSON) + "\n", encoding="utf-8")
+    done = run_cli("import", str(notes), "--format", "ftm", "--dataset", "my_notes", db=db)
+    assert done.returncode == 0, done.stderr
+    after = run_cli("screen", "Thaddeus Okonkwo Lindqvist", "--json", db=db)
+    assert after.returncode == 0, after.stderr
+    assert json.loads(after.stdout)[0]["id"] == "analyst-1"
+    assert index_file(db).read_bytes() != saved, "the index should have been rebuilt and saved"
+
+    with open_store(db) as store:
+        import_id = store.imports()[-1].id
+    assert run_cli("imports", "revert", str(import_id), db=db).returncode == 0
+    reverted = run_cli("screen", "Thaddeus Okonkwo Lindqvist", "--json", db=db)
+    assert reverted.returncode == 0, reverted.stderr
+    assert all(r["id"] != "analyst-1" for r in json.loads(reverted.stdout))
+
+
+def test_a_damaged_index_file_is_rebuilt(bundled, tmp_path):
+    db = tmp_path / "copy.duckdb"
+    db.write_bytes(bundled.read_bytes())
+    path = index_file(db)
+    path.parent.mkdir(mode=0o700)
+    for damage in (b"", b"MONEYMEN-INDEX\n" + b"\xff" * 40, b"something else entirely"):
+        path.write_bytes(damage)
+        with open_store(db, read_only=True) as store:
+            screener = Screener.from_store(store)
+        found = screener.screen(Profile.from_properties("Person", {"name": ["Yun Ho-jin"]}), limit=1)
+        assert found[0].entity.id == "unsc-690734"
+        assert path.stat().st_size > 10_000
