@@ -7,12 +7,7 @@ built from the bundled UN and OFAC extracts; requests go through httpx.
 from __future__ import annotations
 
 import json
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -22,24 +17,12 @@ from moneymen.demo import import_bundled
 from moneymen.ingest import import_file
 from moneymen.store import open_store
 
+from api_server import AUTHORIZATION, running_server
+
 YUN = "unsc-690734"           # YUN HO-JIN, UN 1718 list, KPi.001
 JANG_SONG_CHOL = "ofac-17620"  # "JANG, Song Chol", OFAC SDN
 KKBC = "unsc-6908518"         # KOREA KWANGSON BANKING CORPORATION
 ISO_SECONDS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$")
-
-SERVER = """
-import sys
-from moneymen.web import serve
-serve(sys.argv[1], host="127.0.0.1", port=int(sys.argv[2]), log_level="warning", api_key=sys.argv[3])
-"""
-API_KEY = "test-api-key-" + os.urandom(12).hex()
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory) -> Path:
@@ -51,38 +34,13 @@ def db(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def base_url(db: Path, tmp_path_factory):
-    port = _free_port()
-    log = tmp_path_factory.mktemp("server") / "server.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen([sys.executable, "-c", SERVER, str(db), str(port), API_KEY], stdout=out,
-                                   stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"the API server exited with {process.returncode}:\n{log.read_text()}")
-            try:
-                if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"the API server did not answer within 60 s:\n{log.read_text()}")
-            time.sleep(0.2)
+    with running_server(db, tmp_path_factory.mktemp("server") / "server.log", startup_s=60) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture(scope="module")
 def client(base_url: str):
-    with httpx.Client(base_url=base_url, timeout=120, headers={"Authorization": f"ApiKey {API_KEY}"}) as http:
+    with httpx.Client(base_url=base_url, timeout=120, headers=AUTHORIZATION) as http:
         yield http
 
 

@@ -22,7 +22,7 @@ import pytest
 from moneymen.demo import import_bundled
 from moneymen.store import open_store
 
-from test_api import _free_port
+from api_server import free_port
 
 REPO = Path(__file__).resolve().parents[1]
 NOMENKLATURA = "nomenklatura==4.17.4"
@@ -60,7 +60,7 @@ def server(tmp_path_factory):
     db = folder / "lists.duckdb"
     with open_store(db) as store:
         import_bundled(store)
-    port = _free_port()
+    port = free_port()
     key = "test-key-" + os.urandom(8).hex()
     env = {**os.environ, "MONEYMEN_API_KEY": key, "HOME": str(folder)}
     log = folder / "server.log"

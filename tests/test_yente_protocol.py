@@ -27,7 +27,7 @@ from moneymen.ingest import import_file
 from moneymen.store import open_store
 
 from network_fixture import import_case, write_lines
-from test_api import _free_port
+from api_server import free_port
 
 YUN = "unsc-690734"            # YUN HO-JIN, UN 1718 list
 CHONG_CHON_GANG = "ofac-17069"  # the vessel, IMO 7937317
@@ -36,7 +36,7 @@ CHONG_CHON_GANG = "ofac-17069"  # the vessel, IMO 7937317
 @contextmanager
 def serving(db: Path, folder: Path):
     """``moneymen serve --db DB`` as a user starts it, with an API key: yields an httpx client."""
-    port = _free_port()
+    port = free_port()
     key = "test-key-" + os.urandom(8).hex()
     env = {**os.environ, "MONEYMEN_API_KEY": key, "HOME": str(folder)}
     log = folder / "server.log"
