@@ -12,16 +12,17 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from moneymen.entities import iter_entities
 from moneymen.files import SafeDictWriter, atomic_write
 from moneymen.match.entities import (BIRTH_DATES_AGREE, COUNTRY_SHARED, DEFAULT_THRESHOLD, Match, Profile,
                                      compare_profiles)
 from moneymen.match.index import CandidateIndex
-from moneymen.model import Entity, get_schema
-from moneymen.sources.base import SourceError
-from moneymen.sources.csvmap import read_rows
-from moneymen.store import Store
+from moneymen.match.schemata import schema_facts
+
+if TYPE_CHECKING:  # the store, FtM's entities and the CSV readers load followthemoney: imported when used
+    from moneymen.model import Entity
+    from moneymen.store import Store
 
 #: Candidates whose estimated score falls this far below the threshold (after what a query's
 #: birth date and country could add) are not scored: the estimate is close, not exact.
@@ -111,7 +112,7 @@ class Screener:
         that the store holds (see :func:`screening_schemata`), and each entity comes back once,
         with its best score. Among equal scores, the entity indexed first comes first.
         """
-        schema = get_schema(query.schema)
+        schema = schema_facts(query.schema)
         if schema.matchable:
             found = self._screen_as(query, threshold, limit, candidates)
         else:
@@ -119,7 +120,7 @@ class Screener:
             for name in screening_schemata(query.schema, self.index.schemata):
                 for item in self._screen_as(replace(query, schema=name), threshold, limit, candidates):
                     position = item[1]
-                    if get_schema(self.entities[position].schema).is_a(schema) and \
+                    if schema_facts(self.entities[position].schema).is_a(schema) and \
                             (position not in best or item[0] > best[position][0]):
                         best[position] = item
             found = sorted(best.values(), key=lambda item: (-item[0], item[1]))
@@ -167,14 +168,14 @@ def screening_schemata(query_schema: str, held: Iterable[str]) -> list[str]:
     (LegalEntity for people, organisations and companies; Vehicle for vessels and airplanes),
     which compares every candidate as its own kind of name, as if the query had named its schema.
     """
-    query = get_schema(query_schema)
+    query = schema_facts(query_schema)
     if query is None:
         raise ValueError(f"unknown FtM schema {query_schema!r}")
     if query.matchable:
         return [query.name]
     chosen: list[str] = []
     for name in held:
-        schema = get_schema(name)
+        schema = schema_facts(name)
         if schema is None or not schema.matchable or not schema.is_a(query):
             continue
         broadest = min((ancestor for ancestor in schema.schemata if ancestor.matchable and ancestor.can_match(schema)),
@@ -209,7 +210,7 @@ def check_query(query: Profile) -> None:
 AUTHORITY_SHORT = {"United Nations Security Council": "UN SC", "Office of Foreign Assets Control": "OFAC"}
 
 
-def sanction_label(sanction: Entity, datasets: set[str] | None = None) -> str:
+def sanction_label(sanction: "Entity", datasets: set[str] | None = None) -> str:
     """'OFAC DPRK2', 'UN SC DPRK': who sanctions, under which program (as ``datasets`` state it, if given)."""
     def values(prop: str) -> list[str]:
         return list(dict.fromkeys(stmt.value for stmt in sanction.statements
@@ -228,6 +229,8 @@ def load_listed(store: Store, dataset: str | None = None,
     official list's dataset (:meth:`Store.official_datasets`); otherwise it is claimed by the
     dataset that states the tie.
     """
+    from moneymen.entities import iter_entities
+
     official = store.official_datasets()
     sanctions: dict[str, set[str]] = defaultdict(set)
     claimed: dict[str, set[str]] = defaultdict(set)
@@ -312,6 +315,7 @@ RESULT_COLUMNS = ("rank", "score", "match", "entity_id", "entity_name", "entity_
 def load_column_mapping(path: Path, header: list[str]) -> ColumnMapping:
     """Read a YAML mapping (``schema:`` and ``columns: {column: property}``) for batch screening."""
     from moneymen import safeyaml
+    from moneymen.sources.base import SourceError
 
     try:
         config = safeyaml.load_file(path, "mapping")
@@ -337,6 +341,9 @@ def screen_file(screener: Screener, source: Path, target: Path, mapping_path: Pa
     temporary file and renamed at the end. Every cell, the echoed input columns included, is
     guarded against spreadsheet formulas (:class:`moneymen.files.SafeDictWriter`).
     """
+    from moneymen.sources.base import SourceError
+    from moneymen.sources.csvmap import read_rows
+
     header: list[str] = []
     rows = read_rows(source, progress, header_out=header)
     screened = flagged = 0

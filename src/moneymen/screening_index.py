@@ -9,15 +9,27 @@ names and profiles. A process that finds the file missing or stale builds the in
 the file is written under a temporary name and renamed, so a concurrent reader gets the old
 index or the new one whole. Entities are decoded from their records only when they become
 candidates or results (the most recent ones are cached).
+
+Beside each index, ``all.stamp`` (and so on) records how the store's file and write-ahead log
+looked (inode, size, modification and change times) when its contents were last read, and what
+they were. A process that finds the store looking exactly so reads the index without opening the
+store (:func:`screener_if_unchanged`: what makes a cold ``moneymen screen`` fast); any write to the
+store changes its look, and its contents are then read again. A look taken within
+``RACY_SECONDS`` of the store's last change is not recorded: a write in the same clock tick could
+leave it unchanged.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import importlib.util
 import json
 import os
-from collections.abc import Callable, Mapping, Sequence
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import fields
 from functools import lru_cache
 from pathlib import Path
@@ -36,6 +48,8 @@ CONTENTS = 1
 _SHAPING = ("match", "names", "screening.py", "screening_index.py", "entities.py", "model.py")
 #: Libraries whose version shapes name analysis and profiles.
 _LIBRARIES = ("followthemoney", "rigour", "numpy")
+#: A look at the store taken this close (seconds) to its last change is not recorded (see above).
+RACY_SECONDS = 2.0
 
 
 class ListedProfiles(Sequence):
@@ -117,11 +131,59 @@ class _ById(Mapping):
 
 def index_path(store: "Store", dataset: str | None) -> Path | None:
     """Where the index of ``dataset`` (None: the whole store) is kept, or None for a store that is no file."""
-    location = Path(store.location)
-    if not location.is_file():
+    return index_path_of(store.location, dataset)
+
+
+def index_path_of(location: str, dataset: str | None) -> Path | None:
+    """Where the index of ``dataset`` of the store at ``location`` is kept (None: not a file)."""
+    where = Path(location)
+    if not where.is_file():
         return None
     name = "all" if dataset is None else "dataset-" + hashlib.sha256(dataset.encode()).hexdigest()[:20]
-    return location.parent / (location.name + ".index") / f"{name}.idx"
+    return where.parent / (where.name + ".index") / f"{name}.idx"
+
+
+def store_stamp(location: str) -> list | None:
+    """How the store's file and its write-ahead log look (inode, size, modification and change
+    times; None for a log that is absent): any write to the store changes it. None when there is
+    no store, or when it changed less than ``RACY_SECONDS`` ago."""
+    stamp: list = []
+    now = time.time_ns()
+    for path in (location, location + ".wal"):
+        try:
+            info = os.stat(path)
+        except FileNotFoundError:
+            if not stamp:
+                return None
+            stamp.append(None)
+            continue
+        if now - max(info.st_mtime_ns, info.st_ctime_ns) < RACY_SECONDS * 1e9:
+            return None
+        stamp.append([info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns])
+    return stamp
+
+
+def _read_stamp(path: Path) -> dict | None:
+    try:
+        found = json.loads(path.with_suffix(".stamp").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return found if isinstance(found, dict) and isinstance(found.get("contents"), str) else None
+
+
+def _write_stamp(path: Path, stamp: list | None, contents: str) -> None:
+    """Record beside the index at ``path`` that the store looked like ``stamp`` when its contents
+    were ``contents`` (nothing when the look is not to be trusted, or the folder is read-only)."""
+    record = {"store": stamp, "contents": contents}
+    if stamp is None or _read_stamp(path) == record:
+        return
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".stamp", dir=path.parent)
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(record, out)
+        os.replace(temporary, path.with_suffix(".stamp"))
+    except OSError:
+        pass  # the next process reads the store's contents again
 
 
 @lru_cache(maxsize=1)
@@ -148,13 +210,22 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def contents_version(store: "Store", dataset: str | None) -> str:
-    """What an index of ``dataset`` is built from: the store's imports and reverts, its schema, the code."""
+def store_contents(store: "Store") -> str:
+    """A digest of what the store's indexes are built from: its imports and reverts, and its schema."""
     imports = [[record.id, record.dataset, record.sha256, record.key_sha256, record.finished_at, record.reverted_at]
                for record in store.imports(include_reverted=True)]
-    text = json.dumps({"imports": imports, "schema": store.schema_version, "scope": dataset,
-                       "code": code_fingerprint()}, sort_keys=True, default=str)
+    text = json.dumps({"imports": imports, "schema": store.schema_version}, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _version(contents: str, dataset: str | None) -> str:
+    text = json.dumps({"contents": contents, "scope": dataset, "code": code_fingerprint()}, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def contents_version(store: "Store", dataset: str | None) -> str:
+    """What an index of ``dataset`` is built from: the store's imports and reverts, its schema, the code."""
+    return _version(store_contents(store), dataset)
 
 
 def load(path: Path, version: str) -> tuple[CandidateIndex, ListedEntities] | None:
@@ -184,23 +255,87 @@ def save(path: Path, version: str, index: CandidateIndex, entities: Sequence["Li
     write_arrays(path, {**arrays, **records.arrays("entities")}, {"version": version, "index": meta})
 
 
-def screener_of_store(store: "Store", dataset: str | None = None,
-                      progress: Callable[[int], None] | None = None) -> "Screener":
-    """The screener of ``dataset`` (None: the whole store): the saved index if it is current,
-    else one built from the store (and saved for the next process)."""
-    from moneymen.screening import Screener, load_listed
+def screener_if_unchanged(location: str, dataset: str | None = None) -> "Screener | None":
+    """The screener of ``dataset`` from its saved index, without opening the store at ``location``:
+    when the store looks as it did when its contents were last read (:func:`store_stamp`) and the
+    index was built from those contents by this code; None otherwise (then read the store)."""
+    from moneymen.screening import Screener
+
+    path = index_path_of(location, dataset)
+    stamp = store_stamp(location) if path is not None else None
+    recorded = _read_stamp(path) if stamp is not None else None
+    if recorded is None or recorded.get("store") != stamp:
+        return None
+    found = load(path, _version(recorded["contents"], dataset))
+    return Screener(found[1], index=found[0]) if found is not None else None
+
+
+def saved_screener(store: "Store", dataset: str | None = None) -> "Screener | None":
+    """The screener of ``dataset`` (None: the whole store) from its saved index, if that is current
+    (and then the store's stamp is recorded, for :func:`screener_if_unchanged`)."""
+    from moneymen.screening import Screener
 
     path = index_path(store, dataset)
-    version = contents_version(store, dataset) if path is not None else ""
-    if path is not None:
-        found = load(path, version)
-        if found is not None:
-            index, entities = found
-            return Screener(entities, index=index)
-    screener = Screener(load_listed(store, dataset, progress))
+    if path is None:
+        return None
+    stamp = store_stamp(store.location)  # before the contents are read: a write after changes it
+    contents = store_contents(store)
+    found = load(path, _version(contents, dataset))
+    if found is None:
+        return None
+    _write_stamp(path, stamp, contents)
+    index, entities = found
+    return Screener(entities, index=index)
+
+
+@contextmanager
+def one_builder(path: Path | None) -> Iterator[None]:
+    """Hold the block while no other process builds the index at ``path`` (several server workers
+    starting at once build it once: the others wait, then find it saved). Without a folder to
+    lock in (a store in a folder we may only read), nothing is held."""
+    if path is None:
+        yield
+        return
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(path.with_suffix(".building"), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    except OSError:
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def build_and_save(entities: Sequence["ListedEntity"], path: Path | None, version: str) -> "Screener":
+    """A screener built over ``entities``, its index saved at ``path`` (None: kept in memory) as ``version``."""
+    from moneymen.screening import Screener
+
+    screener = Screener(entities)
     if path is not None:
         try:
             save(path, version, screener.index, screener.entities)
         except OSError:
             pass  # a store read from a folder we cannot write to: screen from memory, as before
+    return screener
+
+
+def screener_of_store(store: "Store", dataset: str | None = None,
+                      progress: Callable[[int], None] | None = None) -> "Screener":
+    """The screener of ``dataset`` (None: the whole store): the saved index if it is current,
+    else one built from the store (and saved for the next process)."""
+    from moneymen.screening import load_listed
+
+    screener = saved_screener(store, dataset)
+    if screener is not None:
+        return screener
+    path = index_path(store, dataset)
+    if path is None:
+        return build_and_save(load_listed(store, dataset, progress), None, "")
+    stamp = store_stamp(store.location)  # before the contents are read: a write after changes it
+    contents = store_contents(store)
+    screener = build_and_save(load_listed(store, dataset, progress), path, _version(contents, dataset))
+    _write_stamp(path, stamp, contents)
     return screener

@@ -377,7 +377,7 @@ def screen(
     from moneymen.cli import render
     from moneymen.match.entities import Profile
     from moneymen.screening import ANY_SCHEMA, Screener, check_query, screen_file
-    from moneymen.sources.base import SourceError
+    from moneymen.screening_index import screener_if_unchanged
 
     asked = name is not None or bool(identifier)
     if asked == (input_path is not None):
@@ -407,10 +407,15 @@ def screen(
             check_query(query)
         except ValueError as error:
             _fail(f"cannot screen {error}")
-    with _open(db) as store:
-        with render.count_progress(console, "Indexing the store") as progress:
-            screener = Screener.from_store(store, dataset, progress)
+    # a store unchanged since its saved index was checked is not opened (nor DuckDB loaded)
+    screener = screener_if_unchanged(db, dataset) if db else None
+    if screener is None:
+        with _open(db) as store:
+            with render.count_progress(console, "Indexing the store") as progress:
+                screener = Screener.from_store(store, dataset, progress)
     if query is None:
+        from moneymen.sources.base import SourceError
+
         try:
             with render.byte_progress(console, f"Screening {input_path.name}") as progress:
                 rows, flagged = screen_file(screener, input_path, output, mapping, threshold, limit, progress)

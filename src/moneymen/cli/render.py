@@ -20,14 +20,12 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from moneymen.entities import Relation, Summary
-from moneymen.ingest import ImportResult
-from moneymen.model import Entity
-from moneymen.report.tables import tables_folder
-from moneymen.store import Store
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # for annotations only: these load followthemoney, which screening has no need of
+    from moneymen.entities import Relation, Summary
+    from moneymen.ingest import ImportResult
     from moneymen.match.entities import Match
+    from moneymen.model import Entity
+    from moneymen.store import Store
     from moneymen.screening import ScreeningResult
     from moneymen.search import SearchHit
 
@@ -351,6 +349,8 @@ def scenario_summary(console: Console, run: dict, report) -> None:
     _sole_controllers_summary(console, run)
     _unsanctioned_summary(console, run)
     if report is not None:
+        from moneymen.report.tables import tables_folder
+
         console.print(f"Tables (CSV): [bold]{escape(str(tables_folder(report)))}[/]")
         console.print(f"Report: [bold]{escape(str(report))}[/]")
 

@@ -15,15 +15,14 @@ not compared, and the explanation says so. A person's name may state a birth dat
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-
-from followthemoney.types import registry
 
 from moneymen.match.dates import birth_date_in_qualifier, read_birth_date
 from moneymen.match.names import (NameComparison, NameForm, analyse, compare_forms, kind_of, qualifier_text,
                                   split_qualifiers)
-from moneymen.model import get_schema
+from moneymen.match.schemata import schema_facts
 
 DEFAULT_THRESHOLD = 0.7
 
@@ -77,7 +76,7 @@ class Profile:
     @classmethod
     def from_properties(cls, schema: str, properties: dict[str, list[str]]) -> "Profile":
         """Build a profile from FtM-style properties (as a yente query or a store entity has them)."""
-        found = get_schema(schema)
+        found = schema_facts(schema)
         if found is None:
             raise ValueError(f"unknown FtM schema {schema!r}")
         names = []
@@ -108,7 +107,7 @@ class Profile:
                 unread.append(value.strip())
             for reading in readings:
                 dates.setdefault(reading, "" if reading == value.strip() else f"written {value.strip()!r}")
-        if not dates and "birthDate" in found.properties:
+        if not dates and found.birth_date:
             for name, _ in names:
                 for qualifier in split_qualifiers(name)[1]:
                     for reading in birth_date_in_qualifier(qualifier_text(qualifier)):
@@ -171,7 +170,7 @@ class Match:
 @lru_cache(maxsize=1_000)
 def _pair_kind(query_schema: str, candidate_schema: str) -> str | None:
     """The kind of name two schemata are compared as, or None when one cannot be the other."""
-    query_found, candidate_found = get_schema(query_schema), get_schema(candidate_schema)
+    query_found, candidate_found = schema_facts(query_schema), schema_facts(candidate_schema)
     if not query_found.can_match(candidate_found):
         return None
     return kind_of(candidate_found.name if candidate_found.is_a(query_found) else query_found.name)
@@ -288,7 +287,14 @@ def _gender_evidence(query: Profile, candidate: Profile) -> Evidence | None:
 
 @lru_cache(maxsize=10_000)
 def _country(value: str) -> str | None:
-    return registry.country.clean(value, fuzzy=True)
+    """The country code of ``value`` (a code or a name, read fuzzily) as FtM's country type cleans
+    it (NFC, unsafe characters dropped, then rigour's territory lookup), without loading FtM."""
+    from normality.cleaning import remove_unsafe_chars
+    from rigour.territories import lookup_territory
+
+    text = remove_unsafe_chars(unicodedata.normalize("NFC", value)).strip()
+    territory = lookup_territory(text, fuzzy=True) if text else None
+    return territory.ftm_country if territory is not None else None
 
 
 def _identifier(value: str) -> str:

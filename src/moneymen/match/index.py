@@ -47,7 +47,7 @@ from moneymen.match.entities import BIRTH_DATES_DISAGREE, GENDER_DIFFERS, Profil
 from moneymen.match.index_file import KeyTable, StringIndex, StringTable, key_digest
 from moneymen.match.names import CONFLICT, OMISSION, SINGLE_WORD, NameForm, _token_similarity, analyse, kind_of
 from moneymen.match.orgs import SYNONYMS
-from moneymen.model import get_schema
+from moneymen.match.schemata import schema_facts
 from moneymen.names.chinese import chinese_readings
 from moneymen.names.korean import syllable_key
 
@@ -600,9 +600,9 @@ class CandidateIndex:
         any of them is a person's (a LegalEntity may be one)."""
         found = self._compatible_cache.get(schema)
         if found is None:
-            query = get_schema(schema)
-            codes = np.asarray([query.can_match(get_schema(s)) for s in self.schemata] or [False], dtype=bool)
-            people = any(can and get_schema(name).is_a("Person") for can, name in zip(codes, self.schemata))
+            query = schema_facts(schema)
+            codes = np.asarray([query.can_match(schema_facts(s)) for s in self.schemata] or [False], dtype=bool)
+            people = any(can and schema_facts(name).is_a("Person") for can, name in zip(codes, self.schemata))
             found = self._compatible_cache[schema] = (codes, people)
         return found
 

@@ -93,9 +93,9 @@ class NameComparison:
 @lru_cache(maxsize=None)
 def kind_of(schema: str) -> str:
     """The kind of name a schema has: person, organization (legal forms apply) or other (vessels…)."""
-    from moneymen.model import get_schema
+    from moneymen.match.schemata import schema_facts
 
-    found = get_schema(schema)
+    found = schema_facts(schema)
     if found is None:
         raise ValueError(f"unknown FtM schema {schema!r}")
     if found.is_a("Person"):
