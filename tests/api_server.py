@@ -34,9 +34,24 @@ def free_port() -> int:
 def running_server(db: Path, log: Path, startup_s: float = 90) -> Iterator[str]:
     """The base URL of a server over ``db`` (asking for API_KEY), once it answers ``/healthz``; its output goes to ``log``."""
     port = free_port()
+    with _answering([sys.executable, "-c", SERVER, str(db), str(port), API_KEY], port, log, startup_s) as url:
+        yield url
+
+
+@contextmanager
+def serving_cli(db: Path, log: Path, *options: str, startup_s: float = 90) -> Iterator[str]:
+    """The base URL of ``moneymen serve --db DB OPTIONS…`` as a user starts it (the key in
+    MONEYMEN_API_KEY), once it answers ``/healthz``; its output goes to ``log``."""
+    port = free_port()
+    command = [sys.executable, "-m", "moneymen.cli", "serve", "--db", str(db), "--port", str(port), *options]
+    with _answering(command, port, log, startup_s, {**os.environ, "MONEYMEN_API_KEY": API_KEY}) as url:
+        yield url
+
+
+@contextmanager
+def _answering(command: list[str], port: int, log: Path, startup_s: float, env: dict | None = None) -> Iterator[str]:
     with log.open("wb") as out:
-        process = subprocess.Popen([sys.executable, "-c", SERVER, str(db), str(port), API_KEY], stdout=out,
-                                   stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + startup_s

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from platformdirs import user_data_dir
@@ -47,7 +48,8 @@ def _similar(path: Path) -> str:
 
 
 def open_store(location: str | os.PathLike[str] | None = None, read_only: bool = False,
-               create: bool = True) -> Store:
+               create: bool = True, on_wait: Callable[[str], None] | None = None,
+               wait: float | None = None) -> Store:
     """Open the store at ``location`` (a DuckDB file path), creating and migrating it if needed.
 
     ``create=False`` opens only a store that exists: a missing one raises StoreMissing and
@@ -57,14 +59,17 @@ def open_store(location: str | os.PathLike[str] | None = None, read_only: bool =
     processes (an API server, a second reader) can read while nobody writes; it never migrates
     nor creates. A new store is readable by its owner only (the file and its ``.wal`` 0600, a
     new folder 0700); an existing one keeps the permissions it has (see :mod:`moneymen.store.duckdb`).
-    Raises StoreBusy when another process is writing.
+    Processes take turns (:mod:`moneymen.store.turns`): a writer waits for the readers and other
+    writers inside, readers wait while a writer is; ``on_wait`` hears once that the call waits.
+    Raises StoreBusy when the store stays in use beyond ``wait`` seconds (default 60 s, or
+    ``MONEYMEN_STORE_WAIT``; 0: do not wait).
     """
     from moneymen.store.duckdb import DuckDBEngine
 
     where = str(location) if location is not None else default_location()
     if read_only or not create:
         require_store(where)
-    engine = DuckDBEngine(where, read_only=read_only)
+    engine = DuckDBEngine(where, read_only=read_only, on_wait=on_wait, wait=wait)
     try:
         return Store(engine, where, read_only=read_only)
     except BaseException:

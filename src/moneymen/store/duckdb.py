@@ -28,7 +28,7 @@ from __future__ import annotations
 import os
 import stat
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -36,7 +36,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from moneymen.store.base import Engine, StoreBusy, StoreError
+from moneymen.store.base import Engine, StoreError
+from moneymen.store.turns import Turn, take_turn
 
 #: The umask for a new store: owner-only files (0600) and folders (0700).
 NEW_STORE_UMASK = 0o077
@@ -82,7 +83,8 @@ def umask_like(mode: int) -> int:
 class DuckDBEngine(Engine):
     """A connection to a DuckDB database file (or ``:memory:``), read-write or read-only."""
 
-    def __init__(self, path: str, read_only: bool = False):
+    def __init__(self, path: str, read_only: bool = False, on_wait: Callable[[str], None] | None = None,
+                 wait: float | None = None):
         if read_only and not Path(path).is_file():
             raise StoreError(f"no evidence store at {path}: create one with `moneymen demo --db {path}` "
                              f"or `moneymen import FILE --db {path}`")
@@ -96,16 +98,23 @@ class DuckDBEngine(Engine):
                 _make_folder(Path(path).parent)
             except OSError as error:
                 raise StoreError(f"cannot open the store {path}: {error}") from error
+        #: This process's turn at the file (see :mod:`moneymen.store.turns`); a writer holds it until closing.
+        self.turn: Turn | None = None
         try:
-            with _umask(self.umask):
-                self.connection = duckdb.connect(path, read_only=read_only)
+            if path == ":memory:":
+                self.connection = self._connect(path, read_only)
+            else:
+                self.connection, self.turn = take_turn(
+                    path, not read_only, lambda: self._connect(path, read_only), _locked, on_wait,
+                    0o666 & ~(self.umask or 0), wait)
         except duckdb.IOException as error:
-            if "lock" in str(error).lower():
-                raise StoreBusy(f"the store {path} is in use by another moneymen process (an import?); "
-                                "try again when it has finished") from error
             raise StoreError(f"cannot open the store {path}: {error}") from error
         except duckdb.Error as error:
             raise StoreError(f"{path} is not a moneymen DuckDB store: {error}") from error
+
+    def _connect(self, path: str, read_only: bool) -> duckdb.DuckDBPyConnection:
+        with _umask(self.umask):
+            return duckdb.connect(path, read_only=read_only)
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         with _umask(self.umask):
@@ -145,8 +154,17 @@ class DuckDBEngine(Engine):
         return table.rename_columns(list(names))
 
     def close(self) -> None:
-        with _umask(self.umask):  # closing checkpoints
-            self.connection.close()
+        try:
+            with _umask(self.umask):  # closing checkpoints
+                self.connection.close()
+        finally:
+            if self.turn is not None:
+                self.turn.release()
+
+
+def _locked(error: Exception) -> bool:
+    """Whether ``error`` says another process holds the file's lock (trying again will work)."""
+    return isinstance(error, duckdb.IOException) and "lock" in str(error).lower()
 
 
 def _make_folder(folder: Path) -> None:

@@ -1,9 +1,15 @@
-"""What the API serves: the store (read-only) and one cached Screener per dataset scope.
+"""What the API serves: the store (read-only) and one Screener per dataset scope, reloaded in the background.
 
-The API never writes. It opens the DuckDB file read-only, only for as long as one request
-needs it, so ``moneymen import`` can write between requests (DuckDB lets one process write
-or many read). A Screener is built on the first request for its scope and reused; when the
-store file changes (an import finished), the next request rebuilds it.
+The API never writes. It opens the DuckDB file read-only, only for as long as one read needs
+it, and takes turns with other processes (:mod:`moneymen.store.turns`): ``moneymen import``
+waits for the reads in progress, and reads that arrive during an import wait for it.
+
+Screening never waits for the store. A scope's Screener comes from the index saved with the
+store (:mod:`moneymen.screening_index`), built and saved when it is missing or stale; it is
+read-only once built, so every request thread screens with it at once. When the store changes
+(an import finished), the next request starts a reload in a background thread and keeps
+answering from the old Screener until the new one is ready. Only the first request of a scope
+waits for its Screener.
 
 Scopes, as in yente's ``/match/{dataset}``: ``default`` and ``all`` are every served dataset;
 any other name is one dataset of the store.
@@ -12,16 +18,17 @@ any other name is one dataset of the store.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 import os
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 from moneymen.screening import ListedEntity, Screener, load_listed
-from moneymen.store import Store, StoreBusy, StoreError, open_store
+from moneymen.screening_index import build_and_save, contents_version, index_path_of, one_builder, saved_screener
+from moneymen.store import ImportRecord, Store, StoreBusy, StoreError, open_store
 from moneymen.web.errors import NotFound
 
 #: Scope names meaning "every dataset served".
@@ -33,9 +40,9 @@ log = logging.getLogger(__name__)
 
 
 @contextmanager
-def read_only(db: str) -> Iterator[Store]:
-    """The store at ``db``, opened read-only for the duration of the block."""
-    store = open_store(db, read_only=True)
+def read_only(db: str, wait: float | None = None) -> Iterator[Store]:
+    """The store at ``db``, opened read-only for the duration of the block (waiting ``wait`` s for a writer)."""
+    store = open_store(db, read_only=True, wait=wait)
     try:
         yield store
     finally:
@@ -58,8 +65,26 @@ def _stamp(db: str) -> tuple:
 class _Scope:
     datasets: tuple[str, ...] | None           # None: the whole store in one pass
     screener: Screener | None = None
-    stamp: tuple | None = None
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    stamp: tuple | None = None                 # the store's stamp when the screener's data was read
+    held: dict[str, tuple[int, ...]] = field(default_factory=dict)  # dataset → the imports the screener holds
+    counts: Counter | None = None              # entities of each dataset in the screener, once counted
+    reloading: bool = False
+    first_build: threading.Lock = field(default_factory=threading.Lock)
+
+
+def imports_by_dataset(store: Store, datasets: Iterable[str] | None = None) -> dict[str, list[ImportRecord]]:
+    """The imports (not reverted) that fed each dataset of ``datasets`` (None: every dataset), oldest first."""
+    wanted = set(datasets) if datasets is not None else None
+    found: dict[str, list[ImportRecord]] = {}
+    for record in store.imports():
+        for name in store.import_datasets(record.id):
+            if wanted is None or name in wanted:
+                found.setdefault(name, []).append(record)
+    return found
+
+
+def _held(store: Store) -> dict[str, tuple[int, ...]]:
+    return {name: tuple(record.id for record in records) for name, records in imports_by_dataset(store).items()}
 
 
 class Catalog:
@@ -78,9 +103,9 @@ class Catalog:
 
     # -- datasets ---------------------------------------------------------------------
 
-    def _load_datasets(self) -> None:
-        stamp = _stamp(self.db)
-        with read_only(self.db) as store:
+    def _load_datasets(self, wait: float | None = None) -> None:
+        with read_only(self.db, wait) as store:
+            stamp = _stamp(self.db)  # no writer can change the store while we hold it
             available = store.datasets()
         if self._requested is not None:
             unknown = sorted(set(self._requested) - set(available))
@@ -94,14 +119,14 @@ class Catalog:
         self._stamp = stamp
 
     def _refresh(self) -> None:
-        """Re-read the dataset list when the store has changed; keep serving the old one if it is busy."""
+        """Re-read the dataset list when the store has changed; keep the old one while an import writes."""
         if _stamp(self.db) == self._stamp:
             return
         with self._lock:
             if _stamp(self.db) == self._stamp:
                 return
             try:
-                self._load_datasets()
+                self._load_datasets(wait=0)
             except StoreBusy:
                 return
 
@@ -123,25 +148,75 @@ class Catalog:
 
     @contextmanager
     def screener(self, name: str) -> Iterator[Screener]:
-        """The Screener of scope ``name``, built on first use, held exclusively while in use.
+        """The Screener of scope ``name``: the one built last, even while a newer one is being built.
 
-        The candidate index keeps scratch buffers, so one query at a time per scope.
+        The first request of a scope builds it (or maps the saved index) and waits for it; later
+        ones never wait: when the store has changed, a reload starts in the background and the
+        request is answered from the data as it was. Raises StoreBusy if the first build found
+        the store written for longer than the wait limit.
         """
         datasets = self.scope(name)
         with self._lock:
             scope = self._scopes.setdefault(_key(datasets), _Scope(datasets))
-        with scope.lock:
-            stamp = _stamp(self.db)
-            if scope.screener is None or scope.stamp != stamp:
-                try:
-                    with read_only(self.db) as store:
-                        scope.screener = Screener(_listed(store, datasets))
-                    scope.stamp = stamp
-                except StoreBusy:
-                    if scope.screener is None:
-                        raise
-                    # an import is running: answer from the data as it was
-            yield scope.screener
+        if scope.screener is None:
+            with scope.first_build:
+                if scope.screener is None:
+                    self._build(scope)
+        elif scope.stamp != _stamp(self.db):
+            self._reload_in_background(scope)
+        screener = scope.screener
+        assert screener is not None
+        yield screener
+
+    def _build(self, scope: _Scope) -> None:
+        """Read the scope's data (the saved index if current) and make its Screener the current one."""
+        if scope.datasets is not None and len(scope.datasets) > 1:  # merged: no saved index of its own
+            with read_only(self.db) as store:
+                stamp, held = _stamp(self.db), _held(store)
+                listed = _listed(store, scope.datasets)
+            scope.screener, scope.stamp, scope.held, scope.counts = Screener(listed), stamp, held, None
+            return
+        dataset = None if scope.datasets is None else scope.datasets[0]
+        with one_builder(index_path_of(self.db, dataset)):
+            with read_only(self.db) as store:
+                stamp, held = _stamp(self.db), _held(store)  # no writer can change the store while we hold it
+                screener = saved_screener(store, dataset)
+                if screener is None:
+                    version = contents_version(store, dataset)
+                    listed = load_listed(store, dataset)
+            if screener is None:  # built after the read, so that imports need not wait for it
+                screener = build_and_save(listed, index_path_of(self.db, dataset), version)
+        scope.screener, scope.stamp, scope.held, scope.counts = screener, stamp, held, None
+
+    def index_state(self) -> tuple[dict[str, tuple[int, ...]], Counter] | None:
+        """What the screener of every served dataset holds: each dataset's imports, and how many of
+        its entities; None until it is built."""
+        datasets = None if self._whole_store else self.datasets
+        scope = self._scopes.get(_key(datasets))
+        if scope is None or scope.screener is None:
+            return None
+        screener, held, counts = scope.screener, scope.held, scope.counts
+        if counts is None:  # once per screener: reading every entity's datasets takes a moment
+            counts = Counter(name for entity in screener.entities for name in entity.datasets)
+            if scope.screener is screener:
+                scope.counts = counts
+        return held, counts
+
+    def _reload_in_background(self, scope: _Scope) -> None:
+        with self._lock:
+            if scope.reloading:
+                return
+            scope.reloading = True
+
+        def reload() -> None:
+            try:
+                self._build(scope)
+            except StoreError as error:  # keep the old one; the next request after a change tries again
+                log.warning("the screening index was not reloaded: %s", error)
+            finally:
+                scope.reloading = False
+
+        threading.Thread(target=reload, name="moneymen-reload", daemon=True).start()
 
     # -- readiness --------------------------------------------------------------------
 

@@ -21,7 +21,7 @@ from moneymen.match.entities import (
     BIRTH_DATES_AGREE, BIRTH_DATES_DISAGREE, COUNTRY_SHARED, DEFAULT_THRESHOLD, GENDER_DIFFERS, IDENTIFIERS,
 )
 from moneymen.store import ImportRecord
-from moneymen.web.catalog import WHOLE, Catalog
+from moneymen.web.catalog import WHOLE, Catalog, imports_by_dataset
 from moneymen.web.models import ErrorResponse, HealthResponse
 from moneymen.web.queries import ALGORITHMS
 from moneymen.web.render import MATCHER, timestamp
@@ -125,19 +125,17 @@ def system_routes(catalog: Catalog) -> APIRouter:
         catalog.scope(WHOLE[0])  # re-reads the datasets after an import
         datasets = catalog.datasets
         with catalog.store() as store:
-            imports = _imports_by_dataset(store, datasets)
+            imports = imports_by_dataset(store, datasets)
             formats = store.dataset_formats()
-        ready = catalog.ready
-        counts: Counter = Counter()
-        if ready:
-            with catalog.screener(WHOLE[0]) as screener:
-                for entity in screener.entities:
-                    counts.update(entity.datasets)
-        entries = [_dataset_entry(name, imports.get(name, []), sorted(formats.get(name, ())),
-                                  counts.get(name) if ready else None, ready) for name in datasets]
-        collections = [_collection(name, entries, ready) for name in WHOLE]
-        return {"datasets": [*entries, *collections], "current": list(datasets) if ready else [],
-                "outdated": [], "index_stale": False}
+        state = catalog.index_state()
+        held, counts = state if state is not None else ({}, Counter())
+        entries = [_dataset_entry(name, imports.get(name, []), sorted(formats.get(name, ())), counts.get(name, 0),
+                                  held.get(name) if state is not None else None) for name in datasets]
+        collections = [_collection(name, entries) for name in WHOLE]
+        outdated = [entry["name"] for entry in entries if not entry["index_current"]]
+        return {"datasets": [*entries, *collections],
+                "current": [entry["name"] for entry in entries if entry["index_current"]],
+                "outdated": outdated, "index_stale": bool(outdated)}
 
     @router.get("/algorithms", response_model=AlgorithmResponse, summary="Matching algorithms")
     def algorithms() -> dict[str, Any]:
@@ -152,25 +150,20 @@ def system_routes(catalog: Catalog) -> APIRouter:
     return router
 
 
-def _imports_by_dataset(store, datasets: tuple[str, ...]) -> dict[str, list[ImportRecord]]:
-    found: dict[str, list[ImportRecord]] = {}
-    for record in store.imports():
-        for name in store.import_datasets(record.id):
-            if name in datasets:
-                found.setdefault(name, []).append(record)
-    return found
-
-
-def _dataset_entry(name: str, imports: list[ImportRecord], formats: list[str], things: int | None,
-                   ready: bool) -> dict[str, Any]:
+def _dataset_entry(name: str, imports: list[ImportRecord], formats: list[str], things: int,
+                   held: tuple[int, ...] | None) -> dict[str, Any]:
+    """yente's entry of one dataset; ``held``: the imports of it the screening index holds (None: not built)."""
     newest = max(imports, key=lambda record: record.id, default=None)
     version = _version(newest) if newest is not None else None
+    current = held is not None and held == tuple(record.id for record in imports)
+    held_newest = [record for record in imports if record.id == max(held)] if held else []
     return {
         "name": name, "title": name,
         "updated_at": timestamp(newest.finished_at) if newest else None,
         "last_export": timestamp(newest.list_date or newest.seen) if newest else None,
-        "version": version, "thing_count": things, "load": True,
-        "index_version": version if ready else None, "index_current": ready,
+        "version": version, "thing_count": things if held is not None else None, "load": True,
+        "index_version": version if current else (_version(held_newest[0]) if held_newest else None),
+        "index_current": current,
         "formats": formats,
     }
 
@@ -181,15 +174,16 @@ def _version(record: ImportRecord) -> str:
     return f"{compact}-{record.id}"
 
 
-def _collection(name: str, entries: list[dict[str, Any]], ready: bool) -> dict[str, Any]:
+def _collection(name: str, entries: list[dict[str, Any]]) -> dict[str, Any]:
     versions = sorted(entry["version"] for entry in entries if entry["version"])
     updated = sorted(entry["updated_at"] for entry in entries if entry["updated_at"])
     version = versions[-1] if versions else None
+    current = all(entry["index_current"] for entry in entries)
     return {
         "name": name, "title": "Every dataset served",
         "updated_at": updated[-1] if updated else None, "version": version,
         "thing_count": None, "children": [entry["name"] for entry in entries], "load": False,
-        "index_version": version if ready else None, "index_current": ready,
+        "index_version": version if current else None, "index_current": current,
     }
 
 
