@@ -363,13 +363,16 @@ def test_remarks_clauses(tmp_path):
 
 
 def test_dates_parse_to_iso():
-    assert ofac.parse_dates("10 Oct 1958") == ["1958-10-10"]
-    assert ofac.parse_dates("Oct 1958") == ["1958-10"]
-    assert ofac.parse_dates("1958.") == ["1958"]
-    assert ofac.parse_dates("circa 1958") == ["1958"]
-    assert ofac.parse_dates("01 Jan 1958 to 31 Dec 1960") == ["1958-01-01", "1960-12-31"]
-    assert ofac.parse_dates("31 Feb 1958") == []
-    assert ofac.parse_dates("sometime") == []
+    from moneymen.match.dates import read_listed_dates as parse_dates
+
+    assert parse_dates("10 Oct 1958") == ["1958-10-10"]
+    assert parse_dates("Oct 1958") == ["1958-10"]
+    assert parse_dates("1958.") == ["1958"]
+    assert parse_dates("circa 1958") == ["1958"]
+    assert parse_dates("01 Jan 1958 to 31 Dec 1960") == ["1958-01-01", "1960-12-31"]
+    assert parse_dates("31 Feb 1958") == []
+    assert parse_dates("sometime") == []
+    assert parse_dates("01/02/1958") == []  # day or month first: not for an import to guess
 
 
 def test_wrong_field_count_names_the_line(tmp_path):

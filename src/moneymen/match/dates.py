@@ -16,6 +16,7 @@ each format's precision (``Jan 1984`` is ``1984-01``).
 from __future__ import annotations
 
 import re
+from datetime import date
 from functools import lru_cache
 
 from prefixdate import Precision, parse, parse_format
@@ -48,6 +49,10 @@ _ORDINAL = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b", re.IGNORECASE)
 _SEPT = re.compile(r"\bsept\b", re.IGNORECASE)
 _FILLERS = re.compile(r"\b(?:the|of)\b", re.IGNORECASE)  # "the 8th of January 1984"
 _SEPARATORS = re.compile(r"[\s,./-]+")
+_DAY_MONTH_YEAR = re.compile(r"^(?:(\d{1,2}) )?([A-Za-z]{3,9}) ([12]\d{3})$")
+#: English month names, full and abbreviated, by number (the names strptime's %B and %b read in the C locale).
+_MONTHS = {name.lower(): number for number in range(1, 13)
+           for name in (date(2000, number, 1).strftime("%B"), date(2000, number, 1).strftime("%b"))}
 _NUMERIC = re.compile(r"^\d{1,4}([/.-])\d{1,4}(?:\1\d{1,4})?$")
 #: A qualifier of a name that says when its bearer was born: "born 1912", "b. 13 Oct 1944",
 #: "1912–1984" (a life span), "1912년생", "1912年生".
@@ -89,6 +94,28 @@ def read_birth_date(text: str) -> tuple[str, ...]:
     return _read_one(text)
 
 
+def read_listed_dates(text: str) -> list[str]:
+    """The dates a list states in ``text``, as ISO prefixes, for importing: ``10 Oct 1958``,
+    ``Oct 1958``, ``1958``, ``circa 1958`` (the year stated: an import keeps what the list says,
+    it does not widen it), ``1958 to 1960`` (both ends). A text with an ambiguous (``01/02/1958``)
+    or unreadable part gives []."""
+    text = " ".join(text.split()).strip().rstrip(".").strip()
+    approximate = APPROXIMATE.match(text)
+    if approximate:
+        text = text[approximate.end():]
+    parts = re.split(r"\s+to\s+", text, flags=re.IGNORECASE)
+    if len(parts) > 2:
+        return []
+    found = []
+    for part in parts:
+        readings = _read_one(part)
+        if len(readings) != 1:
+            return []
+        found.append(readings[0])
+    return list(dict.fromkeys(found))
+
+
+@lru_cache(maxsize=50_000)
 def _read_one(text: str) -> tuple[str, ...]:
     """The readings of one date: ISO, numeric (day or month first) or with a month's name."""
     text = text.strip()
@@ -100,6 +127,9 @@ def _read_one(text: str) -> tuple[str, ...]:
         formats = NUMERIC_FORMATS[numeric.group(1)]
     elif any(ch.isalpha() for ch in text):
         text = _SEPARATORS.sub(" ", _FILLERS.sub(" ", _SEPT.sub("sep", _ORDINAL.sub(r"\1", text)))).strip()
+        common = _DAY_MONTH_YEAR.match(text)
+        if common:  # the form of most lists ("10 Oct 1958", "Oct 1958"), read without strptime
+            return _day_month_year(*common.groups())
         formats = NAMED_FORMATS
     else:
         return ()
@@ -109,6 +139,18 @@ def _read_one(text: str) -> tuple[str, ...]:
         if reading.precision != Precision.EMPTY and reading.text[:10] not in readings:
             readings.append(reading.text[:10])
     return tuple(readings)
+
+
+def _day_month_year(day: str | None, month_name: str, year: str) -> tuple[str, ...]:
+    month = _MONTHS.get(month_name.lower())
+    if month is None:
+        return ()
+    if day is None:
+        return (f"{year}-{month:02d}",)
+    try:
+        return (date(int(year), month, int(day)).isoformat(),)
+    except ValueError:
+        return ()
 
 
 def _years_between(start: tuple[str, ...], end: tuple[str, ...]) -> tuple[str, ...]:

@@ -98,12 +98,12 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
 from followthemoney import registry
 
+from moneymen.match.dates import read_listed_dates
 from moneymen.model import get_schema
 from moneymen.safeyaml import HEAD_BYTES, looks_like_utf16
 from moneymen.sources.base import ImportContext, SourceEntity, SourceError, read_bounded_lines
@@ -204,10 +204,6 @@ _PROVISION_RE = re.compile(
     r"Additional Sanctions Information|Executive Order \d+ Directive Determination|CAATSA Section|"
     r"IFCA Determination|Listing Date \(|Effective Date \()"
 )
-_MONTHS = {name: number for number, name in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
-_DATE_RE = re.compile(r"^(?:(\d{1,2})\s+)?(?:([A-Za-z]{3,9})\.?,?\s+)?(\d{4})$")
-_CIRCA_RE = re.compile(r"^(?:circa|about|approximately|approx\.|ca\.)\s+", re.IGNORECASE)
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
 _NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
 
@@ -448,40 +444,6 @@ def _country_code(text: str) -> str | None:
 def _properties(schema: str) -> frozenset[str]:
     found = get_schema(schema)
     return frozenset(found.properties) if found is not None else frozenset()
-
-
-def parse_dates(text: str) -> list[str]:
-    """ISO dates from OFAC's date text: ``10 Oct 1958``, ``Oct 1958``, ``1958``, ``circa 1958``,
-    ``1958 to 1960`` (both ends). An unreadable text gives []."""
-    text = _CIRCA_RE.sub("", text.strip().rstrip(".").strip())
-    parts = re.split(r"\s+to\s+", text)
-    if len(parts) > 2:
-        return []
-    found = []
-    for part in parts:
-        iso = _iso_date(part.strip())
-        if iso is None:
-            return []
-        found.append(iso)
-    return list(dict.fromkeys(found))
-
-
-def _iso_date(text: str) -> str | None:
-    match = _DATE_RE.match(text)
-    if match is None:
-        return None
-    day, month_name, year = match.groups()
-    if month_name is None:
-        return year if day is None else None
-    month = _MONTHS.get(month_name[:3].lower())
-    if month is None:
-        return None
-    if day is None:
-        return f"{year}-{month:02d}"
-    try:
-        return date(int(year), month, int(day)).isoformat()
-    except ValueError:
-        return None
 
 
 def is_imo_number(text: str) -> bool:
@@ -797,7 +759,7 @@ class _Entry:
         self.links[link_id] = link
 
     def on_dob(self, match: re.Match) -> None:
-        for iso in parse_dates(match.group(1)):
+        for iso in read_listed_dates(match.group(1)):
             self.add("birthDate", iso)
 
     def on_pob(self, match: re.Match) -> None:
@@ -832,7 +794,7 @@ class _Entry:
             entity.add("country", code)
         for group, prop in (("issued", "startDate"), ("expires", "endDate")):
             if parts.group(group):
-                for iso in parse_dates(parts.group(group))[:1]:
+                for iso in read_listed_dates(parts.group(group))[:1]:
                     entity.add(prop, iso)
 
     def on_vessel_registration(self, match: re.Match) -> None:
@@ -886,7 +848,7 @@ def _value_handler(prop: str, dates: bool = False) -> Handler:
 
     def handle(entry: _Entry, match: re.Match) -> None:
         value = _strip_stop(match.group(1))
-        for item in parse_dates(value) if dates else [value]:
+        for item in read_listed_dates(value) if dates else [value]:
             entry.add(prop, item)
 
     return handle
