@@ -39,12 +39,13 @@ def running_server(db: Path, log: Path, startup_s: float = 90) -> Iterator[str]:
 
 
 @contextmanager
-def serving_cli(db: Path, log: Path, *options: str, startup_s: float = 90) -> Iterator[str]:
-    """The base URL of ``moneymen serve --db DB OPTIONS…`` as a user starts it (the key in
-    MONEYMEN_API_KEY), once it answers ``/healthz``; its output goes to ``log``."""
+def serving_cli(db: Path, log: Path, *options: str, env: dict[str, str] | None = None,
+                startup_s: float = 90) -> Iterator[str]:
+    """The base URL of ``moneymen serve --db DB OPTIONS…`` as a user starts it (the key API_KEY in
+    MONEYMEN_API_KEY, and ``env`` on top), once it answers ``/healthz``; its output goes to ``log``."""
     port = free_port()
     command = [sys.executable, "-m", "moneymen.cli", "serve", "--db", str(db), "--port", str(port), *options]
-    with _answering(command, port, log, startup_s, {**os.environ, "MONEYMEN_API_KEY": API_KEY}) as url:
+    with _answering(command, port, log, startup_s, {**os.environ, "MONEYMEN_API_KEY": API_KEY, **(env or {})}) as url:
         yield url
 
 

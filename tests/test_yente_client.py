@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import time
 import venv
 from pathlib import Path
@@ -22,7 +21,7 @@ import pytest
 from moneymen.demo import import_bundled
 from moneymen.store import open_store
 
-from api_server import free_port
+from api_server import API_KEY, serving_cli
 
 REPO = Path(__file__).resolve().parents[1]
 NOMENKLATURA = "nomenklatura==4.17.4"
@@ -60,34 +59,13 @@ def server(tmp_path_factory):
     db = folder / "lists.duckdb"
     with open_store(db) as store:
         import_bundled(store)
-    port = free_port()
-    key = "test-key-" + os.urandom(8).hex()
-    env = {**os.environ, "MONEYMEN_API_KEY": key, "HOME": str(folder)}
-    log = folder / "server.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen([sys.executable, "-m", "moneymen.cli", "serve", "--db", str(db),
-                                    "--port", str(port)], stdout=out, stderr=subprocess.STDOUT, env=env)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        for _ in range(600):
-            if process.poll() is not None:
-                pytest.fail(f"moneymen serve exited with {process.returncode}:\n{log.read_text()}")
-            try:
-                if httpx.get(url + "readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
+    with serving_cli(db, folder / "server.log", env={"HOME": str(folder)}) as url:
+        deadline = time.monotonic() + 120
+        while httpx.get(url + "/readyz", timeout=5).status_code != 200:
+            if time.monotonic() > deadline:
+                pytest.fail(f"moneymen serve was not ready within 120 s:\n{(folder / 'server.log').read_text()}")
             time.sleep(0.2)
-        else:
-            pytest.fail(f"moneymen serve was not ready within 120 s:\n{log.read_text()}")
-        yield url, key
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        yield url + "/", API_KEY
 
 
 def run_nk(nk: Path, folder: Path, *args: str, key: str) -> subprocess.CompletedProcess:

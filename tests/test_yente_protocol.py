@@ -9,9 +9,6 @@ The store holds the bundled UN and OFAC extracts and the small fictional network
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,46 +24,27 @@ from moneymen.ingest import import_file
 from moneymen.store import open_store
 
 from network_fixture import import_case, write_lines
-from api_server import free_port
+from api_server import API_KEY, AUTHORIZATION, serving_cli
 
 YUN = "unsc-690734"            # YUN HO-JIN, UN 1718 list
 CHONG_CHON_GANG = "ofac-17069"  # the vessel, IMO 7937317
 
 
 @contextmanager
-def serving(db: Path, folder: Path):
-    """``moneymen serve --db DB`` as a user starts it, with an API key: yields an httpx client."""
-    port = free_port()
-    key = "test-key-" + os.urandom(8).hex()
-    env = {**os.environ, "MONEYMEN_API_KEY": key, "HOME": str(folder)}
-    log = folder / "server.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen([sys.executable, "-m", "moneymen.cli", "serve", "--db", str(db),
-                                    "--port", str(port)], stdout=out, stderr=subprocess.STDOUT, env=env)
-    try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60,
-                          headers={"Authorization": f"ApiKey {key}"}) as client:
-            client.key = key
-            client.statuses = []  # what /readyz answered until it was ready
+def serving(db: Path, folder: Path, *options: str):
+    """``moneymen serve --db DB [OPTIONS]`` as a user starts it, with an API key: yields an httpx client
+    whose ``statuses`` are what /readyz answered until it was ready."""
+    with serving_cli(db, folder / "server.log", *options, env={"HOME": str(folder)}) as url:
+        with httpx.Client(base_url=url, timeout=60, headers=AUTHORIZATION) as client:
+            client.key = API_KEY
+            client.statuses = []
             for _ in range(1200):
-                if process.poll() is not None:
-                    pytest.fail(f"moneymen serve exited with {process.returncode}:\n{log.read_text()}")
-                try:
-                    status = client.get("/readyz").status_code
-                    client.statuses.append(status)
-                    if status not in (503,):
-                        break
-                except httpx.TransportError:
-                    pass
+                status = client.get("/readyz").status_code
+                client.statuses.append(status)
+                if status != 503:
+                    break
                 time.sleep(0.05)
             yield client
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture(scope="module")
