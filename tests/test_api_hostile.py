@@ -112,3 +112,14 @@ def test_nul_and_control_characters_in_query_parameters_are_422(client):
         assert response.status_code == 422, (params, response.text)
         json.dumps(response.json())
     still_serving(client)
+
+
+def test_empty_list_parameters_are_accepted_as_no_filter(client):
+    """schemathesis: ``exclude_schema=`` (a blank value, as a form sends it) was refused with a 400."""
+    blank = {"exclude_schema": "", "include_dataset": "", "exclude_dataset": "", "topics": "",
+             "exclude_entity_ids": "", "changed_since": ""}
+    response = client.post("/match/default", params=blank, json={"queries": GOOD})
+    assert response.status_code == 200, response.text
+    assert response.json()["responses"]["q1"]["results"][0]["id"] == YUN
+    response = client.get("/search/default", params={"q": "YUN HO-JIN", **blank})
+    assert response.status_code == 200 and response.json()["results"][0]["id"] == YUN

@@ -156,3 +156,46 @@ def test_data_extension_adds_columns(client):
     answer = client.post("/reconcile/default", data={"extend": json.dumps(raw)}).json()
     assert answer["rows"][YUN]["nationality"] == [{"str": "kp"}]
     assert client.get("/reconcile/default/extend/property", params={"type": "Persn"}).status_code == 400
+
+
+def test_a_bad_extension_or_an_empty_preview_id_is_refused_naming_it(client):
+    for extend in ("{ids: nope", json.dumps({"ids": "x", "properties": []})):
+        response = client.post("/reconcile/default", data={"extend": extend})
+        assert response.status_code == 400 and "extend" in response.json()["detail"], response.text
+    response = client.get("/reconcile/default", params={"extend": "[1, 2"})
+    assert response.status_code == 400 and "extend" in response.json()["detail"]
+    for params in ({"id": ""}, {}):
+        response = client.get("/reconcile/default/preview", params=params)
+        assert response.status_code == 422 and "id" in response.json()["message"], response.text
+
+
+OPENREFINE = "http://127.0.0.1:3333"
+
+
+def test_openrefine_may_frame_the_preview_card_and_nothing_else(client):
+    preview = client.get("/reconcile/default/preview", params={"id": YUN})
+    policy = preview.headers["content-security-policy"]
+    assert f"frame-ancestors {OPENREFINE} http://localhost:3333" in policy and "default-src 'none'" in policy
+    assert "x-frame-options" not in preview.headers
+    for path in ("/reconcile/default", f"/entities/{YUN}", "/reconcile/default/preview/x"):
+        answer = client.get(path)
+        assert "frame-ancestors 'none'" in answer.headers["content-security-policy"], path
+        assert answer.headers["x-frame-options"] == "DENY", path
+
+
+def test_openrefine_in_the_browser_passes_the_cors_preflight_when_its_origin_is_allowed(tmp_path):
+    db = tmp_path / "lists.duckdb"
+    with open_store(db) as store:
+        import_bundled(store)
+    with serving(db, tmp_path, "--cors-origin", OPENREFINE) as allowing:
+        url = f"/reconcile/default/suggest/entity?prefix=kwangson&api_key={allowing.key}"
+        preflight = httpx.options(f"{allowing.base_url}{url}", headers={
+            "Origin": OPENREFINE, "Access-Control-Request-Method": "GET"})
+        assert preflight.status_code == 200, preflight.text
+        assert preflight.headers["access-control-allow-origin"] == OPENREFINE
+        found = httpx.get(f"{allowing.base_url}{url}", headers={"Origin": OPENREFINE}, timeout=60)
+        assert found.status_code == 200 and found.headers["access-control-allow-origin"] == OPENREFINE
+        assert KKBC in [item["id"] for item in found.json()["result"]]
+        refused = httpx.options(f"{allowing.base_url}{url}", headers={
+            "Origin": "http://evil.example", "Access-Control-Request-Method": "GET"})
+        assert "access-control-allow-origin" not in refused.headers

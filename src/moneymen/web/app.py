@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import FastAPI, Path, Query, Request
 from fastapi.encoders import jsonable_encoder
@@ -29,7 +29,8 @@ from moneymen.web.models import (
     HealthResponse, MatchRequest, SearchResponse, Text, ValidationErrorResponse,
 )
 from moneymen.web.queries import (
-    ALGORITHMS, ResultFilter, check_schema, match_options, match_queries, search_text,
+    ALGORITHMS, FACETS, SORT_FIELDS, FieldFilter, ResultFilter, check_schema, facet_names, filter_pairs,
+    match_options, match_queries, search_sorts, search_text,
 )
 from moneymen.web.reconcile import reconciliation_routes
 from moneymen.web.security import Access, guard, store_error_detail
@@ -59,6 +60,9 @@ ALGORITHM_HELP = f"Accepted for yente compatibility: {', '.join(ALGORITHMS)}. Al
 CHANGED_SINCE = ("Only entities whose data changed after this time (yente's form: 2024-05-01, "
                  "2024-05-01T10:30:00).")
 EXCLUDE_IDS = "No results with these ids (e.g. false positives an analyst has decided on)."
+FILTER_HELP = ("yente's `FIELD:VALUE` filters, exact values: `countries:kp`, `topics:sanction`, `schema:Vessel`, "
+               "`datasets:un_sc`, `entity_id:…`, `target:true`, a type group (`identifiers:…`, `dates:…`) or a "
+               "property (`properties.birthDate:1944-10-13`, or `birthDate:1944-10-13`). Repeatable.")
 
 
 def create_app(db: str | os.PathLike[str], dataset_names: Iterable[str] | None = None,
@@ -131,25 +135,46 @@ def create_app(db: str | os.PathLike[str], dataset_names: Iterable[str] | None =
         schema: Annotated[Text, Query(description="Only entities of this schema (and its descendants).")] = "Thing",
         limit: int = Query(DEFAULT_SEARCH_LIMIT, ge=1, le=MAX_PAGE),
         offset: int = Query(0, ge=0, le=10_000),
-        include_dataset: list[Text] = Query([]),
-        exclude_dataset: list[Text] = Query([]),
-        exclude_schema: list[Text] = Query([]),
-        datasets: list[Text] = Query([], description="Only entities from these datasets."),
-        topics: list[Text] = Query([]),
-        changed_since: Annotated[Text | None, Query(pattern=TIMESTAMP_PATTERN, description=CHANGED_SINCE)] = None,
+        include_dataset: list[Text] = Query([], description="Only entities from at least one of these datasets."),
+        exclude_dataset: list[Text] = Query([], description="No entities from these datasets."),
+        exclude_schema: list[Text] = Query([], description="No entities of these schemata (or below them)."),
+        changed_since: Annotated[str | None, Query(pattern=TIMESTAMP_PATTERN, description=CHANGED_SINCE)] = None,
         exclude_entity_ids: list[Text] = Query([], max_length=50, description=EXCLUDE_IDS),
+        countries: list[Text] = Query([], description="Only entities with these country codes (`kp`), in any "
+                                      "country property (nationality, country, jurisdiction, flag…)."),
+        topics: list[Text] = Query([], description="Only entities with these topics (`sanction`: listed)."),
+        datasets: list[Text] = Query([], description="Only entities from these datasets (combined by `filter_op`)."),
+        filter: list[Text] = Query([], description=FILTER_HELP),
+        filter_op: Literal["OR", "AND", ""] = Query("OR", description="How the values of one filter field "
+                                                    "combine: `OR` (any, the default, as yente's /search) or "
+                                                    "`AND` (all)."),
+        facets: list[Literal[(*FACETS, "")]] | None = Query(  # type: ignore[valid-type]
+            None, description="Facets to count over every hit (default: countries, topics, datasets; an "
+            "empty `facets=` asks for none)."),
+        sort: list[Text] = Query([], description="`FIELD`, `FIELD:asc` or `FIELD:desc`, FIELD one of "
+                                 f"{', '.join(SORT_FIELDS)}; then best score first (as yente)."),
+        target: bool | None = Query(None, deprecated=True, description="Only listed (true) or unlisted (false) "
+                                    "entities; yente deprecates it for `topics=sanction`."),
+        fuzzy: bool = Query(False, description="Accepted for yente compatibility: names always match fuzzily."),
+        simple: bool = Query(False, description="Accepted for yente compatibility: `q` is always read as a name."),
     ) -> dict:
         """Entities whose names match `q` (장성철 finds JANG Song Chol), best first: every entity
         with a name holding every word of `q`, and every entity that screening `q` as a whole name
-        matches. `total` counts them all, whatever `limit` and `offset`; pages are stable."""
+        matches; narrowed by yente's filters (`countries`, `topics`, `datasets`, `filter=FIELD:VALUE`).
+        `total` and `facets` count every hit, whatever `limit` and `offset`; pages are stable."""
         catalog.scope(dataset)
         text = search_text(q)
-        schema = check_schema(schema)
-        filters = ResultFilter.of([*include_dataset, *datasets], exclude_dataset, exclude_schema, topics,
-                                  exclude_entity_ids, changed_since)
+        schema = check_schema(schema or "Thing")
+        pairs = [*(("countries", value) for value in countries), *(("topics", value) for value in topics),
+                 *(("datasets", value) for value in datasets), *filter_pairs(filter)]
+        if target is not None:
+            pairs.append(("target", str(target).lower()))
+        filters = ResultFilter.of(include_dataset, exclude_dataset, exclude_schema, (), exclude_entity_ids,
+                                  changed_since, FieldFilter.of(pairs, every=filter_op == "AND"))
+        sorts = search_sorts(sort)
         with catalog.screener(dataset) as screener:
-            hits, page = service.search(screener, text, schema, filters, limit, offset)
-        return render.search_response(hits, page, limit, offset)
+            hits, page = service.search(screener, text, schema, filters, limit, offset, sorts)
+        return render.search_response(hits, page, limit, offset, facet_names(facets))
 
     @app.get("/entities/{entity_id}", response_model=EntityDocument, responses=ERRORS, tags=["Data access"],
              summary="One entity with the entities around it, every statement and its relations")

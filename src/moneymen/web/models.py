@@ -23,8 +23,9 @@ DEFAULT_MATCH_LIMIT = 5
 DEFAULT_SEARCH_LIMIT = 10
 #: ``changed_since``: a date, optionally with hours, minutes, seconds, as yente takes it (whose
 #: pattern is ``\d{4}-\d{2}-\d{2}…``); the digits are narrowed to real months, days and times.
-TIMESTAMP_PATTERN = (r"^[1-9]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
-                     r"(T([01]\d|2[0-3])(:[0-5]\d(:[0-5]\d)?)?)?$")
+#: Empty (``changed_since=``, as a form sends a blank field) is no filter.
+TIMESTAMP_PATTERN = (r"^([1-9]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
+                     r"(T([01]\d|2[0-3])(:[0-5]\d(:[0-5]\d)?)?)?)?$")
 
 #: What no text of a request may hold: NUL and the other control characters (tab, newline and
 #: carriage return aside), and lone UTF-16 surrogates (a JSON "\ud800" without its pair).
@@ -196,24 +197,6 @@ class RelationResponse(BaseModel):
     caption: str
     role: str = Field(..., description="The relation's property that points at this entity.", examples=["entity"])
     others: list[RelationEnd] = Field([], description="The relation's other ends.")
-
-
-class StatementResponse(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="allow")
-
-    schema_: str = Field(..., alias="schema")
-    prop: str
-    value: str
-    dataset: str
-
-
-class EntityDocument(EntityResponse):
-    """An entity as FtM JSON with every statement's provenance, and the relations that point at it."""
-
-    statements: list[StatementResponse] = Field(..., description="moneymen: every value with its dataset, "
-                                                 "source record, dates, origin and Admiralty grade.")
-    relations: list[RelationResponse] = Field([], description="moneymen: relationship entities (sanctions, "
-                                              "ownerships, family, links) that point at this entity.")
 
 
 class HealthResponse(BaseModel):

@@ -12,9 +12,11 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from fastapi.exceptions import RequestValidationError
+from followthemoney import model
 from followthemoney.types import registry
 
 from moneymen.match.entities import DEFAULT_THRESHOLD, Profile
@@ -65,6 +67,145 @@ class Query:
     echo: dict[str, Any]
 
 
+def given(values: Iterable[str]) -> frozenset[str]:
+    """The values of a list parameter, blanks left out (``topics=`` is no value)."""
+    return frozenset(value.strip() for value in values if value.strip())
+
+
+#: The fields /search can filter on (``filter=FIELD:VALUE``) and facet by, besides every FtM type
+#: group (``countries``, ``identifiers``, ``dates``…) and every property (``properties.birthDate``).
+ENTITY_FIELDS = ("datasets", "schema", "entity_id", "target")
+#: The facets /search can count (yente's) and those it counts unless asked (yente's default).
+FACETS = ("datasets", "schema", "countries", "identifiers", "topics", "genders")
+DEFAULT_FACETS = ("countries", "topics", "datasets")
+#: The fields /search results can be sorted by (``sort=FIELD:asc|desc``), then by score and id.
+SORT_FIELDS = ("_score", "caption", "entity_id", "schema", "first_seen", "last_seen", "last_change")
+_PROPERTY_NAMES = frozenset(prop.name for prop in model.properties)
+
+
+def field_name(name: str, parameter: str = "filter") -> str:
+    """A search field, checked: one of ENTITY_FIELDS, an FtM type group (``countries``) or
+    ``properties.PROP`` (a bare property name, ``birthDate``, stands for it); 400 otherwise."""
+    name = name.strip()
+    prop = name.removeprefix("properties.")
+    if name in ENTITY_FIELDS or name in registry.groups:
+        return name
+    if prop in _PROPERTY_NAMES:
+        return f"properties.{prop}"
+    raise BadQuery(f"Invalid field in {parameter}: {name!r}; expected {', '.join(ENTITY_FIELDS)}, a type group "
+                   f"({', '.join(sorted(registry.groups))}) or a property such as properties.birthDate")
+
+
+def field_values(entity: ListedEntity, name: str) -> set[str]:
+    """The values of the entity's field ``name`` (checked by :func:`field_name`), as yente indexes
+    them: a type group holds the values of every property of that type (``countries``: the country
+    codes of nationality, country, jurisdiction…), ``topics`` adds ``sanction`` for a listed entity."""
+    if name == "datasets":
+        return set(entity.datasets)
+    if name == "schema":
+        return {entity.schema}
+    if name == "entity_id":
+        return {entity.id}
+    if name == "target":
+        return {"true" if entity.sanctions else "false"}
+    if name == "topics":
+        return topics_of(entity)
+    if name.startswith("properties."):
+        return set(entity.properties.get(name.removeprefix("properties."), ()))
+    values = {value for prop in _group_properties(entity.schema, name) for value in entity.properties.get(prop, ())}
+    return _codes(values) if name == "countries" else values
+
+
+@lru_cache(maxsize=4096)
+def _group_properties(schema_name: str, group: str) -> tuple[str, ...]:
+    """The properties of ``schema_name`` whose values yente copies into the field ``group``: those of
+    the group's type, but for those the schema marks unmatchable in a matchable type."""
+    schema = get_schema(schema_name)
+    if schema is None:
+        return ()
+    return tuple(name for name, prop in schema.properties.items()
+                 if prop.type.group == group and not (prop.type.matchable and not prop.matchable))
+
+
+def _codes(countries: Iterable[str]) -> set[str]:
+    """The country codes of country values (``kp``, ``North Korea``), those no code reads left out."""
+    return {code for code in map(_country, countries) if code}
+
+
+@lru_cache(maxsize=10_000)
+def _country(value: str) -> str | None:
+    return registry.country.clean(value, fuzzy=True)
+
+
+@dataclass(frozen=True)
+class FieldFilter:
+    """yente's /search filters on entity fields: ``countries``, ``topics``, ``datasets``, ``target``
+    and each ``filter=FIELD:VALUE``. Fields combine with AND; the values of one field with
+    ``filter_op``: OR (yente's default for /search), any of them; AND, all of them."""
+
+    wanted: tuple[tuple[str, frozenset[str]], ...] = ()
+    every: bool = False
+
+    @classmethod
+    def of(cls, pairs: Iterable[tuple[str, str]], every: bool = False) -> "FieldFilter":
+        """The filter of (field, value) pairs, ``every`` value of a field wanted or any; blank values
+        are none. 400 for an unknown field."""
+        wanted: dict[str, set[str]] = {}
+        for name, value in pairs:
+            value = value.strip()
+            if value:
+                name = field_name(name)
+                if name == "countries":  # a code as the entities hold them: kp for KP or North Korea
+                    value = _country(value) or value
+                wanted.setdefault(name, set()).add(value)
+        return cls(tuple(sorted((name, frozenset(values)) for name, values in wanted.items())), every)
+
+    def accepts(self, entity: ListedEntity) -> bool:
+        for name, values in self.wanted:
+            held = field_values(entity, name)
+            if not (values <= held if self.every else values & held):
+                return False
+        return True
+
+
+def filter_pairs(filters: Iterable[str]) -> list[tuple[str, str]]:
+    """yente's ``filter=FIELD:VALUE`` parameters as (field, value); blanks left out, 400 without a colon."""
+    pairs = []
+    for item in filters:
+        if not item.strip():
+            continue
+        name, colon, value = item.partition(":")
+        if not colon:
+            raise BadQuery(f"Invalid filter: {item!r}; expected FIELD:VALUE, e.g. countries:kp or "
+                           "properties.birthDate:1944-10-13")
+        pairs.append((name, value))
+    return pairs
+
+
+def facet_names(asked: Iterable[str] | None) -> tuple[str, ...]:
+    """The facets a /search asked for (blank values left out: ``facets=`` asks for none), or yente's
+    default when the parameter is not given."""
+    if asked is None:
+        return DEFAULT_FACETS
+    return tuple(dict.fromkeys(name for name in (value.strip() for value in asked) if name))
+
+
+def search_sorts(sorts: Iterable[str]) -> tuple[tuple[str, bool], ...]:
+    """yente's ``sort=FIELD[:asc|desc]`` parameters as (field, descending); an order other than
+    ``desc`` is ascending, as yente reads it; 400 for a field results cannot be sorted by."""
+    found = []
+    for item in sorts:
+        if not item.strip():
+            continue
+        text = item.strip()
+        name, order = text.rsplit(":", 1) if ":" in text else (text, "asc")
+        if name not in SORT_FIELDS:
+            raise BadQuery(f"Invalid sort: {item!r}; expected FIELD, FIELD:asc or FIELD:desc with FIELD one of "
+                           f"{', '.join(SORT_FIELDS)}")
+        found.append((name, order == "desc"))
+    return tuple(found)
+
+
 @dataclass(frozen=True)
 class ResultFilter:
     """yente's result filters, applied to screened entities.
@@ -79,20 +220,19 @@ class ResultFilter:
     topics: frozenset[str] = frozenset()
     exclude_entity_ids: frozenset[str] = frozenset()
     changed_since: str | None = None
+    fields: FieldFilter = FieldFilter()
 
     @classmethod
     def of(cls, include_dataset: Iterable[str] = (), exclude_dataset: Iterable[str] = (),
            exclude_schema: Iterable[str] = (), topics: Iterable[str] = (), exclude_entity_ids: Iterable[str] = (),
-           changed_since: str | None = None) -> "ResultFilter":
-        """The filter of a request's parameters; empty values (``exclude_schema=``) are no filter."""
-        def given(values: Iterable[str]) -> frozenset[str]:
-            return frozenset(value.strip() for value in values if value.strip())
-
+           changed_since: str | None = None, fields: FieldFilter | None = None) -> "ResultFilter":
+        """The filter of a request's parameters; empty values (``exclude_schema=``) are no filter.
+        ``fields`` adds /search's filters on entity fields (``countries``, ``filter=prop:value``…)."""
         excluded = given(exclude_schema)
         for name in sorted(excluded):
             check_schema(name, "exclude_schema")
         return cls(given(include_dataset), given(exclude_dataset), excluded, given(topics),
-                   given(exclude_entity_ids), since(changed_since))
+                   given(exclude_entity_ids), since(changed_since), fields or FieldFilter())
 
     @property
     def narrows(self) -> bool:
@@ -114,7 +254,9 @@ class ResultFilter:
             return False
         if self.changed_since is not None and not (entity.last_change or "")[:19] > self.changed_since:
             return False
-        return not self.topics or bool(topics_of(entity) & self.topics)
+        if self.topics and not topics_of(entity) & self.topics:
+            return False
+        return self.fields.accepts(entity)
 
 
 def check_schema(name: str, parameter: str = "schema") -> str:

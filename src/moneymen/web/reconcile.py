@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import html
 import re
-import weakref
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 from urllib.parse import parse_qs
@@ -49,6 +48,8 @@ BATCH_SIZE = 10
 PREVIEW_PROPS = ("alias", "birthDate", "nationality", "country", "jurisdiction", "position", "imoNumber",
                  "flag", "registrationNumber", "swiftBic", "address", "notes")
 SCHEMA_SPACE = "https://followthemoney.tech/explorer/schemata/"
+#: Every FollowTheMoney schema (what a type may name).
+SCHEMATA = sorted(model.schemata)
 WORDS = re.compile(r"\w+")
 
 
@@ -104,6 +105,11 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorResponse, "description": "No such dataset or entity"},
     415: {"model": ErrorResponse, "description": "A body that is not a form"},
 }
+#: The preview card's errors, which are JSON as every other error (the card itself is HTML).
+PREVIEW_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"description": spec["description"],
+             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}}
+    for status, spec in ERRORS.items()}
 FORM_BODY = {"requestBody": {"content": {"application/x-www-form-urlencoded": {"schema": {
     "type": "object",
     "properties": {
@@ -166,7 +172,8 @@ def reconciliation_routes(catalog: Catalog) -> APIRouter:
         return {"code": "/api/status/ok", "status": "200 OK", "prefix": prefix, "result": found[:SUGGESTIONS]}
 
     @router.get("/extend/property", summary="Properties a data extension can add")
-    def propose_properties(dataset: str = DATASET, type: str = Query("Thing", max_length=200),
+    def propose_properties(dataset: str = DATASET,
+                           type: str = Query("Thing", max_length=200, json_schema_extra={"enum": SCHEMATA}),
                            limit: int = Query(0, ge=0, le=1000)) -> dict[str, Any]:
         """The properties of `type` that `extend` can fetch as new columns (featured ones first)."""
         catalog.scope(dataset)
@@ -181,8 +188,9 @@ def reconciliation_routes(catalog: Catalog) -> APIRouter:
                       if not prop.hidden and prop.type != registry.entity]
         return {"limit": limit, "type": schema.name, "properties": properties[:limit] if limit else properties}
 
-    @router.get("/preview", response_class=HTMLResponse, summary="A preview card of one entity")
-    def preview(dataset: str = DATASET, id: str = Query(..., max_length=1000)) -> HTMLResponse:
+    @router.get("/preview", response_class=HTMLResponse, responses=PREVIEW_ERRORS,
+                summary="A preview card of one entity")
+    def preview(dataset: str = DATASET, id: str = Query(..., min_length=1, max_length=1000)) -> HTMLResponse:
         """A small HTML card (name, type, sanctions, key facts) that OpenRefine shows beside a candidate."""
         catalog.scope(dataset)
         with catalog.store() as store:
@@ -317,21 +325,11 @@ def _begins(words: Sequence[str], typed: Sequence[str]) -> bool:
     return False
 
 
-_HELD: "weakref.WeakKeyDictionary[Screener, frozenset[str]]" = weakref.WeakKeyDictionary()
-
-
-def _held_schemata(screener: Screener) -> frozenset[str]:
-    """The schemata of the entities the index holds."""
-    if screener not in _HELD:
-        _HELD[screener] = frozenset(entity.schema for entity in screener.entities)
-    return _HELD[screener]
-
-
 def _default_types(screener: Screener) -> list[Schema]:
     """The manifest's types: the matchable schemata the index holds and the schemata above them
     (as yente lists them: Person brings LegalEntity and Thing)."""
     types: set[Schema] = set()
-    for name in _held_schemata(screener):
+    for name in screener.index.schemata:
         schema = model.get(name)
         if schema is not None and schema.matchable:
             types.update(schema.schemata)

@@ -10,8 +10,7 @@ entity are nested in its ``properties``, as yente nests them.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from functools import lru_cache
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from followthemoney.types import registry
@@ -23,11 +22,10 @@ from moneymen.match.entities import Match
 from moneymen.model import Entity, Statement, get_schema
 from moneymen.screening import ListedEntity, ScreeningResult
 from moneymen.search import SearchHit
-from moneymen.web.queries import MatchOptions, Query, topics_of
+from moneymen.web.queries import MatchOptions, Query, field_values
 from moneymen.web.service import Neighbourhood
 
 MATCHER = "moneymen"
-TOPIC_LABELS = {"sanction": "Sanctioned entity"}
 
 
 def timestamp(value: str | None) -> str | None:
@@ -99,55 +97,45 @@ def match_response(answers: Iterable[tuple[Query, int, Sequence[ScreeningResult]
     }
 
 
-def search_response(hits: Sequence[SearchHit], page: Sequence[SearchHit], limit: int, offset: int
-                    ) -> dict[str, Any]:
+def search_response(hits: Sequence[SearchHit], page: Sequence[SearchHit], limit: int, offset: int,
+                    facet_names: Sequence[str]) -> dict[str, Any]:
     return {
         "results": [{**listed_entity(hit.entity), "score": hit.score} for hit in page],
-        "facets": facets(hit.entity for hit in hits),
+        "facets": facets([hit.entity for hit in hits], facet_names),
         "total": {"value": len(hits), "relation": "eq"},
         "limit": limit,
         "offset": offset,
     }
 
 
-def facets(entities: Iterable[ListedEntity]) -> dict[str, Any]:
-    """yente's default facets (countries, topics, datasets), counted over every hit."""
-    countries: Counter = Counter()
-    topics: Counter = Counter()
-    datasets: Counter = Counter()
-    for entity in entities:
-        countries.update(_countries(entity))
-        topics.update(topics_of(entity))
-        datasets.update(entity.datasets)
-    names = registry.country.names
-    return {
-        "countries": _facet("Countries", countries, lambda code: names.get(code, code)),
-        "topics": _facet("Topics", topics, lambda topic: TOPIC_LABELS.get(topic, topic)),
-        "datasets": _facet("Data sources", datasets, lambda name: name),
-    }
+#: Most values one facet lists (as yente's aggregations), most frequent first.
+FACET_VALUES = 1000
 
 
-def _facet(label: str, counts: Counter, name_of) -> dict[str, Any]:
-    values = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    return {"label": label, "values": [{"name": name, "label": name_of(name), "count": count}
-                                       for name, count in values]}
+def facets(entities: Sequence[ListedEntity], names: Sequence[str]) -> dict[str, Any]:
+    """yente's facets ``names`` (countries, topics, datasets, schema, identifiers, genders), each
+    value counted over every entity given (every hit, not only the page), labelled as yente labels it."""
+    found = {}
+    for name in names:
+        counts: Counter = Counter()
+        for entity in entities:
+            counts.update(field_values(entity, name))
+        label, value_label = _facet_labels(name)
+        values = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:FACET_VALUES]
+        found[name] = {"label": label, "values": [{"name": value, "label": value_label(value), "count": count}
+                                                  for value, count in values]}
+    return found
 
 
-def _countries(entity: ListedEntity) -> set[str]:
-    schema = get_schema(entity.schema)
-    if schema is None:
-        return set()
-    codes: set[str] = set()
-    for prop, values in entity.properties.items():
-        found = schema.properties.get(prop)
-        if found is not None and found.type == registry.country:
-            codes.update(code for code in map(_country, values) if code)
-    return codes
-
-
-@lru_cache(maxsize=10_000)
-def _country(value: str) -> str | None:
-    return registry.country.clean(value, fuzzy=True)
+def _facet_labels(name: str) -> tuple[str, Callable[[str], str]]:
+    """A facet's label, and how to label its values: data sources by name, entity types by their
+    plural, the values of a type group (countries, topics…) by their caption."""
+    if name == "datasets":
+        return "Data sources", lambda value: value
+    if name == "schema":
+        return "Entity types", lambda value: getattr(get_schema(value), "plural", value)
+    kind = registry.groups[name]
+    return kind.plural, lambda value: kind.caption(value) or value
 
 
 #: How deep /entities/{id} nests: the entity's neighbours, and theirs (Person → Ownership → Company).

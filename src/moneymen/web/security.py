@@ -3,8 +3,9 @@ browser, the security headers of every response, and errors that tell a client n
 
 :func:`guard` puts these layers around the app, outermost first:
 
-- :class:`SecurityHeaders`: nosniff, a Content-Security-Policy that forbids framing and lets only
-  the server's own scripts and styles run (the docs page's Swagger UI is served by us),
+- :class:`SecurityHeaders`: nosniff, a Content-Security-Policy that forbids framing (but for the
+  reconciliation preview card, which OpenRefine frames) and lets only the server's own scripts and
+  styles run (the docs page's Swagger UI is served by us),
   no referrer, and ``Cache-Control: no-store`` on everything but the static assets;
 - :class:`AllowedHosts`: a request whose Host header is not one of ours is refused (400), which
   defeats DNS rebinding (a web page whose name resolves to 127.0.0.1);
@@ -24,6 +25,7 @@ import hmac
 import ipaddress
 import json
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
@@ -53,6 +55,10 @@ HEADERS = [
     (b"x-frame-options", b"DENY"),
     (b"referrer-policy", b"no-referrer"),
 ]
+#: The reconciliation preview card, which OpenRefine shows in a frame of its own page: OpenRefine's
+#: address (http://127.0.0.1:3333, as it starts) and the CORS origins allowed may frame it.
+PREVIEW_PATH = re.compile(r"^/reconcile/[^/]+/preview$")
+OPENREFINE_ORIGINS = ("http://127.0.0.1:3333", "http://localhost:3333")
 NO_STORE = (b"cache-control", b"no-store")
 CHALLENGES = [(b"www-authenticate", b'ApiKey realm="moneymen"'), (b"www-authenticate", b'Bearer realm="moneymen"')]
 KEY_SCHEMES = ("apikey", "bearer")
@@ -120,7 +126,7 @@ def guard(app: FastAPI, access: Access) -> None:
         app.add_middleware(CORSMiddleware, allow_origins=list(access.cors_origins), allow_methods=["GET", "POST"],
                            allow_headers=["Authorization", "Content-Type"], max_age=600)
     app.add_middleware(AllowedHosts, hosts=access.hosts)
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, frame_origins=(*OPENREFINE_ORIGINS, *access.cors_origins))
     _declare_key(app)
 
 
@@ -158,14 +164,22 @@ class SecurityHeaders:
     """ASGI middleware: the security headers on every response, and a JSON 500 (that says nothing of
     the cause) for an exception no handler answered, so that even that carries them."""
 
-    def __init__(self, app):
+    def __init__(self, app, frame_origins: Iterable[str] = OPENREFINE_ORIGINS):
         self.app = app
+        policy = CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'",
+                                                 f"frame-ancestors {' '.join(dict.fromkeys(frame_origins))}")
+        #: the preview card's headers: framed by OpenRefine only (X-Frame-Options cannot name origins)
+        self.preview = [*((name, value) for name, value in HEADERS
+                          if name not in (b"x-frame-options", b"content-security-policy")),
+                        (b"content-security-policy", policy.encode())]
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        extra = HEADERS if scope["path"].startswith(STATIC_PREFIX) else [*HEADERS, NO_STORE]
+        path = scope["path"]
+        extra = HEADERS if path.startswith(STATIC_PREFIX) else \
+            [*(self.preview if PREVIEW_PATH.match(path) else HEADERS), NO_STORE]
         started = False
 
         async def send_with_headers(message):

@@ -54,12 +54,27 @@ def match_all(screener: Screener, queries: Sequence[Query], options: MatchOption
     return answers
 
 
-def search(screener: Screener, text: str, schema: str, filters: ResultFilter, limit: int, offset: int
-           ) -> tuple[list[SearchHit], list[SearchHit]]:
+def search(screener: Screener, text: str, schema: str, filters: ResultFilter, limit: int, offset: int,
+           sorts: Sequence[tuple[str, bool]] = ()) -> tuple[list[SearchHit], list[SearchHit]]:
     """(every hit, the page ``offset:offset+limit``) for a text read as a name, in any script
-    (see :mod:`moneymen.search` for which entities are hits); the filters narrow the hits."""
+    (see :mod:`moneymen.search` for which entities are hits); the filters narrow the hits.
+    ``sorts`` orders them by (field, descending), entities without the field last, then by
+    score and id (as yente sorts)."""
     hits = search_entities(screener, text, schema, filters.accepts)
+    for name, descending in reversed(sorts):
+        hits = _sorted(hits, name, descending)
     return hits, hits[offset:offset + limit]
+
+
+def _sorted(hits: list[SearchHit], name: str, descending: bool) -> list[SearchHit]:
+    def value(hit: SearchHit) -> str | float | None:
+        if name == "_score":
+            return hit.score
+        return getattr(hit.entity, "id" if name == "entity_id" else name)
+
+    present = [hit for hit in hits if value(hit) is not None]
+    missing = [hit for hit in hits if value(hit) is None]
+    return sorted(present, key=value, reverse=descending) + missing  # type: ignore[arg-type, return-value]
 
 
 #: Most entities nested around one entity in /entities/{id} (yente fetches up to its page size).
