@@ -2,6 +2,8 @@
 
 FollowTheMoney (``followthemoney.model``) is the data model for entities; this
 module only adds what FtM has no word for: the provenance of every value.
+FtM's model (most of a second to load) is loaded when first used, not when this module is
+imported: what only reads statements or grades (a CSV of pairs to score) does without it.
 """
 
 from __future__ import annotations
@@ -10,16 +12,15 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from followthemoney import model as ftm_model
-from followthemoney.exc import InvalidData
-from followthemoney.schema import Schema
+if TYPE_CHECKING:
+    from followthemoney.schema import Schema
 
 __all__ = [
     "Grade",
     "Origin",
     "Statement",
-    "ftm_model",
     "get_schema",
     "InvalidGrade",
 ]
@@ -139,7 +140,9 @@ PROVENANCE_FIELDS = ("dataset", "source_record", "source_url", "document_id", "f
 @lru_cache(maxsize=None)
 def get_schema(name: str) -> Schema | None:
     """The FtM schema called ``name``, or None when FtM has no such schema."""
-    return ftm_model.get(name)
+    from followthemoney import model
+
+    return model.get(name)
 
 
 def common_schema(names) -> Schema:
@@ -148,10 +151,12 @@ def common_schema(names) -> Schema:
     (Person and LegalEntity → Person; Person and Vessel → InvalidData.) The result does not
     depend on the order of ``names``.
     """
+    from followthemoney import model
+
     ordered = sorted(set(names))
     schema = get_schema(ordered[0])
     for name in ordered[1:]:
-        schema = ftm_model.common_schema(schema, name)
+        schema = model.common_schema(schema, name)
     return schema
 
 
@@ -174,11 +179,14 @@ class Entity:
         order and one that disagrees with those before it is passed over, so every process
         reads the same schema.
         """
+        from followthemoney import model
+        from followthemoney.exc import InvalidData
+
         names = sorted({stmt.schema for stmt in self.statements})
         schema = get_schema(names[0])
         for name in names[1:]:
             try:
-                schema = ftm_model.common_schema(schema, name)
+                schema = model.common_schema(schema, name)
             except InvalidData:
                 continue
         return schema
@@ -191,10 +199,12 @@ class Entity:
         refused them) are left out of the proxy; the statements keep them.
         """
         if self._proxy is None:
+            from followthemoney import model
+
             properties: dict[str, list[str]] = {}
             for stmt in self.statements:
                 properties.setdefault(stmt.prop, []).append(stmt.value)
-            self._proxy = ftm_model.get_proxy({"id": self.id, "schema": self.schema.name,
+            self._proxy = model.get_proxy({"id": self.id, "schema": self.schema.name,
                                                "properties": properties}, cleaned=True)
         return self._proxy
 

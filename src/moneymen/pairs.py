@@ -8,7 +8,7 @@ from pathlib import Path
 from moneymen.files import SafeDictWriter, atomic_write
 from moneymen.match.entities import DEFAULT_THRESHOLD, Profile, compare_profiles
 from moneymen.sources.base import SourceError
-from moneymen.sources.csvmap import read_rows
+from moneymen.sources.csvrows import read_rows
 
 
 def score_pairs(source: Path, target: Path, schema: str = "Person", threshold: float = DEFAULT_THRESHOLD,

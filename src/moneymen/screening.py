@@ -342,7 +342,7 @@ def screen_file(screener: Screener, source: Path, target: Path, mapping_path: Pa
     guarded against spreadsheet formulas (:class:`moneymen.files.SafeDictWriter`).
     """
     from moneymen.sources.base import SourceError
-    from moneymen.sources.csvmap import read_rows
+    from moneymen.sources.csvrows import read_rows
 
     header: list[str] = []
     rows = read_rows(source, progress, header_out=header)

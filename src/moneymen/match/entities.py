@@ -79,24 +79,19 @@ class Profile:
         found = schema_facts(schema)
         if found is None:
             raise ValueError(f"unknown FtM schema {schema!r}")
-        names = []
-        for prop, weight in NAME_WEIGHTS.items():
-            if weight:
-                names.extend((value, weight) for value in properties.get(prop, []) if value and value.strip())
+        names = [(value, weight) for prop, weight in NAME_WEIGHTS.items() if weight
+                 for value in properties.get(prop, ()) if value and value.strip()]
         if not names and found.is_a("Person"):
             parts = [properties.get(p, []) for p in ("firstName", "secondName", "middleName", "lastName")]
             joined = " ".join(values[0] for values in parts if values)
             if joined:
                 names.append((joined, 1.0))
-        countries = set()
-        for prop in COUNTRY_PROPS:
-            for value in properties.get(prop, []):
-                code = _country(value)
-                if code:
-                    countries.add(code)
+        countries = frozenset(code for prop in COUNTRY_PROPS for value in properties.get(prop, ())
+                              if (code := _country(value)))
         identifiers = []
         for prop in IDENTIFIERS:
-            values = frozenset(_identifier(v) for v in properties.get(prop, []) if _identifier(v))
+            given = properties.get(prop)
+            values = frozenset(filter(None, map(_identifier, given))) if given else None
             if values:
                 identifiers.append((prop, values))
         dates: dict[str, str] = {}  # reading → how it was written, "" when as the reading
@@ -116,8 +111,8 @@ class Profile:
             schema=found.name,
             names=tuple(dict.fromkeys(names)),
             birth_dates=frozenset(dates),
-            countries=frozenset(countries),
-            genders=frozenset(v.strip().lower() for v in properties.get("gender", []) if v.strip()),
+            countries=countries,
+            genders=frozenset(v.strip().lower() for v in properties.get("gender", ()) if v.strip()),
             identifiers=tuple(identifiers),
             birth_date_texts=tuple(sorted((reading, text) for reading, text in dates.items() if text)),
             unread_birth_dates=tuple(dict.fromkeys(unread)),

@@ -49,9 +49,8 @@ it as text and counts it (:mod:`moneymen.sources.clean`).
 
 from __future__ import annotations
 
-import csv
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import cast
 
@@ -63,11 +62,10 @@ from followthemoney.mapping.query import QueryMapping
 from followthemoney.proxy import EntityProxy
 
 from moneymen import safeyaml
-from moneymen.sources.base import ImportContext, SourceEntity, SourceError, Value, read_bounded_lines
+from moneymen.sources.base import ImportContext, SourceEntity, SourceError, Value
 from moneymen.sources.clean import CLEANED_TYPES
+from moneymen.sources.csvrows import read_rows
 
-#: Largest single CSV field accepted.
-MAX_FIELD = 1024 * 1024
 #: Keys of one query of FtM's mapping language that moneymen reads.
 QUERY_KEYS = frozenset({"entities", "filters", "filters_not"})
 #: Top-level keys of the short form.
@@ -215,58 +213,6 @@ def _expand_short_form(path: Path, config: dict) -> dict:
         entity["keys"] = [str(key) for key in keys or list(columns)]
     filters = {key: config[key] for key in ("filters", "filters_not") if key in config}
     return {"entities": {"row": entity}, **filters}
-
-
-def read_rows(path: Path, progress: Callable[[int, int], None] | None = None,
-              header_out: list[str] | None = None) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield (line number, row as dict) of a UTF-8 CSV with a header, in bounded memory.
-
-    A UTF-8 byte-order mark is dropped; a UTF-16 file is refused with a message saying so.
-    ``progress(bytes_done, bytes_total)`` is called now and then; ``header_out``, if given,
-    receives the header's column names as soon as the header is read (before the first row).
-    """
-    report = progress or (lambda done, total: None)
-    total = path.stat().st_size
-    csv.field_size_limit(MAX_FIELD)
-    with path.open("rb") as handle:
-        if safeyaml.looks_like_utf16(handle.read(safeyaml.HEAD_BYTES)):
-            raise SourceError(path, None, "the CSV is UTF-16 text; save it as UTF-8 (\"CSV UTF-8\" in Excel)")
-        handle.seek(0)
-        lines = _decoded_lines(path, handle)
-        reader = csv.reader(lines, strict=True)
-        try:
-            header = next(reader, None)
-            if not header:
-                raise SourceError(path, 1, "empty file; expected a header row")
-            header = [name.strip().lstrip("\ufeff") for name in header]
-            if header_out is not None:
-                header_out.extend(header)
-            for row in reader:
-                if not row or row == [""]:
-                    continue
-                if len(row) != len(header):
-                    raise SourceError(
-                        path, reader.line_num, f"expected {len(header)} fields as in the header, found {len(row)}"
-                    )
-                yield reader.line_num, dict(zip(header, row))
-                if reader.line_num % 5000 == 0:
-                    report(handle.tell(), total)
-        except csv.Error as error:
-            raise SourceError(path, reader.line_num, f"malformed CSV: {error}") from None
-    report(total, total)
-
-
-def _decoded_lines(path: Path, handle) -> Iterator[str]:
-    for number, line in read_bounded_lines(handle, path, limit=MAX_FIELD * 4):
-        if number == 1:
-            line = line.removeprefix(b"\xef\xbb\xbf")
-        try:
-            yield line.decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise SourceError(
-                path, number, f"not UTF-8 text (byte {line[error.start]:#x} at column {error.start + 1}); "
-                "save the CSV as UTF-8"
-            ) from None
 
 
 def columns_used(mappings: list[QueryMapping]) -> set[str]:
