@@ -36,8 +36,10 @@ import itertools
 import json
 import math
 import os
+import threading
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import fields, replace
 from functools import lru_cache
 
@@ -485,8 +487,26 @@ class _Column(Sequence):
         return self.index.decoded(position)[self.side]
 
 
+class _Scratch:
+    """The work arrays of one query: each entity's estimate and count of syllables held, each word's
+    similarity (zero between queries), and a slot per row or entity (see :meth:`CandidateIndex._distinct`)."""
+
+    __slots__ = ("estimate", "counted", "slot", "similarity")
+
+    def __init__(self, entities: int, rows: int, words: int):
+        self.estimate = np.zeros(entities, dtype=np.float32)
+        self.counted = np.zeros(entities, dtype=np.float32)
+        self.slot = np.zeros(max(rows, entities), dtype=np.int32)
+        self.similarity = np.zeros(max(words, 1), dtype=np.float32)
+
+
 class CandidateIndex:
-    """Words and keys of every listed entity's names, and the estimate of a query's score against each."""
+    """Words and keys of every listed entity's names, and the estimate of a query's score against each.
+
+    Once built, an index is only read: several threads may ask for candidates at once. Each query
+    works in arrays of its own (:class:`_Scratch`), taken from those of queries done and given back
+    after; the caches of words alike are filled with values that never change once computed.
+    """
 
     def __init__(self, profiles: Iterable[tuple[str, Profile]]):
         """Index ``(entity id, profile)`` pairs (see :func:`build_arrays`)."""
@@ -534,10 +554,21 @@ class CandidateIndex:
         self._similar_cache: dict[tuple[str, str, str], tuple[tuple[int, float], ...]] = {}
         self._compatible_cache: dict[str, tuple[np.ndarray, bool]] = {}
         self._splits_cache: dict[tuple[str, str], tuple] = {}
-        self._estimate = np.zeros(size, dtype=np.float32)
-        self._counted = np.zeros(size, dtype=np.float32)
-        self._slot = np.zeros(max(rows, size), dtype=np.int32)
-        self._similarity = np.zeros(max(len(self.words), 1), dtype=np.float32)
+        self._scratch_size = (size, rows, len(self.words))
+        self._spare: list[_Scratch] = []  # the work arrays of queries done, for the next ones
+        self._spare_lock = threading.Lock()
+
+    @contextmanager
+    def _scratch(self) -> Iterator[_Scratch]:
+        """Work arrays for one query: a spare set, or a new one when every set is in use. A query
+        that fails midway does not give its set back (it may hold that query's values)."""
+        with self._spare_lock:
+            scratch = self._spare.pop() if self._spare else None
+        if scratch is None:
+            scratch = _Scratch(*self._scratch_size)
+        yield scratch
+        with self._spare_lock:
+            self._spare.append(scratch)
 
     def _decode(self, position: int) -> tuple[Profile, tuple[NameForm, ...]]:
         profile = decode_profile(self._records.raw(position))
@@ -551,13 +582,17 @@ class CandidateIndex:
     def candidates(self, profile: Profile, cutoff: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
         """(positions, estimates) of the entities whose estimated score against ``profile`` is at
         least ``cutoff``, highest estimate first (ties: the entity indexed first)."""
+        with self._scratch() as scratch:
+            return self._candidates(profile, cutoff, scratch)
+
+    def _candidates(self, profile: Profile, cutoff: float, scratch: _Scratch) -> tuple[np.ndarray, np.ndarray]:
         kind = kind_of(profile.schema)
         compatible, people = self._compatible(profile.schema)
-        estimate = self._estimate
+        estimate = scratch.estimate
         touched = []
         for name, _ in profile.names:
             form = bounded(analyse(name, kind))
-            for positions, values in self._name_estimates(form, cutoff, people):
+            for positions, values in self._name_estimates(form, cutoff, people, scratch):
                 # an entity may come more than once (several names): the highest estimate is written last
                 order = np.argsort(values, kind="stable")
                 positions, values = positions[order], values[order]
@@ -571,7 +606,7 @@ class CandidateIndex:
         if not touched:
             return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
         # one entity may be found several times (by several of its names, or several ways)
-        hit = self._distinct(np.concatenate(touched))
+        hit = self._distinct(np.concatenate(touched), scratch)
         values = estimate[hit]
         estimate[hit] = 0.0
         values = values + self._facts_against(profile, hit)
@@ -606,31 +641,31 @@ class CandidateIndex:
             found = self._compatible_cache[schema] = (codes, people)
         return found
 
-    def _name_estimates(self, form: NameForm, cutoff: float, people: bool):
+    def _name_estimates(self, form: NameForm, cutoff: float, people: bool, scratch: _Scratch):
         """(positions, estimated scores) of the entities each way of matching ``form`` finds."""
-        words = self._word_estimates(form, cutoff, people)
+        words = self._word_estimates(form, cutoff, people, scratch)
         if words is not None:
             yield words
         whole, syllables = korean_keys(form)
         if whole:
-            found = self._union("n:" + key for key in whole)
+            found = self._union(("n:" + key for key in whole), scratch)
             if len(found):
                 yield found, np.full(len(found), KOREAN_ESTIMATE, dtype=np.float32)
         if syllables:  # names whose readings are too many to spell out whole: by share of syllables
             prefix = "K:" if whole else "k:"
-            shared = self._syllable_share(prefix, syllables)
+            shared = self._syllable_share(prefix, syllables, scratch)
             if shared is not None:
                 yield shared
-        fuzzy = self._fuzzy_joined(form)
+        fuzzy = self._fuzzy_joined(form, scratch)
         if fuzzy is not None:
             yield fuzzy
         for prefix, keys, value in (("c:", chinese_keys(form), CHINESE_ESTIMATE),
                                     ("j:", joined_keys(form), JOINED_ESTIMATE)):
-            found = self._union(prefix + key for key in keys)
+            found = self._union((prefix + key for key in keys), scratch)
             if len(found):
                 yield found, np.full(len(found), value, dtype=np.float32)
 
-    def _fuzzy_joined(self, form: NameForm):
+    def _fuzzy_joined(self, form: NameForm, scratch: _Scratch):
         """Entities with a name one or two slips from this one's letters written together."""
         keys = fuzzy_joined_keys(form)
         if not keys or not len(self.joined_hashes):
@@ -641,33 +676,33 @@ class CandidateIndex:
         lists = [self.joined_positions[start:end] for start, end in zip(starts, ends) if end > start]
         if not lists:
             return None
-        found = self._distinct(np.concatenate(lists))
+        found = self._distinct(np.concatenate(lists), scratch)
         joined = "".join(form.tokens)
         return found, np.full(len(found), JOINED_ESTIMATE - 1 / len(joined), dtype=np.float32)
 
-    def _union(self, keys: Iterable[str]) -> np.ndarray:
+    def _union(self, keys: Iterable[str], scratch: _Scratch) -> np.ndarray:
         lists = [found for found in map(self.postings.get, keys) if found is not None]
         if not lists:
             return np.zeros(0, dtype=np.int32)
-        return lists[0] if len(lists) == 1 else self._distinct(np.concatenate(lists))
+        return lists[0] if len(lists) == 1 else self._distinct(np.concatenate(lists), scratch)
 
-    def _syllable_share(self, prefix: str, syllables: list[set[str]]):
+    def _syllable_share(self, prefix: str, syllables: list[set[str]], scratch: _Scratch):
         """Entities by the share of the name's syllable positions they hold (a Korean name of many readings)."""
-        counted = self._counted
+        counted = scratch.counted
         touched = []
         for keys in syllables:
-            found = self._union(prefix + key for key in keys)
+            found = self._union((prefix + key for key in keys), scratch)
             if len(found):
                 counted[found] += 1.0
                 touched.append(found)
         if not touched:
             return None
-        hit = self._distinct(np.concatenate(touched))
+        hit = self._distinct(np.concatenate(touched), scratch)
         share = np.minimum(counted[hit] / len(syllables), 1.0)
         counted[hit] = 0.0
         return hit, share.astype(np.float32)
 
-    def _word_estimates(self, form: NameForm, cutoff: float, people: bool):
+    def _word_estimates(self, form: NameForm, cutoff: float, people: bool, scratch: _Scratch):
         """The matcher's word alignment, estimated for the names that could reach ``cutoff``.
 
         Each query word has the listed words alike to it, with their similarity. A name can
@@ -712,8 +747,8 @@ class CandidateIndex:
                 segments.extend(self.word_rows[bounds[w, 0]:bounds[w, -1]] for w in rarer)
         if not segments:
             return None
-        rows = segments[0] if len(segments) == 1 else self._distinct(np.concatenate(segments))
-        return self._estimate_rows(form, rows, groups, splits)
+        rows = segments[0] if len(segments) == 1 else self._distinct(np.concatenate(segments), scratch)
+        return self._estimate_rows(form, rows, groups, splits, scratch)
 
     def _lengths_to_read(self, form: NameForm, groups, cutoff: float, people: bool) -> list[tuple[int, int]]:
         """For each query word, the lengths (in words, low to high) of the names to read it for.
@@ -750,7 +785,7 @@ class CandidateIndex:
                 lengths[g] = (min(read[rank]), max(read[rank]))
         return lengths
 
-    def _estimate_rows(self, form: NameForm, rows: np.ndarray, groups, splits):
+    def _estimate_rows(self, form: NameForm, rows: np.ndarray, groups, splits, scratch: _Scratch):
         """(entities, estimates) of ``rows`` (names) from their own words (a forward index).
 
         For each query word, its best similarity among the name's words; then the matched share,
@@ -766,7 +801,7 @@ class CandidateIndex:
         counts = ends - starts
         offsets = np.cumsum(counts) - counts
         words = self.row_word_ids[np.repeat(starts - offsets, counts) + np.arange(int(counts.sum()))]
-        similarity = self._similarity
+        similarity = scratch.similarity
         score_sum = np.full(len(rows), initials, dtype=np.float32)
         weight_sum = np.full(len(rows), initials, dtype=np.float32)
         words_matched = np.full(len(rows), float(initial_count), dtype=np.float32)
@@ -862,9 +897,9 @@ class CandidateIndex:
         self._similar_cache[(token, sound, kind)] = result
         return result
 
-    def _distinct(self, positions: np.ndarray) -> np.ndarray:
+    def _distinct(self, positions: np.ndarray, scratch: _Scratch) -> np.ndarray:
         """``positions`` without repeats, in linear time (no sort): the last of each repeat is kept."""
         order = np.arange(len(positions), dtype=np.int32)
-        slot = self._slot
+        slot = scratch.slot
         slot[positions] = order
         return positions[slot[positions] == order]
