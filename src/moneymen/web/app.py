@@ -109,7 +109,7 @@ def create_app(db: str | os.PathLike[str], dataset_names: Iterable[str] | None =
         exclude_dataset: list[Text] = Query([], description="No results from these datasets."),
         exclude_schema: list[Text] = Query([], description="No results of these schemata."),
         topics: list[Text] = Query([], description="Only results with these topics (`sanction`)."),
-        changed_since: Annotated[Text | None, Query(pattern=TIMESTAMP_PATTERN, description=CHANGED_SINCE)] = None,
+        changed_since: Annotated[str | None, Query(pattern=TIMESTAMP_PATTERN, description=CHANGED_SINCE)] = None,
         exclude_entity_ids: list[Text] = Query([], max_length=50, description=EXCLUDE_IDS),
     ) -> dict:
         """Screen each entity of `queries` (schema and properties, as yente takes them); each answer

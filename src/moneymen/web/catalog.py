@@ -8,8 +8,10 @@ Screening never waits for the store. A scope's Screener comes from the index sav
 store (:mod:`moneymen.screening_index`), built and saved when it is missing or stale; it is
 read-only once built, so every request thread screens with it at once. When the store changes
 (an import finished), the next request starts a reload in a background thread and keeps
-answering from the old Screener until the new one is ready. Only the first request of a scope
-waits for its Screener.
+answering from the old Screener until the new one is ready. At start the server builds the
+index of every served dataset together (``default``), then of each dataset on its own, in the
+background; a request for a scope not built yet waits for it. A built index is served from its
+saved file, so that the server's workers share its pages.
 
 Scopes, as in yente's ``/match/{dataset}``: ``default`` and ``all`` are every served dataset;
 any other name is one dataset of the store.
@@ -27,7 +29,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 from moneymen.screening import ListedEntity, Screener, load_listed
-from moneymen.screening_index import build_and_save, contents_version, index_path_of, one_builder, saved_screener
+from moneymen.screening_index import (
+    build_and_save, contents_version, index_path_of, load, one_builder, saved_screener,
+)
 from moneymen.store import ImportRecord, Store, StoreBusy, StoreError, open_store
 from moneymen.web.errors import NotFound
 
@@ -185,7 +189,11 @@ class Catalog:
                     version = contents_version(store, dataset)
                     listed = load_listed(store, dataset)
             if screener is None:  # built after the read, so that imports need not wait for it
-                screener = build_and_save(listed, index_path_of(self.db, dataset), version)
+                path = index_path_of(self.db, dataset)
+                screener = build_and_save(listed, path, version)
+                saved = load(path, version) if path is not None else None
+                if saved is not None:  # serve the saved file: the workers share its pages, not copies
+                    screener = Screener(saved[1], index=saved[0])
         scope.screener, scope.stamp, scope.held, scope.counts = screener, stamp, held, None
 
     def index_state(self) -> tuple[dict[str, tuple[int, ...]], Counter] | None:
@@ -231,13 +239,19 @@ class Catalog:
         while True:
             try:
                 with self.screener(WHOLE[0]):
-                    return
+                    break
             except StoreBusy:
                 time.sleep(BUSY_RETRY_S)  # an import is writing the store: build once it is done
             except StoreError as error:
                 self.load_failed = True
                 log.error("the screening index could not be built: %s", error)
                 return
+        for name in self.datasets if len(self.datasets) > 1 else ():  # then /match/{dataset} waits for nothing
+            try:
+                with self.screener(name):
+                    pass
+            except StoreError as error:  # the first request of that dataset tries again
+                log.warning("the screening index of %s was not built: %s", name, error)
 
     @property
     def ready(self) -> bool:
