@@ -127,6 +127,9 @@ def system_routes(catalog: Catalog) -> APIRouter:
         with catalog.store() as store:
             imports = imports_by_dataset(store, datasets)
             formats = store.dataset_formats()
+        if catalog.ready:
+            with catalog.screener(WHOLE[0]):  # starts the background reload after an import, as /match would
+                pass
         state = catalog.index_state()
         held, counts = state if state is not None else ({}, Counter())
         entries = [_dataset_entry(name, imports.get(name, []), sorted(formats.get(name, ())), counts.get(name, 0),
