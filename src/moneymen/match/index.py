@@ -37,7 +37,6 @@ import json
 import math
 import os
 import threading
-from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import fields, replace
@@ -46,7 +45,7 @@ from functools import lru_cache
 import numpy as np
 
 from moneymen.match.entities import BIRTH_DATES_DISAGREE, GENDER_DIFFERS, Profile
-from moneymen.match.index_file import KeyTable, StringIndex, StringTable, key_digest
+from moneymen.match.index_file import KeyTable, StringIndex, StringTable, digests, key_digest
 from moneymen.match.names import CONFLICT, OMISSION, SINGLE_WORD, NameForm, _token_similarity, analyse, kind_of
 from moneymen.match.orgs import SYNONYMS
 from moneymen.match.schemata import schema_facts
@@ -182,58 +181,79 @@ def bounded(form: NameForm) -> NameForm:
 
 # -- profiles as records -----------------------------------------------------------------------
 
+#: A profile's fields, in the order a record lists them.
+_PROFILE_FIELDS = tuple(f.name for f in fields(Profile))
 
-def _encode(value):
-    """A profile's field as JSON data: tuples and frozensets tagged (sets sorted), so that
-    :func:`_decode` gives back an equal value."""
+
+def _frozen(value):
     if isinstance(value, frozenset):
-        return {"f": sorted((_encode(item) for item in value), key=repr)}
-    if isinstance(value, tuple):
-        return {"t": [_encode(item) for item in value]}
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
+        return {"f": sorted(value, key=repr)}
     raise TypeError(f"a profile field of type {type(value).__name__} cannot be indexed")
 
 
-def _decode(value):
-    if isinstance(value, dict):
-        if "f" in value:
-            return frozenset(_decode(item) for item in value["f"])
-        return tuple(_decode(item) for item in value["t"])
-    return value
+def _thawed(value):
+    """A record's value as the profile holds it: arrays are tuples."""
+    return tuple(map(_thawed, value)) if isinstance(value, list) else value
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_frozen, check_circular=False)
+_DECODER = json.JSONDecoder(object_hook=lambda tagged: frozenset(map(_thawed, tagged["f"])))
 
 
 def encode_profile(profile: Profile) -> bytes:
-    """A profile as a compact JSON record."""
-    return json.dumps([_encode(getattr(profile, f.name)) for f in fields(Profile)], ensure_ascii=False,
-                      separators=(",", ":")).encode("utf-8", "surrogatepass")
+    """A profile as a compact JSON record: tuples as arrays, frozensets as ``{"f": [sorted items]}``."""
+    return _ENCODER.encode([getattr(profile, name) for name in _PROFILE_FIELDS]).encode("utf-8", "surrogatepass")
 
 
 def decode_profile(record: bytes) -> Profile:
-    """The profile a record of :func:`encode_profile` holds."""
-    values = json.loads(record.decode("utf-8", "surrogatepass"))
-    return Profile(**{f.name: _decode(value) for f, value in zip(fields(Profile), values)})
+    """The profile a record of :func:`encode_profile` holds (an equal one)."""
+    return Profile(*map(_thawed, _DECODER.decode(record.decode("utf-8", "surrogatepass"))))
 
 
 # -- building ----------------------------------------------------------------------------------
 
 
+def _strings(texts: Sequence[str | bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """(UTF-8 bytes end to end, length of each) of ``texts`` (str, or bytes already encoded)."""
+    encoded = [text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass") for text in texts]
+    return (np.frombuffer(b"".join(encoded), dtype=np.uint8),
+            np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)))
+
+
+def _coded(values: list) -> tuple[list, np.ndarray]:
+    """(the distinct values in order of first appearance, the code of each value)."""
+    code: dict = {}
+    codes = np.fromiter((code.setdefault(value, len(code)) for value in values), dtype=np.int32, count=len(values))
+    return list(code), codes
+
+
 def _index_chunk(items: Iterable[tuple[str, Profile]]) -> dict:
-    """What the index keeps of some entities, with their words numbered in this chunk alone."""
+    """What the index keeps of some entities, as arrays; words, gender sets and schemata are
+    numbered in this chunk alone (their distinct values come along)."""
     vocabulary: dict[str, int] = {}
     sounds: list[str] = []
-    posting_words, posting_rows = array("i"), array("i")
-    row_entity, row_words, row_weights = array("i"), array("i"), array("f")
-    key_digests, key_positions = array("Q"), array("i")
-    joined_digests, joined_positions = array("Q"), array("i")
-    ids, records, schemata, genders = [], [], [], []
-    kinds, years_low, years_high = array("b"), array("h"), array("h")
+    posting_words: list[int] = []
+    posting_rows: list[int] = []
+    row_entity: list[int] = []
+    row_words: list[int] = []
+    row_weights: list[float] = []
+    keys: list[str] = []
+    key_positions: list[int] = []
+    slips: list[str] = []
+    slip_positions: list[int] = []
+    ids: list[str] = []
+    records: list[bytes] = []
+    kinds: list[int] = []
+    years_low: list[int] = []
+    years_high: list[int] = []
+    genders: list[frozenset[str]] = []
+    schemata: list[str] = []
     for position, (entity_id, profile) in enumerate(items):
         ids.append(entity_id)
         records.append(encode_profile(profile))
         kind = kind_of(profile.schema)
-        keys: set[str] = set(identifier_keys(profile))
-        joined: set[int] = set()
+        found: set[str] = set(identifier_keys(profile))
+        joined: set[str] = set()
         for name, _ in profile.names:
             form = analyse(name, kind)
             limited = bounded(form)  # as a query name is looked up
@@ -250,53 +270,59 @@ def _index_chunk(items: Iterable[tuple[str, Profile]]) -> dict:
                     posting_words.append(word)
                     posting_rows.append(row)
             whole, syllables = korean_keys(form)
-            keys.update("n:" + key for key in whole)
-            keys.update("k:" + key for position_keys in syllables for key in position_keys)
+            found.update("n:" + key for key in whole)
+            found.update("k:" + key for position_keys in syllables for key in position_keys)
             if form.korean and not whole:  # too many readings to spell out: found syllable by syllable
-                keys.update("K:" + key for position_keys in syllables for key in position_keys)
-            keys.update("c:" + key for key in chinese_keys(limited))
-            keys.update("j:" + key for key in joined_keys(limited))
-            joined.update(key_digest(key) for key in fuzzy_joined_keys(limited))
-        for digest in {key_digest(key) for key in keys}:
-            key_digests.append(digest)
-            key_positions.append(position)
-        for digest in joined:
-            joined_digests.append(digest)
-            joined_positions.append(position)
+                found.update("K:" + key for position_keys in syllables for key in position_keys)
+            found.update("c:" + key for key in chinese_keys(limited))
+            found.update("j:" + key for key in joined_keys(limited))
+            joined.update(fuzzy_joined_keys(limited))
+        keys.extend(found)
+        key_positions.extend(itertools.repeat(position, len(found)))
+        slips.extend(joined)
+        slip_positions.extend(itertools.repeat(position, len(joined)))
         kinds.append(KINDS.index(kind))
         years = birth_years(profile)
         years_low.append(min(years, default=0))
         years_high.append(max(years, default=0))
         genders.append(profile.genders)
         schemata.append(profile.schema)
-    return {"ids": ids, "records": records, "words": list(vocabulary), "sounds": sounds,
-            "posting_words": posting_words, "posting_rows": posting_rows, "row_entity": row_entity,
-            "row_words": row_words, "row_weights": row_weights, "key_digests": key_digests,
-            "key_positions": key_positions, "joined_digests": joined_digests, "joined_positions": joined_positions,
-            "kinds": kinds, "years_low": years_low, "years_high": years_high, "genders": genders,
-            "schemata": schemata}
+    gender_sets, gender_codes = _coded(genders)
+    schema_names, schema_codes = _coded(schemata)
+    return {"ids": _strings(ids), "id_digests": digests(ids), "records": _strings(records),
+            "words": list(vocabulary), "sounds": sounds,
+            "posting_words": np.asarray(posting_words, dtype=np.int32),
+            "posting_rows": np.asarray(posting_rows, dtype=np.int32),
+            "row_entity": np.asarray(row_entity, dtype=np.int32), "row_words": np.asarray(row_words, dtype=np.int32),
+            "row_weights": np.asarray(row_weights, dtype=np.float32),
+            "key_digests": digests(keys), "key_positions": np.asarray(key_positions, dtype=np.int32),
+            "joined_digests": digests(slips), "joined_positions": np.asarray(slip_positions, dtype=np.int32),
+            "kinds": np.asarray(kinds, dtype=np.int8), "years_low": np.asarray(years_low, dtype=np.int16),
+            "years_high": np.asarray(years_high, dtype=np.int16),
+            "gender_sets": gender_sets, "gender_codes": gender_codes,
+            "schemata": schema_names, "schema_codes": schema_codes}
 
 
 def _chunk_of(profiles: Sequence[tuple[str, Profile]], start: int) -> dict:
     return _index_chunk(profiles[i] for i in range(start, min(start + _CHUNK, len(profiles))))
 
 
-def _neighbour_keys(words: Sequence[str], sounds: Sequence[str], first: int) -> tuple[array, array]:
+def _neighbour_keys(words: Sequence[str], sounds: Sequence[str], first: int) -> tuple[np.ndarray, np.ndarray]:
     """(key digests, word ids) of the vocabulary's neighbourhoods: deletions, sounds, first and
     last letters of long words, synonyms."""
-    found, word_ids = array("Q"), array("i")
+    keys: list[str] = []
+    word_ids: list[int] = []
     for word_id, (word, sound) in enumerate(zip(words, sounds), start=first):
-        keys = spelling_keys(word)
+        found = spelling_keys(word)
         if sound and len(sound) >= 2 and len(word) >= 4:
-            keys.add("p:" + sound)
+            found.add("p:" + sound)
         if len(word) >= LONG_WORD - 3:
-            keys.update(("a:" + word[:4], "z:" + word[-4:]))
+            found.update(("a:" + word[:4], "z:" + word[-4:]))
         if word in SYNONYMS or word in _SYNONYM_TARGETS:
-            keys.add("y:" + SYNONYMS.get(word, word))
-        for digest in {key_digest(key) for key in keys}:
-            found.append(digest)
-            word_ids.append(word_id)
-    return found, word_ids
+            found.add("y:" + SYNONYMS.get(word, word))
+        keys.extend(found)
+        word_ids.extend(itertools.repeat(word_id, len(found)))
+    return digests(keys), np.asarray(word_ids, dtype=np.int32)
 
 
 def _neighbours_of(vocabulary: tuple[list[str], list[str]], start: int):
@@ -318,9 +344,12 @@ def _in_workers(function, data, starts: range, workers: int):
     if workers <= 1:
         yield from (function(data, start) for start in starts)
         return
+    import gc
     import multiprocessing
 
     _SHARED.update(function=function, data=data)
+    # what the workers inherit is never collected there: its pages stay shared, and unscanned
+    gc.freeze()
     pool = multiprocessing.get_context("fork").Pool(workers)
     try:
         yield from pool.imap(_forked, starts)
@@ -328,6 +357,7 @@ def _in_workers(function, data, starts: range, workers: int):
         _SHARED.clear()
         pool.close()
         pool.join()
+        gc.unfreeze()
 
 
 def _workers(profiles) -> int:
@@ -337,16 +367,13 @@ def _workers(profiles) -> int:
     return max(1, min(len(os.sched_getaffinity(0)), 8))
 
 
-def _array(values, dtype) -> np.ndarray:
-    return np.frombuffer(values, dtype=dtype).copy() if len(values) else np.zeros(0, dtype)
-
-
 def build_arrays(profiles: Iterable[tuple[str, Profile]]) -> tuple[dict[str, np.ndarray], dict]:
     """The arrays and meta of the index of ``(entity id, profile)`` pairs.
 
     A long sequence of profiles (at least ``PARALLEL_FROM``) is read by forked processes, a
     chunk each (the profiles are computed in the workers, so a lazy sequence is never built
     whole), and so are the vocabulary's neighbourhoods; any other iterable is indexed here.
+    Each chunk comes back as a few arrays, never as a Python object per entity or per key.
     """
     workers = _workers(profiles)
     if workers > 1:
@@ -358,91 +385,81 @@ def build_arrays(profiles: Iterable[tuple[str, Profile]]) -> tuple[dict[str, np.
     return _assemble(chunks, workers)
 
 
+def _global_codes(local: list, code: dict) -> np.ndarray:
+    """The codes, over all chunks, of a chunk's distinct values (a value met first gets the next code)."""
+    return np.fromiter((code.setdefault(value, len(code)) for value in local), dtype=np.int32, count=len(local))
+
+
+def _concatenated(parts: list[np.ndarray], dtype) -> np.ndarray:
+    return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype)
+
+
 def _assemble(chunks, workers: int) -> tuple[dict[str, np.ndarray], dict]:
+    """The index's arrays from its chunks: words, gender sets and schemata numbered over all
+    chunks, rows and entities by their place in the whole list."""
     word_id: dict[str, int] = {}
-    words: list[str] = []
     sounds: list[str] = []
-    ids: list[str] = []
-    records: list[bytes] = []
-    gender_sets: list[frozenset[str]] = [frozenset()]
-    gender_code = {frozenset(): 0}
-    schemata: list[str] = []
+    gender_code: dict[frozenset[str], int] = {frozenset(): 0}
     schema_code: dict[str, int] = {}
-    parts: dict[str, list[np.ndarray]] = {name: [] for name in (
-        "posting_words", "posting_rows", "row_entity", "row_words", "row_weights", "key_digests", "key_positions",
-        "joined_digests", "joined_positions", "kinds", "years_low", "years_high", "gender_codes", "schema_codes")}
-    rows = 0
+    parts: dict[str, list[np.ndarray]] = {}
+    entities = rows = 0
     for chunk in chunks:
-        base = len(ids)
-        ids.extend(chunk["ids"])
-        records.extend(chunk["records"])
-        mapping = np.empty(len(chunk["words"]), dtype=np.int32)
-        for local, (token, sound) in enumerate(zip(chunk["words"], chunk["sounds"])):
-            found = word_id.get(token)
-            if found is None:
-                found = word_id[token] = len(words)
-                words.append(token)
-                sounds.append(sound)
-            mapping[local] = found
-        parts["posting_words"].append(mapping[_array(chunk["posting_words"], np.int32)])
-        parts["posting_rows"].append(_array(chunk["posting_rows"], np.int32) + rows)
-        parts["row_entity"].append(_array(chunk["row_entity"], np.int32) + base)
-        parts["row_words"].append(_array(chunk["row_words"], np.int32).astype(np.float32))
-        parts["row_weights"].append(_array(chunk["row_weights"], np.float32))
+        known = len(word_id)
+        words = _global_codes(chunk["words"], word_id)
+        sounds.extend(chunk["sounds"][local] for local in np.flatnonzero(words >= known).tolist())
+        for name, value in (
+                ("posting_words", words[chunk["posting_words"]]), ("posting_rows", chunk["posting_rows"] + rows),
+                ("row_entity", chunk["row_entity"] + entities), ("key_positions", chunk["key_positions"] + entities),
+                ("joined_positions", chunk["joined_positions"] + entities),
+                ("gender_codes", _global_codes(chunk["gender_sets"], gender_code)[chunk["gender_codes"]]),
+                ("schema_codes", _global_codes(chunk["schemata"], schema_code)[chunk["schema_codes"]]),
+                ("ids_data", chunk["ids"][0]), ("ids_lengths", chunk["ids"][1]), ("id_digests", chunk["id_digests"]),
+                ("profiles_data", chunk["records"][0]), ("profiles_lengths", chunk["records"][1]),
+                *((name, chunk[name]) for name in ("row_words", "row_weights", "key_digests", "joined_digests",
+                                                   "kinds", "years_low", "years_high"))):
+            parts.setdefault(name, []).append(value)
+        entities += len(chunk["kinds"])
         rows += len(chunk["row_entity"])
-        for name in ("key", "joined"):
-            parts[f"{name}_digests"].append(_array(chunk[f"{name}_digests"], np.uint64))
-            parts[f"{name}_positions"].append(_array(chunk[f"{name}_positions"], np.int32) + base)
-        parts["kinds"].append(_array(chunk["kinds"], np.int8))
-        parts["years_low"].append(_array(chunk["years_low"], np.int16))
-        parts["years_high"].append(_array(chunk["years_high"], np.int16))
-        codes = []
-        for genders in chunk["genders"]:
-            if genders not in gender_code:
-                gender_code[genders] = len(gender_sets)
-                gender_sets.append(genders)
-            codes.append(gender_code[genders])
-        parts["gender_codes"].append(np.asarray(codes, dtype=np.int16))
-        codes = []
-        for schema in chunk["schemata"]:
-            if schema not in schema_code:
-                schema_code[schema] = len(schemata)
-                schemata.append(schema)
-            codes.append(schema_code[schema])
-        parts["schema_codes"].append(np.asarray(codes, dtype=np.int16))
-    joined = {name: np.concatenate(values) if values else np.zeros(0, np.int32) for name, values in parts.items()}
+    joined = {name: np.concatenate(values) for name, values in parts.items()}
+    parts.clear()
+    words = list(word_id)
     del word_id
     # the vocabulary's neighbourhoods, by chunks of words (in the workers when there are some)
-    found = _in_workers(_neighbours_of, (words, sounds), range(0, len(words), _CHUNK * 4), workers)
-    neighbour_digests, neighbour_words = [], []
-    for keys, values in found:
-        neighbour_digests.append(_array(keys, np.uint64))
-        neighbour_words.append(_array(values, np.int32))
+    found = list(_in_workers(_neighbours_of, (words, sounds), range(0, len(words), _CHUNK * 4), workers))
+    neighbour_digests = _concatenated([keys for keys, _ in found], np.uint64)
+    neighbour_words = _concatenated([values for _, values in found], np.int32)
+    del found
     arrays: dict[str, np.ndarray] = {}
-    size = max(len(ids), 1)
-    row_words = joined["row_words"] if len(joined["row_words"]) else np.zeros(1, np.float32)
-    arrays.update(_postings_by_length(joined["posting_words"].astype(np.int32), joined["posting_rows"].astype(np.int32),
-                                      row_words.astype(np.int32), len(words)))
-    arrays["row_entity"] = joined["row_entity"].astype(np.int32) if rows else np.zeros(1, np.int32)
-    arrays["row_words"] = row_words.astype(np.float32)
-    arrays["row_weights"] = joined["row_weights"].astype(np.float32) if rows else np.zeros(1, np.float32)
+    row_words = joined.get("row_words", np.zeros(0, np.int32))
+    arrays.update(_postings_by_length(joined.get("posting_words", np.zeros(0, np.int32)),
+                                      joined.get("posting_rows", np.zeros(0, np.int32)),
+                                      row_words if rows else np.zeros(1, np.int32), len(words)))
+    arrays["row_entity"] = joined["row_entity"] if rows else np.zeros(1, np.int32)
+    arrays["row_words"] = row_words.astype(np.float32) if rows else np.zeros(1, np.float32)
+    arrays["row_weights"] = joined["row_weights"] if rows else np.zeros(1, np.float32)
     for name, dtype in (("kinds", np.int8), ("years_low", np.int16), ("years_high", np.int16),
                         ("gender_codes", np.int16), ("schema_codes", np.int16)):
-        arrays[name] = joined[name].astype(dtype) if len(ids) else np.zeros(1, dtype)
-    arrays.update(KeyTable.build(joined["key_digests"].astype(np.uint64), joined["key_positions"]).arrays("postings"))
-    arrays.update(KeyTable.build(np.concatenate(neighbour_digests) if neighbour_digests else np.zeros(0, np.uint64),
-                                 np.concatenate(neighbour_words) if neighbour_words else np.zeros(0, np.int32)
-                                 ).arrays("neighbours"))
-    hashes = joined["joined_digests"].astype(np.uint64)
+        arrays[name] = joined[name].astype(dtype) if entities else np.zeros(1, dtype)
+    arrays.update(KeyTable.build(joined.get("key_digests", np.zeros(0, np.uint64)),
+                                 joined.get("key_positions", np.zeros(0, np.int32))).arrays("postings"))
+    arrays.update(KeyTable.build(neighbour_digests, neighbour_words).arrays("neighbours"))
+    del neighbour_digests, neighbour_words
+    hashes = joined.get("joined_digests", np.zeros(0, np.uint64))
     order = np.argsort(hashes, kind="stable")
     arrays["joined_hashes"] = hashes[order]
-    arrays["joined_positions"] = joined["joined_positions"].astype(np.int32)[order]
-    arrays.update(StringIndex.build(ids).arrays("ids"))
-    arrays.update(StringTable.build(records).arrays("profiles"))
+    arrays["joined_positions"] = joined.get("joined_positions", np.zeros(0, np.int32))[order]
+    del order
+    ids = StringTable(joined.get("ids_data", np.zeros(0, np.uint8)),
+                      np.cumsum(joined.get("ids_lengths", np.zeros(0, np.int64))))
+    id_digests = joined.get("id_digests", np.zeros(0, np.uint64))
+    order = np.argsort(id_digests, kind="stable")
+    arrays.update(StringIndex(ids, id_digests[order], order.astype(np.int32)).arrays("ids"))
+    arrays.update(StringTable(joined.get("profiles_data", np.zeros(0, np.uint8)),
+                              np.cumsum(joined.get("profiles_lengths", np.zeros(0, np.int64)))).arrays("profiles"))
     arrays.update(StringTable.build(sounds).arrays("sounds"))
     arrays.update(StringIndex.build(words).arrays("words"))
-    meta = {"entities": len(ids), "size": size, "schemata": schemata,
-            "gender_sets": [sorted(genders) for genders in gender_sets]}
+    meta = {"entities": entities, "size": max(entities, 1), "schemata": list(schema_code),
+            "gender_sets": [sorted(genders) for genders in gender_code]}
     return arrays, meta
 
 
@@ -457,6 +474,7 @@ def _postings_by_length(words: np.ndarray, rows: np.ndarray, lengths: np.ndarray
               + np.arange(1, MAX_LENGTH + 2)[None, :])
     found = {"word_rows": rows[order],
              "word_bounds": np.searchsorted(keys, wanted.ravel(), side="left").reshape(vocabulary, MAX_LENGTH + 1)}
+    del keys, wanted
     # forward: the words of each row
     order = np.argsort(rows, kind="stable")
     found["row_word_ids"] = words[order]

@@ -56,6 +56,7 @@ class KoreanName:
     text: str            # the text read (its part in this script, for a name written in two)
 
 
+@lru_cache(maxsize=1 << 16)  # the letters names are written in are few: each is classified once
 def _script_of(char: str) -> str | None:
     if is_hangul_char(char):
         return "Hangul"
