@@ -23,6 +23,10 @@ Protocol: one JSON object per line on stdin, one answer per line on stdout (flus
     The loaded pairs are then dropped.
 
 ``ENTITY`` is ``{"id": …, "schema": "Person", "properties": {"name": […], "birthDate": […], …}}``.
+
+``baseline_worker.py --pairs IN.csv OUT.csv`` instead scores every row of a CSV of name pairs
+(``left,right,schema``, as ``moneymen match-pairs`` reads it) and writes them back with ``score``:
+the whole-process counterpart of ``moneymen match-pairs`` that ``bench/matching.py`` times.
 Values are cleaned by followthemoney as they are added (country names become codes, as in yente).
 The ids in requests are not used: each entity built gets a fresh one, because logic-v2 caches
 name analysis by entity id.
@@ -63,9 +67,25 @@ def build(data: dict, prefix: str):
     return entity
 
 
+def score_pairs(algorithm, config, source: str, target: str) -> None:
+    """Score each ``left,right,schema`` row of ``source`` (names); write the rows with ``score`` to ``target``."""
+    import csv
+
+    with open(source, encoding="utf-8", newline="") as rows, open(target, "w", encoding="utf-8", newline="") as out:
+        reader = csv.DictReader(rows)
+        writer = csv.DictWriter(out, fieldnames=[*reader.fieldnames, "score"])
+        writer.writeheader()
+        for row in reader:
+            schema = row.get("schema") or "Person"
+            result = algorithm.compare(build({"schema": schema, "properties": {"name": [row["left"]]}}, "l"),
+                                       build({"schema": schema, "properties": {"name": [row["right"]]}}, "r"), config)
+            writer.writerow({**row, "score": f"{result.score:.4f}"})
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--algorithm", default="logic-v2", help="nomenklatura algorithm name (default: logic-v2)")
+    parser.add_argument("--pairs", nargs=2, metavar=("IN.csv", "OUT.csv"), help="score a CSV of name pairs and exit")
     args = parser.parse_args(argv)
 
     from nomenklatura.matching import get_algorithm
@@ -75,6 +95,9 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({"error": f"no algorithm {args.algorithm!r}"}), flush=True)
         return 2
     config = algorithm.default_config()
+    if args.pairs:
+        score_pairs(algorithm, config, *args.pairs)
+        return 0
     loaded: list[tuple[object, object]] = []
     out = sys.stdout
 

@@ -3,7 +3,8 @@
 Run from the repository root::
 
     .venv/bin/python bench/matching.py [--shared PATH] [--baseline-python bench/.venv-baseline/bin/python]
-                                       [--measures nk eu syllables speed yente] [--rounds 5] [--out bench/out]
+                                       [--measures nk eu syllables speed process yente] [--rounds 5]
+                                       [--out bench/out]
 
 The baseline, nomenklatura's ``logic-v2`` (yente's default matcher), runs in its own virtual
 environment through ``bench/baseline_worker.py`` (see there for the setup); both matchers get the
@@ -28,6 +29,10 @@ Measures (each prints a detail table; one summary table puts both matchers side 
 ``speed``
     pair comparisons per second on one core, over the name pairs of the measures above (and the
     profile pairs of ``yente`` when it ran): warm caches, and cold (caches cleared before each round).
+``process``
+    ``moneymen match-pairs IN.csv -o OUT.csv`` against logic-v2 scoring the same 12,000 name pairs
+    (``baseline_worker.py --pairs``), both timed as whole processes: start-up, reading and writing
+    the CSV included (the name pairs of the measures above, filled up with pairs drawn from them).
 ``yente``
     yente's name benchmark fixtures against a screener over the full UN list (imported into a
     temporary DuckDB store): recall of UN-listed people (as listed, and with seeded typos), and the
@@ -54,13 +59,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from import_throughput import _dist_version, machine_facts, markdown_table  # noqa: E402
+from screening_start import installed_env, timed  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_SHARED = REPO.parent / "shared" / "data"
 DEFAULT_BASELINE = REPO / "bench" / ".venv-baseline" / "bin" / "python"
 WORKER = REPO / "bench" / "baseline_worker.py"
 BASELINE_THRESHOLD = 0.7   # logic-v2's match threshold in yente and in name_bench
-ALL_MEASURES = ("nk", "eu", "syllables", "speed", "yente")
+ALL_MEASURES = ("nk", "eu", "syllables", "speed", "yente", "process")
+#: Pairs scored by the whole-process measure (issue 10: ``moneymen match-pairs`` on 12,000 pairs).
+PROCESS_PAIRS = 12_000
 HANGUL = re.compile("[\uac00-\ud7a3]")
 
 
@@ -858,6 +866,87 @@ def measure_speed(sets: list[tuple[str, list[Pair]]], baseline_python: Path, ski
     return summary, lines
 
 
+# -- 5. whole processes: moneymen match-pairs and logic-v2 over the same CSV ---------------------------------
+
+
+def pairs_key(pair: Pair) -> tuple[str, str, str]:
+    """(left name, right name, schema) of a pair of names."""
+    return pair.query["name"][0], pair.candidate["name"][0], pair.query_schema
+
+
+def process_pairs(pairs: list[Pair], count: int, seed: int) -> list[tuple[str, str, str]]:
+    """``count`` distinct (left, right, schema) name pairs: those of ``pairs`` first, then the first name
+    of one pair with the second name of another of the same schema, drawn at random."""
+    import random
+
+    chosen = list(dict.fromkeys(pairs_key(pair) for pair in pairs))
+    seen = set(chosen)
+    rng = random.Random(seed)
+    while len(chosen) < count:
+        left, _, schema = rng.choice(chosen)
+        _, right, other = rng.choice(chosen)
+        if schema == other and (left, right, schema) not in seen:
+            seen.add((left, right, schema))
+            chosen.append((left, right, schema))
+    return chosen[:count]
+
+
+def measure_process(pairs: list[Pair], baseline_python: Path, skip: str, rounds: int, seed: int):
+    """``moneymen match-pairs IN.csv -o OUT.csv`` and logic-v2 over the same CSV (``baseline_worker.py --pairs``),
+    each a whole process from start to exit, interleaved round by round."""
+    rows = process_pairs(pairs, PROCESS_PAIRS, seed)
+    timings: dict[str, list[tuple[float, float, float]]] = {"moneymen": [], "logic-v2": []}
+    with tempfile.TemporaryDirectory(prefix="moneymen-pairs-") as folder:
+        source = Path(folder) / "pairs.csv"
+        with source.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["left", "right", "schema"])
+            writer.writerows(rows)
+        env = installed_env(Path(folder))
+        commands = {"moneymen": [sys.executable, "-m", "moneymen.cli", "match-pairs", str(source), "-o",
+                                 str(Path(folder) / "moneymen.csv")]}
+        if not skip and baseline_python.exists():
+            commands["logic-v2"] = [str(baseline_python), str(WORKER), "--pairs", str(source),
+                                    str(Path(folder) / "logic-v2.csv")]
+        for command in commands.values():
+            timed(command, env)  # writes the bytecode, untimed
+        loads = [os.getloadavg()[0]]
+        for _ in range(rounds):
+            for who, command in commands.items():
+                timings[who].append(timed(command, env))
+            loads.append(os.getloadavg()[0])
+        for who in commands:
+            with (Path(folder) / f"{who}.csv").open(encoding="utf-8", newline="") as handle:
+                written = sum(1 for _ in csv.DictReader(handle))
+            if written != len(rows):
+                raise SystemExit(f"{who} wrote {written} pairs of {len(rows)}")
+    wall = {who: statistics.median(s for s, _, _ in runs) for who, runs in timings.items() if runs}
+    cpu = {who: statistics.median(c for _, _, c in runs) for who, runs in timings.items() if runs}
+    labels = {"moneymen": "`moneymen match-pairs IN.csv -o OUT.csv`",
+              "logic-v2": "logic-v2: `baseline_worker.py --pairs IN.csv OUT.csv`"}
+    body = [[labels[who], f"{len(rows):,}", f"{wall[who]:.2f}",
+             f"{min(s for s, _, _ in timings[who]):.2f}", f"{cpu[who]:.2f}",
+             f"{max(r for _, r, _ in timings[who]):,.0f}", f"{len(rows) / wall[who]:,.0f}"] for who in wall]
+    ratio = wall["logic-v2"] / wall["moneymen"] if "logic-v2" in wall else None
+    summary = [Summary(f"{len(rows):,} name pairs scored, whole processes: seconds (speed-up)",
+                       f"{wall['moneymen']:.2f} s" + (f" ({ratio:.1f}×)" if ratio else ""),
+                       f"{wall['logic-v2']:.2f} s" if ratio else skip or "skipped", "≥ 10×",
+                       yes(ratio >= 10) if ratio else "—")]
+    header = ["process", "pairs", "median s", "fastest s", "CPU s", "peak RSS MiB", "pairs/s"]
+    lines = [f"### 5. Scoring a CSV of {len(rows):,} name pairs, whole processes (start-up included)", "",
+             markdown_table(header, body, "lrrrrrr"), "",
+             f"- speed-up (median wall time): {ratio:.1f}× (CPU time: {cpu['logic-v2'] / cpu['moneymen']:.1f}×)"
+             if ratio else f"- logic-v2 {skip or 'skipped'}",
+             f"- medians of {rounds} rounds, the two interleaved; each process timed from start to exit, its "
+             "bytecode cached (one untimed run of each first); load average (1 min) "
+             f"{min(loads):.1f} to {max(loads):.1f}. Pairs: the {len(dict.fromkeys(pairs_key(p) for p in pairs)):,} "
+             "distinct name pairs of measures 1–3, then the first name of one with the second name of another of "
+             f"the same schema, drawn at random (seed {seed}), up to {len(rows):,}. logic-v2 builds a "
+             "followthemoney entity of each name (a fresh id each) and runs `LogicV2.compare` with its default "
+             "config; moneymen reads the CSV with its bounds and writes every cell guarded against formulas."]
+    return summary, lines
+
+
 # -- 6. yente's name benchmark against the UN list ---------------------------------------------------------
 
 
@@ -1126,15 +1215,20 @@ def main(argv: list[str] | None = None) -> int:
                                                        args.candidates)
             summary += rows
             sections["yente"] = lines
+        if not name_pairs and {"speed", "process"} & set(args.measures):
+            _, _, name_pairs = measure_syllables(args.shared, None, "skipped", args.out, surnames, args.seed)
         if "speed" in args.measures:
             print("4. speed …", file=sys.stderr, flush=True)
-            if not name_pairs:
-                _, _, name_pairs = measure_syllables(args.shared, None, "skipped", args.out, surnames, args.seed)
             speed_sets = [("name pairs of measures 1–3", name_pairs),
                           ("yente queries × UN people (name, birth date, nationality)", profile_pairs)]
             rows, lines = measure_speed(speed_sets, args.baseline_python, skip, args.rounds)
             summary += rows
             sections["speed"] = lines
+        if "process" in args.measures:
+            print(f"5. {PROCESS_PAIRS:,} pairs, whole processes …", file=sys.stderr, flush=True)
+            rows, lines = measure_process(name_pairs, args.baseline_python, skip, args.rounds, args.seed)
+            summary += rows
+            sections["process"] = lines
     finally:
         if baseline:
             baseline.close()
@@ -1150,7 +1244,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{warm_up:.2f} s to import the matcher (not in any figure)\n")
     print(markdown_table(["measure", "moneymen", "logic-v2", "target", "met?"],
                          [[s.measure, s.ours, s.baseline, s.target, s.met] for s in summary], "lllll"))
-    for measure in ("nk", "eu", "syllables", "speed", "yente"):
+    for measure in ("nk", "eu", "syllables", "speed", "process", "yente"):
         if measure in sections:
             print("\n" + "\n".join(sections[measure]))
     return 0
