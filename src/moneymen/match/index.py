@@ -45,7 +45,7 @@ from functools import lru_cache
 import numpy as np
 
 from moneymen.match.entities import BIRTH_DATES_DISAGREE, GENDER_DIFFERS, Profile
-from moneymen.match.index_file import KeyTable, StringIndex, StringTable, digests, key_digest
+from moneymen.match.index_file import KeyTable, StringIndex, StringTable, digests
 from moneymen.match.names import CONFLICT, OMISSION, SINGLE_WORD, NameForm, _token_similarity, analyse, kind_of
 from moneymen.match.orgs import SYNONYMS
 from moneymen.match.schemata import schema_facts
@@ -444,11 +444,8 @@ def _assemble(chunks, workers: int) -> tuple[dict[str, np.ndarray], dict]:
                                  joined.get("key_positions", np.zeros(0, np.int32))).arrays("postings"))
     arrays.update(KeyTable.build(neighbour_digests, neighbour_words).arrays("neighbours"))
     del neighbour_digests, neighbour_words
-    hashes = joined.get("joined_digests", np.zeros(0, np.uint64))
-    order = np.argsort(hashes, kind="stable")
-    arrays["joined_hashes"] = hashes[order]
-    arrays["joined_positions"] = joined.get("joined_positions", np.zeros(0, np.int32))[order]
-    del order
+    arrays.update(KeyTable.build(joined.get("joined_digests", np.zeros(0, np.uint64)),
+                                 joined.get("joined_positions", np.zeros(0, np.int32))).arrays("joined"))
     ids = StringTable(joined.get("ids_data", np.zeros(0, np.uint8)),
                       np.cumsum(joined.get("ids_lengths", np.zeros(0, np.int64))))
     id_digests = joined.get("id_digests", np.zeros(0, np.uint64))
@@ -563,7 +560,7 @@ class CandidateIndex:
         self.gender_codes = arrays["gender_codes"]
         self.gender_sets = [frozenset(genders) for genders in meta["gender_sets"]]
         #: fuzzy whole-name keys (digests), sorted, and the entity of each
-        self.joined_hashes, self.joined_positions = arrays["joined_hashes"], arrays["joined_positions"]
+        self.joined = KeyTable.from_arrays(arrays, "joined")
         #: each entity's profile, and its names analysed for its own schema, decoded when met
         self.profiles: Sequence[Profile] = _Column(self, 0)
         self.forms: Sequence[tuple[NameForm, ...]] = _Column(self, 1)
@@ -666,7 +663,7 @@ class CandidateIndex:
             yield words
         whole, syllables = korean_keys(form)
         if whole:
-            found = self._union(("n:" + key for key in whole), scratch)
+            found = self._union(self.postings, ("n:" + key for key in whole), scratch)
             if len(found):
                 yield found, np.full(len(found), KOREAN_ESTIMATE, dtype=np.float32)
         if syllables:  # names whose readings are too many to spell out whole: by share of syllables
@@ -679,27 +676,21 @@ class CandidateIndex:
             yield fuzzy
         for prefix, keys, value in (("c:", chinese_keys(form), CHINESE_ESTIMATE),
                                     ("j:", joined_keys(form), JOINED_ESTIMATE)):
-            found = self._union((prefix + key for key in keys), scratch)
+            found = self._union(self.postings, (prefix + key for key in keys), scratch)
             if len(found):
                 yield found, np.full(len(found), value, dtype=np.float32)
 
     def _fuzzy_joined(self, form: NameForm, scratch: _Scratch):
         """Entities with a name one or two slips from this one's letters written together."""
-        keys = fuzzy_joined_keys(form)
-        if not keys or not len(self.joined_hashes):
+        found = self._union(self.joined, fuzzy_joined_keys(form), scratch)
+        if not len(found):
             return None
-        wanted = np.asarray(sorted({key_digest(key) for key in keys}), dtype=np.uint64)
-        starts = np.searchsorted(self.joined_hashes, wanted, side="left")
-        ends = np.searchsorted(self.joined_hashes, wanted, side="right")
-        lists = [self.joined_positions[start:end] for start, end in zip(starts, ends) if end > start]
-        if not lists:
-            return None
-        found = self._distinct(np.concatenate(lists), scratch)
         joined = "".join(form.tokens)
         return found, np.full(len(found), JOINED_ESTIMATE - 1 / len(joined), dtype=np.float32)
 
-    def _union(self, keys: Iterable[str], scratch: _Scratch) -> np.ndarray:
-        lists = [found for found in map(self.postings.get, keys) if found is not None]
+    def _union(self, table: KeyTable, keys: Iterable[str], scratch: _Scratch) -> np.ndarray:
+        """The entities (or words) of ``table`` that any of ``keys`` finds, each once."""
+        lists = table.runs(keys)
         if not lists:
             return np.zeros(0, dtype=np.int32)
         return lists[0] if len(lists) == 1 else self._distinct(np.concatenate(lists), scratch)
@@ -709,7 +700,7 @@ class CandidateIndex:
         counted = scratch.counted
         touched = []
         for keys in syllables:
-            found = self._union((prefix + key for key in keys), scratch)
+            found = self._union(self.postings, (prefix + key for key in keys), scratch)
             if len(found):
                 counted[found] += 1.0
                 touched.append(found)
@@ -897,10 +888,8 @@ class CandidateIndex:
         if kind == "organization":
             keys.add("y:" + SYNONYMS.get(token, token))
         found: set[int] = set()
-        for key in keys:
-            words = self.neighbours.get(key)
-            if words is not None:
-                found.update(words.tolist())
+        for words in self.neighbours.runs(keys):
+            found.update(words.tolist())
         if kind == "person" and len(token) > 1 and token[0] in self.word_id:
             found.add(self.word_id[token[0]])
         similar = []

@@ -122,6 +122,16 @@ class KeyTable:
         """The run of ``key``, or None."""
         return self.find(key_digest(key)) if len(self.keys) else None
 
+    def runs(self, keys: Iterable[str]) -> list[np.ndarray]:
+        """The runs of those of ``keys`` the table has, each once (looked up together)."""
+        if not len(self.keys):
+            return []
+        wanted = np.unique(digests(keys))
+        at = np.searchsorted(self.keys, wanted)
+        inside = at < len(self.keys)
+        at = at[inside][self.keys[at[inside]] == wanted[inside]]
+        return [self.values[self.starts[k]:self.starts[k + 1]] for k in at.tolist()]
+
     def arrays(self, prefix: str) -> dict[str, np.ndarray]:
         return {f"{prefix}.keys": self.keys, f"{prefix}.starts": self.starts, f"{prefix}.values": self.values}
 
