@@ -54,6 +54,14 @@ def test_the_screen_command_reads_a_day_first_dob(demo_screener):
     assert first["id"] == "unsc-690734" and first["score"] == 1.0, first
 
 
+def test_the_screen_command_says_a_birth_date_it_cannot_read_was_not_compared(demo_screener):
+    db, _ = demo_screener
+    result = run_cli("screen", "YUN HO-JIN", "--dob", "sometime in the forties", db=db)
+    assert result.returncode == 0, result.stderr
+    assert "unsc-690734" in result.stdout and "1.000" in result.stdout  # an unread date is no conflict
+    assert "not understood: not compared" in " ".join(result.stdout.split())
+
+
 @pytest.mark.parametrize("query, listed", [
     ("January 8, 1984", "1984-01-08"), ("8 Jan 1984", "1984-01-08"), ("8-JAN-1984", "1984-01-08"),
     ("Jan 1984", "1984-01-15"),

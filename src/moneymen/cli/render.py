@@ -268,6 +268,7 @@ def screening(console: Console, name: str, results: list["ScreeningResult"], ind
         if verdict.name:
             why.append(f"name {verdict.name.score:.2f} ({verdict.name.method}: {verdict.name.right})")
         why.extend(item.detail for item in verdict.evidence)
+        why.extend(verdict.notes)  # e.g. a birth date not understood, so not compared
         table.add_row(f"{verdict.score:.3f}", "[bold green]yes[/]" if verdict.match else "no",
                       escape(result.entity.caption), escape(result.entity.id), escape("; ".join(why)),
                       escape(listed_by(result.entity)))
