@@ -126,7 +126,7 @@ class KeyTable:
         """The runs of those of ``keys`` the table has, each once (looked up together)."""
         if not len(self.keys):
             return []
-        wanted = np.unique(digests(keys))
+        wanted = np.fromiter(sorted({key_digest(key) for key in keys}), dtype=np.uint64)
         at = np.searchsorted(self.keys, wanted)
         inside = at < len(self.keys)
         at = at[inside][self.keys[at[inside]] == wanted[inside]]
