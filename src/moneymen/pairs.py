@@ -111,25 +111,31 @@ def _workers() -> int:
 
 def _scored(chunks: Iterator[_Chunk], threshold: float) -> Iterator[tuple[_Chunk, list]]:
     """Each chunk with its verdicts, in order: here for a CSV of one chunk (or a machine of one core),
-    else in forked processes, reading at most two chunks a process ahead. A row that cannot be read
-    is raised after the verdicts of the rows before it."""
+    else the first here and the others in forked processes (which inherit the tables and names the
+    first one loaded), reading at most two chunks a process ahead. A row that cannot be read is
+    raised after the verdicts of the rows before it."""
     workers = _workers()
-    pending: deque = deque()  # (chunk, its verdicts to come from a worker; None: to score here)
+    pending: deque = deque()  # (chunk, its verdicts: a list, a worker's result to come, or None: to score here)
     pool = None
+
+    def scored(chunk: _Chunk) -> list:
+        return verdicts([pair for _, _, pair in chunk], threshold)
 
     def submitted(chunk: _Chunk):
         return pool.apply_async(verdicts, ([pair for _, _, pair in chunk], threshold)) if pool is not None else None
 
     def done() -> tuple[_Chunk, list]:
         chunk, result = pending.popleft()
-        return chunk, result.get() if result is not None else verdicts([pair for _, _, pair in chunk], threshold)
+        if result is None:
+            return chunk, scored(chunk)
+        return chunk, result if isinstance(result, list) else result.get()
 
     try:
         try:
             for chunk in chunks:
                 if pending and pool is None and workers > 1:  # more than one chunk: score in workers
+                    pending = deque((waiting, scored(waiting)) for waiting, _ in pending)
                     pool = multiprocessing.get_context("fork").Pool(workers)
-                    pending = deque((waiting, submitted(waiting)) for waiting, _ in pending)
                 pending.append((chunk, submitted(chunk)))
                 while len(pending) > 2 * workers:
                     yield done()
