@@ -7,6 +7,7 @@ most of a second to import, which ``moneymen version`` and ``--help`` should not
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 from pathlib import Path
 from typing import Annotated, Optional
@@ -47,7 +48,8 @@ def _open(db: str | None, create: bool = False):
     from moneymen.store import StoreError, default_location, open_store
 
     try:
-        return open_store(db or default_location(), create=create)
+        return open_store(db or default_location(), create=create,
+                          on_wait=lambda message: errors.print(message, markup=False, highlight=False))
     except StoreError as error:
         _fail(str(error))
 
@@ -449,6 +451,9 @@ def serve(
         "Repeatable. Default: none.")] = None,
     max_connections: Annotated[int, typer.Option(min=1, help="Connections served at once; beyond, requests "
                                                  "are answered 503.")] = 128,
+    workers: Annotated[Optional[int], typer.Option(min=1, help="Server processes, each screening on a core of "
+                                                   "its own. Default: one per core, at most 4.",
+                                                   show_default=False)] = None,
     db: DbOption = None,
 ) -> None:
     """Start the HTTP API: yente-compatible POST /match/{dataset}, /search, /entities, docs at /docs.
@@ -469,7 +474,8 @@ def serve(
     console.print(escape(key.announcement()), highlight=False, soft_wrap=True)
     try:
         run_server(location, host=host, port=port, api_key=key.value,
-                   allowed_hosts=allow_host or (), cors_origins=cors_origin or (), max_connections=max_connections)
+                   allowed_hosts=allow_host or (), cors_origins=cors_origin or (), max_connections=max_connections,
+                   workers=workers or min(os.cpu_count() or 1, 4))
     except (StoreError, ValueError) as error:
         _fail(str(error))
 
