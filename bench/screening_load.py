@@ -10,7 +10,9 @@ For each size, in a fresh child process (so that peak memory and caches belong t
 1. generate that many ``ListedEntity`` objects (seeded): Korean people in several romanizations
    and in Hangul, Western, Arabic and Russian people (Latin and Cyrillic), companies with legal
    forms of many jurisdictions, organisations, and vessels with IMO numbers;
-2. build a ``moneymen.screening.Screener`` over them (timed: the index build);
+2. build a ``moneymen.screening.Screener`` over them (timed: the index build, wall and CPU seconds
+   of this process and its forked builders), save its index as a store does and map it back, here
+   and in a fresh process (timed: save, load);
 3. screen ``--queries`` noisy queries (typos, another romanization, Hangul for a Latin name and the
    reverse, reordered names, changed legal forms, a vessel's IMO number), each made from a listed
    entity, twice: the first pass meets the query names for the first time, the second is warm;
@@ -511,6 +513,36 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _cpu_s() -> float:
+    """CPU seconds of this process and of its children that have ended (the forked index builders)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+_FRESH_LOAD = """
+import json, resource, sys, time
+from pathlib import Path
+begin = time.perf_counter()
+from moneymen import screening_index
+from moneymen.screening import Screener
+imported = time.perf_counter()
+index, listed = screening_index.load(Path(sys.argv[1]), "bench")
+Screener(listed, index=index)
+done = time.perf_counter()
+print(json.dumps({"fresh_import_s": imported - begin, "fresh_load_s": done - imported,
+                  "fresh_load_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def load_in_fresh_process(path: Path) -> dict:
+    """The saved index mapped back by a new process, as a later ``moneymen screen`` reads it: the
+    seconds of ``screening_index.load`` and ``Screener(listed, index=index)`` (after the imports,
+    timed apart), and that process's peak RSS."""
+    done = subprocess.run([sys.executable, "-c", _FRESH_LOAD, str(path)], stdout=subprocess.PIPE, text=True,
+                          check=True, cwd=REPO)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def _unbounded_analysis() -> None:
     """Give ``compare_profiles`` the same ``analyse`` with an unbounded memo, in this process.
 
@@ -572,10 +604,12 @@ def run_size(size: int, queries: int, exhaustive: int, budget: float, seed: int,
     result["mix"] = kinds
     print(f"  [{size:,}] generated in {result['generate_s']:.1f} s; building the screener …", file=sys.stderr, flush=True)
 
-    begin = time.perf_counter()
+    begin, cpu = time.perf_counter(), _cpu_s()
     built = Screener(entities)
     result["build_s"] = time.perf_counter() - begin
+    result["build_cpu_s"] = _cpu_s() - cpu
     result["rss_after_build_mib"] = peak_rss_mib()
+    result["build_workers_rss_mib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     result["index_keys"] = len(built.index.postings) + len(built.index.neighbours)
     print(f"  [{size:,}] index built in {result['build_s']:.1f} s, peak RSS {result['rss_after_build_mib']:,.0f} MiB",
           file=sys.stderr, flush=True)
@@ -587,6 +621,7 @@ def run_size(size: int, queries: int, exhaustive: int, budget: float, seed: int,
         result["save_s"] = time.perf_counter() - begin
         result["index_bytes"] = path.stat().st_size
         del built
+        result.update(load_in_fresh_process(path))
         begin = time.perf_counter()
         index, listed = screening_index.load(path, "bench")
         screener = Screener(listed, index=index)
@@ -718,25 +753,29 @@ def report(results: list[dict], args) -> str:
     lines.extend(f"- {state}" for state in states)
     lines.append(f"- seed {args.seed}; one child process per size; times from `time.perf_counter`")
     lines.append("")
-    header = ["entities", "names", "generate s", "index build s", "index file MiB", "save s", "load s",
-              "q/s first pass", "q/s warm", "target q/s", "met?", "peak RSS MiB", "listed entity matched (top 5 / any rank)"]
+    header = ["entities", "names", "generate s", "index build s", "build CPU s", "index file MiB", "save s",
+              "load s", "load s, fresh process", "q/s first pass", "q/s warm", "target q/s", "met?", "peak RSS MiB",
+              "build workers' peak RSS MiB", "listed entity matched (top 5 / any rank)"]
     body = []
     for r in results:
         if "error" in r:
-            body.append([f"{r['size']:,}", r["error"][:80], "", "", "", "", "", "", "", "", "—", "", ""])
+            body.append([f"{r['size']:,}", r["error"][:80], *[""] * 10, "—", "", "", ""])
             continue
         first, warm = (r["queries"] / s for s in r["screen_s"])
         target = 500 if r["size"] <= 100_000 else 100
         found = sum(c[0] for c in r["found_by_noise"].values())
         deep = sum(c[2] for c in r["found_by_noise"].values())
         body.append([f"{r['size']:,}", f"{r['names']:,}", f"{r['generate_s']:.1f}", f"{r['build_s']:.1f}",
-                     f"{r['index_bytes'] / 2**20:,.0f}", f"{r['save_s']:.1f}", f"{r['load_s']:.3f}",
-                     f"{first:,.0f}", f"{warm:,.0f}", f"≥ {target}", "yes" if first >= target else "**no**",
-                     f"{r['peak_rss_mib']:,.0f}", f"{found / r['queries']:.1%} / {deep / r['queries']:.1%}"])
-    lines.append(markdown_table(header, body, "rrrrrrrrrlrrr"))
+                     f"{r['build_cpu_s']:.0f}", f"{r['index_bytes'] / 2**20:,.0f}", f"{r['save_s']:.1f}",
+                     f"{r['load_s']:.3f}", f"{r['fresh_load_s']:.3f}", f"{first:,.0f}", f"{warm:,.0f}", f"≥ {target}",
+                     "yes" if first >= target else "**no**", f"{r['peak_rss_mib']:,.0f}",
+                     f"{r['build_workers_rss_mib']:,.0f}", f"{found / r['queries']:.1%} / {deep / r['queries']:.1%}"])
+    lines.append(markdown_table(header, body, "rrrrrrrrrrrlrrrr"))
     lines.append("")
-    lines.append("- index build = `Screener(entities)`; save / load = the index written to a file as a store keeps it "
-                 "(`moneymen.screening_index.save`) and mapped back (`load`); the queries are screened with the "
+    lines.append("- index build = `Screener(entities)` (build CPU s: this process and its forked builders together); "
+                 "save / load = the index written to a file as a store keeps it "
+                 "(`moneymen.screening_index.save`) and mapped back (`load`), in this process and in a fresh one "
+                 "(after its imports); the queries are screened with the "
                  "loaded index (entities decoded when they become candidates); peak RSS through build and queries; q/s = "
                  "`screen(query, threshold, limit=5)` over all queries, first pass and again (warm)")
     lines.append("")
