@@ -28,11 +28,13 @@ def settled(db: Path) -> None:
         time.sleep(0.2)
 
 
-def screen_importing(db: Path, *args: str) -> tuple[list[dict], set[str]]:
-    """The JSON results of ``moneymen screen ARGS`` in a fresh process, and the top-level packages it imported."""
+def screen_importing(db: Path | None, *args: str, env: dict[str, str] | None = None) -> tuple[list[dict], set[str]]:
+    """The JSON results of ``moneymen screen ARGS`` in a fresh process (``--db DB`` unless None), and
+    the top-level packages it imported."""
+    where = ["--db", str(db)] if db is not None else []
     process = subprocess.run([sys.executable, "-X", "importtime", "-m", "moneymen.cli", "screen", *args, "--json",
-                              "--db", str(db)], capture_output=True, text=True, timeout=300,
-                             env={**os.environ, "COLUMNS": "200", "NO_COLOR": "1"})
+                              *where], capture_output=True, text=True, timeout=300,
+                             env={**os.environ, "COLUMNS": "200", "NO_COLOR": "1", **(env or {})})
     assert process.returncode == 0, process.stderr[-3000:]
     imported = {line.rsplit("|", 1)[1].strip().split(".")[0] for line in process.stderr.splitlines()
                 if line.startswith("import time:") and "|" in line}
@@ -56,6 +58,21 @@ def test_a_screen_with_a_current_index_loads_neither_followthemoney_nor_duckdb(l
     assert fast == checked == first
     assert any(result["match"] for result in fast)
     assert not imported & set(HEAVY), f"a screen with a current index imported {sorted(imported & set(HEAVY))}"
+
+
+def test_the_store_in_the_default_location_is_screened_as_fast(tmp_path):
+    # no --db and no MONEYMEN_DB: the store a new user has after `moneymen demo`
+    data = tmp_path / "data"
+    db = data / "moneymen" / "moneymen.duckdb"
+    with open_store(db) as store:
+        import_bundled(store)
+    env = {"XDG_DATA_HOME": str(data), "MONEYMEN_DB": ""}
+    first, _ = screen_importing(None, "Kim Jong Un", env=env)
+    settled(db)
+    screen_importing(None, "Kim Jong Un", env=env)
+    fast, imported = screen_importing(None, "Kim Jong Un", env=env)
+    assert fast == first and any(result["match"] for result in fast)
+    assert not imported & set(HEAVY), f"a screen of the default store imported {sorted(imported & set(HEAVY))}"
 
 
 def test_a_screen_after_an_import_sees_what_the_import_added(lists, tmp_path):

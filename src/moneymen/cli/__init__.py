@@ -384,6 +384,7 @@ def screen(
     from moneymen.cli import render
     from moneymen.match.entities import Profile
     from moneymen.screening import ANY_SCHEMA, Screener, check_query, screen_file
+    from moneymen.locations import default_location
     from moneymen.screening_index import screener_if_unchanged
 
     asked = name is not None or bool(identifier)
@@ -415,7 +416,7 @@ def screen(
         except ValueError as error:
             _fail(f"cannot screen {error}")
     # a store unchanged since its saved index was checked is not opened (nor DuckDB loaded)
-    screener = screener_if_unchanged(db, dataset) if db else None
+    screener = screener_if_unchanged(db or default_location(), dataset)
     if screener is None:
         with _open(db) as store:
             with render.count_progress(console, "Indexing the store") as progress:

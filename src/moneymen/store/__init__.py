@@ -7,8 +7,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from platformdirs import user_data_dir
-
+from moneymen.locations import default_location
 from moneymen.store.base import ImportRecord, ScenarioRunRecord, Store, StoreBusy, StoreError
 
 __all__ = ["ImportRecord", "ScenarioRunRecord", "Store", "StoreBusy", "StoreError", "StoreMissing",
@@ -18,10 +17,6 @@ __all__ = ["ImportRecord", "ScenarioRunRecord", "Store", "StoreBusy", "StoreErro
 class StoreMissing(StoreError):
     """There is no store at the location given (a typo in ``--db``, or none was created yet)."""
 
-
-def default_location() -> str:
-    """``$MONEYMEN_DB`` if set, else ``moneymen.duckdb`` in the user's data directory."""
-    return os.environ.get("MONEYMEN_DB") or str(Path(user_data_dir("moneymen")) / "moneymen.duckdb")
 
 
 def require_store(location: str | os.PathLike[str]) -> str:
