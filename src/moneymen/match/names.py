@@ -122,6 +122,7 @@ NUMBER_WORDS = {
     "ninth": 9, "tenth": 10,
 }
 _ORDINAL = re.compile(r"^(\d+)(st|nd|rd|th)$")
+_DIGIT_FIRST = re.compile(r"(?<!\S)\d")  # a word that begins with a digit
 _ROMAN = re.compile(r"^(?=[ivx])(x{0,3})(ix|iv|v?i{0,3})$")
 #: Scripts compared in their own letters when both names use them (transliteration loses too much).
 NATIVE_SCRIPTS = frozenset({"Han", "Arabic", "Hebrew", "Cyrillic", "Greek", "Thai", "Khmer", "Ethiopic",
@@ -198,11 +199,9 @@ def analyse(text: str, kind: str) -> NameForm:
     tokens = []
     for token in raw_tokens:
         if kind == "organization" and "Hangul" in scripts and _is_hangul(token):
-            for word in korean_org_words(token, _dprk_word):
-                tokens.extend(word.translate(_APOSTROPHES).translate(_PUNCTUATION).split())
-            continue
-        ascii_token = ascii_text(token).lower() if not token.isascii() else token.lower()
-        tokens.extend(part for part in ascii_token.translate(_APOSTROPHES).translate(_PUNCTUATION).split() if part)
+            tokens.extend(_korean_org_words(token))
+        else:
+            tokens.extend(_ascii_words(token))
     tokens = _numbers(tokens)
     if kind == "organization":
         tokens = _collapse_initials([ROMANIZED_ORG_WORDS.get(token) or ABBREVIATIONS.get(token, token)
@@ -218,12 +217,31 @@ def analyse(text: str, kind: str) -> NameForm:
     if len(scripts) == 1 and scripts <= NATIVE_SCRIPTS:
         native = tuple(ch for token in raw_tokens for ch in token) if scripts == {"Han"} else \
             tuple(token.lower() for token in raw_tokens)
-    return NameForm(text, kind, tuple(tokens), tuple(metaphone(t) for t in tokens), weights, scripts,
+    return NameForm(text, kind, tuple(tokens), tuple(map(_metaphone, tokens)), weights, scripts,
                     legal_forms, korean, native, qualifiers)
+
+
+@lru_cache(maxsize=200_000)  # names share their words: each is transliterated once
+def _ascii_words(token: str) -> tuple[str, ...]:
+    """A word of a name in lower-case ASCII, split where its transliteration has punctuation."""
+    ascii_token = ascii_text(token).lower() if not token.isascii() else token.lower()
+    return tuple(ascii_token.translate(_APOSTROPHES).translate(_PUNCTUATION).split())
+
+
+@lru_cache(maxsize=20_000)
+def _korean_org_words(token: str) -> tuple[str, ...]:
+    """A Hangul word of an organisation's name as the English and romanized words it stands for."""
+    return tuple(part for word in korean_org_words(token, _dprk_word)
+                 for part in word.translate(_APOSTROPHES).translate(_PUNCTUATION).split())
+
+
+_metaphone = lru_cache(maxsize=200_000)(metaphone)
 
 
 def _numbers(tokens: list[str]) -> list[str]:
     """Write numbers one way: 'forty four' → '44', '1st' → '1', 'first' → '1'."""
+    if NUMBER_WORDS.keys().isdisjoint(tokens) and not _DIGIT_FIRST.search(" ".join(tokens)):
+        return tokens  # no number word, no ordinal: nothing to write otherwise
     out: list[str] = []
     pending: int | None = None
     for token in tokens:

@@ -43,6 +43,11 @@ GENERIC_WORDS = frozenset({
     "무역", "총국", "국", "은행", "조선", "부", "성", "위원회", "련합", "기업소", "상사",
 })
 
+#: The legal phrases by their first word, in the order above (the first that fits is taken).
+_PHRASES_BY_FIRST: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+for _phrase, _canonical in LEGAL_PHRASES.items():
+    _PHRASES_BY_FIRST.setdefault(_phrase[0], []).append((_phrase, _canonical))
+
 
 def normalise_org_tokens(tokens: list[str]) -> tuple[list[str], list[str]]:
     """Split an organisation name's tokens into (name tokens, legal forms found), legal forms canonical."""
@@ -51,7 +56,7 @@ def normalise_org_tokens(tokens: list[str]) -> tuple[list[str], list[str]]:
     index = 0
     lowered = [token.lower() for token in tokens]
     while index < len(lowered):
-        for phrase, canonical in LEGAL_PHRASES.items():
+        for phrase, canonical in _PHRASES_BY_FIRST.get(lowered[index], ()):
             if tuple(lowered[index:index + len(phrase)]) == phrase:
                 forms.append(canonical)
                 index += len(phrase)

@@ -128,6 +128,7 @@ def pinyin_split(word: str) -> tuple[tuple[str, ...], ...]:
     return tuple(results)
 
 
+@lru_cache(maxsize=100_000)  # a name is read when indexed and again in each comparison
 def chinese_readings(tokens: tuple[str, ...]) -> tuple[tuple[frozenset[str], ...], ...]:
     """Readings of a name's words as Chinese syllables: per syllable, the Pinyin it may stand for.
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
-from moneymen.names.korean.latin import Word, split_words, word_options
+from moneymen.names.korean.latin import Word, split_words, word_options, written_word
 from moneymen.names.korean.spelling import SyllableGrammar, grammar
 
 _WORD = re.compile(r"[а-яё\-'ъ]+")
@@ -31,12 +32,16 @@ def cyrillic_words(text: str) -> tuple[list[Word], int | None] | None:
     if split is None:
         return None
     tokens, before_comma = split
-    cyr = cyrillic_grammar()
     words = []
     for token in tokens:
-        options = word_options(token.lower(), cyr, pieces=_pieces, joined=len(tokens) <= 2)
-        if not options:
+        word = _cyrillic_word(token, len(tokens) <= 2)
+        if word is None:
             return None
-        letters = [c for c in token if c.isalpha()]
-        words.append(Word(token, options, caps=len(letters) >= 2 and all(c.isupper() for c in letters)))
+        words.append(word)
     return words, before_comma
+
+
+@lru_cache(maxsize=1 << 14)  # names share their words: each is cut into syllables once
+def _cyrillic_word(token: str, joined: bool) -> Word | None:
+    options = word_options(token.lower(), cyrillic_grammar(), pieces=_pieces, joined=joined)
+    return written_word(token, options) if options else None

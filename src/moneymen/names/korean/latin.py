@@ -14,6 +14,7 @@ import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from moneymen.names.korean.spelling import SyllableGrammar, grammar
 
@@ -42,6 +43,9 @@ def latin_grammar() -> SyllableGrammar:
 
 def normalize_latin(text: str) -> str:
     """Unify apostrophes and hyphens, turn breves and carons on o/u into ŏ/ŭ, drop other accents."""
+    if text.isascii():  # nothing to compose or decompose: only ` and _ change
+        text = text.replace("`", "'")
+        return (_SPACE_APOSTROPHE.sub("'", text) if "'" in text else text).replace("_", "-")
     text = _SPACE_APOSTROPHE.sub("'", unicodedata.normalize("NFC", text).translate(_APOSTROPHES))
     out: list[str] = []
     for char in unicodedata.normalize("NFD", text.translate(_HYPHENS)):
@@ -131,12 +135,22 @@ def latin_words(text: str) -> tuple[list[Word], int | None] | None:
     if split is None:
         return None
     tokens, before_comma = split
-    latin = latin_grammar()
     words = []
     for token in tokens:
-        options = word_options(token.lower(), latin, joined=len(tokens) <= 2)
-        if not options:
+        word = _latin_word(token, len(tokens) <= 2)
+        if word is None:
             return None
-        letters = [c for c in token if c.isalpha()]
-        words.append(Word(token, options, caps=len(letters) >= 2 and all(c.isupper() for c in letters)))
+        words.append(word)
     return words, before_comma
+
+
+def written_word(token: str, options: tuple[tuple[str, ...], ...]) -> Word:
+    """A word with its syllable cuttings; in capitals when it has two letters or more, all upper case."""
+    letters = [c for c in token if c.isalpha()]
+    return Word(token, options, caps=len(letters) >= 2 and all(c.isupper() for c in letters))
+
+
+@lru_cache(maxsize=1 << 16)  # names share their words: each is cut into syllables once
+def _latin_word(token: str, joined: bool) -> Word | None:
+    options = word_options(token.lower(), latin_grammar(), joined=joined)
+    return written_word(token, options) if options else None

@@ -16,10 +16,10 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from moneymen.names.korean.cyrillic import cyrillic_words
+from moneymen.names.korean.cyrillic import cyrillic_grammar, cyrillic_words
 from moneymen.names.korean.hangul import is_hangul_char, is_syllable
 from moneymen.names.korean.hanja import is_han, name_readings
-from moneymen.names.korean.latin import Word, latin_words
+from moneymen.names.korean.latin import Word, latin_grammar, latin_words
 from moneymen.names.korean.spelling import SyllableGrammar
 from moneymen.names.korean.surnames import COMPOUND_SURNAMES, SURNAME_HANJA, as_surname
 
@@ -31,6 +31,9 @@ MAX_TEXT = 80
 MAX_GIVEN = 3
 MAX_READINGS = 24
 MAX_COMBINATIONS = 64
+#: What is stripped from the ends of a run of one script; a letter of ASCII text.
+_RUN_EDGES = " ()[]（）;/"
+_ASCII_LETTER = re.compile("[A-Za-z]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,13 +117,22 @@ def _surname_candidates(script: str, spelled: tuple[str, ...], grammar: Syllable
     return None
 
 
+@lru_cache(maxsize=1 << 15)
+def _surname_of(script: str, spelled: tuple[str, ...]) -> tuple[frozenset[str], ...] | None:
+    """:func:`_surname_candidates` with the script's grammar, once per spelling."""
+    grammar = latin_grammar() if script == "Latin" else cyrillic_grammar() if script == "Cyrillic" else None
+    return _surname_candidates(script, spelled, grammar)
+
+
 def _assemble(script: str, text: str, words: list[list[str]], *, orders: tuple[bool, ...],
-              before_comma: int | None, grammar: SyllableGrammar | None, candidates,
-              surname_word: int | None = None) -> list[KoreanName]:
+              before_comma: int | None, candidates, surname_word: int | None = None) -> list[KoreanName]:
     """Readings of one way of cutting the words into syllables, in the orders allowed
     (``surname_word``: the surname is exactly that word, the first or the last)."""
     flat = [syl for word in words for syl in word]
-    ends = set(itertools.accumulate(len(w) for w in words))  # syllable counts at word ends
+    ends, count = set(), 0  # syllable counts at word ends
+    for word in words:
+        count += len(word)
+        ends.add(count)
     one_word = len(words) == 1
     out = []
     for given_first in orders:
@@ -146,7 +158,7 @@ def _assemble(script: str, text: str, words: list[list[str]], *, orders: tuple[b
                     (surname_word == 0 and (given_first or size != len(words[0])))
                     or (surname_word != 0 and (not given_first or size != len(words[-1])))):
                 continue
-            surname = _surname_candidates(script, tuple(surname_spelled), grammar)
+            surname = _surname_of(script, tuple(surname_spelled))
             if surname is None:
                 continue
             given = tuple(candidates(s) for s in given_spelled)
@@ -165,8 +177,7 @@ def _read_characters(script: str, text: str) -> list[KoreanName]:
     if not words or len(words) > 3:
         return []
     candidates = _hangul_candidates if script == "Hangul" else _han_candidates
-    return _assemble(script, text, words, orders=(False,), before_comma=None, grammar=None,
-                     candidates=candidates)
+    return _assemble(script, text, words, orders=(False,), before_comma=None, candidates=candidates)
 
 
 def _read_romanized(script: str, text: str) -> list[KoreanName]:
@@ -178,9 +189,6 @@ def _read_romanized(script: str, text: str) -> list[KoreanName]:
         return []
     if len(words) == 1 and len(words[0].options[-1]) < 3:
         return []  # one short word ("Lee", "Kimjong") is not a full name
-    from moneymen.names.korean.cyrillic import cyrillic_grammar
-    from moneymen.names.korean.latin import latin_grammar
-
     grammar = latin_grammar() if script == "Latin" else cyrillic_grammar()
     caps = [k for k, w in enumerate(words) if w.caps]
     if len(words) > 1 and len(caps) == 1 and caps[0] in (0, len(words) - 1) and before_comma is None:
@@ -197,7 +205,7 @@ def _romanized_readings(script: str, text: str, words: list[Word], before_comma:
     out: list[KoreanName] = []
     for combination in itertools.islice(itertools.product(*(w.options for w in words)), MAX_COMBINATIONS):
         out.extend(_assemble(script, text, [list(c) for c in combination], orders=orders,
-                             before_comma=before_comma, grammar=grammar, candidates=grammar.name_syllables,
+                             before_comma=before_comma, candidates=grammar.name_syllables,
                              surname_word=surname_word))
     return out
 
@@ -211,6 +219,12 @@ def read_korean_name(text: str) -> tuple[KoreanName, ...]:
     """
     if not isinstance(text, str) or len(text) > MAX_TEXT:
         return ()
+    if text.isascii():  # one Latin run, from the first letter on
+        first = _ASCII_LETTER.search(text)
+        if first is None:
+            return ()
+        run = text[first.start():].replace("`", "'").strip()
+        return _distinct(_read_romanized("Latin", run.strip(_RUN_EDGES).strip()))
     text = unicodedata.normalize("NFC", text.translate(_PLAIN)).strip()
     runs: dict[str, list[str]] = {}
     current: str | None = None
@@ -226,11 +240,16 @@ def read_korean_name(text: str) -> tuple[KoreanName, ...]:
         current = script
     readings: list[KoreanName] = []
     for script, pieces in runs.items():
-        part = " ".join(p.strip(" ()[]（）;/") for p in pieces).strip()
+        part = " ".join(p.strip(_RUN_EDGES) for p in pieces).strip()
         if script in ("Hangul", "Han"):
             readings.extend(_read_characters(script, part))
         else:
             readings.extend(_read_romanized(script, part))
+    return _distinct(readings)
+
+
+def _distinct(readings: list[KoreanName]) -> tuple[KoreanName, ...]:
+    """The readings without repeats (same syllables, same order), at most :data:`MAX_READINGS`."""
     seen: set[tuple] = set()
     unique = []
     for reading in readings:

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from moneymen.names.korean.hangul import FINAL_INDEX, INITIAL_INDEX, MEDIAL_INDEX, SYLLABLE_FIRST, compose
+from moneymen.names.korean.hangul import (FINAL_INDEX, INITIAL_INDEX, MEDIAL_INDEX, SYLLABLE_FIRST, all_syllables,
+                                          compose)
 
 #: Finals that occur in names (Sino-Korean readings end in one of these) …
 _NAME_FINALS = frozenset(FINAL_INDEX[j] for j in ("", "ㄱ", "ㄴ", "ㄹ", "ㅁ", "ㅂ", "ㅇ"))
@@ -25,6 +26,10 @@ _NAME_EXTRA = frozenset("빛꽃햇")
 def is_name_syllable(syllable: str) -> bool:
     """Whether a syllable can be part of a personal name read from a romanization."""
     return (ord(syllable) - SYLLABLE_FIRST) % 28 in _NAME_FINALS or syllable in _NAME_EXTRA
+
+
+#: Every syllable that :func:`is_name_syllable` allows.
+_NAME_SYLLABLES = frozenset(filter(is_name_syllable, all_syllables()))
 
 
 @dataclass
@@ -98,7 +103,7 @@ class SyllableGrammar:
 
     def _name_syllables(self, spelled: str) -> frozenset[str]:
         """:meth:`syllables` restricted to those that occur in names (see :func:`is_name_syllable`)."""
-        return frozenset(s for s in self.syllables(spelled) if is_name_syllable(s))
+        return self.syllables(spelled) & _NAME_SYLLABLES
 
     def _segmentations(self, word: str, extra: int = 0, most: int = 3, limit: int = 12
                        ) -> tuple[tuple[str, ...], ...]:
