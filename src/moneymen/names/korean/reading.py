@@ -161,7 +161,7 @@ def _assemble(script: str, text: str, words: list[list[str]], *, orders: tuple[b
             surname = _surname_of(script, tuple(surname_spelled))
             if surname is None:
                 continue
-            given = tuple(candidates(s) for s in given_spelled)
+            given = tuple(map(candidates, given_spelled))
             if not all(given):
                 continue
             out.append(KoreanName(Syllables(surname, tuple(surname_spelled)),
