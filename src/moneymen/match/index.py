@@ -338,6 +338,19 @@ def _forked(start: int):
     return _SHARED["function"](_SHARED["data"], start)
 
 
+#: Allocations between collections of the youngest generation in a build worker (Python's default: 700).
+#: Name analysis makes millions of short-lived objects and almost no cycles; collecting every 700
+#: allocations cost a fifth of the analysis time.
+WORKER_GC_THRESHOLD = 100_000
+
+
+def _sparse_collection() -> None:
+    """In a build worker: collect cycles rarely (the worker ends with the build anyway)."""
+    import gc
+
+    gc.set_threshold(WORKER_GC_THRESHOLD, *gc.get_threshold()[1:])
+
+
 def _in_workers(function, data, starts: range, workers: int):
     """``function(data, start)`` for each start, in order: in ``workers`` forked processes when
     more than one (they inherit ``data``; only the results travel), else in this one."""
@@ -350,7 +363,7 @@ def _in_workers(function, data, starts: range, workers: int):
     _SHARED.update(function=function, data=data)
     # what the workers inherit is never collected there: its pages stay shared, and unscanned
     gc.freeze()
-    pool = multiprocessing.get_context("fork").Pool(workers)
+    pool = multiprocessing.get_context("fork").Pool(workers, initializer=_sparse_collection)
     try:
         yield from pool.imap(_forked, starts)
     finally:
