@@ -30,7 +30,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -143,24 +143,30 @@ def index_path_of(location: str, dataset: str | None) -> Path | None:
     return where.parent / (where.name + ".index") / f"{name}.idx"
 
 
-def store_stamp(location: str) -> list | None:
-    """How the store's file and its write-ahead log look (inode, size, modification and change
-    times; None for a log that is absent): any write to the store changes it. None when there is
-    no store, or when it changed less than ``RACY_SECONDS`` ago."""
-    stamp: list = []
-    now = time.time_ns()
+def store_look(location: str) -> tuple:
+    """How the store's file and its write-ahead log look now (inode, size, modification and change
+    times; None for a file that is absent): any write to the store changes it."""
+    look = []
     for path in (location, location + ".wal"):
         try:
             info = os.stat(path)
         except FileNotFoundError:
-            if not stamp:
-                return None
-            stamp.append(None)
+            look.append(None)
             continue
-        if now - max(info.st_mtime_ns, info.st_ctime_ns) < RACY_SECONDS * 1e9:
-            return None
-        stamp.append([info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns])
-    return stamp
+        look.append((info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns))
+    return tuple(look)
+
+
+def store_stamp(location: str) -> list | None:
+    """The store's look (:func:`store_look`) as it is recorded beside an index; None when there is
+    no store, or when it changed less than ``RACY_SECONDS`` ago (the look is not to be trusted)."""
+    look = store_look(location)
+    if look[0] is None:
+        return None
+    now = time.time_ns()
+    if any(part is not None and now - max(part[2], part[3]) < RACY_SECONDS * 1e9 for part in look):
+        return None
+    return [list(part) if part is not None else None for part in look]
 
 
 def _read_stamp(path: Path) -> dict | None:
@@ -223,11 +229,6 @@ def _version(contents: str, dataset: str | None) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def contents_version(store: "Store", dataset: str | None) -> str:
-    """What an index of ``dataset`` is built from: the store's imports and reverts, its schema, the code."""
-    return _version(store_contents(store), dataset)
-
-
 def load(path: Path, version: str) -> tuple[CandidateIndex, ListedEntities] | None:
     """The index saved at ``path`` if it is of ``version``; None if it is missing, stale or unreadable."""
     try:
@@ -270,22 +271,49 @@ def screener_if_unchanged(location: str, dataset: str | None = None) -> "Screene
     return Screener(found[1], index=found[0]) if found is not None else None
 
 
-def saved_screener(store: "Store", dataset: str | None = None) -> "Screener | None":
-    """The screener of ``dataset`` (None: the whole store) from its saved index, if that is current
-    (and then the store's stamp is recorded, for :func:`screener_if_unchanged`)."""
+@dataclass(frozen=True)
+class PendingIndex:
+    """What building the index of ``dataset`` needs once its saved file was found missing or stale:
+    where to save it, and the store's look and contents when they were read."""
+
+    path: Path | None
+    dataset: str | None
+    stamp: list | None
+    contents: str
+
+    def build(self, entities: Sequence["ListedEntity"], mapped: bool = False) -> "Screener":
+        """A screener built over ``entities`` (the store's, as read with the contents), its index
+        saved (and the store's look recorded beside it); ``mapped``: the screener of the saved file
+        rather than of the arrays in memory (processes mapping one file share its pages)."""
+        from moneymen.screening import Screener
+
+        screener = Screener(entities)
+        if self.path is None:
+            return screener
+        version = _version(self.contents, self.dataset)
+        try:
+            save(self.path, version, screener.index, screener.entities)
+        except OSError:
+            return screener  # a store read from a folder we cannot write to: screen from memory, as before
+        _write_stamp(self.path, self.stamp, self.contents)
+        found = load(self.path, version) if mapped else None
+        return Screener(found[1], index=found[0]) if found is not None else screener
+
+
+def saved_screener(store: "Store", dataset: str | None = None) -> tuple["Screener | None", PendingIndex]:
+    """The screener of ``dataset`` (None: the whole store) from its saved index if that is current
+    (the store's look is then recorded, for :func:`screener_if_unchanged`), else None; and what
+    building it needs."""
     from moneymen.screening import Screener
 
     path = index_path(store, dataset)
-    if path is None:
-        return None
-    stamp = store_stamp(store.location)  # before the contents are read: a write after changes it
-    contents = store_contents(store)
-    found = load(path, _version(contents, dataset))
+    stamp = store_stamp(store.location) if path is not None else None  # before the contents: a write after changes it
+    pending = PendingIndex(path, dataset, stamp, store_contents(store))
+    found = load(path, _version(pending.contents, dataset)) if path is not None else None
     if found is None:
-        return None
-    _write_stamp(path, stamp, contents)
-    index, entities = found
-    return Screener(entities, index=index)
+        return None, pending
+    _write_stamp(path, stamp, pending.contents)
+    return Screener(found[1], index=found[0]), pending
 
 
 @contextmanager
@@ -309,33 +337,11 @@ def one_builder(path: Path | None) -> Iterator[None]:
         os.close(fd)
 
 
-def build_and_save(entities: Sequence["ListedEntity"], path: Path | None, version: str) -> "Screener":
-    """A screener built over ``entities``, its index saved at ``path`` (None: kept in memory) as ``version``."""
-    from moneymen.screening import Screener
-
-    screener = Screener(entities)
-    if path is not None:
-        try:
-            save(path, version, screener.index, screener.entities)
-        except OSError:
-            pass  # a store read from a folder we cannot write to: screen from memory, as before
-    return screener
-
-
 def screener_of_store(store: "Store", dataset: str | None = None,
                       progress: Callable[[int], None] | None = None) -> "Screener":
     """The screener of ``dataset`` (None: the whole store): the saved index if it is current,
     else one built from the store (and saved for the next process)."""
     from moneymen.screening import load_listed
 
-    screener = saved_screener(store, dataset)
-    if screener is not None:
-        return screener
-    path = index_path(store, dataset)
-    if path is None:
-        return build_and_save(load_listed(store, dataset, progress), None, "")
-    stamp = store_stamp(store.location)  # before the contents are read: a write after changes it
-    contents = store_contents(store)
-    screener = build_and_save(load_listed(store, dataset, progress), path, _version(contents, dataset))
-    _write_stamp(path, stamp, contents)
-    return screener
+    screener, pending = saved_screener(store, dataset)
+    return screener if screener is not None else pending.build(load_listed(store, dataset, progress))

@@ -29,9 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 from moneymen.screening import ListedEntity, Screener, load_listed
-from moneymen.screening_index import (
-    build_and_save, contents_version, index_path_of, load, one_builder, saved_screener,
-)
+from moneymen.screening_index import index_path_of, one_builder, saved_screener, store_look
 from moneymen.store import ImportRecord, Store, StoreBusy, StoreError, open_store
 from moneymen.web.errors import NotFound
 
@@ -51,18 +49,6 @@ def read_only(db: str, wait: float | None = None) -> Iterator[Store]:
         yield store
     finally:
         store.close()
-
-
-def _stamp(db: str) -> tuple:
-    """Changes whenever DuckDB writes the store (its file or its write-ahead log)."""
-    stamp: list[tuple[int, int] | None] = []
-    for path in (db, db + ".wal"):
-        try:
-            info = os.stat(path)
-            stamp.append((info.st_mtime_ns, info.st_size))
-        except FileNotFoundError:
-            stamp.append(None)
-    return tuple(stamp)
 
 
 @dataclass
@@ -109,7 +95,7 @@ class Catalog:
 
     def _load_datasets(self, wait: float | None = None) -> None:
         with read_only(self.db, wait) as store:
-            stamp = _stamp(self.db)  # no writer can change the store while we hold it
+            stamp = store_look(self.db)  # no writer can change the store while we hold it
             available = store.datasets()
         if self._requested is not None:
             unknown = sorted(set(self._requested) - set(available))
@@ -124,10 +110,10 @@ class Catalog:
 
     def _refresh(self) -> None:
         """Re-read the dataset list when the store has changed; keep the old one while an import writes."""
-        if _stamp(self.db) == self._stamp:
+        if store_look(self.db) == self._stamp:
             return
         with self._lock:
-            if _stamp(self.db) == self._stamp:
+            if store_look(self.db) == self._stamp:
                 return
             try:
                 self._load_datasets(wait=0)
@@ -166,7 +152,7 @@ class Catalog:
             with scope.first_build:
                 if scope.screener is None:
                     self._build(scope)
-        elif scope.stamp != _stamp(self.db):
+        elif scope.stamp != store_look(self.db):
             self._reload_in_background(scope)
         screener = scope.screener
         assert screener is not None
@@ -176,24 +162,19 @@ class Catalog:
         """Read the scope's data (the saved index if current) and make its Screener the current one."""
         if scope.datasets is not None and len(scope.datasets) > 1:  # merged: no saved index of its own
             with read_only(self.db) as store:
-                stamp, held = _stamp(self.db), _held(store)
+                stamp, held = store_look(self.db), _held(store)
                 listed = _listed(store, scope.datasets)
             scope.screener, scope.stamp, scope.held, scope.counts = Screener(listed), stamp, held, None
             return
         dataset = None if scope.datasets is None else scope.datasets[0]
         with one_builder(index_path_of(self.db, dataset)):
             with read_only(self.db) as store:
-                stamp, held = _stamp(self.db), _held(store)  # no writer can change the store while we hold it
-                screener = saved_screener(store, dataset)
+                stamp, held = store_look(self.db), _held(store)  # no writer can change the store while we hold it
+                screener, pending = saved_screener(store, dataset)
                 if screener is None:
-                    version = contents_version(store, dataset)
                     listed = load_listed(store, dataset)
-            if screener is None:  # built after the read, so that imports need not wait for it
-                path = index_path_of(self.db, dataset)
-                screener = build_and_save(listed, path, version)
-                saved = load(path, version) if path is not None else None
-                if saved is not None:  # serve the saved file: the workers share its pages, not copies
-                    screener = Screener(saved[1], index=saved[0])
+            if screener is None:  # built after the read, so that imports need not wait for it; served from
+                screener = pending.build(listed, mapped=True)  # its saved file, whose pages the workers share
         scope.screener, scope.stamp, scope.held, scope.counts = screener, stamp, held, None
 
     def index_state(self) -> tuple[dict[str, tuple[int, ...]], Counter] | None:
