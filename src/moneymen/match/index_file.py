@@ -13,10 +13,10 @@ kept as a :class:`KeyTable`: the keys' 64-bit digests, sorted, each with its run
 
 from __future__ import annotations
 
-import hashlib
 import json
 import mmap
 import os
+import struct
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -25,7 +25,7 @@ import numpy as np
 
 #: First bytes of an index file, and the version of its layout.
 MAGIC = b"MONEYMEN-INDEX\n"
-LAYOUT = 1
+LAYOUT = 2  # 2: keys digested by a word-wise sum (1: BLAKE2b per key)
 _ALIGN = 64
 
 
@@ -33,14 +33,105 @@ class IndexFileError(ValueError):
     """An index file that is not one, is of another layout, or is cut short."""
 
 
+#: The digest: each 8-byte word of a key's UTF-8 bytes (little-endian, the last one padded with
+#: zeros) is mixed with a seed of its position; the mixed words are summed (mod 2**64), and the
+#: sum, spread by the key's length in bytes, is mixed again. Every word is mixed on its own, so
+#: numpy digests all the words of many keys at once (:func:`digests`); :func:`key_digest` does
+#: the same sum in Python for one short key.
+_M64 = (1 << 64) - 1
+_GOLDEN = 0x9E3779B97F4A7C15      # 2**64 / golden ratio, odd: spreads positions
+_PI = 0x243F6A8885A308D3          # first fraction bits of pi, odd: spreads lengths
+_FMIX = (0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53)  # murmur3's 64-bit finaliser
+#: Keys of up to this many bytes are digested in Python by :func:`key_digest` (a few µs).
+_SHORT_KEY_BYTES = 256
+#: Keys digested together by numpy: bounds the arrays of one pass (a few MB).
+_BATCH = 1 << 14
+#: From this many keys at once, :func:`digests` is faster than :func:`key_digest` on each.
+_BULK_KEYS = 32
+
+
+def _mix(h: np.ndarray) -> np.ndarray:
+    """murmur3's fmix64 of each value, in place (a bijection of 64 bits, every bit on every bit)."""
+    h ^= h >> 33
+    h *= np.uint64(_FMIX[0])
+    h ^= h >> 33
+    h *= np.uint64(_FMIX[1])
+    h ^= h >> 33
+    return h
+
+
+def _mix_int(h: int) -> int:
+    """:func:`_mix` of one Python int."""
+    h ^= h >> 33
+    h = (h * _FMIX[0]) & _M64
+    h ^= h >> 33
+    h = (h * _FMIX[1]) & _M64
+    return h ^ (h >> 33)
+
+
+def _position_seeds(count: int) -> np.ndarray:
+    """The seeds of word positions 0 … count - 1."""
+    return _mix(np.arange(1, count + 1, dtype=np.uint64) * np.uint64(_GOLDEN))
+
+
+_SEEDS = _position_seeds(1024)
+_SHORT_SEEDS = _SEEDS[:_SHORT_KEY_BYTES // 8].tolist()
+#: The mask of a key's last word holding n bytes (n = 1 … 8).
+_LAST_WORD_MASKS = np.array([(1 << (8 * n)) - 1 for n in range(9)], dtype=np.uint64)
+
+
 def key_digest(key: str) -> int:
-    """A key's 64-bit digest (BLAKE2b), the same in every process (unlike ``hash()``)."""
-    return int.from_bytes(hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
+    """A key's 64-bit digest, the same in every process and on every machine (unlike ``hash()``);
+    always what :func:`digests` gives for it."""
+    data = key.encode("utf-8", "surrogatepass")
+    if len(data) > _SHORT_KEY_BYTES:
+        return int(_batch_digests([key])[0])
+    total = (len(data) + 1) * _PI
+    for position, word in enumerate(struct.unpack(f"<{-(-len(data) // 8)}Q", data + bytes(-len(data) % 8))):
+        total += _mix_int(word ^ _SHORT_SEEDS[position])
+    return _mix_int(total & _M64)
 
 
 def digests(keys: Iterable[str]) -> np.ndarray:
-    """The digests of ``keys``, as an unsigned 64-bit array."""
-    return np.fromiter((key_digest(key) for key in keys), dtype=np.uint64)
+    """The digests of ``keys`` (as :func:`key_digest`), as an unsigned 64-bit array, computed by numpy."""
+    keys = list(keys)
+    if len(keys) <= _BATCH:
+        return _batch_digests(keys)
+    found = np.empty(len(keys), dtype=np.uint64)
+    for start in range(0, len(keys), _BATCH):
+        found[start:start + _BATCH] = _batch_digests(keys[start:start + _BATCH])
+    return found
+
+
+def _batch_digests(keys: list[str]) -> np.ndarray:
+    """The digests of ``keys``: their bytes encoded at once, every word of every key mixed at once."""
+    data = "\0".join(keys).encode("utf-8", "surrogatepass")
+    ends = np.empty(len(keys), dtype=np.int64)
+    nuls = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 0)
+    if len(nuls) == len(keys) - 1:  # each NUL ends a key
+        ends[:-1], ends[-1:] = nuls, len(data)
+        starts = np.concatenate(([0], nuls + 1))
+    else:  # keys holding a NUL: told apart by their lengths
+        data = "".join(keys).encode("utf-8", "surrogatepass")
+        np.cumsum([len(key.encode("utf-8", "surrogatepass")) for key in keys], out=ends)
+        starts = np.concatenate(([0], ends[:-1]))[:len(keys)]
+    lengths = ends - starts
+    words = (lengths + 7) >> 3
+    first_word = np.cumsum(words) - words
+    # the 8 bytes from each byte offset, read little-endian (the bytes past the end are zeros)
+    unaligned = np.ndarray((len(data) + 1,), dtype="<u8", buffer=data + bytes(8), strides=(1,))
+    position = np.arange(int(words.sum())) - np.repeat(first_word, words)
+    mixed = unaligned[np.repeat(starts, words) + 8 * position].astype(np.uint64)
+    filled = words > 0
+    last = (first_word + words - 1)[filled]
+    mixed[last] &= _LAST_WORD_MASKS[(lengths - 8 * (words - 1))[filled]]
+    longest = int(words.max(initial=0))
+    mixed ^= (_SEEDS if longest <= len(_SEEDS) else _position_seeds(longest))[position]
+    _mix(mixed)
+    totals = (lengths.astype(np.uint64) + np.uint64(1)) * np.uint64(_PI)
+    if len(mixed):
+        totals[filled] += np.add.reduceat(mixed, first_word[filled])
+    return _mix(totals)
 
 
 class StringTable(Sequence[str]):
@@ -126,7 +217,9 @@ class KeyTable:
         """The runs of those of ``keys`` the table has, each once (looked up together)."""
         if not len(self.keys):
             return []
-        wanted = np.fromiter(sorted({key_digest(key) for key in keys}), dtype=np.uint64)
+        keys = list(keys)
+        found = digests(keys).tolist() if len(keys) >= _BULK_KEYS else map(key_digest, keys)
+        wanted = np.fromiter(sorted(set(found)), dtype=np.uint64)
         at = np.searchsorted(self.keys, wanted)
         inside = at < len(self.keys)
         at = at[inside][self.keys[at[inside]] == wanted[inside]]
