@@ -171,3 +171,18 @@ def test_organisation_names_in_hangul_and_series(left, right, expected):
 def test_person_name_structure(left, right, expected):
     verdict = compare_profiles(person(left), person(right))
     assert verdict.match is expected, verdict.explanation()
+
+
+def test_hangul_words_are_written_as_rigour_writes_them():
+    """Hangul words are transliterated a syllable at a time (fast on a list of a million names);
+    the spelling, hyphens included (가어 → ga-eo, 속귕 → soggwing), is rigour's for the whole word."""
+    import random
+
+    from rigour.text.translit import ascii_text
+
+    from moneymen.match.names import hangul_ascii
+
+    rng = random.Random(2013)
+    words = ["장성택", "김정은", "가어", "속귕", "쵻쓴", "앉아", "닭알"]
+    words += ["".join(chr(rng.randint(0xAC00, 0xD7A3)) for _ in range(rng.randint(1, 5))) for _ in range(1500)]
+    assert [hangul_ascii(word) for word in words] == [ascii_text(word) for word in words]

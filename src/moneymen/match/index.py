@@ -43,6 +43,7 @@ from dataclasses import fields, replace
 from functools import lru_cache
 
 import numpy as np
+import orjson
 
 from moneymen.match.entities import BIRTH_DATES_DISAGREE, GENDER_DIFFERS, Profile
 from moneymen.match.index_file import KeyTable, StringIndex, StringTable, digests
@@ -181,33 +182,53 @@ def bounded(form: NameForm) -> NameForm:
 
 # -- profiles as records -----------------------------------------------------------------------
 
-#: A profile's fields, in the order a record lists them.
-_PROFILE_FIELDS = tuple(f.name for f in fields(Profile))
+
+def _sorted_set(values: frozenset[str]) -> list[str]:
+    return sorted(values)
 
 
-def _frozen(value):
-    if isinstance(value, frozenset):
-        return {"f": sorted(value, key=repr)}
-    raise TypeError(f"a profile field of type {type(value).__name__} cannot be indexed")
+def _set(values: list[str]) -> frozenset[str]:
+    return frozenset(values)
 
 
-def _thawed(value):
-    """A record's value as the profile holds it: arrays are tuples."""
-    return tuple(map(_thawed, value)) if isinstance(value, list) else value
+def _pairs(values: list[list]) -> tuple[tuple, ...]:
+    return tuple(map(tuple, values))
 
 
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_frozen, check_circular=False)
-_DECODER = json.JSONDecoder(object_hook=lambda tagged: frozenset(map(_thawed, tagged["f"])))
+#: Each profile field, in the order a record lists it, with how it is written and read back.
+_PROFILE_CODECS = {
+    "schema": (str, str),
+    "names": (list, _pairs),
+    "birth_dates": (_sorted_set, _set),
+    "countries": (_sorted_set, _set),
+    "genders": (_sorted_set, _set),
+    "identifiers": (lambda identifiers: [(prop, sorted(values)) for prop, values in identifiers],
+                    lambda identifiers: tuple((prop, frozenset(values)) for prop, values in identifiers)),
+    "birth_date_texts": (list, _pairs),
+    "unread_birth_dates": (list, tuple),
+}
+if tuple(_PROFILE_CODECS) != tuple(f.name for f in fields(Profile)):
+    raise ImportError("moneymen.match.index: the profile record does not list Profile's fields")
+_WRITERS = tuple(write for write, _ in _PROFILE_CODECS.values())
+_READERS = tuple(read for _, read in _PROFILE_CODECS.values())
 
 
 def encode_profile(profile: Profile) -> bytes:
-    """A profile as a compact JSON record: tuples as arrays, frozensets as ``{"f": [sorted items]}``."""
-    return _ENCODER.encode([getattr(profile, name) for name in _PROFILE_FIELDS]).encode("utf-8", "surrogatepass")
+    """A profile as a compact JSON array, one item per field (sets as sorted arrays)."""
+    values = [write(getattr(profile, name)) for write, name in zip(_WRITERS, _PROFILE_CODECS)]
+    try:
+        return orjson.dumps(values)
+    except orjson.JSONEncodeError:  # a lone surrogate (from a hostile file): the standard library writes it
+        return json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
 
 
 def decode_profile(record: bytes) -> Profile:
     """The profile a record of :func:`encode_profile` holds (an equal one)."""
-    return Profile(*map(_thawed, _DECODER.decode(record.decode("utf-8", "surrogatepass"))))
+    try:
+        values = orjson.loads(record)
+    except orjson.JSONDecodeError:
+        values = json.loads(record.decode("utf-8", "surrogatepass"))
+    return Profile(*(read(value) for read, value in zip(_READERS, values)))
 
 
 # -- building ----------------------------------------------------------------------------------

@@ -78,7 +78,7 @@ _WG_FINALS = {
 }
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=1 << 17)
 def wade_giles(syllable: str) -> frozenset[str]:
     """The Pinyin syllables a Wade–Giles syllable (lower case, no apostrophe) may stand for.
 
@@ -106,7 +106,7 @@ def wade_giles(syllable: str) -> frozenset[str]:
     return frozenset(found)
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=1 << 17)
 def pinyin_split(word: str) -> tuple[tuple[str, ...], ...]:
     """Ways to read ``word`` as a run of Pinyin syllables ("jinping" → ("jin", "ping")), at most four."""
     if not word.isascii() or not word.isalpha():
@@ -135,6 +135,8 @@ def chinese_readings(tokens: tuple[str, ...]) -> tuple[tuple[frozenset[str], ...
     A word that is Pinyin is read as Pinyin only; a word that is not may be one Wade–Giles
     syllable. Empty when some word is neither, or the name reads as more than four syllables.
     """
+    if not all(map(_chinese_word, tokens)):
+        return ()  # most names of a large list: "Smith", "Ivanovich" are no Chinese syllable
     wade = uses_wade_giles(tokens)
     per_token: list[list[tuple[frozenset[str], ...]]] = []
     for token in tokens:
@@ -152,6 +154,12 @@ def chinese_readings(tokens: tuple[str, ...]) -> tuple[tuple[frozenset[str], ...
         if 2 <= len(syllables) <= 4:
             out.append(syllables)
     return tuple(out[:16])
+
+
+@lru_cache(maxsize=1 << 17)
+def _chinese_word(token: str) -> bool:
+    """Whether a word may be written Chinese: Pinyin syllables, or one Wade–Giles syllable."""
+    return bool(pinyin_split(token) or wade_giles(token))
 
 
 @lru_cache(maxsize=200_000)

@@ -150,7 +150,7 @@ def written_word(token: str, options: tuple[tuple[str, ...], ...]) -> Word:
     return Word(token, options, caps=len(letters) >= 2 and all(c.isupper() for c in letters))
 
 
-@lru_cache(maxsize=1 << 16)  # names share their words: each is cut into syllables once
+@lru_cache(maxsize=1 << 17)  # names share their words: each is cut into syllables once
 def _latin_word(token: str, joined: bool) -> Word | None:
     options = word_options(token.lower(), latin_grammar(), joined=joined)
     return written_word(token, options) if options else None
