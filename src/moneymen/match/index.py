@@ -183,14 +183,6 @@ def bounded(form: NameForm) -> NameForm:
 # -- profiles as records -----------------------------------------------------------------------
 
 
-def _sorted_set(values: frozenset[str]) -> list[str]:
-    return sorted(values)
-
-
-def _set(values: list[str]) -> frozenset[str]:
-    return frozenset(values)
-
-
 def _pairs(values: list[list]) -> tuple[tuple, ...]:
     return tuple(map(tuple, values))
 
@@ -199,9 +191,9 @@ def _pairs(values: list[list]) -> tuple[tuple, ...]:
 _PROFILE_CODECS = {
     "schema": (str, str),
     "names": (list, _pairs),
-    "birth_dates": (_sorted_set, _set),
-    "countries": (_sorted_set, _set),
-    "genders": (_sorted_set, _set),
+    "birth_dates": (sorted, frozenset),
+    "countries": (sorted, frozenset),
+    "genders": (sorted, frozenset),
     "identifiers": (lambda identifiers: [(prop, sorted(values)) for prop, values in identifiers],
                     lambda identifiers: tuple((prop, frozenset(values)) for prop, values in identifiers)),
     "birth_date_texts": (list, _pairs),

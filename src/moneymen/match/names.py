@@ -25,6 +25,7 @@ from moneymen.match.orgs import (ABBREVIATIONS, GENERIC_WORDS, ROMANIZED_ORG_WOR
                                  normalise_org_tokens)
 from moneymen.names.chinese import same_chinese_name, same_syllable, uses_wade_giles
 from moneymen.names.korean import KoreanName, compare_korean_names, read_korean_name, romanize
+from moneymen.names.korean.hangul import INITIAL_INDEX, compose, decompose
 
 #: Scripts in which Korean names are written besides Latin.
 KOREAN_SCRIPTS = frozenset({"Hangul", "Han", "Cyrillic"})
@@ -251,15 +252,14 @@ def hangul_ascii(word: str) -> str:
 def _boundary(before: str, after: str) -> tuple[str, str]:
     """Two syllables that meet as ``before`` and ``after`` do: what rigour's choice of a hyphen
     between them depends on (the final and initial letters, or the vowels where neither has one)."""
-    final = (ord(before) - 0xAC00) % 28
-    initial = (ord(after) - 0xAC00) // 588
+    _, medial, final = decompose(before)
+    initial = decompose(after)[0]
     if final == 0 and initial == _NULL_INITIAL:
-        return chr(ord(before) - (ord(before) - 0xAC00) // 588 * 588), after  # 가, 거… against 아, 어…
-    return chr(0xAC00 + final), chr(0xAC00 + initial * 588)  # 각, 갂… against 가, 까…
+        return compose(0, medial), after  # 가, 거… against 아, 어…
+    return compose(0, 0, final), compose(initial, 0)  # 각, 갂… against 가, 까…
 
 
-#: The initial of 아 (no consonant) in Unicode's order of initials.
-_NULL_INITIAL = 11
+_NULL_INITIAL = INITIAL_INDEX["ㅇ"]
 
 
 @lru_cache(maxsize=1 << 14)
