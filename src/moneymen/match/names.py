@@ -11,6 +11,7 @@ goes through token alignment with transliteration, edit distance and phonetics.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -243,7 +244,7 @@ def hangul_ascii(word: str) -> str:
     if not word:
         return ""
     parts = [_syllable_ascii(word[0])]
-    for before, after in zip(word, word[1:]):
+    for before, after in pairwise(word):
         parts.append(_boundary_ascii(*_boundary(before, after)))
         parts.append(_syllable_ascii(after))
     return "".join(parts)
