@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter
 from pathlib import Path
@@ -409,6 +410,11 @@ def test_parser_itself_never_expands_entities():
 
     for text in (BILLION_LAUGHS, XXE):
         data = text.encode("utf-8")
+        parsed = []
         with pytest.raises(SourceError) as raised:
-            list(un._parse(Path("hostile.xml"), io.BytesIO(data), len(data), make_context()))
-        assert "DOCTYPE" in raised.value.message
+            parsed.extend(un._parse(Path("hostile.xml"), io.BytesIO(data), len(data), make_context()))
+        # Which check stops it depends on libxml2: older releases reach the root and our
+        # DOCTYPE check refuses it; newer ones stop on the entity declarations themselves.
+        assert re.search(r"DOCTYPE|entity", raised.value.message), raised.value.message
+        assert parsed == []
+        assert "root:" not in raised.value.message
