@@ -16,7 +16,7 @@ import pytest
 from moneymen.demo import import_bundled
 from moneymen.match.entities import Profile
 from moneymen.match.index import deletions
-from moneymen.match.index_file import LAYOUT, IndexFileError, KeyTable, digests, key_digest, read_arrays
+from moneymen.match.index_file import LAYOUT, IndexFileError, KeyTable, StringTable, digests, key_digest, read_arrays
 from moneymen.screening import Screener
 from moneymen.store import open_store
 
@@ -112,3 +112,12 @@ def test_an_index_saved_with_the_previous_digests_is_refused_and_rebuilt(saved_s
     found = screener.screen(Profile.from_properties("Person", {"name": ["Yun Ho-jin"]}), limit=1)
     assert found[0].entity.id == "unsc-690734"
     assert read_arrays(path)[0], "the rebuilt index should be saved in this layout"
+
+
+def test_strings_read_many_at_once_are_the_strings_read_one_at_a_time():
+    rng = random.Random(11)
+    texts = [random_text(rng, rng.randrange(0, 40)) for _ in range(2000)]
+    table = StringTable.build(texts)
+    positions = [0, len(texts) - 1, *rng.sample(range(len(texts)), 500), 0]
+    assert table.texts(positions) == [texts[p] for p in positions] == [table[p] for p in positions]
+    assert table.texts([]) == []

@@ -118,3 +118,19 @@ def test_grade_filtering_treats_cannot_be_judged_as_worst():
     assert Grade.parse("A1").at_least(Grade.parse("B2"))
     assert not Grade.parse("F2").at_least(Grade.parse("B2"))
     assert not Grade.parse("B6").at_least(Grade.parse("B2"))
+
+
+def test_imports_by_dataset_lists_what_fed_each_dataset_without_reverted_imports(store, tmp_path):
+    old = write_lines(tmp_path / "v1.jsonl", person("a", "Kim Chol"))
+    new = write_lines(tmp_path / "v2.jsonl", person("a", "Kim Chol"), person("c", "Pak Il"))
+    other = write_lines(tmp_path / "other.jsonl", person("x", "Ri Song"))
+    first = import_file(store, old, format="ftm", dataset="watch", seen="2024-01-01T00:00:00Z")
+    second = import_file(store, new, format="ftm", dataset="watch", seen="2025-01-01T00:00:00Z")
+    third = import_file(store, other, format="ftm", dataset="other", seen="2025-01-01T00:00:00Z")
+    held = {name: [record.id for record in records] for name, records in store.imports_by_dataset().items()}
+    assert held == {"watch": [first.import_id, second.import_id], "other": [third.import_id]}
+    assert list(store.imports_by_dataset(["other"])) == ["other"]
+    store.revert_import(second.import_id, "2026-01-01T00:00:00Z")
+    assert [record.id for record in store.imports_by_dataset()["watch"]] == [first.import_id]
+    (kept,) = store.imports_by_dataset(["watch"])["watch"]
+    assert (kept.format, Path(kept.path).name, kept.reverted_at) == ("ftm", "v1.jsonl", None)

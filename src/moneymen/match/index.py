@@ -919,8 +919,9 @@ class CandidateIndex:
         if kind == "person" and len(token) > 1 and token[0] in self.word_id:
             found.add(self.word_id[token[0]])
         similar = []
-        for word_id in found:
-            score, _ = _token_similarity(token, self.words[word_id], sound, self._word_sounds[word_id], kind)
+        ids = list(found)
+        for word_id, word, word_sound in zip(ids, self.words.texts(ids), self._word_sounds.texts(ids)):
+            score, _ = _token_similarity(token, word, sound, word_sound, kind)
             if score > 0:
                 similar.append((word_id, score))
         similar.sort(key=lambda pair: (pair[1], pair[0]))

@@ -166,6 +166,14 @@ class StringTable(Sequence[str]):
             raise IndexError(position)
         return self.raw(position).decode("utf-8", "surrogatepass")
 
+    def texts(self, positions: Sequence[int]) -> list[str]:
+        """The strings at ``positions`` (valid positions), read in one pass over the offsets."""
+        at = np.asarray(positions, dtype=np.int64)
+        ends = self.ends[at].tolist()
+        starts = np.where(at > 0, self.ends[at - 1], 0).tolist()
+        view = memoryview(self.data)
+        return [str(view[start:end], "utf-8", "surrogatepass") for start, end in zip(starts, ends)]
+
     def arrays(self, prefix: str) -> dict[str, np.ndarray]:
         return {f"{prefix}.data": self.data, f"{prefix}.ends": self.ends}
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 
 from moneymen.screening import ListedEntity, Screener, load_listed
 from moneymen.screening_index import index_path_of, one_builder, saved_screener, store_look
-from moneymen.store import ImportRecord, Store, StoreBusy, StoreError, open_store
+from moneymen.store import Store, StoreBusy, StoreError, open_store
 from moneymen.web.errors import NotFound
 
 #: Scope names meaning "every dataset served".
@@ -62,19 +62,8 @@ class _Scope:
     first_build: threading.Lock = field(default_factory=threading.Lock)
 
 
-def imports_by_dataset(store: Store, datasets: Iterable[str] | None = None) -> dict[str, list[ImportRecord]]:
-    """The imports (not reverted) that fed each dataset of ``datasets`` (None: every dataset), oldest first."""
-    wanted = set(datasets) if datasets is not None else None
-    found: dict[str, list[ImportRecord]] = {}
-    for record in store.imports():
-        for name in store.import_datasets(record.id):
-            if wanted is None or name in wanted:
-                found.setdefault(name, []).append(record)
-    return found
-
-
 def _held(store: Store) -> dict[str, tuple[int, ...]]:
-    return {name: tuple(record.id for record in records) for name, records in imports_by_dataset(store).items()}
+    return {name: tuple(record.id for record in records) for name, records in store.imports_by_dataset().items()}
 
 
 class Catalog:

@@ -21,7 +21,7 @@ from moneymen.match.entities import (
     BIRTH_DATES_AGREE, BIRTH_DATES_DISAGREE, COUNTRY_SHARED, DEFAULT_THRESHOLD, GENDER_DIFFERS, IDENTIFIERS,
 )
 from moneymen.store import ImportRecord
-from moneymen.web.catalog import WHOLE, Catalog, imports_by_dataset
+from moneymen.web.catalog import WHOLE, Catalog
 from moneymen.web.models import ErrorResponse, HealthResponse
 from moneymen.web.queries import ALGORITHMS
 from moneymen.web.render import MATCHER, timestamp
@@ -125,7 +125,7 @@ def system_routes(catalog: Catalog) -> APIRouter:
         catalog.scope(WHOLE[0])  # re-reads the datasets after an import
         datasets = catalog.datasets
         with catalog.store() as store:
-            imports = imports_by_dataset(store, datasets)
+            imports = store.imports_by_dataset(datasets)
             formats = store.dataset_formats()
         if catalog.ready:
             with catalog.screener(WHOLE[0]):  # starts the background reload after an import, as /match would
