@@ -893,6 +893,7 @@ class CandidateIndex:
         return result
 
     @staticmethod
+    @lru_cache(maxsize=1 << 14)  # a few hundred distinct arguments; numpy on scalars is slow
     def _words_needed(ours: int, words: int, initials: int, length: int, cutoff: float) -> int | None:
         """The fewest query words (of ``words`` that are not initials) a person's name of ``length``
         words must match, all perfectly, to be estimated at ``cutoff`` or more; None if it cannot."""
