@@ -219,3 +219,20 @@ def test_noisy_queries_against_namesake_crowds_find_what_exhaustive_scoring_find
         found += len(exhaustive & screened)
     assert expected > 100
     assert found == expected
+
+
+def test_a_korean_name_read_the_same_is_found_behind_a_crowd_of_namesakes():
+    """"Kim Yongpong" is KIM Yong Pong: the index must not let hundreds of "Kim Yong-…" listed
+    before it (each as alike word by word) use up the candidates screened."""
+    import itertools
+
+    from moneymen.screening import ListedEntity
+
+    syllables = ["ryul", "jun", "sang", "chol", "su", "ho", "nam", "il", "gun", "bok", "hyok", "man", "sik", "chan"]
+    endings = ["", "an", "ok", "ung", "in", "ae", "il", "u", "o", "am", "ik"]
+    names = [f"Kim Yong-{a}{b}" for a, b in itertools.product(syllables, endings)] + ["KIM Yong Pong"]
+    entities = [ListedEntity(id=f"e{i}", schema="Person", caption=name, properties={"name": [name]},
+                             datasets=("watch",), sanctions=()) for i, name in enumerate(names)]
+    query = Profile.from_properties("Person", {"name": ["Kim Yongpong"]})
+    results = Screener(entities).screen(query, threshold=0.7, limit=3)
+    assert results and results[0].entity.caption == "KIM Yong Pong" and results[0].match.match

@@ -57,7 +57,10 @@ from moneymen.names.korean import syllable_key
 MAX_NAME_KEYS = 64
 #: Estimates of names that meet as a whole: the same Korean syllables in order, the same Chinese
 #: syllables, the same letters written together; and of a shared strong identifier (first of all).
-KOREAN_ESTIMATE = 1.0
+#: The Korean estimate is above 1: the same syllables in order is surer than a word estimate of 1
+#: (an upper bound), so such names are scored before a crowd of namesakes ("Kim Yongpong" before
+#: the hundreds of "Kim Yong-…" its words are alike to).
+KOREAN_ESTIMATE = 1.01
 CHINESE_ESTIMATE = 0.95
 JOINED_ESTIMATE = 0.98
 IDENTIFIER_ESTIMATE = 2.0
