@@ -20,6 +20,7 @@ For each size, in a fresh child process (so that peak memory and caches belong t
    ``compare_profiles`` (no index) and count how many of the entities that exhaustive scoring finds
    at or above the threshold the indexed ``screen`` also returns as matches: the index's recall.
 
+Each child sets Python's cycle collector as the ``moneymen`` command does (``moneymen.collector``).
 Peak resident memory (``ru_maxrss``) of each child is reported (and of the forked helpers of
 the exhaustive check, separately). Exhaustive scoring is the slow part (queries × entities
 comparisons); it runs on every usable core, and ``--exhaustive-budget`` caps its time per size
@@ -589,6 +590,12 @@ def run_size(size: int, queries: int, exhaustive: int, budget: float, seed: int,
 
     from matching import matcher_state
 
+    try:  # as the moneymen command runs (a moneymen older than moneymen.collector ran with Python's defaults)
+        from moneymen.collector import collect_rarely
+    except ImportError:
+        pass
+    else:
+        collect_rarely()
     result: dict = {"size": size, "seed": seed, "matcher": matcher_state()}
     begin = time.perf_counter()
     generator = Generator(seed)

@@ -11,6 +11,8 @@ import pytest
 
 from moneymen.demo import import_bundled
 from moneymen.match.entities import Profile
+from moneymen.match.index import CandidateIndex
+from moneymen.match.names import analyse, kind_of
 from moneymen.screening import Screener, load_listed
 from moneymen.store import open_store
 
@@ -109,3 +111,36 @@ def test_a_damaged_index_file_is_rebuilt(bundled, tmp_path):
         found = screener.screen(Profile.from_properties("Person", {"name": ["Yun Ho-jin"]}), limit=1)
         assert found[0].entity.id == "unsc-690734"
         assert path.stat().st_size > 10_000
+
+
+#: Names whose analysis has every part a record keeps: Korean readings in each script (and of a
+#: name written in two), qualifiers, legal forms, words in their own script.
+ANALYSED_NAMES = [
+    ("Person", "장성택"), ("Person", "張成澤"), ("Person", "Chang Sŏng-t'aek"), ("Person", "JANG Song Thaek"),
+    ("Person", "Чан Сон Тхэк"), ("Person", "김정은 (정치인)"), ("Person", "Kim Jong-sun (fictional, born 1951)"),
+    ("Person", "리영호 Ri Yong Ho"), ("Person", "KIM, Yong Pong"), ("Person", "Dr. Abdul Hadi Salek"),
+    ("Person", "Ахмед Аль-Сайед"), ("Person", "سالم عبد الله"),
+    ("Company", "Korea Kwangson Banking Corp."), ("Company", "조선광선은행"), ("Company", "Kaveh Pars Mining (KMID)"),
+    ("Organization", "Bank of China (Hong Kong) Limited"), ("Company", "ООО Ромашка"), ("Vessel", "CHONG CHON GANG"),
+]
+
+
+def test_names_decoded_from_the_index_are_the_names_analysed_anew(bundled):
+    """The index keeps each name as it was analysed at build time, and a candidate met is decoded,
+    not analysed again: what it decodes must equal a new analysis, or a candidate would score
+    otherwise from the index than from its names."""
+    listed = [(f"case-{n}", Profile.from_properties(schema, {"name": [name]}))
+              for n, (schema, name) in enumerate(ANALYSED_NAMES)]
+    index = CandidateIndex(listed)
+    with open_store(bundled, read_only=True) as store:
+        saved = Screener.from_store(store).index
+    checked = 0
+    for index in (index, saved):
+        for position in range(len(index)):
+            profile, forms = index.decoded(position)
+            kind = kind_of(profile.schema)
+            assert forms == tuple(analyse(name, kind) for name, _ in profile.names), profile.names
+            checked += len(forms)
+    assert checked > len(ANALYSED_NAMES) + 1000
+    korean = [form for position in range(len(ANALYSED_NAMES)) for form in CandidateIndex(listed).forms[position]]
+    assert sum(bool(form.korean) for form in korean) >= 7, "the cases should have Korean readings to keep"

@@ -646,5 +646,8 @@ def disrupt(
 
 def main() -> None:
     """Entry point of the ``moneymen`` script."""
+    from moneymen.collector import collect_rarely
+
+    collect_rarely()
     app()
 

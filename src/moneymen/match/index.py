@@ -21,8 +21,9 @@ crowd is ranked by how alike its members are to the query, not by how rare their
 
 The index is made of flat arrays (:mod:`moneymen.match.index_file`): it is built once, saved
 beside the store and mapped back in a later process without rebuilding a Python object per
-entity. Each entity's profile is kept as a small record and decoded, with its names analysed,
-only when the entity becomes a candidate (a bounded cache keeps the recent ones).
+entity. Each entity's profile and its names as analysed at build time are kept as a small record,
+decoded only when the entity becomes a candidate (a bounded cache keeps the recent ones): meeting
+a candidate is a decode, not a new analysis of its names.
 
 The work per name is bounded, whatever a list holds: a word longer than ``MAX_SPELLING_LETTERS``
 is found by its whole spelling, its first and last letters and its sound, not by dropping
@@ -47,7 +48,8 @@ import orjson
 
 from moneymen.match.entities import BIRTH_DATES_DISAGREE, GENDER_DIFFERS, Profile
 from moneymen.match.index_file import KeyTable, StringIndex, StringTable, digests
-from moneymen.match.names import CONFLICT, OMISSION, SINGLE_WORD, NameForm, _token_similarity, analyse, kind_of
+from moneymen.match.names import (CONFLICT, OMISSION, SINGLE_WORD, NameForm, _token_similarity, analyse, form_record,
+                                  kind_of, restored_form)
 from moneymen.match.orgs import SYNONYMS
 from moneymen.match.schemata import schema_facts
 from moneymen.names.chinese import chinese_readings
@@ -208,22 +210,26 @@ _WRITERS = tuple(write for write, _ in _PROFILE_CODECS.values())
 _READERS = tuple(read for _, read in _PROFILE_CODECS.values())
 
 
-def encode_profile(profile: Profile) -> bytes:
-    """A profile as a compact JSON array, one item per field (sets as sorted arrays)."""
+def encode_record(profile: Profile, forms: Sequence[NameForm]) -> bytes:
+    """An entity's record: its profile as a compact JSON array, one item per field (sets as
+    sorted arrays), then its names as analysed for its kind (:func:`form_record`), in order."""
     values = [write(getattr(profile, name)) for write, name in zip(_WRITERS, _PROFILE_CODECS)]
+    values.append([form_record(form) for form in forms])
     try:
         return orjson.dumps(values)
     except orjson.JSONEncodeError:  # a lone surrogate (from a hostile file): the standard library writes it
         return json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
 
 
-def decode_profile(record: bytes) -> Profile:
-    """The profile a record of :func:`encode_profile` holds (an equal one)."""
+def decode_record(record: bytes, kind: str) -> tuple[Profile, tuple[NameForm, ...]]:
+    """The profile and analysed names a record of :func:`encode_record` holds (equal ones), for
+    an entity whose names are of ``kind``."""
     try:
         values = orjson.loads(record)
     except orjson.JSONDecodeError:
         values = json.loads(record.decode("utf-8", "surrogatepass"))
-    return Profile(*(read(value) for read, value in zip(_READERS, values)))
+    profile = Profile(*(read(value) for read, value in zip(_READERS, values)))
+    return profile, tuple(restored_form(name, kind, form) for (name, _), form in zip(profile.names, values[-1]))
 
 
 # -- building ----------------------------------------------------------------------------------
@@ -266,12 +272,12 @@ def _index_chunk(items: Iterable[tuple[str, Profile]]) -> dict:
     schemata: list[str] = []
     for position, (entity_id, profile) in enumerate(items):
         ids.append(entity_id)
-        records.append(encode_profile(profile))
         kind = kind_of(profile.schema)
+        forms = [analyse(name, kind) for name, _ in profile.names]
+        records.append(encode_record(profile, forms))
         found: set[str] = set(identifier_keys(profile))
         joined: set[str] = set()
-        for name, _ in profile.names:
-            form = analyse(name, kind)
+        for form in forms:
             limited = bounded(form)  # as a query name is looked up
             if form.tokens:  # one row per name: its words (the first MAX_NAME_WORDS), how many, their weight
                 row = len(row_entity)
@@ -615,9 +621,7 @@ class CandidateIndex:
             self._spare.append(scratch)
 
     def _decode(self, position: int) -> tuple[Profile, tuple[NameForm, ...]]:
-        profile = decode_profile(self._records.raw(position))
-        kind = KINDS[int(self.kinds[position])]
-        return profile, tuple(analyse(name, kind) for name, _ in profile.names)
+        return decode_record(self._records.raw(position), KINDS[int(self.kinds[position])])
 
 
     def __len__(self) -> int:

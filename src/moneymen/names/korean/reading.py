@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -124,8 +125,17 @@ def _surname_of(script: str, spelled: tuple[str, ...]) -> tuple[frozenset[str], 
     return _surname_candidates(script, spelled, grammar)
 
 
+def _given_candidates(script: str):
+    """What each given-name syllable written in ``script`` may be, as a function of its spelling."""
+    if script == "Hangul":
+        return _hangul_candidates
+    if script == "Han":
+        return _han_candidates
+    return (latin_grammar() if script == "Latin" else cyrillic_grammar()).name_syllables
+
+
 def _assemble(script: str, text: str, words: list[list[str]], *, orders: tuple[bool, ...],
-              before_comma: int | None, candidates, surname_word: int | None = None) -> list[KoreanName]:
+              before_comma: int | None, surname_word: int | None = None) -> list[KoreanName]:
     """Readings of one way of cutting the words into syllables, in the orders allowed
     (``surname_word``: the surname is exactly that word, the first or the last)."""
     flat = [syl for word in words for syl in word]
@@ -134,6 +144,7 @@ def _assemble(script: str, text: str, words: list[list[str]], *, orders: tuple[b
         count += len(word)
         ends.add(count)
     one_word = len(words) == 1
+    candidates = _given_candidates(script)
     out = []
     for given_first in orders:
         for size in (1, 2):
@@ -176,8 +187,7 @@ def _read_characters(script: str, text: str) -> list[KoreanName]:
     words = [w for w in words if w]
     if not words or len(words) > 3:
         return []
-    candidates = _hangul_candidates if script == "Hangul" else _han_candidates
-    return _assemble(script, text, words, orders=(False,), before_comma=None, candidates=candidates)
+    return _assemble(script, text, words, orders=(False,), before_comma=None)
 
 
 def _read_romanized(script: str, text: str) -> list[KoreanName]:
@@ -189,24 +199,22 @@ def _read_romanized(script: str, text: str) -> list[KoreanName]:
         return []
     if len(words) == 1 and len(words[0].options[-1]) < 3:
         return []  # one short word ("Lee", "Kimjong") is not a full name
-    grammar = latin_grammar() if script == "Latin" else cyrillic_grammar()
     caps = [k for k, w in enumerate(words) if w.caps]
     if len(words) > 1 and len(caps) == 1 and caps[0] in (0, len(words) - 1) and before_comma is None:
         # "KIM Jong Un", "Jong Un KIM": the one word in capitals is the surname
-        readings = _romanized_readings(script, text, words, before_comma, grammar, surname_word=caps[0])
+        readings = _romanized_readings(script, text, words, before_comma, surname_word=caps[0])
         if readings:
             return readings
-    return _romanized_readings(script, text, words, before_comma, grammar)
+    return _romanized_readings(script, text, words, before_comma)
 
 
 def _romanized_readings(script: str, text: str, words: list[Word], before_comma: int | None,
-                        grammar: SyllableGrammar, surname_word: int | None = None) -> list[KoreanName]:
+                        surname_word: int | None = None) -> list[KoreanName]:
     orders = (False,) if before_comma is not None else (False, True)
     out: list[KoreanName] = []
     for combination in itertools.islice(itertools.product(*(w.options for w in words)), MAX_COMBINATIONS):
         out.extend(_assemble(script, text, [list(c) for c in combination], orders=orders,
-                             before_comma=before_comma, candidates=grammar.name_syllables,
-                             surname_word=surname_word))
+                             before_comma=before_comma, surname_word=surname_word))
     return out
 
 
@@ -258,3 +266,21 @@ def _distinct(readings: list[KoreanName]) -> tuple[KoreanName, ...]:
             seen.add(key)
             unique.append(reading)
     return tuple(unique[:MAX_READINGS])
+
+
+def spelling_of(reading: KoreanName) -> tuple[str, tuple[str, ...], tuple[str, ...], bool]:
+    """What a reading was made of: (script, surname and given name as written, syllable by
+    syllable, given name first); :func:`reading_from_spelling` makes the reading again."""
+    return reading.script, reading.surname.spelled, reading.given.spelled, reading.given_first
+
+
+def reading_from_spelling(script: str, surname: Sequence[str], given: Sequence[str], given_first: bool,
+                          text: str) -> KoreanName:
+    """The reading of ``text`` that :func:`spelling_of` describes (an equal one), without reading
+    ``text`` again: each syllable's candidates follow from how it is written."""
+    surname, given = tuple(surname), tuple(given)
+    candidates = _surname_of(script, surname)
+    if candidates is None:
+        raise ValueError(f"{'/'.join(surname)!r} is no surname in {script}")
+    return KoreanName(Syllables(candidates, surname), Syllables(tuple(map(_given_candidates(script), given)), given),
+                      script, given_first, text)
