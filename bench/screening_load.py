@@ -514,6 +514,19 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def stage_peak_rss_mib() -> float | None:
+    """This process's peak resident memory since the last call (Linux: ``VmHWM``, then reset
+    through ``/proc/self/clear_refs``); None where that cannot be read or reset."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            peak = next(int(line.split()[1]) / 1024 for line in status if line.startswith("VmHWM:"))
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as clear:
+            clear.write("5")
+    except (OSError, StopIteration):
+        return None
+    return peak
+
+
 def _cpu_s() -> float:
     """CPU seconds of this process and of its children that have ended (the forked index builders)."""
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -625,9 +638,11 @@ def run_size(size: int, queries: int, exhaustive: int, budget: float, seed: int,
     # saved as a store saves it, and read back: the screener that answers the queries below
     with tempfile.TemporaryDirectory(prefix="moneymen-bench-") as folder:
         path = Path(folder) / "bench.idx"
+        stage_peak_rss_mib()
         begin = time.perf_counter()
         screening_index.save(path, "bench", built.index, built.entities)
         result["save_s"] = time.perf_counter() - begin
+        result["save_peak_rss_mib"] = stage_peak_rss_mib()
         result["index_bytes"] = path.stat().st_size
         del built
         result.update(load_in_fresh_process(path))
@@ -683,6 +698,7 @@ def _screen_size(size, entities, materials, screener, queries, exhaustive, budge
     result["found_by_noise"] = found_by_kind
     result["misses"] = misses[:200]
     result["rss_after_queries_mib"] = peak_rss_mib()
+    result["queries_peak_rss_mib"] = stage_peak_rss_mib()  # since the save
     result["peak_rss_mib"] = result["rss_after_queries_mib"]
     print(f"  [{size:,}] {len(made):,} queries: {passes[0]:.1f} s first pass, {passes[1]:.1f} s warm",
           file=sys.stderr, flush=True)

@@ -18,6 +18,7 @@ import mmap
 import os
 import struct
 import tempfile
+from array import array as typed_array
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -143,11 +144,16 @@ class StringTable(Sequence[str]):
 
     @classmethod
     def build(cls, texts: Iterable[str | bytes]) -> "StringTable":
-        """A table of ``texts`` (str, or bytes already encoded)."""
-        encoded = [text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass") for text in texts]
-        ends = np.cumsum(np.fromiter((len(item) for item in encoded), dtype=np.int64, count=len(encoded)))
-        data = np.frombuffer(b"".join(encoded), dtype=np.uint8) if encoded else np.zeros(0, np.uint8)
-        return cls(data, ends.astype(np.int64))
+        """A table of ``texts`` (str, or bytes already encoded), read one at a time: a million
+        records never stand as a million bytes objects beside their concatenation."""
+        data = bytearray()
+        lengths = typed_array("q")
+        for text in texts:
+            encoded = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
+            data += encoded
+            lengths.append(len(encoded))
+        ends = np.cumsum(np.frombuffer(lengths, dtype=np.int64)) if lengths else np.zeros(0, np.int64)
+        return cls(np.frombuffer(data, dtype=np.uint8) if data else np.zeros(0, np.uint8), ends.astype(np.int64))
 
     def __len__(self) -> int:
         return len(self.ends)
@@ -311,7 +317,8 @@ def write_arrays(path: Path, arrays: Mapping[str, np.ndarray], meta: dict) -> No
             for entry, array in zip(directory, arrays.values()):
                 target = start + entry["offset"]
                 out.write(b"\0" * (target - written))
-                out.write(np.ascontiguousarray(array).tobytes())
+                if array.nbytes:  # written from the array itself: a copy of the largest would add to the peak
+                    out.write(memoryview(np.ascontiguousarray(array)).cast("B"))
                 written = target + np.asarray(array).nbytes
             out.flush()
             os.fsync(out.fileno())
