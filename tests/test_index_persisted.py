@@ -3,8 +3,10 @@ store's contents change (an import, a revert), so that screening always sees wha
 
 from __future__ import annotations
 
+import gc
 import json
 import stat
+import weakref
 from pathlib import Path
 
 import pytest
@@ -144,3 +146,25 @@ def test_names_decoded_from_the_index_are_the_names_analysed_anew(bundled):
     assert checked > len(ANALYSED_NAMES) + 1000
     korean = [form for position in range(len(ANALYSED_NAMES)) for form in CandidateIndex(listed).forms[position]]
     assert sum(bool(form.korean) for form in korean) >= 7, "the cases should have Korean readings to keep"
+
+
+def test_a_dropped_index_is_freed_at_once(bundled):
+    """A server replaces its index after each import: the one it drops (hundreds of megabytes at a
+    million entities when built in memory) must go at once, not wait for a full collection of
+    cycles, which the ``moneymen`` command makes rare."""
+    with open_store(bundled, read_only=True) as store:
+        built = Screener(load_listed(store))
+        Screener.from_store(store)  # saves the index, if no test before did
+        loaded = Screener.from_store(store)
+    assert not isinstance(loaded.entities, list), "the second screener should come from the saved index"
+    for screener in (built, loaded):
+        screener.screen(Profile.from_properties("Person", {"name": ["Kim Jong Un"]}))  # fills the caches
+    refs = [weakref.ref(part) for screener in (built, loaded) for part in (screener.index, screener.entities)
+            if not isinstance(part, list)]
+    assert len(refs) == 3
+    gc.disable()
+    try:
+        del built, loaded, screener
+        assert [ref() for ref in refs] == [None, None, None]
+    finally:
+        gc.enable()

@@ -31,7 +31,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -75,17 +75,20 @@ def _entity_record(entity: "ListedEntity") -> bytes:
 
 
 class ListedEntities(Sequence):
-    """The listed entities of a saved index, decoded from their records when asked for."""
+    """The listed entities of a saved index, decoded from their records when asked for.
+
+    Nothing here refers back to the sequence itself, so that a sequence dropped (an index
+    replaced after an import) is freed at once, not at the next full collection of cycles.
+    """
 
     def __init__(self, records: StringTable, ids: StringIndex):
-        self._records = records
         self._ids = ids
-        self._entity = lru_cache(maxsize=DECODED_CANDIDATES)(self._decode)
+        self._entity = lru_cache(maxsize=DECODED_CANDIDATES)(partial(_listed_entity, records))
         #: the entities by id (a read-only mapping)
-        self.by_id: Mapping[str, "ListedEntity"] = _ById(self)
+        self.by_id: Mapping[str, "ListedEntity"] = _ById(ids, self._entity)
 
     def __len__(self) -> int:
-        return len(self._ids)
+        return len(self._ids.strings)
 
     def __getitem__(self, position):
         if isinstance(position, slice):
@@ -100,34 +103,37 @@ class ListedEntities(Sequence):
         """Where the entity ``entity_id`` is, or None."""
         return self._ids.get(entity_id)
 
-    def _decode(self, position: int) -> "ListedEntity":
-        from moneymen.screening import ListedEntity
 
-        values = json.loads(self._records.raw(position).decode("utf-8", "surrogatepass"))
-        data = {}
-        for f, value in zip(fields(ListedEntity), values):
-            data[f.name] = tuple(value) if isinstance(value, list) else value
-        return ListedEntity(**data)
+def _listed_entity(records: StringTable, position: int) -> "ListedEntity":
+    """The listed entity of record ``position``."""
+    from moneymen.screening import ListedEntity
+
+    values = json.loads(records.raw(position).decode("utf-8", "surrogatepass"))
+    data = {}
+    for f, value in zip(fields(ListedEntity), values):
+        data[f.name] = tuple(value) if isinstance(value, list) else value
+    return ListedEntity(**data)
 
 
 class _ById(Mapping):
-    def __init__(self, entities: ListedEntities):
-        self._entities = entities
+    def __init__(self, ids: StringIndex, entity_at: Callable[[int], "ListedEntity"]):
+        self._ids = ids
+        self._entity_at = entity_at
 
     def __getitem__(self, entity_id: str) -> "ListedEntity":
-        position = self._entities.position(entity_id)
+        position = self._ids.get(entity_id)
         if position is None:
             raise KeyError(entity_id)
-        return self._entities[position]
+        return self._entity_at(position)
 
     def __contains__(self, entity_id: object) -> bool:
-        return isinstance(entity_id, str) and self._entities.position(entity_id) is not None
+        return isinstance(entity_id, str) and self._ids.get(entity_id) is not None
 
     def __iter__(self):
-        return (entity.id for entity in self._entities)
+        return (self._ids.strings[position] for position in range(len(self)))
 
     def __len__(self) -> int:
-        return len(self._entities)
+        return len(self._ids.strings)
 
 
 def index_path(store: "Store", dataset: str | None) -> Path | None:

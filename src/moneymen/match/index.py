@@ -38,10 +38,10 @@ import json
 import math
 import os
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import fields, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import numpy as np
 import orjson
@@ -517,15 +517,21 @@ def _postings_by_length(words: np.ndarray, rows: np.ndarray, lengths: np.ndarray
 # -- reading -----------------------------------------------------------------------------------
 
 
+def _decoded_at(records: StringTable, kinds: np.ndarray, position: int) -> tuple[Profile, tuple[NameForm, ...]]:
+    """The profile and analysed names of the entity at ``position`` (see :func:`decode_record`)."""
+    return decode_record(records.raw(position), KINDS[int(kinds[position])])
+
+
 class _Column(Sequence):
     """One side of the decoded candidates (their profiles, or their analysed names), by position."""
 
-    def __init__(self, index: "CandidateIndex", side: int):
-        self.index = index
+    def __init__(self, decoded: Callable[[int], tuple[Profile, tuple[NameForm, ...]]], size: int, side: int):
+        self.decoded = decoded
+        self.size = size
         self.side = side
 
     def __len__(self) -> int:
-        return len(self.index)
+        return self.size
 
     def __getitem__(self, position):
         if isinstance(position, slice):
@@ -534,7 +540,7 @@ class _Column(Sequence):
             position += len(self)
         if not 0 <= position < len(self):
             raise IndexError(position)
-        return self.index.decoded(position)[self.side]
+        return self.decoded(position)[self.side]
 
 
 class _Scratch:
@@ -596,10 +602,12 @@ class CandidateIndex:
         self.gender_sets = [frozenset(genders) for genders in meta["gender_sets"]]
         #: fuzzy whole-name keys (digests), sorted, and the entity of each
         self.joined = KeyTable.from_arrays(arrays, "joined")
-        #: each entity's profile, and its names analysed for its own schema, decoded when met
-        self.profiles: Sequence[Profile] = _Column(self, 0)
-        self.forms: Sequence[tuple[NameForm, ...]] = _Column(self, 1)
-        self.decoded = lru_cache(maxsize=DECODED_CANDIDATES)(self._decode)
+        #: each entity's profile, and its names analysed for its own schema, decoded when met; nothing
+        #: refers back to the index, so that an index dropped is freed at once, not at the next full
+        #: collection of cycles (an index built in memory holds hundreds of megabytes at 1M entities)
+        self.decoded = lru_cache(maxsize=DECODED_CANDIDATES)(partial(_decoded_at, self._records, self.kinds))
+        self.profiles: Sequence[Profile] = _Column(self.decoded, len(self.ids), 0)
+        self.forms: Sequence[tuple[NameForm, ...]] = _Column(self.decoded, len(self.ids), 1)
         size, rows = max(len(self.ids), 1), len(self.row_entity)
         self._similar_cache: dict[tuple[str, str, str], tuple[tuple[int, float], ...]] = {}
         self._compatible_cache: dict[str, tuple[np.ndarray, bool]] = {}
@@ -619,9 +627,6 @@ class CandidateIndex:
         yield scratch
         with self._spare_lock:
             self._spare.append(scratch)
-
-    def _decode(self, position: int) -> tuple[Profile, tuple[NameForm, ...]]:
-        return decode_record(self._records.raw(position), KINDS[int(self.kinds[position])])
 
 
     def __len__(self) -> int:
