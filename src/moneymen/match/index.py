@@ -628,7 +628,6 @@ class CandidateIndex:
         with self._spare_lock:
             self._spare.append(scratch)
 
-
     def __len__(self) -> int:
         return len(self.ids)
 

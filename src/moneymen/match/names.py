@@ -241,8 +241,8 @@ def form_record(form: NameForm) -> list:
 
 
 def restored_form(text: str, kind: str, record: list) -> NameForm:
-    """The form :func:`analyse` gives ``text`` as a ``kind`` of name, from its :func:`form_record`
-    (an equal one, made in a tenth of the time)."""
+    """The form :func:`analyse` gives ``text`` as a ``kind`` of name (an equal one), from its
+    :func:`form_record`: about 10 µs against 75 µs for an analysis of a typical listed name."""
     tokens, legal_forms, scripts, readings, native, qualifiers = record
     korean = tuple(reading_from_spelling(script, surname, given, given_first, read[0] if read else text)
                    for script, surname, given, given_first, *read in readings)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -125,7 +125,7 @@ def _surname_of(script: str, spelled: tuple[str, ...]) -> tuple[frozenset[str], 
     return _surname_candidates(script, spelled, grammar)
 
 
-def _given_candidates(script: str):
+def _given_candidates(script: str) -> Callable[[str], frozenset[str]]:
     """What each given-name syllable written in ``script`` may be, as a function of its spelling."""
     if script == "Hangul":
         return _hangul_candidates
