@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from moneymen.store import Store
 
 #: Version of what an index file holds beyond the arrays' layout (records, meta).
-CONTENTS = 2
+CONTENTS = 3  # 3: profile records carry their names as analysed
 #: The parts of moneymen whose code shapes an index: name analysis, profiles, the index, what is listed.
 _SHAPING = ("match", "names", "screening.py", "screening_index.py", "entities.py", "model.py")
 #: Libraries whose version shapes name analysis and profiles.
