@@ -133,18 +133,18 @@ def test_names_decoded_from_the_index_are_the_names_analysed_anew(bundled):
     otherwise from the index than from its names."""
     listed = [(f"case-{n}", Profile.from_properties(schema, {"name": [name]}))
               for n, (schema, name) in enumerate(ANALYSED_NAMES)]
-    index = CandidateIndex(listed)
+    built = CandidateIndex(listed)
     with open_store(bundled, read_only=True) as store:
         saved = Screener.from_store(store).index
     checked = 0
-    for index in (index, saved):
+    for index in (built, saved):
         for position in range(len(index)):
             profile, forms = index.decoded(position)
             kind = kind_of(profile.schema)
             assert forms == tuple(analyse(name, kind) for name, _ in profile.names), profile.names
             checked += len(forms)
     assert checked > len(ANALYSED_NAMES) + 1000
-    korean = [form for position in range(len(ANALYSED_NAMES)) for form in CandidateIndex(listed).forms[position]]
+    korean = [form for forms in built.forms for form in forms]
     assert sum(bool(form.korean) for form in korean) >= 7, "the cases should have Korean readings to keep"
 
 

@@ -130,7 +130,7 @@ class _ById(Mapping):
         return isinstance(entity_id, str) and self._ids.get(entity_id) is not None
 
     def __iter__(self):
-        return (self._ids.strings[position] for position in range(len(self)))
+        return iter(self._ids.strings)
 
     def __len__(self) -> int:
         return len(self._ids.strings)
