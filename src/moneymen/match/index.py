@@ -237,9 +237,8 @@ def decode_record(record: bytes, kind: str) -> tuple[Profile, tuple[NameForm, ..
 
 def _strings(texts: Sequence[str | bytes]) -> tuple[np.ndarray, np.ndarray]:
     """(UTF-8 bytes end to end, length of each) of ``texts`` (str, or bytes already encoded)."""
-    encoded = [text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass") for text in texts]
-    return (np.frombuffer(b"".join(encoded), dtype=np.uint8),
-            np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)))
+    table = StringTable.build(texts)
+    return table.data, np.diff(table.ends, prepend=0)
 
 
 def _coded(values: list) -> tuple[list, np.ndarray]:
