@@ -484,7 +484,7 @@ class Timed:
 
 def timed_import(location: Path, path: Path, fmt: str, dataset: str | None = None):
     """Import into the store at ``location``; return (result, seconds, seconds in the merge)."""
-    from moneymen.ingest import import_file
+    from moneymen.services.imports import import_file
 
     timed = Timed(location)
     begin = time.perf_counter()
@@ -631,7 +631,7 @@ def warm_up() -> float:
     begin = time.perf_counter()
     from followthemoney import registry
 
-    import moneymen.ingest  # noqa: F401
+    import moneymen.services.imports  # noqa: F401
     from moneymen.sources import FORMATS
 
     for fmt in FORMATS.values():

@@ -956,9 +956,9 @@ def _name_key(text: str) -> tuple[str, ...]:
 
 def measure_yente(shared: Path, baseline: Baseline | None, skip: str, out: Path, threshold: float,
                   candidates: int):
-    from moneymen.ingest import import_file
+    from moneymen.services.imports import import_file
     from moneymen.match.entities import Profile
-    from moneymen.screening import Screener
+    from moneymen.services.screening import screener_of_store
     from moneymen.store import open_store
 
     folder = shared / "names" / "yente-name-benchmark"
@@ -971,7 +971,7 @@ def measure_yente(shared: Path, baseline: Baseline | None, skip: str, out: Path,
         try:
             import_file(store, un_xml, "un")
             begin = time.perf_counter()
-            screener = Screener.from_store(store)
+            screener = screener_of_store(store)
             build = time.perf_counter() - begin
         finally:
             store.close()

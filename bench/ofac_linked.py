@@ -31,7 +31,7 @@ from import_throughput import markdown_table  # noqa: E402
 
 from moneymen.analysis import fragmentation, key_persons, key_player_set  # noqa: E402
 from moneymen.graph.view import build_view  # noqa: E402
-from moneymen.ingest import import_file  # noqa: E402
+from moneymen.services.imports import import_file  # noqa: E402
 from moneymen.store import open_store  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent

@@ -284,7 +284,7 @@ class Generator:
 
     def entity(self):
         """One ``(ListedEntity, seed material)``: the material is what the query maker varies."""
-        from moneymen.screening import ListedEntity
+        from moneymen.match.screener import ListedEntity
 
         rng = self.rng
         kind = rng.choices([k for k, _ in MIX], [w for _, w in MIX])[0]
@@ -538,7 +538,7 @@ import json, sys, time
 from pathlib import Path
 begin = time.perf_counter()
 from moneymen import screening_index
-from moneymen.screening import Screener
+from moneymen.match.screener import Screener
 imported = time.perf_counter()
 index, listed = screening_index.load(Path(sys.argv[1]), "bench")
 Screener(listed, index=index)
@@ -599,7 +599,7 @@ _SHARED: dict = {}
 def run_size(size: int, queries: int, exhaustive: int, budget: float, seed: int, threshold: float,
              workers: int) -> dict:
     from moneymen import screening_index
-    from moneymen.screening import Screener
+    from moneymen.match.screener import Screener
 
     from matching import matcher_state
 
@@ -807,7 +807,7 @@ def report(results: list[dict], args) -> str:
     lines.append("")
     lines.append("- index build = `Screener(entities)` (build CPU s: this process and its forked builders together); "
                  "save / load = the index written to a file as a store keeps it "
-                 "(`moneymen.screening_index.save`) and mapped back (`load`), in this process and in a fresh one "
+                 "(`moneymen.services.screening_index.save`) and mapped back (`load`), in this process and in a fresh one "
                  "(after its imports); the queries are screened with the "
                  "loaded index (entities decoded when they become candidates); peak RSS of this process (with the "
                  "benchmark's own list of entities) through the build, then during the save, then from the save to "

@@ -60,7 +60,7 @@ def timed(command: list[str], env: dict) -> tuple[float, float, float]:
 
 def settled(db: Path) -> None:
     """Wait until the store's last write is old enough for its look to be recorded (``RACY_SECONDS``)."""
-    from moneymen.screening_index import RACY_SECONDS
+    from moneymen.services.screening_index import RACY_SECONDS
 
     info = db.stat()
     time.sleep(max(0.0, RACY_SECONDS + 0.1 - (time.time() - max(info.st_mtime, info.st_ctime))))

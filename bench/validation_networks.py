@@ -238,7 +238,7 @@ def designation_rows(title: str, view: NetworkView, sink: str, k: int, **options
 def example_view() -> tuple[NetworkView, str]:
     import tempfile
 
-    from moneymen.demo import import_example
+    from moneymen.services.demo import import_example
     from moneymen.graph.view import build_view
     from moneymen.store import open_store
 

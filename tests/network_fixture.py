@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from moneymen.ingest import import_file
+from moneymen.services.imports import import_file
 
 NAMES = {
     "patron": ("Person", "Pak Chol-ung"),

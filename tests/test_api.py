@@ -14,8 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from moneymen.demo import import_bundled
-from moneymen.ingest import import_file
+from moneymen.services.demo import import_bundled
+from moneymen.services.imports import import_file
 from moneymen.store import open_store
 
 from api_server import AUTHORIZATION, running_server

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from api_server import AUTHORIZATION, running_server
-from moneymen.demo import import_bundled
+from moneymen.services.demo import import_bundled
 from moneymen.store import open_store
 from moneymen.web.limits import MATCH_TIME_BUDGET_S
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from moneymen.demo import import_bundled
+from moneymen.services.demo import import_bundled
 from moneymen.store import open_store
 
 KOMID = "ofac-9345"        # KOREA MINING DEVELOPMENT TRADING CORPORATION, OFAC SDN

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
-from moneymen.demo import example_scenario_path
+from moneymen.data import example_scenario_path
 from moneymen.store import open_store
 
 

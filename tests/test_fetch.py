@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from moneymen.demo import BUNDLED
+from moneymen.data import BUNDLED
 
 from conftest import run_cli, store_fingerprint
 

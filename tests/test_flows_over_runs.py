@@ -9,7 +9,7 @@ import pytest
 
 from moneymen.analysis.decisions import OUTCOMES, Agents, simulate_decisions, step_probabilities
 from moneymen.analysis.flows import flows_after_removals, money_flows
-from moneymen.analysis.runner import FLOW_SAMPLE_RUNS, CheckedScenario, flow_sample, flows_over_runs_step
+from moneymen.services.scenarios import FLOW_SAMPLE_RUNS, CheckedScenario, flow_sample, flows_over_runs_step
 from moneymen.analysis.scenario import Scenario
 from moneymen.graph.view import view_from_entities
 from moneymen.model import Entity, Statement

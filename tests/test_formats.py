@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from moneymen.entities import get_entity, relations_of
+from moneymen.services.entities import get_entity, relations_of
 from moneymen.graph.export import export
-from moneymen.ingest import import_file
+from moneymen.services.imports import import_file
 from moneymen.sources.base import SourceError
 from moneymen.store import open_store
 
@@ -125,7 +125,7 @@ entities:
     properties: {employee: {entity: person}, employer: {entity: company}}
 """)
     import_file(store, write_people(tmp_path), format="csv", mapping=mapping)
-    from moneymen.entities import search
+    from moneymen.services.entities import search
 
     company = search(store, "Daesong")[0]
     links = relations_of(store, company)

@@ -7,8 +7,8 @@ from collections import Counter
 
 import pytest
 
-from moneymen.entities import get_entity
-from moneymen.ingest import import_file
+from moneymen.services.entities import get_entity
+from moneymen.services.imports import import_file
 from moneymen.sources.base import SourceError
 
 from conftest import shared_file

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from moneymen.entities import iter_entities
+from moneymen.services.entities import iter_entities
 from moneymen.graph.view import NetworkView, build_view, view_from_entities
 from network_fixture import import_case
 

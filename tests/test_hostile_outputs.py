@@ -17,11 +17,11 @@ import networkx as nx
 import pytest
 from lxml import etree
 
-from moneymen.analysis.runner import run_scenario
+from moneymen.services.scenarios import run_scenario
 from moneymen.analysis.scenario import Scenario
 from moneymen.files import FORMULA_STARTS, SafeCsvWriter, safe_cell
 from moneymen.graph.export import export
-from moneymen.ingest import import_file
+from moneymen.services.imports import import_file
 from moneymen.store import open_store
 
 from conftest import run_cli

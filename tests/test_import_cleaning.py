@@ -8,9 +8,9 @@ import json
 from followthemoney import model
 from followthemoney.types import registry
 
-from moneymen.entities import get_entity
+from moneymen.services.entities import get_entity
 from moneymen.graph.export import export
-from moneymen.ingest import import_file
+from moneymen.services.imports import import_file
 from moneymen.store import open_store
 
 from conftest import shared_file

@@ -11,9 +11,9 @@ import time
 
 import pytest
 
-from moneymen.demo import import_bundled
+from moneymen.services.demo import import_bundled
 from moneymen.match.entities import Profile
-from moneymen.screening import Screener
+from moneymen.services.screening import screener_of_store
 from moneymen.store import open_store
 
 from conftest import run_cli
@@ -69,7 +69,7 @@ def test_a_store_with_hostile_names_screens_ordinary_names_normally(hostile_stor
 
 def test_hostile_names_are_found_by_themselves_in_bounded_time(hostile_store):
     with open_store(hostile_store, read_only=True) as store:
-        screener = Screener.from_store(store)
+        screener = screener_of_store(store)
     index = screener.index
     for schema, name, expected in (("Person", LONG_WORD, "hostile-word"),
                                    ("Person", LONG_WORD[:1000] + "x" + LONG_WORD[1001:], "hostile-word"),
@@ -82,7 +82,7 @@ def test_hostile_names_are_found_by_themselves_in_bounded_time(hostile_store):
 
 def test_an_index_over_hostile_names_stays_small(hostile_store):
     with open_store(hostile_store, read_only=True) as store:
-        screener = Screener.from_store(store)
+        screener = screener_of_store(store)
     # every key of the index stays within what a few thousand ordinary names make
     assert len(screener.index.neighbours) < 2_000_000
     found = screener.screen(Profile.from_properties("Person", {"name": ["Ri Je-son"]}), limit=1)

@@ -11,11 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from moneymen.demo import import_bundled
+from moneymen.services.demo import import_bundled
 from moneymen.match.entities import Profile
 from moneymen.match.index import CandidateIndex
 from moneymen.match.names import analyse, kind_of
-from moneymen.screening import Screener, load_listed
+from moneymen.match.screener import Screener
+from moneymen.services.screening import screener_of_store
+from moneymen.services.screening import load_listed
 from moneymen.store import open_store
 
 from conftest import run_cli
@@ -54,9 +56,9 @@ def outcome(results) -> list:
 def test_the_saved_index_gives_exactly_the_results_of_a_fresh_one(bundled):
     with open_store(bundled, read_only=True) as store:
         fresh = Screener(load_listed(store))
-        Screener.from_store(store)  # builds the index and saves it beside the store
+        screener_of_store(store)  # builds the index and saves it beside the store
         assert index_file(bundled).is_file()
-        saved = Screener.from_store(store)  # reads it back
+        saved = screener_of_store(store)  # reads it back
     assert not isinstance(saved.entities, list), "the second screener should come from the saved index"
     assert len(saved.entities) == len(fresh.entities)
     asked = queries(fresh.entities)
@@ -69,7 +71,7 @@ def test_the_saved_index_gives_exactly_the_results_of_a_fresh_one(bundled):
 
 def test_the_saved_index_is_readable_by_its_owner_only(bundled):
     with open_store(bundled, read_only=True) as store:
-        Screener.from_store(store)
+        screener_of_store(store)
     path = index_file(bundled)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
@@ -109,7 +111,7 @@ def test_a_damaged_index_file_is_rebuilt(bundled, tmp_path):
     for damage in (b"", b"MONEYMEN-INDEX\n" + b"\xff" * 40, b"something else entirely"):
         path.write_bytes(damage)
         with open_store(db, read_only=True) as store:
-            screener = Screener.from_store(store)
+            screener = screener_of_store(store)
         found = screener.screen(Profile.from_properties("Person", {"name": ["Yun Ho-jin"]}), limit=1)
         assert found[0].entity.id == "unsc-690734"
         assert path.stat().st_size > 10_000
@@ -135,7 +137,7 @@ def test_names_decoded_from_the_index_are_the_names_analysed_anew(bundled):
               for n, (schema, name) in enumerate(ANALYSED_NAMES)]
     built = CandidateIndex(listed)
     with open_store(bundled, read_only=True) as store:
-        saved = Screener.from_store(store).index
+        saved = screener_of_store(store).index
     checked = 0
     for index in (built, saved):
         for position in range(len(index)):
@@ -154,8 +156,8 @@ def test_a_dropped_index_is_freed_at_once(bundled):
     cycles, which the ``moneymen`` command makes rare."""
     with open_store(bundled, read_only=True) as store:
         built = Screener(load_listed(store))
-        Screener.from_store(store)  # saves the index, if no test before did
-        loaded = Screener.from_store(store)
+        screener_of_store(store)  # saves the index, if no test before did
+        loaded = screener_of_store(store)
     assert not isinstance(loaded.entities, list), "the second screener should come from the saved index"
     for screener in (built, loaded):
         screener.screen(Profile.from_properties("Person", {"name": ["Kim Jong Un"]}))  # fills the caches

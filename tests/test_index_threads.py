@@ -8,9 +8,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from moneymen.ingest import import_file
+from moneymen.services.imports import import_file
 from moneymen.match.entities import Profile
-from moneymen.screening import ANY_SCHEMA, Screener
+from moneymen.match.screener import ANY_SCHEMA, Screener
+from moneymen.services.screening import screener_of_store
 from moneymen.store import open_store
 
 from conftest import shared_file
@@ -24,8 +25,8 @@ def screener(tmp_path_factory):
     db = tmp_path_factory.mktemp("threads") / "un.duckdb"
     with open_store(db) as store:
         import_file(store, shared_file("sanctions", "un", "derived_un_dprk_only_2025-11-20.xml"))
-        Screener.from_store(store)  # builds and saves the index
-        saved = Screener.from_store(store)
+        screener_of_store(store)  # builds and saves the index
+        saved = screener_of_store(store)
     assert not isinstance(saved.entities, list), "the screener should come from the saved index"
     return saved
 

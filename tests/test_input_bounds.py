@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from moneymen.entities import get_entity
-from moneymen.ingest import import_file
+from moneymen.services.entities import get_entity
+from moneymen.services.imports import import_file
 from moneymen.sources import ofac
 from moneymen.sources.base import SourceError
 

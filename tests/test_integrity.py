@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from moneymen.demo import BUNDLED
-from moneymen.entities import get_entity, iter_entities, relations_of, search, summarize
+from moneymen.data import BUNDLED
+from moneymen.services.entities import get_entity, iter_entities, relations_of, search, summarize
 from moneymen.graph.export import EXPORT_FORMATS, export
-from moneymen.ingest import MAX_VALUES_PER_ENTITY, DelistingRefused, import_file
+from moneymen.services.imports import MAX_VALUES_PER_ENTITY, DelistingRefused, import_file
 from moneymen.match.entities import Profile
 from moneymen.model import Entity, Statement
-from moneymen.screening import Screener
+from moneymen.services.screening import screener_of_store
 from moneymen.sources.base import SourceError
 from moneymen.store import open_store
 from moneymen.store.base import RevertError
@@ -72,7 +72,7 @@ def every_read_works(db: Path, tmp_path: Path) -> None:
             relations_of(store, entity)
         for format in EXPORT_FORMATS:
             export(store, format, tmp_path / f"out.{format}")
-        screener = Screener.from_store(store)
+        screener = screener_of_store(store)
         assert screener.screen(Profile.from_properties("Person", {"name": ["Ri Je Son"]}))
     from fastapi.testclient import TestClient
     from moneymen.web.app import create_app
@@ -191,7 +191,7 @@ def test_a_sanction_in_an_analysts_dataset_is_shown_as_claimed_not_official(db, 
                       "entity": ["innocent"], "authority": ["United Nations Security Council"], "program": ["DPRK"]}})
     with open_store(db) as store:
         import_file(store, claim, dataset="my_notes")
-        screener = Screener.from_store(store)
+        screener = screener_of_store(store)
     best = screener.screen(Profile.from_properties("Person", {"name": ["Ryu Gyong Ho"]}))[0]
     assert best.entity.id == "innocent"
     assert best.entity.sanctions == ()

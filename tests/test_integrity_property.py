@@ -11,7 +11,7 @@ import shutil
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from moneymen.ingest import import_file
+from moneymen.services.imports import import_file
 from moneymen.sources.base import SourceError
 from moneymen.store import open_store
 

@@ -13,11 +13,11 @@ import sys
 import numpy as np
 import pytest
 
-from moneymen.demo import import_bundled
+from moneymen.services.demo import import_bundled
 from moneymen.match.entities import Profile
 from moneymen.match.index import deletions
 from moneymen.match.index_file import LAYOUT, IndexFileError, KeyTable, StringTable, digests, key_digest, read_arrays
-from moneymen.screening import Screener
+from moneymen.services.screening import screener_of_store
 from moneymen.store import open_store
 
 #: Digests of layout 2: a saved index holds them, so they may only change with LAYOUT.
@@ -95,7 +95,7 @@ def saved_store(tmp_path_factory):
     db = tmp_path_factory.mktemp("digests") / "lists.duckdb"
     with open_store(db) as store:
         import_bundled(store)
-        Screener.from_store(store)  # builds the index and saves it beside the store
+        screener_of_store(store)  # builds the index and saves it beside the store
     return db
 
 
@@ -108,7 +108,7 @@ def test_an_index_saved_with_the_previous_digests_is_refused_and_rebuilt(saved_s
     with pytest.raises(IndexFileError, match=f"layout {LAYOUT - 1}"):
         read_arrays(path)
     with open_store(saved_store, read_only=True) as store:
-        screener = Screener.from_store(store)
+        screener = screener_of_store(store)
     found = screener.screen(Profile.from_properties("Person", {"name": ["Yun Ho-jin"]}), limit=1)
     assert found[0].entity.id == "unsc-690734"
     assert read_arrays(path)[0], "the rebuilt index should be saved in this layout"

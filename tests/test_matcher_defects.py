@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from moneymen.demo import import_bundled
+from moneymen.services.demo import import_bundled
 from moneymen.match.entities import Profile, compare_profiles
-from moneymen.screening import Screener
+from moneymen.services.screening import screener_of_store
 from moneymen.store import open_store
 
 from conftest import REPO, run_cli
@@ -32,7 +32,7 @@ def demo_screener(tmp_path_factory):
     db = tmp_path_factory.mktemp("defects") / "demo.duckdb"
     with open_store(db) as store:
         import_bundled(store)
-        return db, Screener.from_store(store)
+        return db, screener_of_store(store)
 
 
 @pytest.mark.parametrize("written", ["13/10/1944", "13.10.1944", "13-10-1944", "October 13, 1944", "13 Oct 1944",

@@ -46,7 +46,7 @@ def test_people_match_across_wade_giles_and_pinyin(left, right, expected):
 
 
 def test_screening_finds_the_pinyin_record_for_a_wade_giles_query():
-    from moneymen.screening import ListedEntity, Screener
+    from moneymen.match.screener import ListedEntity, Screener
 
     listed = [ListedEntity(f"mao-{n}", "Person", f"Mao {given}", {"name": [f"Mao {given}"]}, ("test",), ())
               for n, given in enumerate(["Anying", "Xinyu", "Yuanxin", "Zemin", "Dun", "Ning"] * 20)]

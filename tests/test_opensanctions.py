@@ -10,8 +10,8 @@ import json
 
 import pytest
 
-from moneymen.entities import get_entity
-from moneymen.ingest import import_file
+from moneymen.services.entities import get_entity
+from moneymen.services.imports import import_file
 from moneymen.sources.base import SourceError
 
 from conftest import run_cli

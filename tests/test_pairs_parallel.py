@@ -8,7 +8,7 @@ import random
 from pathlib import Path
 
 from moneymen.match.entities import Profile, compare_profiles
-from moneymen.pairs import CHUNK
+from moneymen.services.pairs import CHUNK
 
 from conftest import run_cli
 

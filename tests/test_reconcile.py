@@ -10,7 +10,7 @@ import json
 import httpx
 import pytest
 
-from moneymen.demo import import_bundled
+from moneymen.services.demo import import_bundled
 from moneymen.store import open_store
 
 from test_yente_protocol import serving

@@ -9,10 +9,11 @@ import textwrap
 import lxml.html
 import pytest
 
-from moneymen.analysis.runner import run_scenario
+from moneymen.services.scenarios import run_scenario
 from moneymen.analysis.scenario import Scenario, ScenarioError
-from moneymen.demo import example_scenario_path, import_example
-from moneymen.ingest import import_file
+from moneymen.data import example_scenario_path
+from moneymen.services.demo import import_example
+from moneymen.services.imports import import_file
 from moneymen.store import open_store
 
 from conftest import run_cli

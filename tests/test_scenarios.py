@@ -12,9 +12,10 @@ import pytest
 
 from moneymen.analysis.decisions import Agents, simulate_decisions
 from moneymen.analysis.facts import build_agents, ownership_problems
-from moneymen.analysis.runner import ScenarioRun, jsonable, run_scenario
+from moneymen.services.scenarios import ScenarioRun, check_scenario, jsonable, run_scenario
 from moneymen.analysis.scenario import Scenario, ScenarioError
-from moneymen.demo import example_scenario_path, import_example
+from moneymen.data import example_scenario_path
+from moneymen.services.demo import import_example
 from moneymen.graph.view import NetworkView
 from moneymen.report import render_report, write_report
 from moneymen.store import open_store
@@ -213,7 +214,7 @@ def example_store(store):
 def test_an_unknown_entity_is_refused_with_file_key_and_line(example_store, tmp_path):
     path = write(tmp_path, 'name = "x"\nseeds = ["ex-jang-song-thaek", "Nobody Atall"]\n')
     with pytest.raises(ScenarioError) as caught:
-        Scenario.from_file(path, store=example_store)  # checked against the store as it is read
+        check_scenario(example_store, Scenario.from_file(path))  # checked against the store before a run
     assert (caught.value.key, caught.value.line) == ("seeds[1]", 2)
     assert "unknown entity 'Nobody Atall'" in str(caught.value)
 
@@ -328,7 +329,7 @@ def a_run(seed: int = 3) -> ScenarioRun:
     """A run's data as the runner writes it: a real purge, Monte Carlo and flows on a hostile-named network."""
     from moneymen.analysis.flows import money_flows
     from moneymen.analysis.purge import purge_impact
-    from moneymen.analysis.runner import _subnetwork
+    from moneymen.services.scenarios import _subnetwork
 
     view = hostile_network()
     impact = purge_impact(view, ["boss"])
@@ -460,7 +461,7 @@ def test_scenario_run_prints_where_its_csv_tables_are(db_path, tmp_path):
 
 
 def test_high_impact_entities_on_no_imported_list_are_flagged():
-    from moneymen.analysis.runner import unsanctioned_step
+    from moneymen.services.scenarios import unsanctioned_step
 
     view = hostile_network()
     view.programs = [("DPRK3",), (), (), (), (), ()]  # the boss is listed; nobody else

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from moneymen.demo import import_bundled
-from moneymen.screening_index import RACY_SECONDS
+from moneymen.services.demo import import_bundled
+from moneymen.services.screening_index import RACY_SECONDS
 from moneymen.store import open_store
 
 from conftest import run_cli

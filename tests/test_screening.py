@@ -7,9 +7,10 @@ import json
 
 import pytest
 
-from moneymen.demo import import_bundled
+from moneymen.services.demo import import_bundled
 from moneymen.match.entities import Profile
-from moneymen.screening import Screener
+from moneymen.match.screener import Screener
+from moneymen.services.screening import screener_of_store
 from moneymen.store import open_store
 
 from conftest import run_cli
@@ -20,7 +21,7 @@ def demo_store(tmp_path_factory):
     db = tmp_path_factory.mktemp("screen") / "demo.duckdb"
     with open_store(db) as store:
         import_bundled(store)
-        screener = Screener.from_store(store)
+        screener = screener_of_store(store)
     return db, screener
 
 
@@ -108,7 +109,7 @@ def test_the_index_finds_what_exhaustive_scoring_finds(demo_store):
 
 def test_a_crowd_of_namesakes_is_screened_in_full():
     """A common name matches far more entities than the first block of candidates: all are returned."""
-    from moneymen.screening import CANDIDATES, ListedEntity
+    from moneymen.match.screener import CANDIDATES, ListedEntity
 
     spellings = ["Kim Mun Sok", "KIM Mun-sok", "Kim Munsok", "김문석", "Mun Sok Kim"]
     crowd = [ListedEntity(f"namesake-{n}", "Person", spellings[n % 5], {"name": [spellings[n % 5]]}, ("test",), ())
@@ -123,7 +124,7 @@ def test_a_crowd_of_namesakes_is_screened_in_full():
 
 def test_two_swapped_letters_still_find_the_entity_among_many_alike():
     """'Sivler Ministry' finds 'Silver Ministry' when hundreds of other ministries share the generic word."""
-    from moneymen.screening import ListedEntity
+    from moneymen.match.screener import ListedEntity
 
     syllables = ["ka", "lo", "mi", "tu", "re", "po", "na", "di", "go", "be", "sa", "ru"]
     names = [f"{a}{b}{c}".capitalize() + " Ministry" for a in syllables for b in syllables for c in syllables[:3]]
@@ -136,7 +137,7 @@ def test_two_swapped_letters_still_find_the_entity_among_many_alike():
 
 
 def _listed(number, name, schema="Person"):
-    from moneymen.screening import ListedEntity
+    from moneymen.match.screener import ListedEntity
 
     return ListedEntity(f"listed-{number}", schema, name, {"name": [name]}, ("test",), ())
 
@@ -226,7 +227,7 @@ def test_a_korean_name_read_the_same_is_found_behind_a_crowd_of_namesakes():
     before it (each as alike word by word) use up the candidates screened."""
     import itertools
 
-    from moneymen.screening import ListedEntity
+    from moneymen.match.screener import ListedEntity
 
     syllables = ["ryul", "jun", "sang", "chol", "su", "ho", "nam", "il", "gun", "bok", "hyok", "man", "sik", "chan"]
     endings = ["", "an", "ok", "ung", "in", "ae", "il", "u", "o", "am", "ik"]

@@ -12,9 +12,9 @@ import json
 import pytest
 
 from conftest import run_cli
-from moneymen.demo import import_bundled
+from moneymen.services.demo import import_bundled
 from moneymen.match.entities import Profile
-from moneymen.screening import Screener
+from moneymen.services.screening import screener_of_store
 from moneymen.store import open_store
 
 CHONG_CHON_GANG = "ofac-17069"   # Vessel, IMO 7937317, OFAC DPRK
@@ -33,7 +33,7 @@ def lists_db(tmp_path_factory):
 @pytest.fixture(scope="module")
 def screener(lists_db):
     with open_store(lists_db) as store:
-        return Screener.from_store(store)
+        return screener_of_store(store)
 
 
 def screen_json(*args: str, db) -> list[dict]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from moneymen.demo import import_bundled
+from moneymen.services.demo import import_bundled
 from moneymen.match.entities import Profile
-from moneymen.screening import Screener
+from moneymen.services.screening import screener_of_store
 from moneymen.store import open_store
 
 
@@ -14,7 +14,7 @@ from moneymen.store import open_store
 def screener(tmp_path_factory):
     with open_store(tmp_path_factory.mktemp("results") / "lists.duckdb") as store:
         import_bundled(store)
-        return Screener.from_store(store)
+        return screener_of_store(store)
 
 
 def test_no_entity_comes_back_twice_for_one_query(screener):

@@ -10,7 +10,7 @@ import pytest
 
 from api_server import AUTHORIZATION, running_server
 from conftest import run_cli
-from moneymen.demo import import_bundled, import_example
+from moneymen.services.demo import import_bundled, import_example
 from moneymen.store import open_store
 
 KIM_JONG_UN = "ofac-20157"          # "KIM, Jong Un", OFAC SDN

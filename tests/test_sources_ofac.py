@@ -363,7 +363,7 @@ def test_remarks_clauses(tmp_path):
 
 
 def test_dates_parse_to_iso():
-    from moneymen.match.dates import read_listed_dates as parse_dates
+    from moneymen.dates import read_listed_dates as parse_dates
 
     assert parse_dates("10 Oct 1958") == ["1958-10-10"]
     assert parse_dates("Oct 1958") == ["1958-10"]

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from moneymen.demo import BUNDLED
-from moneymen.ingest import import_file
+from moneymen.data import BUNDLED
+from moneymen.services.imports import import_file
 from moneymen.model import Grade, InvalidGrade
 from moneymen.sources.base import SourceError
 from moneymen.store import StoreError, open_store

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from moneymen.demo import BUNDLED
-from moneymen.ingest import import_file
+from moneymen.data import BUNDLED
+from moneymen.services.imports import import_file
 from moneymen.store import open_store
 
 from conftest import run_cli

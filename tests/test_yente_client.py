@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from moneymen.demo import import_bundled
+from moneymen.services.demo import import_bundled
 from moneymen.store import open_store
 
 from api_server import API_KEY, serving_cli

@@ -19,8 +19,8 @@ from followthemoney import StatementEntity, model
 from followthemoney.dataset import Dataset
 from followthemoney.statement import Statement
 
-from moneymen.demo import import_bundled
-from moneymen.ingest import import_file
+from moneymen.services.demo import import_bundled
+from moneymen.services.imports import import_file
 from moneymen.store import open_store
 
 from network_fixture import import_case, write_lines

@@ -11,7 +11,7 @@ results are plain dataclasses with a ``to_dict()`` that ``json.dumps`` accepts.
   threshold cascades;
 - :mod:`~moneymen.analysis.scenario` — scenario files (TOML/YAML), read and checked;
 - :mod:`~moneymen.analysis.facts` — what a scenario reads off a network (agents, ownership cycles);
-- :mod:`~moneymen.analysis.runner` — ``run_scenario``: a scenario run over the store, saved as data.
+- :mod:`~moneymen.services.scenarios` — ``run_scenario``: a scenario run over the store, saved as data.
 
 Two analyses take the entity-level :class:`~moneymen.graph.view.NetworkView` instead and name their
 results by entity id:

@@ -3,7 +3,7 @@
 A scenario (TOML or YAML; the format is documented with a full example in ``docs/scenarios.md``)
 names the seeds of a purge, the rules by which exposure spreads, the sink the money flows to,
 the graph filters, the parameters of the agents' decisions, the number of Monte Carlo runs and
-the seed. :meth:`Scenario.from_file` reads and checks one; :func:`moneymen.analysis.runner.run_scenario`
+the seed. :meth:`Scenario.from_file` reads and checks one; :func:`moneymen.services.scenarios.run_scenario`
 runs it against a store.
 
 Each rule is checked once, where it lives: the exposure rules by
@@ -138,14 +138,14 @@ class Scenario:
     # -- reading ----------------------------------------------------------------------------
 
     @classmethod
-    def from_file(cls, path: str | Path, store: Any = None) -> "Scenario":
+    def from_file(cls, path: str | Path) -> "Scenario":
         """Read and check a scenario file (``.toml``, ``.yaml`` or ``.yml``).
 
         Checks everything a file alone can tell: syntax, unknown keys, types, ranges (a negative
-        probability, a zero run count), grades, dates and the decision parameters. Given a
-        ``store``, also what needs it (:meth:`check`): unknown or ambiguous entities, an empty
-        graph, cyclic ownership over 100 %. Without one, those are checked when the scenario runs
-        (:func:`moneymen.analysis.runner.run_scenario`), with errors of the same form.
+        probability, a zero run count), grades, dates and the decision parameters. What needs the
+        store (unknown or ambiguous entities, an empty graph, cyclic ownership over 100 %) is
+        checked by :func:`moneymen.services.scenarios.check_scenario`, and when the scenario runs,
+        with errors of the same form.
         """
         path = Path(path)
         if not path.is_file():
@@ -160,17 +160,7 @@ class Scenario:
             text = safeyaml.read_text(path, what="scenario", limit=MAX_SCENARIO_BYTES)
         except safeyaml.YAMLInputError as error:
             raise ScenarioError(path, None, error.message, error.line) from None
-        scenario = cls.from_text(text, format="toml" if suffix == ".toml" else "yaml", path=str(path))
-        if store is not None:
-            scenario.check(store)
-        return scenario
-
-    def check(self, store: Any) -> None:
-        """Check the scenario against ``store``: its entities exist (and names are not ambiguous), its
-        graph is not empty, its ownership cycles stay within 100 %. Raises :class:`ScenarioError`."""
-        from moneymen.analysis.runner import check_scenario
-
-        check_scenario(store, self)
+        return cls.from_text(text, format="toml" if suffix == ".toml" else "yaml", path=str(path))
 
     @classmethod
     def from_text(cls, text: str, *, format: str = "toml", path: str = "<scenario>") -> "Scenario":
@@ -536,12 +526,3 @@ def _toml_line(text: str, path: list[str]) -> int | None:
         if best is None and len(keys) < len(path) and path[:len(keys)] == keys:
             best = number  # an inline table or list that holds the key
     return best
-
-
-def __getattr__(name: str) -> Any:
-    """``run_scenario`` and ``ScenarioRun`` live in :mod:`moneymen.analysis.runner`; reachable from here too."""
-    if name in ("run_scenario", "ScenarioRun"):
-        from moneymen.analysis import runner
-
-        return getattr(runner, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

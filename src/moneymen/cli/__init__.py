@@ -83,7 +83,7 @@ def import_(
 ) -> None:
     """Import a sanctions list, FtM JSON lines or a mapped CSV into the evidence store (one transaction)."""
     from moneymen.cli import render
-    from moneymen.ingest import import_file
+    from moneymen.services.imports import import_file
     from moneymen.sources.base import SourceError
 
     if add and restore:
@@ -126,7 +126,7 @@ def imports_revert(
 ) -> None:
     """Undo one import: remove the statements it added and put back those it changed, as they were."""
     from moneymen.cli import render
-    from moneymen.ingest import utc_now
+    from moneymen.services.imports import utc_now
     from moneymen.store.base import RevertError
 
     with _open(db) as store:
@@ -150,7 +150,7 @@ def fetch(
 ) -> None:
     """Download the current official list over https and import it."""
     from moneymen.cli import render
-    from moneymen.ingest import import_file
+    from moneymen.services.imports import import_file
     from moneymen.sources.base import SourceError
     from moneymen.sources.fetch import OFFICIAL_LISTS, FetchError, download, files_to_fetch
 
@@ -194,7 +194,7 @@ def entities(
     """List entities, or search them by name as the API's /search does: every entity with a name holding
     every word of QUERY, and every entity screening QUERY as a whole name matches, best first."""
     from moneymen.cli import render
-    from moneymen.entities import search
+    from moneymen.services.entities import search
 
     with _open(db) as store:
         if query is None or not query.strip():
@@ -204,8 +204,9 @@ def entities(
                 _fail(str(error))
             render.entity_table(console, found, store.latest_seen())
             return
-        from moneymen.screening import ANY_SCHEMA, Screener, oversized
-        from moneymen.search import search as search_names
+        from moneymen.match.screener import ANY_SCHEMA, oversized
+        from moneymen.services.screening import screener_of_store
+        from moneymen.services.search import search as search_names
 
         from moneymen.model import get_schema
 
@@ -215,7 +216,7 @@ def entities(
         if schema and get_schema(schema) is None:
             _fail(f"unknown FtM schema {schema!r}")
         with render.count_progress(console, "Indexing the store") as progress:
-            screener = Screener.from_store(store, dataset, progress)
+            screener = screener_of_store(store, dataset, progress)
     try:
         hits = search_names(screener, query, schema or ANY_SCHEMA)
     except ValueError as error:
@@ -230,7 +231,7 @@ def show(
 ) -> None:
     """Every statement about an entity, grouped by property, with its provenance; then its relations."""
     from moneymen.cli import render
-    from moneymen.entities import get_entities, get_entity, relations_of
+    from moneymen.services.entities import get_entities, get_entity, relations_of
 
     with _open(db) as store:
         entity = get_entity(store, entity_id)
@@ -281,7 +282,7 @@ def summary(
 ) -> None:
     """What the store holds: entities by schema and source, relations, identifiers, most-linked entities."""
     from moneymen.cli import render
-    from moneymen.entities import summarize
+    from moneymen.services.entities import summarize
 
     with _open(db) as store:
         render.summary(console, summarize(store, dataset), store)
@@ -292,8 +293,8 @@ def demo(db: DbOption = None) -> None:
     """Build an evidence store from the bundled OFAC and UN DPRK extracts and the illustrative example
     network, summarise it, and run the example purge scenario (summary and HTML report)."""
     from moneymen.cli import render
-    from moneymen.demo import example_screenings, import_bundled, import_example, run_example_scenario
-    from moneymen.entities import summarize
+    from moneymen.services.demo import example_screenings, import_bundled, import_example, run_example_scenario
+    from moneymen.services.entities import summarize
 
     store = _open(db, create=True)
     with store:
@@ -345,7 +346,7 @@ def match_pairs(
 ) -> None:
     """Score every pair of names in a CSV (for calibrating on your own labelled pairs)."""
     from moneymen.cli import render
-    from moneymen.pairs import score_pairs
+    from moneymen.services.pairs import score_pairs
     from moneymen.sources.base import SourceError
 
     try:
@@ -383,9 +384,10 @@ def screen(
     people, organisations, vessels, aircraft…, or only the kind --schema names."""
     from moneymen.cli import render
     from moneymen.match.entities import Profile
-    from moneymen.screening import ANY_SCHEMA, Screener, check_query, screen_file
+    from moneymen.match.screener import ANY_SCHEMA, check_query
+    from moneymen.services.screening import screen_file, screener_of_store
     from moneymen.locations import default_location
-    from moneymen.screening_index import screener_if_unchanged
+    from moneymen.services.screening_index import screener_if_unchanged
 
     asked = name is not None or bool(identifier)
     if asked == (input_path is not None):
@@ -420,7 +422,7 @@ def screen(
     if screener is None:
         with _open(db) as store:
             with render.count_progress(console, "Indexing the store") as progress:
-                screener = Screener.from_store(store, dataset, progress)
+                screener = screener_of_store(store, dataset, progress)
     if query is None:
         from moneymen.sources.base import SourceError
 
@@ -499,7 +501,7 @@ def scenario_run(
     db: DbOption = None,
 ) -> None:
     """Run a scenario file against the store, save the run, write its HTML report and print a summary."""
-    from moneymen.analysis.runner import run_scenario
+    from moneymen.services.scenarios import run_scenario
     from moneymen.analysis.scenario import Scenario, ScenarioError
     from moneymen.cli import render
     from moneymen.report import report_path, write_report
@@ -540,7 +542,7 @@ def scenario_show(
     db: DbOption = None,
 ) -> None:
     """Show a saved scenario run: its summary, or all of it as JSON; optionally write its report again."""
-    from moneymen.analysis.runner import ScenarioRun
+    from moneymen.services.scenarios import ScenarioRun
     from moneymen.cli import render
     from moneymen.report import write_report
 
@@ -564,7 +566,7 @@ def scenario_compare(
     db: DbOption = None,
 ) -> None:
     """Two saved runs side by side: exposure, outcomes, flows, and whether their inputs were the same."""
-    from moneymen.analysis.runner import ScenarioRun, compare_runs
+    from moneymen.services.scenarios import ScenarioRun, compare_runs
     from moneymen.cli import render
 
     runs = []

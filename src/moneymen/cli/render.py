@@ -21,13 +21,13 @@ from rich.progress import (
 from rich.table import Table
 
 if TYPE_CHECKING:  # for annotations only: these load followthemoney, which screening has no need of
-    from moneymen.entities import Relation, Summary
-    from moneymen.ingest import ImportResult
+    from moneymen.services.entities import Relation, Summary
+    from moneymen.services.imports import ImportResult
     from moneymen.match.entities import Match
     from moneymen.model import Entity
     from moneymen.store import Store
-    from moneymen.screening import ScreeningResult
-    from moneymen.search import SearchHit
+    from moneymen.match.screener import ScreeningResult
+    from moneymen.services.search import SearchHit
 
 __all__ = ["escape"]
 

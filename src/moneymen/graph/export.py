@@ -23,7 +23,7 @@ from pathlib import Path
 import networkx as nx
 import orjson
 
-from moneymen.entities import iter_entities
+from moneymen.store.entities import iter_entities
 from moneymen.files import SafeDictWriter, atomic_write
 from moneymen.formats import EXPORT_FORMATS
 from moneymen.graph.network import build_network

@@ -7,7 +7,7 @@ disagree count against; nationality and gender weigh lightly. Every adjustment i
 the explanation with its effect on the score.
 
 Birth dates are read in the forms people write them (``13/10/1944``, ``January 8, 1984``,
-``circa 1960``, ``1960 to 1962``: see :mod:`moneymen.match.dates`); one that cannot be read is
+``circa 1960``, ``1960 to 1962``: see :mod:`moneymen.dates`); one that cannot be read is
 not compared, and the explanation says so. A person's name may state a birth date in a qualifier
 ("Kim Il (born 1912)"): when no birth date is given, that one counts.
 """
@@ -19,7 +19,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from moneymen.match.dates import birth_date_in_qualifier, read_birth_date
+from moneymen.dates import birth_date_in_qualifier, read_birth_date
 from moneymen.match.names import (NameComparison, NameForm, analyse, compare_forms, kind_of, qualifier_text,
                                   split_qualifiers)
 from moneymen.match.schemata import schema_facts
@@ -58,7 +58,7 @@ class Profile:
     """What matching uses of an entity: its schema, names and identifying facts.
 
     ``birth_dates`` are ISO date prefixes ("1944-10-13", "1944-10", "1944"): every reading of the
-    birth dates given (:func:`~moneymen.match.dates.read_birth_date`), or of one stated in a
+    birth dates given (:func:`~moneymen.dates.read_birth_date`), or of one stated in a
     qualifier of a name when none is given. ``birth_date_texts`` says, for a reading written
     otherwise, how it was written; ``unread_birth_dates`` are the birth dates that could not be
     read, which are not compared.

@@ -21,7 +21,7 @@ from rigour.text.phonetics import metaphone
 from rigour.text.scripts import text_scripts
 from rigour.text.translit import ascii_text
 
-from moneymen.match.dates import birth_date_in_qualifier
+from moneymen.dates import birth_date_in_qualifier
 from moneymen.match.orgs import (ABBREVIATIONS, GENERIC_WORDS, ROMANIZED_ORG_WORDS, SYNONYMS, korean_org_words,
                                  normalise_org_tokens)
 from moneymen.names.chinese import same_chinese_name, same_syllable, uses_wade_giles

@@ -1,6 +1,6 @@
 """Reports: a scenario run as one self-contained HTML file (inline SVG and CSS, no scripts, no network).
 
-:func:`render_report` turns a run's data (:meth:`moneymen.analysis.runner.ScenarioRun.to_dict`) into
+:func:`render_report` turns a run's data (:meth:`moneymen.services.scenarios.ScenarioRun.to_dict`) into
 HTML; :func:`write_report` writes it, and the run's tables as CSV files in a folder beside it
 (:mod:`moneymen.report.tables`). The report reads only that data, so a saved run can be
 reported again at any time (``moneymen scenario show ID --report PATH``). Every value that comes

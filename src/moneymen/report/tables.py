@@ -2,7 +2,7 @@
 
 :func:`write_tables` writes one CSV file per table into a folder (each file atomically, see
 :mod:`moneymen.files`); :func:`report_tables` gives the same tables as data. Like the HTML report,
-they read only the run's data (:meth:`moneymen.analysis.runner.ScenarioRun.to_dict`).
+they read only the run's data (:meth:`moneymen.services.scenarios.ScenarioRun.to_dict`).
 
 Names and other values come from untrusted lists and articles, so every text cell that a
 spreadsheet would read as a formula (it starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage

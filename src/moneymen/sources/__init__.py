@@ -1,4 +1,4 @@
-"""Importers, one per format. Each turns a file into FtM entities; ``moneymen.ingest`` stores them.
+"""Importers, one per format. Each turns a file into FtM entities; ``moneymen.services.imports`` stores them.
 
 A format is a module with ``read(path, context)`` and ``sniff(head_bytes)``, plus the
 default dataset name and Admiralty grade of what it reads (:data:`FORMATS`).

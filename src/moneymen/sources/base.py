@@ -1,7 +1,7 @@
 """What every importer shares: the error it raises, the entity it yields, the context it reads.
 
 An importer is a function ``read(path, context) -> Iterator[SourceEntity]``. It only turns
-input into entities with properties; the ingest layer (``moneymen.ingest``) turns those into
+input into entities with properties; the ingest layer (``moneymen.services.imports``) turns those into
 statements with provenance and writes them in one transaction.
 """
 
@@ -116,7 +116,7 @@ class ImportContext:
     #: A restore of a moneymen export: statement-level provenance in the file is kept as written.
     restore: bool = False
     #: For a format whose files name their datasets (OpenSanctions): (path, where, name) → the
-    #: dataset the store keeps that name's statements in (set by :mod:`moneymen.ingest`).
+    #: dataset the store keeps that name's statements in (set by :mod:`moneymen.services.imports`).
     dataset_names: Callable[[Path, object, str], str] | None = None
     #: What the importer tells the user about the file (things it skipped, and why).
     warnings: list[str] = field(default_factory=list)

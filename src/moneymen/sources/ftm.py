@@ -15,7 +15,7 @@ own exports, which name each entity's datasets and referents, are read by
 into one dataset).
 
 Statement-level provenance (dataset, grade, origin, dates, source record and URL) is read as
-the file's claim; :mod:`moneymen.ingest` decides how much of it the import keeps. A UTF-8
+the file's claim; :mod:`moneymen.services.imports` decides how much of it the import keeps. A UTF-8
 byte order mark before the first line is skipped.
 """
 

@@ -103,7 +103,7 @@ from pathlib import Path
 
 from followthemoney import registry
 
-from moneymen.match.dates import read_listed_dates
+from moneymen.dates import read_listed_dates
 from moneymen.model import get_schema
 from moneymen.safeyaml import HEAD_BYTES, looks_like_utf16
 from moneymen.sources.base import ImportContext, SourceEntity, SourceError, read_bounded_lines

@@ -16,7 +16,7 @@
   pseudo-property are skipped, and so are ``external`` rows (candidate matches OpenSanctions has
   not accepted as part of the entity), which the import counts.
 
-Each value keeps its dataset (under the name :mod:`moneymen.ingest` gives it), OpenSanctions'
+Each value keeps its dataset (under the name :mod:`moneymen.services.imports` gives it), OpenSanctions'
 ``first_seen`` (kept when earlier than the import) and ``last_seen`` (kept as the statement's
 ``source_last_seen``), ``lang`` and ``original_value``. ``last_change``, ``target`` and
 ``caption`` are not kept: moneymen works them out from the statements. Referents are kept in

@@ -16,7 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 
 from moneymen import __version__
-from moneymen.screening import MAX_NAME_LENGTH, MAX_NAME_WORDS
+from moneymen.match.screener import MAX_NAME_LENGTH, MAX_NAME_WORDS
 from moneymen.store import StoreError
 from moneymen.web import render, service
 from moneymen.web.catalog import Catalog

@@ -5,7 +5,7 @@ it, and takes turns with other processes (:mod:`moneymen.store.turns`): ``moneym
 waits for the reads in progress, and reads that arrive during an import wait for it.
 
 Screening never waits for the store. A scope's Screener comes from the index saved with the
-store (:mod:`moneymen.screening_index`), built and saved when it is missing or stale; it is
+store (:mod:`moneymen.services.screening_index`), built and saved when it is missing or stale; it is
 read-only once built, so every request thread screens with it at once. When the store changes
 (an import finished), the next request starts a reload in a background thread and keeps
 answering from the old Screener until the new one is ready. At start the server builds the
@@ -28,8 +28,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
-from moneymen.screening import ListedEntity, Screener, load_listed
-from moneymen.screening_index import index_path_of, one_builder, saved_screener, store_look
+from moneymen.match.screener import ListedEntity, Screener
+from moneymen.services.screening import load_listed
+from moneymen.services.screening_index import index_path_of, one_builder, saved_screener, store_look
 from moneymen.store import Store, StoreBusy, StoreError, open_store
 from moneymen.web.errors import NotFound
 

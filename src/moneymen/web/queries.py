@@ -21,7 +21,7 @@ from followthemoney.types import registry
 
 from moneymen.match.entities import DEFAULT_THRESHOLD, Profile
 from moneymen.model import get_schema
-from moneymen.screening import MAX_QUERY_NAMES, ListedEntity, oversized
+from moneymen.match.screener import MAX_QUERY_NAMES, ListedEntity, oversized
 from moneymen.web.errors import BadQuery
 from moneymen.web.models import (
     DEFAULT_MATCH_LIMIT, MAX_BATCH, UNREADABLE, UNREADABLE_MESSAGE, EntityExample, MatchRequest,

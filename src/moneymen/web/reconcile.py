@@ -26,7 +26,7 @@ from starlette.concurrency import run_in_threadpool
 
 from moneymen.match.entities import DEFAULT_THRESHOLD, NAME_WEIGHTS
 from moneymen.model import Entity
-from moneymen.screening import ANY_SCHEMA, ListedEntity, Screener, ScreeningResult
+from moneymen.match.screener import ANY_SCHEMA, ListedEntity, Screener, ScreeningResult
 from moneymen.web import service
 from moneymen.web.catalog import Catalog
 from moneymen.web.errors import ApiError, BadQuery, NotFound

@@ -16,12 +16,12 @@ from typing import Any
 from followthemoney.types import registry
 
 from moneymen import __version__
-from moneymen.entities import Relation
+from moneymen.services.entities import Relation
 from moneymen.graph.export import STATEMENT_FIELDS
 from moneymen.match.entities import Match
 from moneymen.model import Entity, Statement, get_schema
-from moneymen.screening import ListedEntity, ScreeningResult
-from moneymen.search import SearchHit
+from moneymen.match.screener import ListedEntity, ScreeningResult
+from moneymen.services.search import SearchHit
 from moneymen.web.queries import MatchOptions, Query, field_values
 from moneymen.web.service import Neighbourhood
 

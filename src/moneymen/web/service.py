@@ -1,6 +1,6 @@
 """The calls the handlers make: screen queries, search by text, read one entity.
 
-Each is a thin layer over ``moneymen.screening`` and ``moneymen.entities`` that applies the
+Each is a thin layer over ``moneymen.match.screener`` and ``moneymen.services.entities`` that applies the
 request's options and filters; nothing here knows about HTTP.
 """
 
@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 from followthemoney.types import registry
 
-from moneymen.entities import Relation, get_entities, get_entity, relations_of
+from moneymen.services.entities import Relation, get_entities, get_entity, relations_of
 from moneymen.model import Entity
-from moneymen.screening import Screener, ScreeningResult
-from moneymen.search import SearchHit, search as search_entities
+from moneymen.match.screener import Screener, ScreeningResult
+from moneymen.services.search import SearchHit, search as search_entities
 from moneymen.store import Store
 from moneymen.web.errors import TooMuchWork
 from moneymen.web.limits import MATCH_TIME_BUDGET_S
@@ -57,7 +57,7 @@ def match_all(screener: Screener, queries: Sequence[Query], options: MatchOption
 def search(screener: Screener, text: str, schema: str, filters: ResultFilter, limit: int, offset: int,
            sorts: Sequence[tuple[str, bool]] = ()) -> tuple[list[SearchHit], list[SearchHit]]:
     """(every hit, the page ``offset:offset+limit``) for a text read as a name, in any script
-    (see :mod:`moneymen.search` for which entities are hits); the filters narrow the hits.
+    (see :mod:`moneymen.services.search` for which entities are hits); the filters narrow the hits.
     ``sorts`` orders them by (field, descending), entities without the field last, then by
     score and id (as yente sorts)."""
     hits = search_entities(screener, text, schema, filters.accepts)

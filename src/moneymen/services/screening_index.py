@@ -38,38 +38,23 @@ from typing import TYPE_CHECKING
 from moneymen.match.index import DECODED_CANDIDATES, CandidateIndex
 from moneymen.match.index_file import IndexFileError, StringIndex, StringTable, read_arrays, write_arrays
 
+from moneymen.match.screener import ListedEntity, Screener
+
 if TYPE_CHECKING:
-    from moneymen.screening import ListedEntity, Screener
     from moneymen.store import Store
 
 #: Version of what an index file holds beyond the arrays' layout (records, meta).
 CONTENTS = 3  # 3: profile records carry their names as analysed
 #: The parts of moneymen whose code shapes an index: name analysis, profiles, the index, what is listed.
-_SHAPING = ("match", "names", "screening.py", "screening_index.py", "entities.py", "model.py")
+_SHAPING = ("match", "names", "dates.py", "model.py", "store/entities.py",
+            "services/screening.py", "services/screening_index.py")
 #: Libraries whose version shapes name analysis and profiles.
 _LIBRARIES = ("followthemoney", "rigour", "numpy")
 #: A look at the store taken this close (seconds) to its last change is not recorded (see above).
 RACY_SECONDS = 2.0
 
 
-class ListedProfiles(Sequence):
-    """``(id, profile)`` of each listed entity, computed when asked for (an index reads each once)."""
-
-    def __init__(self, entities: Sequence["ListedEntity"]):
-        from moneymen.match.entities import Profile
-
-        self.entities = entities
-        self._profile_of = Profile.from_properties  # imported once: an index asks a million times
-
-    def __len__(self) -> int:
-        return len(self.entities)
-
-    def __getitem__(self, position):
-        entity = self.entities[position]
-        return entity.id, self._profile_of(entity.schema, entity.properties)
-
-
-def _entity_record(entity: "ListedEntity") -> bytes:
+def _entity_record(entity: ListedEntity) -> bytes:
     return json.dumps([getattr(entity, f.name) for f in fields(entity)], ensure_ascii=False,
                       separators=(",", ":")).encode("utf-8", "surrogatepass")
 
@@ -85,7 +70,7 @@ class ListedEntities(Sequence):
         self._ids = ids
         self._entity = lru_cache(maxsize=DECODED_CANDIDATES)(partial(_listed_entity, records))
         #: the entities by id (a read-only mapping)
-        self.by_id: Mapping[str, "ListedEntity"] = _ById(ids, self._entity)
+        self.by_id: Mapping[str, ListedEntity] = _ById(ids, self._entity)
 
     def __len__(self) -> int:
         return len(self._ids.strings)
@@ -104,10 +89,8 @@ class ListedEntities(Sequence):
         return self._ids.get(entity_id)
 
 
-def _listed_entity(records: StringTable, position: int) -> "ListedEntity":
+def _listed_entity(records: StringTable, position: int) -> ListedEntity:
     """The listed entity of record ``position``."""
-    from moneymen.screening import ListedEntity
-
     values = json.loads(records.raw(position).decode("utf-8", "surrogatepass"))
     data = {}
     for f, value in zip(fields(ListedEntity), values):
@@ -116,11 +99,11 @@ def _listed_entity(records: StringTable, position: int) -> "ListedEntity":
 
 
 class _ById(Mapping):
-    def __init__(self, ids: StringIndex, entity_at: Callable[[int], "ListedEntity"]):
+    def __init__(self, ids: StringIndex, entity_at: Callable[[int], ListedEntity]):
         self._ids = ids
         self._entity_at = entity_at
 
-    def __getitem__(self, entity_id: str) -> "ListedEntity":
+    def __getitem__(self, entity_id: str) -> ListedEntity:
         position = self._ids.get(entity_id)
         if position is None:
             raise KeyError(entity_id)
@@ -254,7 +237,7 @@ def load(path: Path, version: str) -> tuple[CandidateIndex, ListedEntities] | No
     return index, entities
 
 
-def save(path: Path, version: str, index: CandidateIndex, entities: Sequence["ListedEntity"]) -> None:
+def save(path: Path, version: str, index: CandidateIndex, entities: Sequence[ListedEntity]) -> None:
     """Save ``index`` and the records of ``entities`` (in index order) at ``path``, at once (owner-only)."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     path.parent.chmod(0o700)
@@ -263,12 +246,10 @@ def save(path: Path, version: str, index: CandidateIndex, entities: Sequence["Li
     write_arrays(path, {**arrays, **records.arrays("entities")}, {"version": version, "index": meta})
 
 
-def screener_if_unchanged(location: str, dataset: str | None = None) -> "Screener | None":
+def screener_if_unchanged(location: str, dataset: str | None = None) -> Screener | None:
     """The screener of ``dataset`` from its saved index, without opening the store at ``location``:
     when the store looks as it did when its contents were last read (:func:`store_stamp`) and the
     index was built from those contents by this code; None otherwise (then read the store)."""
-    from moneymen.screening import Screener
-
     path = index_path_of(location, dataset)
     stamp = store_stamp(location) if path is not None else None
     recorded = _read_stamp(path) if stamp is not None else None
@@ -288,11 +269,11 @@ class PendingIndex:
     stamp: list | None
     contents: str
 
-    def build(self, entities: Sequence["ListedEntity"], mapped: bool = False) -> "Screener":
+    def build(self, entities: Sequence[ListedEntity], mapped: bool = False) -> Screener:
         """A screener built over ``entities`` (the store's, as read with the contents), its index
         saved (and the store's look recorded beside it); ``mapped``: the screener of the saved file
         rather than of the arrays in memory (processes mapping one file share its pages)."""
-        from moneymen.screening import Screener
+        from moneymen.match.screener import Screener
 
         screener = Screener(entities)
         if self.path is None:
@@ -307,12 +288,10 @@ class PendingIndex:
         return Screener(found[1], index=found[0]) if found is not None else screener
 
 
-def saved_screener(store: "Store", dataset: str | None = None) -> tuple["Screener | None", PendingIndex]:
+def saved_screener(store: "Store", dataset: str | None = None) -> tuple[Screener | None, PendingIndex]:
     """The screener of ``dataset`` (None: the whole store) from its saved index if that is current
     (the store's look is then recorded, for :func:`screener_if_unchanged`), else None; and what
     building it needs."""
-    from moneymen.screening import Screener
-
     path = index_path(store, dataset)
     stamp = store_stamp(store.location) if path is not None else None  # before the contents: a write after changes it
     pending = PendingIndex(path, dataset, stamp, store_contents(store))
@@ -342,13 +321,3 @@ def one_builder(path: Path | None) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
-
-
-def screener_of_store(store: "Store", dataset: str | None = None,
-                      progress: Callable[[int], None] | None = None) -> "Screener":
-    """The screener of ``dataset`` (None: the whole store): the saved index if it is current,
-    else one built from the store (and saved for the next process)."""
-    from moneymen.screening import load_listed
-
-    screener, pending = saved_screener(store, dataset)
-    return screener if screener is not None else pending.build(load_listed(store, dataset, progress))

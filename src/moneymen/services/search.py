@@ -25,7 +25,7 @@ from moneymen.match.entities import DEFAULT_THRESHOLD, Match, Profile, compare_p
 from moneymen.match.index import KINDS, CandidateIndex
 from moneymen.match.names import analyse
 from moneymen.model import get_schema
-from moneymen.screening import ANY_SCHEMA, ListedEntity, Screener
+from moneymen.match.screener import ANY_SCHEMA, ListedEntity, Screener
 
 #: The most whole-name matches collected for one text (screening's own bound on candidates is
 #: MAX_CANDIDATES; names holding the words are all found whatever their number).

@@ -148,7 +148,7 @@ def resolve_entity(store: Store, scenario: Scenario, key: str, reference: str) -
     part of it), within the scenario's datasets when it names some. Unknown and ambiguous
     references raise a :class:`ScenarioError` on ``key``, ambiguous ones with the candidates.
     """
-    from moneymen.entities import get_entities, get_entity
+    from moneymen.services.entities import get_entities, get_entity
 
     if get_entity(store, reference) is not None:
         return reference
@@ -251,7 +251,7 @@ def agents_step(store: Store, view: NetworkView, impact: PurgeImpact, scenario: 
 
 def account_balances(store: Store, view: NetworkView) -> dict[str, tuple[float, str | None]]:
     """Balance (else amount) and currency of every bank account in the view, read from the store's entities."""
-    from moneymen.entities import get_entities
+    from moneymen.services.entities import get_entities
     from moneymen.model import get_schema
 
     def is_account(name: str) -> bool:

@@ -1,53 +1,15 @@
 """The demo: build an evidence store from the bundled DPRK-program list extracts and the
-illustrative example network, then run the example purge scenario on it."""
+illustrative example network (:mod:`moneymen.data` lists them), run the example purge scenario on
+it and screen a few names."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
-from moneymen.ingest import ImportResult, import_file
+from moneymen.data import BUNDLED, EXAMPLE_NETWORK, BundledList, example_scenario_path
+from moneymen.services.imports import ImportResult, import_file
 from moneymen.store import Store
-
-
-@dataclass(frozen=True)
-class BundledList:
-    """A list extract shipped inside the package (see ``moneymen/data/NOTICE.md``)."""
-
-    file: str
-    format: str
-    dataset: str
-    seen: str | None  # when the list says nothing of its own date
-    description: str
-    #: The best grade the import grants; each statement keeps its own grade where that is worse.
-    grade: str | None = None
-
-    @property
-    def path(self) -> Path:
-        return Path(str(resources.files("moneymen.data") / self.file))
-
-
-BUNDLED = (
-    BundledList("ofac_sdn_dprk_2024-05-03.csv", "ofac", "us_ofac_sdn", "2024-05-03T00:00:00Z",
-                "OFAC SDN list, DPRK programs, 2024-05-03"),
-    BundledList("un_sc_dprk_2025-11-20.xml", "un", "un_sc", None,
-                "UN Security Council consolidated list, DPRK (1718) regime, 2025-11-20"),
-)
-
-
-#: The illustrative case file (fictional apart from Jang Song-thaek and his department; see
-#: ``tools/build_example_network.py``) and the scenario the demo runs on it.
-EXAMPLE_NETWORK = BundledList("example_network.jsonl", "ftm", "moneymen_example", "2013-12-20T00:00:00Z",
-                              "illustrative example network (fictional), moneymen",
-                              grade="B1")  # our own file: its statements' grades (B2 … E5) stand
-EXAMPLE_SCENARIO = "example_purge.toml"
-
-
-def example_scenario_path() -> Path:
-    """Where the bundled example scenario file is."""
-    return Path(str(resources.files("moneymen.data") / EXAMPLE_SCENARIO))
 
 
 def import_example(store: Store, progress: Callable[[int, int], None] | None = None) -> ImportResult:
@@ -63,9 +25,9 @@ def run_example_scenario(store: Store, report_dir: Path | None = None, progress=
     Returns ``(run, report_path)``. The report goes to ``report_dir`` (default: the store's own
     folder of reports, ``reports/STORE/`` beside it: see :func:`moneymen.report.report_path`).
     """
-    from moneymen.analysis.runner import run_scenario
     from moneymen.analysis.scenario import Scenario
     from moneymen.report import report_path, write_report
+    from moneymen.services.scenarios import run_scenario
 
     scenario = Scenario.from_file(example_scenario_path())
     run = run_scenario(store, scenario, progress=progress)
@@ -99,8 +61,8 @@ EXAMPLE_QUERIES = (
 def example_screenings(store: Store) -> list[tuple[str, list]]:
     """Screen the example queries against the store: (query, results) for each."""
     from moneymen.match.entities import Profile
-    from moneymen.screening import Screener
+    from moneymen.services.screening import screener_of_store
 
-    screener = Screener.from_store(store)
+    screener = screener_of_store(store)
     return [(name, screener.screen(Profile.from_properties(schema, {"name": [name]}), limit=2))
             for schema, name in EXAMPLE_QUERIES]

@@ -1,49 +1,29 @@
-"""Read the store as entities: list, search, show one with its relations, summarise the store."""
+"""The store's entities for the interfaces: list or search them, show one with its relations, summarise the store.
+
+Entities are read from the store with :mod:`moneymen.store.entities`."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import groupby
 
 from followthemoney import model as ftm_model
 from followthemoney.types import registry
 
 from moneymen.model import Entity
 from moneymen.store import Store
+from moneymen.store.entities import get_entities, get_entity, iter_entities
+
+__all__ = ["iter_entities", "get_entities", "get_entity", "search", "Relation", "relations_of", "Summary", "summarize"]
 
 #: FtM's entity-typed properties: the ones whose values are ids of other entities.
 ENTITY_PROPS = sorted({prop.name for schema in ftm_model for prop in schema.properties.values()
                        if prop.type == registry.entity})
 
 
-def iter_entities(store: Store, dataset: str | None = None) -> Iterator[Entity]:
-    """Every entity in the store (that ``dataset`` mentions), assembled from its statements."""
-    for entity_id, statements in groupby(store.statements(dataset=dataset), key=lambda stmt: stmt.entity_id):
-        yield Entity(entity_id, list(statements))
-
-
-def get_entities(store: Store, entity_ids: list[str]) -> list[Entity]:
-    """The entities with these ids that the store has, in the order given."""
-    found = {entity.id: entity for entity in _group(store, entity_ids)}
-    return [found[entity_id] for entity_id in entity_ids if entity_id in found]
-
-
-def _group(store: Store, entity_ids: list[str]) -> Iterator[Entity]:
-    for entity_id, statements in groupby(store.statements(entity_ids=entity_ids), key=lambda s: s.entity_id):
-        yield Entity(entity_id, list(statements))
-
-
-def get_entity(store: Store, entity_id: str) -> Entity | None:
-    """The entity ``entity_id``, or None if the store has no statement about it."""
-    found = get_entities(store, [entity_id])
-    return found[0] if found else None
-
-
 def search(store: Store, query: str | None = None, schema: str | None = None,
            dataset: str | None = None, limit: int = 50) -> list[Entity]:
-    """The first ``limit`` entities that ``query`` finds (by :func:`moneymen.search.search`, the search
+    """The first ``limit`` entities that ``query`` finds (by :func:`moneymen.services.search.search`, the search
     behind ``moneymen entities`` and the API's ``/search``), best first; without a query, the
     entities most stated about. ``schema`` includes its descendants (Organization → Company).
     """
@@ -55,10 +35,11 @@ def search(store: Store, query: str | None = None, schema: str | None = None,
         schemata = sorted(s.name for s in ftm_model if s.is_a(base))
     if query and query.strip():
         # screening sits above this module (it reads entities through it): imported when searching
-        from moneymen.screening import ANY_SCHEMA, Screener
-        from moneymen.search import search as search_names
+        from moneymen.match.screener import ANY_SCHEMA
+        from moneymen.services.screening import screener_of_store
+        from moneymen.services.search import search as search_names
 
-        hits = search_names(Screener.from_store(store, dataset), query, schema or ANY_SCHEMA)
+        hits = search_names(screener_of_store(store, dataset), query, schema or ANY_SCHEMA)
         return get_entities(store, [hit.entity.id for hit in hits[:limit]])
     return get_entities(store, store.search_entity_ids(None, schemata, dataset, limit))
 
