@@ -465,7 +465,7 @@ def serve(
 
     The key is MONEYMEN_API_KEY, or one generated at the first start, saved and shown once.
     """
-    from moneymen.apikey import ApiKeyError, server_key
+    from moneymen.services.apikeys import ApiKeyError, server_key
     from moneymen.store import StoreError, default_location, require_store
     from moneymen.web import serve as run_server
 

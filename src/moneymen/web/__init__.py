@@ -50,7 +50,7 @@ def serve(db: str | os.PathLike[str], host: str = "127.0.0.1", port: int = 8000,
     """
     import uvicorn
 
-    from moneymen.apikey import checked
+    from moneymen.services.apikeys import checked
     from moneymen.store import require_store
     from moneymen.web.protocol import MAX_HEAD, DeadlineProtocol
     from moneymen.web.security import Access
