@@ -125,9 +125,10 @@ entities:
     properties: {employee: {entity: person}, employer: {entity: company}}
 """)
     import_file(store, write_people(tmp_path), format="csv", mapping=mapping)
-    from moneymen.services.entities import search
+    from moneymen.services.search import search_store
 
-    company = search(store, "Daesong")[0]
+    _, found = search_store(store, "Daesong", limit=1)
+    company = get_entity(store, found[0].entity.id)
     links = relations_of(store, company)
     assert sorted(link.entity.schema.name for link in links) == ["Employment", "Employment"]
 

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from moneymen.data import BUNDLED
-from moneymen.services.entities import get_entity, iter_entities, relations_of, search, summarize
+from moneymen.services.entities import get_entities, get_entity, iter_entities, relations_of, summarize
+from moneymen.services.search import search_store
 from moneymen.graph.export import EXPORT_FORMATS, export
 from moneymen.services.imports import MAX_VALUES_PER_ENTITY, DelistingRefused, import_file
 from moneymen.match.entities import Profile
@@ -67,7 +68,8 @@ def every_read_works(db: Path, tmp_path: Path) -> None:
     with open_store(db) as store:
         summary = summarize(store)
         assert summary.entities > 0
-        for entity in search(store, "kim", limit=5) + [get_entity(store, KPI_001)]:
+        _, found = search_store(store, "kim", limit=5)
+        for entity in get_entities(store, [hit.entity.id for hit in found]) + [get_entity(store, KPI_001)]:
             assert entity.caption and entity.schema
             relations_of(store, entity)
         for format in EXPORT_FORMATS:

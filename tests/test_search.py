@@ -50,10 +50,14 @@ def test_hangul_finds_the_romanized_records_from_the_cli(db):
     assert JANG_SONG_THAEK in jang.stdout
 
 
-def test_entities_without_a_query_still_lists(db):
+def test_entities_without_a_query_lists_what_the_api_lists(db, client):
     result = run_cli("entities", "--schema", "Vessel", "--limit", "4", db=db)
     assert result.returncode == 0, result.stderr
-    assert "4 entities" in result.stdout and "Person" not in result.stdout
+    listed = search(client, schema="Vessel", limit=4)
+    assert f"{listed['total']['value']:,} entities (the first 4 shown" in result.stdout
+    assert "Person" not in result.stdout
+    shown = re.findall(r"\b(?:ofac|unsc|ex)-[\w-]+", result.stdout)
+    assert shown == [entity["id"] for entity in listed["results"]]  # the same four, in the same order
 
 
 def test_the_cli_and_the_api_find_the_same_entities(db, client):

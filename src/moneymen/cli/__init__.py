@@ -194,34 +194,15 @@ def entities(
     """List entities, or search them by name as the API's /search does: every entity with a name holding
     every word of QUERY, and every entity screening QUERY as a whole name matches, best first."""
     from moneymen.cli import render
-    from moneymen.services.entities import search
+    from moneymen.services.search import search_store
 
     with _open(db) as store:
-        if query is None or not query.strip():
+        with render.count_progress(console, "Indexing the store") as progress:
             try:
-                found = search(store, None, schema=schema, dataset=dataset, limit=limit)
+                hits, shown = search_store(store, query, schema, dataset, limit, progress)
             except ValueError as error:
                 _fail(str(error))
-            render.entity_table(console, found, store.latest_seen())
-            return
-        from moneymen.match.screener import ANY_SCHEMA, oversized
-        from moneymen.services.screening import screener_of_store
-        from moneymen.services.search import search as search_names
-
-        from moneymen.model import get_schema
-
-        problem = oversized(query)
-        if problem:
-            _fail(f"cannot search {problem}")
-        if schema and get_schema(schema) is None:
-            _fail(f"unknown FtM schema {schema!r}")
-        with render.count_progress(console, "Indexing the store") as progress:
-            screener = screener_of_store(store, dataset, progress)
-    try:
-        hits = search_names(screener, query, schema or ANY_SCHEMA)
-    except ValueError as error:
-        _fail(str(error))
-    render.search_hits(console, query, hits, limit)
+    render.search_hits(console, (query or "").strip(), hits, shown)
 
 
 @app.command()
@@ -383,10 +364,9 @@ def screen(
     """Screen a name or identifier (or a CSV of counterparties) against every list and dataset in the store:
     people, organisations, vessels, aircraft…, or only the kind --schema names."""
     from moneymen.cli import render
-    from moneymen.match.entities import Profile
-    from moneymen.match.screener import ANY_SCHEMA, check_query
-    from moneymen.services.screening import screen_file, screener_of_store
     from moneymen.locations import default_location
+    from moneymen.match.screener import ANY_SCHEMA
+    from moneymen.services.screening import screen_file, screener_of_store, screening_query
     from moneymen.services.screening_index import screener_if_unchanged
 
     asked = name is not None or bool(identifier)
@@ -396,27 +376,10 @@ def screen(
         _fail("--input needs --output RESULTS.csv")
     query = None
     if input_path is None:
-        properties = {"name": [name]} if name is not None else {}
-        if dob:
-            properties["birthDate"] = [dob]
-        if country:
-            properties["country"] = list(country)
-        for item in identifier or []:
-            prop, _, value = item.partition("=")
-            if not value.strip():
-                _fail(f"--identifier {item!r}: expected PROPERTY=VALUE, e.g. imoNumber=9187863")
-            properties.setdefault(prop.strip(), []).append(value.strip())
         try:
-            query = Profile.from_properties(schema or ANY_SCHEMA, properties)
+            query = screening_query(schema or ANY_SCHEMA, name, dob, country or (), identifier or ())
         except ValueError as error:
             _fail(str(error))
-        if not query.names and not query.identifiers:
-            _fail(f"nothing to screen: give a name, or an identifier such as imoNumber=9187863 "
-                  f"(got {', '.join(identifier or [])})")
-        try:
-            check_query(query)
-        except ValueError as error:
-            _fail(f"cannot screen {error}")
     # a store unchanged since its saved index was checked is not opened (nor DuckDB loaded)
     screener = screener_if_unchanged(db or default_location(), dataset)
     if screener is None:
@@ -600,41 +563,17 @@ def disrupt(
     plot: Annotated[Optional[Path], typer.Option(metavar="PATH.svg", help="Also draw the curve as an SVG file.")] = None,
 ) -> None:
     """Remove nodes in a strategy's order and print, per step, who was removed and the largest component left."""
-    from moneymen.analysis.disruption import STRATEGIES, disruption_curve
-    from moneymen.analysis.graphs import adjacency_from_edges
     from moneymen.cli import render
     from moneymen.files import atomic_write
     from moneymen.report import render_disruption_svg
+    from moneymen.services.disruption import disrupt_edge_list
     from moneymen.sources.base import SourceError
 
-    if strategy not in STRATEGIES:
-        _fail(f"unknown strategy {strategy!r}; expected one of: {', '.join(STRATEGIES)}")
-    if steps < 0:
-        _fail(f"--steps must be 0 or more, got {steps}")
-    if strategy == "flow" and not (source and sink):
-        _fail("--strategy flow needs --source NODE and --sink NODE (capacities: the weights with --weighted, else 1)")
-    from moneymen.sources.edgelist import read_edge_list
-
     try:
-        edge_list = read_edge_list(edges, weighted=weighted)
-    except SourceError as error:
+        curve = disrupt_edge_list(edges, strategy, steps, sequential=sequential, weighted=weighted,
+                                  sources=source or (), sinks=sink or ())
+    except (SourceError, ValueError) as error:
         _fail(str(error))
-    rows = [(s, t, w if weighted else 1.0) for s, t, w in edge_list.edges]
-    adjacency, labels = adjacency_from_edges(rows)
-    flow = {}
-    if source or sink:
-        capacity, _ = adjacency_from_edges(rows, directed=True, nodes=labels)
-        index = {label: i for i, label in enumerate(labels)}
-        missing = [name for name in (source or []) + (sink or []) if name not in index]
-        if missing:
-            _fail(f"{edges}: no node {missing[0]!r} in the edge list (--source/--sink)")
-        flow = {"capacity": capacity, "source": [index[name] for name in source or []],
-                "sink": [index[name] for name in sink or []]}
-    try:
-        curve = disruption_curve(adjacency, strategy, steps, mode="sequential" if sequential else "block",
-                                 weighted=weighted, labels=labels, **flow)
-    except ValueError as error:
-        _fail(f"{edges}: {error}")
     data = [{"step": step.step, "removed": list(step.removed), "lcc_size": step.lcc_size,
              "lcc_fraction": step.lcc_fraction} for step in curve.steps]
     if plot is not None:

@@ -112,17 +112,6 @@ def import_history(console: Console, records: list) -> None:
     console.print(table)
 
 
-def entity_table(console: Console, entities: list[Entity], latest: dict[str, str]) -> None:
-    table = Table(title=f"{len(entities)} entities", show_lines=False)
-    for column in ("id", "schema", "name", "datasets", "grade", "status"):
-        table.add_column(column)
-    for entity in entities:
-        gone = entity.delisted_from(latest)
-        table.add_row(escape(entity.id), entity.schema.name, escape(entity.caption), escape(", ".join(entity.datasets)),
-                      str(entity.best_grade()), f"delisted from {', '.join(gone)}" if gone else "listed")
-    console.print(table)
-
-
 def entity_detail(console: Console, entity: Entity, relations: list[Relation], captions: dict[str, str],
                   latest: dict[str, str], referents: list[str] = ()) -> None:
     """Every statement of an entity with its source, dates and grade (and the source's own text where
@@ -275,20 +264,23 @@ def screening(console: Console, name: str, results: list["ScreeningResult"], ind
     console.print(table)
 
 
-def search_hits(console: Console, text: str, hits: list["SearchHit"], limit: int) -> None:
-    """The hits of a search, best first: the first ``limit`` of them, and how many there are."""
+def search_hits(console: Console, text: str, hits: list["SearchHit"], shown: list["SearchHit"]) -> None:
+    """The hits of a search (or, without text, the entities listed), ``shown`` of them, and how many there are."""
     if not hits:
-        console.print(f"No entity found for {escape(text)!r}.")
+        console.print(f"No entity found for {escape(text)!r}." if text else "No entity with a name in the store.")
         return
-    shown = hits[:limit]
     more = f" (the first {len(shown):,} shown; --limit for more)" if len(shown) < len(hits) else ""
-    table = Table(title=f"{len(hits):,} entities found for {escape(text)!r}{more}")
-    for column in ("score", "id", "schema", "name", "datasets", "listed by"):
+    found = f" found for {escape(text)!r}" if text else ""
+    table = Table(title=f"{len(hits):,} entities{found}{more}")
+    columns = ("score", "id", "schema", "name", "datasets", "listed by") if text else \
+        ("id", "schema", "name", "datasets", "listed by")
+    for column in columns:
         table.add_column(column, overflow="fold")
     for hit in shown:
         entity = hit.entity
-        table.add_row(f"{hit.score:.2f}", escape(entity.id), entity.schema, escape(entity.caption),
-                      escape(", ".join(entity.datasets)), escape(listed_by(entity)))
+        row = [escape(entity.id), entity.schema, escape(entity.caption), escape(", ".join(entity.datasets)),
+               escape(listed_by(entity))]
+        table.add_row(*([f"{hit.score:.2f}"] if text else []), *row)
     console.print(table)
 
 

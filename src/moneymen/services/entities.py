@@ -14,34 +14,11 @@ from moneymen.model import Entity
 from moneymen.store import Store
 from moneymen.store.entities import get_entities, get_entity, iter_entities
 
-__all__ = ["iter_entities", "get_entities", "get_entity", "search", "Relation", "relations_of", "Summary", "summarize"]
+__all__ = ["iter_entities", "get_entities", "get_entity", "Relation", "relations_of", "Summary", "summarize"]
 
 #: FtM's entity-typed properties: the ones whose values are ids of other entities.
 ENTITY_PROPS = sorted({prop.name for schema in ftm_model for prop in schema.properties.values()
                        if prop.type == registry.entity})
-
-
-def search(store: Store, query: str | None = None, schema: str | None = None,
-           dataset: str | None = None, limit: int = 50) -> list[Entity]:
-    """The first ``limit`` entities that ``query`` finds (by :func:`moneymen.services.search.search`, the search
-    behind ``moneymen entities`` and the API's ``/search``), best first; without a query, the
-    entities most stated about. ``schema`` includes its descendants (Organization → Company).
-    """
-    schemata = None
-    if schema:
-        base = ftm_model.get(schema)
-        if base is None:
-            raise ValueError(f"unknown FtM schema {schema!r}")
-        schemata = sorted(s.name for s in ftm_model if s.is_a(base))
-    if query and query.strip():
-        # screening sits above this module (it reads entities through it): imported when searching
-        from moneymen.match.screener import ANY_SCHEMA
-        from moneymen.services.screening import screener_of_store
-        from moneymen.services.search import search as search_names
-
-        hits = search_names(screener_of_store(store, dataset), query, schema or ANY_SCHEMA)
-        return get_entities(store, [hit.entity.id for hit in hits[:limit]])
-    return get_entities(store, store.search_entity_ids(None, schemata, dataset, limit))
 
 
 @dataclass

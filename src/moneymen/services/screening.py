@@ -11,7 +11,7 @@ row per result. The CLI's ``screen`` and the API's ``/match`` call these.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -82,6 +82,33 @@ def load_listed(store: Store, dataset: str | None = None,
             claimed_sanctions=tuple(sorted(claimed.get(entity.id, set()) - sanctions.get(entity.id, set()))),
         ))
     return listed
+
+
+def screening_query(schema: str = ANY_SCHEMA, name: str | None = None, birth_date: str | None = None,
+                    countries: Sequence[str] = (), identifiers: Sequence[str] = ()) -> Profile:
+    """The query of one screening: a name, a birth date, countries and identifiers written
+    ``PROPERTY=VALUE`` (``imoNumber=9187863``), as a ``schema``. Raises ValueError, saying what is
+    wrong, for an identifier not so written, an unknown schema, a query with neither a name nor an
+    identifier, or one beyond screening's bounds (:func:`moneymen.match.screener.check_query`)."""
+    properties: dict[str, list[str]] = {"name": [name]} if name is not None else {}
+    if birth_date:
+        properties["birthDate"] = [birth_date]
+    if countries:
+        properties["country"] = list(countries)
+    for item in identifiers:
+        prop, _, value = item.partition("=")
+        if not value.strip():
+            raise ValueError(f"--identifier {item!r}: expected PROPERTY=VALUE, e.g. imoNumber=9187863")
+        properties.setdefault(prop.strip(), []).append(value.strip())
+    query = Profile.from_properties(schema, properties)
+    if not query.names and not query.identifiers:
+        raise ValueError("nothing to screen: give a name, or an identifier such as imoNumber=9187863 "
+                         f"(got {', '.join(identifiers)})")
+    try:
+        check_query(query)
+    except ValueError as error:
+        raise ValueError(f"cannot screen {error}") from None
+    return query
 
 
 #: Column names understood without a mapping file (lower case) → FtM property.

@@ -1,7 +1,7 @@
 """The calls the handlers make: screen queries, search by text, read one entity.
 
-Each is a thin layer over ``moneymen.match.screener`` and ``moneymen.services.entities`` that applies the
-request's options and filters; nothing here knows about HTTP.
+Each is a thin layer over the services (:mod:`moneymen.services.search`, :mod:`moneymen.services.entities`)
+and the screener that applies the request's options and filters; nothing here knows about HTTP.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from followthemoney.types import registry
 from moneymen.services.entities import Relation, get_entities, get_entity, relations_of
 from moneymen.model import Entity
 from moneymen.match.screener import Screener, ScreeningResult
-from moneymen.services.search import SearchHit, search as search_entities
+from moneymen.services.search import SearchHit, search_page
 from moneymen.store import Store
 from moneymen.web.errors import TooMuchWork
 from moneymen.web.limits import MATCH_TIME_BUDGET_S
@@ -56,25 +56,8 @@ def match_all(screener: Screener, queries: Sequence[Query], options: MatchOption
 
 def search(screener: Screener, text: str, schema: str, filters: ResultFilter, limit: int, offset: int,
            sorts: Sequence[tuple[str, bool]] = ()) -> tuple[list[SearchHit], list[SearchHit]]:
-    """(every hit, the page ``offset:offset+limit``) for a text read as a name, in any script
-    (see :mod:`moneymen.services.search` for which entities are hits); the filters narrow the hits.
-    ``sorts`` orders them by (field, descending), entities without the field last, then by
-    score and id (as yente sorts)."""
-    hits = search_entities(screener, text, schema, filters.accepts)
-    for name, descending in reversed(sorts):
-        hits = _sorted(hits, name, descending)
-    return hits, hits[offset:offset + limit]
-
-
-def _sorted(hits: list[SearchHit], name: str, descending: bool) -> list[SearchHit]:
-    def value(hit: SearchHit) -> str | float | None:
-        if name == "_score":
-            return hit.score
-        return getattr(hit.entity, "id" if name == "entity_id" else name)
-
-    present = [hit for hit in hits if value(hit) is not None]
-    missing = [hit for hit in hits if value(hit) is None]
-    return sorted(present, key=value, reverse=descending) + missing  # type: ignore[arg-type]  # None is left out
+    """(every hit, the page) of :func:`moneymen.services.search.search_page`, narrowed by the request's filters."""
+    return search_page(screener, text, schema, filters.accepts, limit, offset, sorts)
 
 
 #: Most entities nested around one entity in /entities/{id} (yente fetches up to its page size).
