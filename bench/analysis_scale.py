@@ -44,7 +44,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from import_throughput import markdown_table  # noqa: E402
 
-from moneymen.analysis import key_persons  # noqa: E402
+from moneymen.algorithms import key_persons  # noqa: E402
 from moneymen.analysis.flows import flow_graph, money_flows  # noqa: E402
 from moneymen.analysis.purge import ExposureRules, purge_impact  # noqa: E402
 from moneymen.graph.view import NetworkView  # noqa: E402

@@ -33,9 +33,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from import_throughput import machine_facts, markdown_table  # noqa: E402
 
-from moneymen.analysis.decisions import (  # noqa: E402
-    DEFECTED, Agents, DecisionParameters, poisson_random_graph, simulate_decisions, threshold_cascade,
-)
+from moneymen.algorithms.cascades import poisson_random_graph, threshold_cascade  # noqa: E402
+from moneymen.analysis.decisions import DEFECTED, Agents, DecisionParameters, simulate_decisions  # noqa: E402
 
 PUBLISHED = {1.05: 0.035, 1.5: 0.51, 2.0: 0.715, 3.0: 0.845, 4.0: 0.875, 5.0: 0.695, 6.0: 0.035,
              6.5: 0.0, 7.0: 0.0, 8.0: 0.0, 9.0: 0.0, 10.0: 0.0}

@@ -39,9 +39,10 @@ from scipy import sparse
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from import_throughput import machine_facts, markdown_table  # noqa: E402
 
+from moneymen.algorithms.cascades import poisson_random_graph  # noqa: E402
 from moneymen.analysis.decisions import (  # noqa: E402
-    CHOICES, COVARIATES, DEFECTED, DEFECTED_WITH_FUNDS, OUTCOMES, Agents, DecisionParameters, poisson_random_graph,
-    sensitivity, simulate_decisions,
+    CHOICES, COVARIATES, DEFECTED, DEFECTED_WITH_FUNDS, OUTCOMES, Agents, DecisionParameters, sensitivity,
+    simulate_decisions,
 )
 
 

@@ -29,7 +29,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from import_throughput import markdown_table  # noqa: E402
 
-from moneymen.analysis import fragmentation, key_persons, key_player_set  # noqa: E402
+from moneymen.algorithms import fragmentation, key_persons, key_player_set  # noqa: E402
 from moneymen.graph.view import build_view  # noqa: E402
 from moneymen.services.imports import import_file  # noqa: E402
 from moneymen.store import open_store  # noqa: E402

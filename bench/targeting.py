@@ -41,7 +41,7 @@ import scipy.sparse as sp
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from import_throughput import _dist_version, markdown_table  # noqa: E402
 
-from moneymen.analysis import (  # noqa: E402
+from moneymen.algorithms import (  # noqa: E402
     adjacency_from_edges,
     articulation_points,
     betweenness,

@@ -66,7 +66,7 @@ from targeting import (  # noqa: E402
     CNP_TABLE,
 )
 
-from moneymen.analysis import (  # noqa: E402
+from moneymen.algorithms import (  # noqa: E402
     adjacency_from_edges,
     betweenness,
     critical_nodes,

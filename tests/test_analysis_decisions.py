@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 from scipy import sparse
 
+from moneymen.algorithms.cascades import poisson_random_graph, threshold_cascade
 from moneymen.analysis.decisions import (
     CAPTURED, DEFECTED, DEFECTED_WITH_FUNDS, OUTCOMES, UNDECIDED,
-    Agents, DecisionParameters, poisson_random_graph, simulate_decisions, step_probabilities, threshold_cascade,
+    Agents, DecisionParameters, simulate_decisions, step_probabilities,
 )
 
 

@@ -9,7 +9,7 @@ import pytest
 import scipy.sparse as sp
 
 from conftest import shared_file
-from moneymen.analysis import STRATEGIES, adjacency_from_edges, disruption_curve
+from moneymen.algorithms import STRATEGIES, adjacency_from_edges, disruption_curve
 
 # Two triangles {0, 1, 2} and {3, 4, 5} joined by 2 - 3, and a pendant 6 on 0 (7 nodes, one component).
 BOWTIE, NAMES = adjacency_from_edges([("a", "b"), ("b", "c"), ("a", "c"), ("c", "d"), ("d", "e"), ("e", "f"),

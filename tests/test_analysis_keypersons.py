@@ -11,8 +11,8 @@ import pytest
 import scipy.sparse as sp
 
 from conftest import shared_file
-from moneymen.analysis import adjacency_from_edges, articulation_points, betweenness, bridges, constraint, key_persons
-from moneymen.analysis.keypersons import _sampled_dependencies
+from moneymen.algorithms import adjacency_from_edges, articulation_points, betweenness, bridges, constraint, key_persons
+from moneymen.algorithms.keypersons import _sampled_dependencies
 
 # Two triangles {0, 1, 2} and {3, 4, 5} joined by the edge 2 - 3; a pendant 6 on 0.
 BOWTIE, _ = adjacency_from_edges([(0, 1), (1, 2), (0, 2), (2, 3), (3, 4), (4, 5), (3, 5), (0, 6)])

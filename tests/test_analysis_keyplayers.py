@@ -9,7 +9,7 @@ import pytest
 import scipy.sparse as sp
 
 from conftest import shared_file
-from moneymen.analysis import (
+from moneymen.algorithms import (
     adjacency_from_edges,
     distance_fragmentation,
     distance_reach,

@@ -92,7 +92,7 @@ exact and the defections that came from the threshold rule are counted apart.
 
 **Deterministic limit.** With every intercept :math:`-\infty` (no logit choice), no arrests,
 :math:`\tau = 1`, :math:`\delta_h = 0` (hostage leverage off) and fixed thresholds, a run is
-deterministic and is exactly :func:`threshold_cascade` with fractional thresholds: the same
+deterministic and is exactly :func:`~moneymen.algorithms.cascades.threshold_cascade` with fractional thresholds: the same
 peer-signal and tipping code runs both (:meth:`DecisionParameters.threshold_limit`). Thresholds
 0, 1/99, …, 99/99 for 100 agents in complete mixing give Granovetter's riot of 100; replace the
 1/99 agent by a 2/99 one and only 1 defects. A uniform threshold φ on a Poisson random graph
@@ -159,14 +159,14 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 import numpy as np
-from scipy import sparse
 
 import moneymen
+from moneymen.algorithms.cascades import THRESHOLD_TOLERANCE, Spread, peer_matrix, reaches_threshold
 
 __all__ = [
     "OUTCOMES", "CHOICES", "COVARIATES", "RUN_BLOCK",
-    "Agents", "DecisionParameters", "Distribution", "DecisionResult", "CascadeResult",
-    "simulate_decisions", "step_probabilities", "threshold_cascade", "poisson_random_graph",
+    "Agents", "DecisionParameters", "Distribution", "DecisionResult",
+    "simulate_decisions", "step_probabilities",
     "sensitivity", "SensitivityResult", "SensitivityRow", "SENSITIVITY_METRICS",
 ]
 
@@ -179,8 +179,6 @@ CHOICES = ("return", "hide", "defect", "defect_with_funds")
 COVARIATES = ("intercept", "exposure", "family", "funds", "squad", "peers_defected", "peers_punished")
 #: Runs per block: each block has its own random stream (see "Runs and reproducibility").
 RUN_BLOCK = 250
-#: Tolerance when a peer signal is compared with a threshold (shares are sums of floats).
-THRESHOLD_TOLERANCE = 1e-9
 
 
 # -- parameters --------------------------------------------------------------------------------
@@ -337,7 +335,7 @@ class DecisionParameters:
     def threshold_limit(cls, **changes: Any) -> "DecisionParameters":
         """The deterministic limit: no logit choice, no arrests, hostage leverage off, τ = 1.
 
-        A run is then the threshold cascade of :func:`threshold_cascade` (fractional thresholds).
+        A run is then the threshold cascade of :func:`~moneymen.algorithms.cascades.threshold_cascade` (fractional thresholds).
         Give ``threshold_mean`` with ``threshold_sd=0`` for a uniform threshold, or thresholds per
         agent in :class:`Agents`.
         """
@@ -416,7 +414,7 @@ class Agents:
             raise ValueError(f"Agents.already_defected[{index}] is set but the agent is not abroad "
                              f"(abroad[{index}] is False): only agents abroad can defect")
         set_("already_defected", defected)
-        set_("peers", _peer_matrix(self.peers, n))
+        set_("peers", peer_matrix(self.peers, n))
         if self.ids is None:
             set_("ids", tuple(f"agent-{i}" for i in range(n)))
         else:
@@ -510,180 +508,6 @@ def _bool_array(name: str, value: Any, n: int) -> np.ndarray:
             raise ValueError(f"Agents.{name}[{index}] must be true/false (or 1/0), got {array[index]!r}")
         array = numeric == 1
     return np.ascontiguousarray(array, dtype=bool)
-
-
-def _peer_matrix(peers: Any, n: int) -> sparse.csr_matrix | None:
-    if peers is None:
-        return None
-    try:
-        matrix = sparse.csr_matrix(peers, dtype=float)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"Agents.peers must be an n × n matrix (scipy sparse or array), got {type(peers).__name__}: "
-                         f"{error}") from None
-    if matrix.shape != (n, n):
-        raise ValueError(f"Agents.peers has shape {matrix.shape}, expected ({n}, {n}) for {n} agents")
-    data = matrix.data
-    if (~np.isfinite(data)).any() or (data < 0).any():
-        bad = int(np.flatnonzero(~np.isfinite(data) | (data < 0))[0])
-        row = int(np.searchsorted(matrix.indptr, bad, side="right") - 1)
-        raise ValueError(f"Agents.peers[{row}, {int(matrix.indices[bad])}] must be a finite weight >= 0, got {data[bad]!r}")
-    matrix = matrix.copy()
-    matrix.setdiag(0)
-    matrix.eliminate_zeros()
-    matrix.sum_duplicates()
-    matrix.sort_indices()
-    return matrix
-
-
-# -- threshold cascades ------------------------------------------------------------------------
-
-@dataclass(frozen=True, eq=False)
-class CascadeResult:
-    """Who ends active, and when: ``activated_round`` is 0 for seeds, ``-1`` for never."""
-
-    active: np.ndarray
-    activated_round: np.ndarray
-    sizes: tuple[int, ...]      # active count after each round, round 0 (seeds and nothing else) first
-
-    @property
-    def size(self) -> int:
-        return int(self.active.sum())
-
-    @property
-    def rounds(self) -> int:
-        return len(self.sizes) - 1
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"size": self.size, "n": int(self.active.size), "rounds": self.rounds, "sizes": list(self.sizes),
-                "active": np.flatnonzero(self.active).tolist(), "activated_round": self.activated_round.tolist()}
-
-
-def threshold_cascade(thresholds: Any, *, adjacency: Any = None, seeds: Sequence[int] | np.ndarray = (),
-                      fractional: bool = True, max_rounds: int | None = None) -> CascadeResult:
-    """The deterministic threshold model (Granovetter 1978; Watts 2002), synchronous rounds.
-
-    Round 0: the ``seeds`` are active. In each round every inactive node ``i`` whose signal from
-    the previous round is at least its threshold becomes active, until nothing changes. The
-    signal is the share of ``i``'s peers that are active when ``fractional`` (weights
-    row-normalised; Watts), or their number (summed weights; Granovetter's counts of people)
-    otherwise. ``adjacency[i, j] > 0``: *i sees j* (symmetric for an undirected graph);
-    ``None`` means complete mixing, every other node with weight 1. A node without peers has
-    signal 0, so it activates only with threshold 0.
-    """
-    theta = np.asarray(thresholds, dtype=float)
-    if theta.ndim != 1 or theta.size == 0:
-        raise ValueError(f"thresholds must be a non-empty 1-D array, got shape {theta.shape}")
-    if np.isnan(theta).any() or (theta < 0).any():
-        index = int(np.flatnonzero(np.isnan(theta) | (theta < 0))[0])
-        raise ValueError(f"thresholds[{index}] must be >= 0, got {theta[index]!r}")
-    n = theta.size
-    seeds = np.asarray(seeds, dtype=np.int64).ravel()
-    if seeds.size and (seeds.min() < 0 or seeds.max() >= n):
-        raise ValueError(f"seeds must be node indices in [0, {n}), got {seeds.tolist()[:10]}")
-    peers = _peer_matrix(adjacency, n) if adjacency is not None else None
-    spread = _Spread(peers, n, runs=1, fractional=fractional)
-    active = np.zeros(n, dtype=bool)
-    activated = np.full(n, -1, dtype=np.int64)
-    active[seeds] = True
-    activated[seeds] = 0
-    spread.add(np.zeros(seeds.size, dtype=np.int64), seeds)
-    sizes = [int(active.sum())]
-    limit = n + 1 if max_rounds is None else max_rounds
-    candidates = np.flatnonzero(~active)
-    for round_ in range(1, limit + 1):
-        tipped = _tipped(spread.values(np.zeros(candidates.size, dtype=np.int64), candidates), theta[candidates])
-        new = candidates[tipped]
-        if new.size == 0:
-            break
-        active[new] = True
-        activated[new] = round_
-        spread.add(np.zeros(new.size, dtype=np.int64), new)
-        candidates = candidates[~tipped]
-        sizes.append(int(active.sum()))
-    return CascadeResult(active=active, activated_round=activated, sizes=tuple(sizes))
-
-
-def _tipped(signal: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
-    """The threshold test, shared by the cascade and the decision model."""
-    return signal >= thresholds - THRESHOLD_TOLERANCE
-
-
-class _Spread:
-    """A peer signal per run and agent, updated as agents act (the share or count of peers seen acting)."""
-
-    def __init__(self, peers: sparse.csr_matrix | None, n: int, runs: int, fractional: bool = True):
-        self.n, self.runs = n, runs
-        if peers is None:
-            self.counts = np.zeros(runs, dtype=float)       # complete mixing: one count per run
-            self.scale = (1.0 / (n - 1) if n > 1 else 0.0) if fractional else 1.0
-            self.observers = None
-        else:
-            weights = peers
-            if fractional:
-                totals = np.asarray(weights.sum(axis=1)).ravel()
-                inverse = np.divide(1.0, totals, out=np.zeros_like(totals), where=totals > 0)
-                weights = sparse.diags(inverse) @ weights
-            # row j of the transpose: who sees j, and with what weight
-            self.observers = sparse.csr_matrix(weights.T)
-            self.observers.sort_indices()
-            self.signal = np.zeros(runs * n, dtype=float)
-
-    def add(self, runs: np.ndarray, agents: np.ndarray) -> None:
-        """Agents ``agents[k]`` acted in runs ``runs[k]``: their observers' signals grow."""
-        if agents.size == 0:
-            return
-        if self.observers is None:
-            self.counts += np.bincount(runs, minlength=self.runs)
-            return
-        indptr, indices, data = self.observers.indptr, self.observers.indices, self.observers.data
-        starts, ends = indptr[agents], indptr[agents + 1]
-        lengths = ends - starts
-        total = int(lengths.sum())
-        if total == 0:
-            return
-        offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
-        targets = np.repeat(runs * self.n, lengths) + indices[offsets]
-        np.add.at(self.signal, targets, data[offsets])
-
-    def values(self, runs: np.ndarray, agents: np.ndarray) -> np.ndarray:
-        if self.observers is None:
-            return self.counts[runs] * self.scale
-        return self.signal[runs * self.n + agents]
-
-    def flat(self, cells: np.ndarray, runs: np.ndarray) -> np.ndarray:
-        """Values for flat cell indices ``run * n + agent`` (``runs`` = ``cells // n``)."""
-        if self.observers is None:
-            return self.counts[runs] * self.scale
-        return self.signal[cells]
-
-
-def poisson_random_graph(n: int, mean_degree: float, seed: int | np.random.SeedSequence) -> sparse.csr_matrix:
-    """An Erdős–Rényi G(n, p) graph with p = mean_degree / (n − 1), as a symmetric 0/1 CSR matrix.
-
-    Degrees are Poisson(mean_degree) for large n: the random graphs of Watts (2002). The number of
-    edges is drawn Binomial(n(n−1)/2, p), then that many distinct pairs uniformly at random.
-    """
-    if n < 2:
-        raise ValueError(f"n must be at least 2, got {n!r}")
-    if not 0 <= mean_degree <= n - 1:
-        raise ValueError(f"mean_degree must be in [0, {n - 1}], got {mean_degree!r}")
-    rng = np.random.default_rng(seed)
-    pairs = n * (n - 1) // 2
-    m = int(rng.binomial(pairs, mean_degree / (n - 1)))
-    keys = np.empty(0, dtype=np.int64)
-    while keys.size < m:
-        draw = max(int((m - keys.size) * 1.1) + 16, 16)
-        i = rng.integers(0, n, size=draw)
-        j = rng.integers(0, n, size=draw)
-        keep = i != j
-        lo, hi = np.minimum(i[keep], j[keep]), np.maximum(i[keep], j[keep])
-        keys = np.unique(np.concatenate([keys, lo * n + hi]))
-    keys = rng.permutation(keys)[:m]
-    rows, cols = keys // n, keys % n
-    ones = np.ones(2 * m)
-    graph = sparse.csr_matrix((ones, (np.concatenate([rows, cols]), np.concatenate([cols, rows]))), shape=(n, n))
-    graph.sort_indices()
-    return graph
 
 
 # -- results -----------------------------------------------------------------------------------
@@ -920,8 +744,8 @@ def _simulate_block(model: _Model, runs: int, rng: np.random.Generator, kept: np
         thresholds = (np.maximum(draws, params.threshold_min) + model.peer_shift).ravel()
     else:
         thresholds = None
-    defected_seen = _Spread(agents.peers, n, runs)
-    punished_seen = _Spread(agents.peers, n, runs)
+    defected_seen = Spread(agents.peers, n, runs)
+    punished_seen = Spread(agents.peers, n, runs)
     start_runs, start_agents = np.nonzero(grid == DEFECTED)
     defected_seen.add(start_runs, start_agents)
     timeline = np.zeros((steps + 1, kinds), dtype=np.int64)
@@ -965,7 +789,7 @@ def _simulate_block(model: _Model, runs: int, rng: np.random.Generator, kept: np
                 chosen = old[choosing]
                 if tau > 0:
                     theta = thresholds[cells] if thresholds is not None else model.thresholds[who]
-                    tipped_mass = tau * _tipped(s, theta)
+                    tipped_mass = tau * reaches_threshold(s, theta)
                     pair = z[2] + z[3]
                     rho = np.divide(z[3], pair, out=np.zeros_like(pair), where=pair > 0)
                     by_threshold = v < tipped_mass
@@ -1135,7 +959,7 @@ def step_probabilities(agents: Agents, parameters: DecisionParameters | None = N
     if params.tipping_probability > 0:
         # instigators: thresholds given as 0 tip with no peer having acted
         if model.thresholds is not None:
-            tipped = (abroad & _tipped(np.zeros(n), model.thresholds)).astype(float)
+            tipped = (abroad & reaches_threshold(np.zeros(n), model.thresholds)).astype(float)
         else:
             tipped = abroad * _drawn_tipped_at_zero(params, model.peer_shift)
         if tipped.any():

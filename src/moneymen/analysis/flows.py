@@ -24,7 +24,7 @@
 they receive. The sink is never a source.
 
 **Methods.** ``"maxflow"``: the maximum flow from the sources to the sink
-(:func:`moneymen.analysis.targeting.max_flow`, ``scipy.sparse.csgraph``), each arc carrying at
+(:func:`moneymen.algorithms.critical_nodes.max_flow`, ``scipy.sparse.csgraph``), each arc carrying at
 most its capacity: money that can still find a way around a removed node does. ``"paths"``: the
 stated payments into the sink, summed, counting a payment only while its payer is not removed and
 still connected to a source (or is one): no re-routing, no capacity limits upstream.
@@ -57,9 +57,10 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse import csgraph
 
-from moneymen.analysis.graphs import as_adjacency
-from moneymen.analysis.keypersons import betweenness
-from moneymen.analysis.targeting import INT32_MAX, critical_nodes, interdict, max_flow
+from moneymen.algorithms.csr import as_adjacency
+from moneymen.algorithms.keypersons import betweenness
+from moneymen.algorithms.critical_nodes import critical_nodes
+from moneymen.algorithms.interdiction import INT32_MAX, interdict, max_flow
 from moneymen.graph.view import NetworkView
 from moneymen.model import get_schema
 
@@ -705,7 +706,7 @@ def money_flows(
     ``marginal`` also computes, for each removed entity, the flow its removal alone would cost
     (one more flow per entity; by default when at most 50 are removed and the flow graph has at
     most 200,000 arcs). ``scale`` (default: chosen so that sums fit 32-bit integers, at most 100)
-    as in :func:`~moneymen.analysis.targeting.max_flow`. Unknown ids raise ``ValueError``.
+    as in :func:`~moneymen.algorithms.critical_nodes.max_flow`. Unknown ids raise ``ValueError``.
     """
     started = time.perf_counter()
     _check_method(method)
@@ -899,7 +900,7 @@ class Designation:
     """Which ``k`` designations cut the most flow to the sink, beside the centrality heuristics.
 
     ``table`` has one row per strategy: ``interdiction`` (Wood's programme or its greedy, see
-    :func:`moneymen.analysis.targeting.interdict`), then ``degree``, ``betweenness``,
+    :func:`moneymen.algorithms.critical_nodes.interdict`), then ``degree``, ``betweenness``,
     ``flow-through`` (the nodes carrying the most flow in a maximum flow) and ``key-player``
     (critical nodes by fragmentation), each choosing among the same candidates (every entity but
     the sink; the sources are fed by one added node, so an origin can be designated too).
@@ -955,7 +956,7 @@ def designation_targets(
     """The ``k`` designations that cut the most flow to ``sink``, and what the heuristics would cut.
 
     Interdiction (exact by integer programme on graphs up to ``milp_limit`` of
-    :func:`~moneymen.analysis.targeting.interdict`, else greedy with a stated lower bound) against
+    :func:`~moneymen.algorithms.critical_nodes.interdict`, else greedy with a stated lower bound) against
     the top ``k`` by degree and betweenness in the whole view (all relations, undirected; sampled
     betweenness from ``samples`` sources, seeded, above 5,000 nodes), by flow carried, and by
     key-player fragmentation (greedy critical nodes, up to 20,000 nodes). Ranking ties go to the

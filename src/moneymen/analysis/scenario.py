@@ -35,7 +35,7 @@ import yaml
 
 from moneymen import safeyaml
 from moneymen.analysis.decisions import DecisionParameters
-from moneymen.analysis.disruption import STRATEGIES
+from moneymen.algorithms.disruption import STRATEGIES
 from moneymen.analysis.flows import FlowSettings
 from moneymen.analysis.purge import ExposureRules
 from moneymen.graph.view import check_as_of, check_relations

@@ -1,7 +1,7 @@
 """Disruption of a network given as an edge list: remove nodes in a strategy's order, step by step.
 
 ``moneymen disrupt EDGES.csv`` calls :func:`disrupt_edge_list`; the strategies and the curve are
-:mod:`moneymen.analysis.disruption`'s.
+:mod:`moneymen.algorithms.disruption`'s.
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from moneymen.analysis.disruption import STRATEGIES, DisruptionCurve, disruption_curve
-from moneymen.analysis.graphs import adjacency_from_edges
+from moneymen.algorithms.disruption import STRATEGIES, DisruptionCurve, disruption_curve
+from moneymen.algorithms.csr import adjacency_from_edges
 from moneymen.sources.edgelist import read_edge_list
 
 

@@ -46,11 +46,11 @@ import numpy as np
 
 import moneymen
 from moneymen.analysis.decisions import OUTCOMES, DecisionResult, Distribution, sensitivity, simulate_decisions
-from moneymen.analysis.disruption import disruption_curve
+from moneymen.algorithms.disruption import disruption_curve
 from moneymen.analysis.facts import AgentTable, build_agents, ownership_problems, parse_amount
 from moneymen.analysis.flows import (Designation, FlowReport, designation_targets, flows_after_removals, money_flows,
                                      sole_controllers)
-from moneymen.analysis.keypersons import key_persons
+from moneymen.algorithms.keypersons import key_persons
 from moneymen.analysis.purge import PurgeImpact, purge_impact
 from moneymen.analysis.scenario import Scenario, ScenarioError
 from moneymen.graph.view import NetworkView, build_view

@@ -17,7 +17,7 @@ Strategies (scores on the graph that is left; the highest score goes first):
 ``kpp``
     key-player removal (Borgatti's fragmentation, i.e. fewest connected pairs): sequentially, the
     node whose removal disconnects the most pairs; in a block, the critical-node set of the whole
-    size (:func:`moneymen.analysis.targeting.critical_nodes`, seeded), removed in greedy order.
+    size (:func:`moneymen.algorithms.critical_nodes.critical_nodes`, seeded), removed in greedy order.
 ``flow``
     the flow through each node in a maximum ``source → sink`` flow over ``capacity``.
 
@@ -39,8 +39,8 @@ import scipy.sparse as sp
 from scipy.sparse import csgraph
 from scipy.sparse.linalg import cg, eigsh
 
-from moneymen.analysis._cuts import pair_count, removal_pieces
-from moneymen.analysis.graphs import (
+from moneymen.algorithms.cuts import pair_count, removal_pieces
+from moneymen.algorithms.csr import (
     as_adjacency,
     as_capacity,
     check_budget,
@@ -48,8 +48,9 @@ from moneymen.analysis.graphs import (
     component_labels,
     plain_label,
 )
-from moneymen.analysis.keypersons import betweenness
-from moneymen.analysis.targeting import _FlowNetwork, _node_throughput, critical_nodes
+from moneymen.algorithms.keypersons import betweenness
+from moneymen.algorithms.critical_nodes import critical_nodes
+from moneymen.algorithms.interdiction import FlowNetwork, node_throughput
 
 __all__ = ["STRATEGIES", "DisruptionCurve", "DisruptionStep", "disruption_curve", "strategy_scores"]
 
@@ -214,7 +215,7 @@ def disruption_curve(
         capacity = as_capacity(capacity)
         if capacity.shape != adjacency.shape:
             raise ValueError(f"capacity has shape {capacity.shape}, adjacency {adjacency.shape}: they must describe the same nodes")
-        network = _FlowNetwork(capacity, source, sink, scale)
+        network = FlowNetwork(capacity, source, sink, scale)
         protected[network.sources] = True
         protected[network.sinks] = True
     elif strategy == "flow":
@@ -298,7 +299,7 @@ def _scores_on(adjacency: sp.csr_array, alive: np.ndarray, strategy: str, weight
     kept = np.flatnonzero(alive)
     if strategy == "flow":
         _, flow = network.flow(np.flatnonzero(~alive).tolist())
-        scores[kept] = _node_throughput(flow, network.size)[:n][kept]
+        scores[kept] = node_throughput(flow, network.size)[:n][kept]
         return scores
     sub = adjacency[kept][:, kept] if kept.size < n else adjacency
     scores[kept] = strategy_scores(sp.csr_array(sub), strategy, weighted=weighted, ci_radius=ci_radius,

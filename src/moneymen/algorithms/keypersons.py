@@ -2,7 +2,7 @@
 
 - **articulation points** — nodes whose removal splits their component — with how many nodes each
   cuts off from the rest; **bridges** — edges whose removal does the same (one compiled depth-first
-  search, scipy's, for both; see :class:`moneymen.analysis._cuts.CutStructure`);
+  search, scipy's, for both; see :class:`moneymen.algorithms.cuts.CutStructure`);
 - **betweenness** — the share of shortest paths through a node: exact (rustworkx, all cores; or
   networkx when edge weights are read as distances) or estimated from a seeded sample of sources
   (our own batched Brandes over sparse matrix products, for graphs too large for the exact count);
@@ -11,8 +11,8 @@
   ``i``'s tie strength that goes to ``j`` (Burt 1992);
 - :func:`key_persons` — all of it in one report, with the clusters each broker touches.
 
-All undirected, over the CSR adjacency of :mod:`moneymen.analysis.graphs`. :func:`key_persons` checks
-the matrix once (:func:`~moneymen.analysis.graphs.as_adjacency`) and hands the checked matrix to
+All undirected, over the CSR adjacency of :mod:`moneymen.algorithms.csr`. :func:`key_persons` checks
+the matrix once (:func:`~moneymen.algorithms.csr.as_adjacency`) and hands the checked matrix to
 the private ``_`` functions, which do not check it again.
 """
 
@@ -26,8 +26,8 @@ import numpy as np
 import rustworkx as rx
 import scipy.sparse as sp
 
-from moneymen.analysis._cuts import CutStructure
-from moneymen.analysis.graphs import as_adjacency, check_labels, plain_label
+from moneymen.algorithms.cuts import CutStructure
+from moneymen.algorithms.csr import as_adjacency, check_labels, plain_label
 
 __all__ = [
     "Broker",

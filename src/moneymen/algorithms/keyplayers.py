@@ -32,7 +32,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse import csgraph
 
-from moneymen.analysis.graphs import (
+from moneymen.algorithms.csr import (
     as_adjacency,
     check_budget,
     check_labels,
