@@ -70,10 +70,10 @@ from moneymen.algorithms import (  # noqa: E402
     adjacency_from_edges,
     betweenness,
     critical_nodes,
-    designation_targets,
     disruption_curve,
     pairwise_connectivity,
 )
+from moneymen.analysis import designation_targets  # noqa: E402
 from moneymen.graph.view import NetworkView  # noqa: E402
 
 #: Normalised betweenness of n1 per CAVIAR phase (VALIDATION.md, after Morselli).
