@@ -45,7 +45,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from import_throughput import markdown_table  # noqa: E402
 
 from moneymen.algorithms import key_persons  # noqa: E402
-from moneymen.analysis.flows import flow_graph, money_flows  # noqa: E402
+from moneymen.analysis.flow_graph import FlowSettings, flow_graph  # noqa: E402
+from moneymen.analysis.flows import money_flows  # noqa: E402
 from moneymen.analysis.purge import ExposureRules, purge_impact  # noqa: E402
 from moneymen.graph.view import NetworkView  # noqa: E402
 
@@ -153,7 +154,7 @@ def ours(n: int, m: int, seed: int, samples: int, label: str) -> tuple[dict[str,
     notes["purge impact (10 seeds)"] = f"{len(impact.exposed):,} exposed ({impact.method})"
     removed = [x.entity_id for x in impact.exposed if x.schema in ("Person", "Company") and x.score >= 0.3]
     started = time.perf_counter()
-    report = money_flows(view, view.ids[sink], removed=removed, currency="USD", marginal=False)
+    report = money_flows(view, view.ids[sink], removed=removed, marginal=False, settings=FlowSettings(currency="USD"))
     times["money flows before/after purge"] = time.perf_counter() - started
     notes["money flows before/after purge"] = (
         f"{report.flow_before:,.0f} → {report.flow_after:,.0f} USD; {len(removed):,} removed, "
@@ -197,12 +198,12 @@ def with_networkx(view: NetworkView, found: dict, samples: int, seed: int) -> di
                                                     weight="length")
     times["purge impact (10 seeds)"] = time.perf_counter() - started
     started = time.perf_counter()
-    capacity = flow_graph(view, currency="USD").capacity.tocoo()
+    capacity = flow_graph(view, FlowSettings(currency="USD")).capacity.tocoo()
     flows = nx.DiGraph()
     flows.add_weighted_edges_from(zip(capacity.row.tolist(), capacity.col.tolist(), capacity.data.tolist()),
                                   weight="capacity")
-    into = np.asarray(flow_graph(view, currency="USD").capacity.sum(axis=0)).ravel()
-    out = np.asarray(flow_graph(view, currency="USD").capacity.sum(axis=1)).ravel()
+    into = np.asarray(flow_graph(view, FlowSettings(currency="USD")).capacity.sum(axis=0)).ravel()
+    out = np.asarray(flow_graph(view, FlowSettings(currency="USD")).capacity.sum(axis=1)).ravel()
     for v in np.flatnonzero((out > 0) & (into == 0)).tolist():
         flows.add_edge("super", v, capacity=float(out[v]))
     before = nx.maximum_flow_value(flows, "super", found["sink"])

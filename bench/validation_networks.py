@@ -73,7 +73,7 @@ from moneymen.algorithms import (  # noqa: E402
     disruption_curve,
     pairwise_connectivity,
 )
-from moneymen.analysis import designation_targets  # noqa: E402
+from moneymen.analysis import FlowSettings, designation_targets  # noqa: E402
 from moneymen.graph.view import NetworkView  # noqa: E402
 
 #: Normalised betweenness of n1 per CAVIAR phase (VALIDATION.md, after Morselli).
@@ -256,7 +256,8 @@ def matrix_view(capacity: sp.csr_array, labels: list[str]) -> NetworkView:
 def flows_table(shared: Path, seed: int) -> str:
     rows = []
     view, sink = example_view()
-    rows += designation_rows("bundled example network (money to the bureau)", view, sink, 2, currency="USD")
+    rows += designation_rows("bundled example network (money to the bureau)", view, sink, 2,
+                             settings=FlowSettings(currency="USD"))
     generated = generated_flow_network(seed)
     n = generated.shape[0]
     labels = ["source"] + [f"v{i}" for i in range(1, n - 1)] + ["sink"]

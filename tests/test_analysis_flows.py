@@ -6,7 +6,10 @@ import json
 
 import pytest
 
-from moneymen.analysis.flows import designation_targets, flow_graph, money_flows, orphaned_accounts, sole_controllers
+from moneymen.analysis.accounts import orphaned_accounts, sole_controllers
+from moneymen.analysis.designations import designation_targets
+from moneymen.analysis.flow_graph import FlowSettings, flow_graph
+from moneymen.analysis.flows import money_flows
 from moneymen.graph.view import build_view, view_from_entities
 from moneymen.model import Entity, Statement
 from network_fixture import import_case
@@ -19,22 +22,23 @@ def view(store, tmp_path):
 
 
 def test_known_max_flow_and_cut(view):
-    report = money_flows(view, "bureau", currency="USD")
+    report = money_flows(view, "bureau", settings=FlowSettings(currency="USD"))
     # src1 70 + src2 50 into tradeco, which sends at most 100 (through acc1); src2 40 → hotel (which could send 60)
     assert report.flow_before == pytest.approx(140)
     assert report.sources == 2  # the origins src1, src2
     assert "maximum flow" in report.method
-    cut = money_flows(view, "bureau", currency="USD", removed=["acc1"])  # the account carries tradeco's 100
+    # the account carries tradeco's 100
+    cut = money_flows(view, "bureau", removed=["acc1"], settings=FlowSettings(currency="USD"))
     assert cut.flow_after == pytest.approx(40)
-    hotel = money_flows(view, "bureau", currency="USD", removed=["hotel"])
+    hotel = money_flows(view, "bureau", removed=["hotel"], settings=FlowSettings(currency="USD"))
     assert hotel.flow_after == pytest.approx(100)
-    both = money_flows(view, "bureau", currency="USD", removed=["acc1", "hotel"])
+    both = money_flows(view, "bureau", removed=["acc1", "hotel"], settings=FlowSettings(currency="USD"))
     assert both.flow_after == 0  # {acc1, hotel} cuts every path; the min cut (140) is the max flow
     json.dumps(report.to_dict())
 
 
 def test_purge_severs_flows_and_says_by_whom(view):
-    report = money_flows(view, "bureau", currency="USD", removed=["tradeco", "patron"])
+    report = money_flows(view, "bureau", removed=["tradeco", "patron"], settings=FlowSettings(currency="USD"))
     assert report.flow_before == pytest.approx(140) and report.flow_after == pytest.approx(40)
     assert report.lost == pytest.approx(100) and report.lost_share == pytest.approx(100 / 140)
     by = {s.entity_id: s for s in report.severed}
@@ -47,13 +51,14 @@ def test_purge_severs_flows_and_says_by_whom(view):
 
 
 def test_orphaned_account_needs_every_holder_removed(view):
-    one = money_flows(view, "bureau", currency="USD", removed=["nephew"])
+    one = money_flows(view, "bureau", removed=["nephew"], settings=FlowSettings(currency="USD"))
     assert one.orphaned_accounts == [] and one.flow_after == pytest.approx(140)
-    both = money_flows(view, "bureau", currency="USD", removed=["nephew", "official"])
+    both = money_flows(view, "bureau", removed=["nephew", "official"], settings=FlowSettings(currency="USD"))
     assert [(a.entity_id, a.holders) for a in both.orphaned_accounts] == [("acc1", ["nephew", "official"])]
     assert both.flow_after_removed == pytest.approx(140)  # neither holder carries money himself …
     assert both.flow_after == pytest.approx(40)  # … but nobody left can move tradeco's 100 through acc1
-    kept = money_flows(view, "bureau", currency="USD", removed=["nephew", "official"], orphans_lost=False)
+    kept = money_flows(view, "bureau", removed=["nephew", "official"],
+                       settings=FlowSettings(currency="USD", orphans_lost=False))
     assert kept.flow_after == pytest.approx(140)
     assert [a.entity_id for a in orphaned_accounts(view, ["official", "nephew"])] == ["acc1"]
 
@@ -61,41 +66,41 @@ def test_orphaned_account_needs_every_holder_removed(view):
 def test_currencies_are_never_mixed_silently(view):
     with pytest.raises(ValueError, match=r"several currencies \(EUR, USD\)"):
         money_flows(view, "bureau")
-    usd = flow_graph(view, currency="USD")
+    usd = flow_graph(view, FlowSettings(currency="USD"))
     assert any("EUR" in note for note in usd.notes)
-    converted = money_flows(view, "bureau", currency="USD", rates={"EUR": 1.5})
+    converted = money_flows(view, "bureau", settings=FlowSettings(currency="USD", rates={"EUR": 1.5}))
     assert converted.flow_before == pytest.approx(160)  # hotel now receives 40 + 30 and sends its full 60
     with pytest.raises(ValueError, match="no exchange rate for EUR"):
-        money_flows(view, "bureau", currency="USD", rates={"GBP": 1.2})
+        money_flows(view, "bureau", settings=FlowSettings(currency="USD", rates={"GBP": 1.2}))
 
 
 def test_summed_paths_method_differs_from_max_flow(view):
-    paths = money_flows(view, "bureau", currency="USD", method="paths", removed=["src2"])
+    paths = money_flows(view, "bureau", removed=["src2"], settings=FlowSettings(currency="USD", method="paths"))
     assert "summed payments" in paths.method
     assert paths.flow_before == pytest.approx(160)  # the stated payments into the bureau, at face value
     assert paths.flow_after == pytest.approx(100)  # the hotel lost its only USD supplier
-    flow = money_flows(view, "bureau", currency="USD", removed=["src2"])
+    flow = money_flows(view, "bureau", removed=["src2"], settings=FlowSettings(currency="USD"))
     assert flow.flow_after == pytest.approx(70)  # only src1's 70 is left to pass through tradeco
 
 
 def test_revenue_relations_add_capacity(view):
     # the official remits 30 a month to tradeco on top of the payments: tradeco is still capped at 100
-    report = money_flows(view, "bureau", currency="USD", revenue={"Employment": 30})
+    report = money_flows(view, "bureau", settings=FlowSettings(currency="USD", revenue={"Employment": 30}))
     assert report.flow_before == pytest.approx(140)
     assert report.sources == 3
     with pytest.raises(ValueError, match="no money direction known for 'Family'"):
-        money_flows(view, "bureau", currency="USD", revenue={"Family": 10})
+        money_flows(view, "bureau", settings=FlowSettings(currency="USD", revenue={"Family": 10}))
 
 
 def test_bad_flow_input(view):
     with pytest.raises(ValueError, match="unknown sink id: 'Central Bureau'.*did you mean 'Central Bureau 7'"):
-        money_flows(view, "Central Bureau", currency="USD")
+        money_flows(view, "Central Bureau", settings=FlowSettings(currency="USD"))
     with pytest.raises(ValueError, match="sink 'bureau' cannot be removed"):
-        money_flows(view, "bureau", currency="USD", removed=["bureau"])
+        money_flows(view, "bureau", removed=["bureau"], settings=FlowSettings(currency="USD"))
     with pytest.raises(ValueError, match="unknown removed entity id: 'nobody'"):
-        money_flows(view, "bureau", currency="USD", removed=["nobody"])
+        money_flows(view, "bureau", removed=["nobody"], settings=FlowSettings(currency="USD"))
     with pytest.raises(ValueError, match="unknown method"):
-        money_flows(view, "bureau", currency="USD", method="guess")
+        money_flows(view, "bureau", settings=FlowSettings(currency="USD", method="guess"))
 
 
 def _entity(entity_id: str, schema: str, **props: str) -> Entity:
@@ -135,7 +140,7 @@ def test_revenue_into_a_paying_company_keeps_it_an_origin():
                 _entity("job", "Employment", employee="clerk", employer="firm")]
     view = view_from_entities(entities)
     plain = money_flows(view, "bureau")
-    earning = money_flows(view, "bureau", revenue={"Employment": 5})
+    earning = money_flows(view, "bureau", settings=FlowSettings(revenue={"Employment": 5}))
     assert plain.flow_before == pytest.approx(100) and plain.sources == 1
     assert earning.flow_before == pytest.approx(100) and earning.sources == 2  # the firm and its clerk
 

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from moneymen.analysis.decisions import OUTCOMES, Agents, simulate_decisions, step_probabilities
+from moneymen.analysis.flow_graph import FlowSettings
 from moneymen.analysis.flows import flows_after_removals, money_flows
 from moneymen.services.scenarios import FLOW_SAMPLE_RUNS, CheckedScenario, flow_sample, flows_over_runs_step
 from moneymen.analysis.scenario import Scenario
@@ -83,8 +84,8 @@ def test_many_runs_are_sampled_with_the_seed():
 def test_each_removal_is_measured_as_money_flows_measures_it():
     view = courier_network()
     sample = flows_after_removals(view, "bureau", [[], ["patron"], ["courier"], ["acct"], ["courier", "patron"]],
-                                  currency="USD")
-    expected = [money_flows(view, "bureau", removed=removed, currency="USD")
+                                  settings=FlowSettings(currency="USD"))
+    expected = [money_flows(view, "bureau", removed=removed, settings=FlowSettings(currency="USD"))
                 for removed in ([], ["patron"], ["courier"], ["acct"], ["courier", "patron"])]
     assert sample.flow_after.tolist() == [report.flow_after for report in expected] == [100, 100, 0, 0, 0]
     assert sample.orphaned.tolist() == [len(report.orphaned_accounts) for report in expected] == [0, 0, 1, 0, 1]

@@ -134,7 +134,7 @@ def test_rules_and_money_settings_are_read_by_the_analyses_own_types(tmp_path):
         """))
     assert scenario.rules.max_hops == 2 and scenario.rules.relations["Family"] == 1.0
     assert scenario.rules.relations["Employment"] == 0.8  # the documented default, kept
-    assert scenario.flows.arguments() == {"currency": "USD", "rates": {"EUR": 1.08, "USD": 1.0},
+    assert scenario.flows.to_dict() == {"currency": "USD", "rates": {"EUR": 1.08, "USD": 1.0},
                                           "revenue": {"Employment": 50000.0}, "route_accounts": True,
                                           "method": "paths", "orphans_lost": True}
     assert scenario.sources == ("ex-riverside-minerals",) and scenario.as_of == "2013-12"
@@ -327,6 +327,7 @@ def hostile_network() -> NetworkView:
 
 def a_run(seed: int = 3) -> ScenarioRun:
     """A run's data as the runner writes it: a real purge, Monte Carlo and flows on a hostile-named network."""
+    from moneymen.analysis.flow_graph import FlowSettings
     from moneymen.analysis.flows import money_flows
     from moneymen.analysis.purge import purge_impact
     from moneymen.services.scenarios import _subnetwork
@@ -336,7 +337,7 @@ def a_run(seed: int = 3) -> ScenarioRun:
     agents = Agents(exposure=[0.9, 0.5, 0.4], abroad=[True, True, False], family_at_home=[False, True, True],
                     funds=[2e5, 0, 0], squad_present=[1, 0, 0], ids=["p1", "p2", "p3"])
     decisions = simulate_decisions(agents, runs=500, seed=seed)
-    flows = money_flows(view, "bureau", removed=["boss", "p1"], currency="USD")
+    flows = money_flows(view, "bureau", removed=["boss", "p1"], settings=FlowSettings(currency="USD"))
     text = 'name = "Hand-made"\nseeds = ["boss"]\n'
     results = jsonable({
         "scenario": {"name": "Hand-made", "description": "made by hand", "file": "hand.toml",

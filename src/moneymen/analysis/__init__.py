@@ -7,15 +7,20 @@ with a ``to_dict()`` that ``json.dumps`` accepts. Nothing here reads the store: 
 service (:mod:`moneymen.services.scenarios`) builds the view and saves the results.
 
 - :mod:`~moneymen.analysis.purge` — purge impact: exposure by best path from the seeds;
-- :mod:`~moneymen.analysis.flows` — money flows to a sink before and after a purge, orphaned
-  accounts, designation targets against the centrality heuristics;
+- :mod:`~moneymen.analysis.flow_graph` — the capacities money moves along, and how it is counted;
+- :mod:`~moneymen.analysis.flows` — money flows to a sink before and after a purge;
+- :mod:`~moneymen.analysis.accounts` — orphaned accounts and sole controllers;
+- :mod:`~moneymen.analysis.designations` — designation targets against the centrality heuristics;
 - :mod:`~moneymen.analysis.decisions` — the agents' decisions under a purge (Monte Carlo);
 - :mod:`~moneymen.analysis.facts` — what a scenario reads off a network (agents, ownership cycles);
 - :mod:`~moneymen.analysis.scenario` — scenario files (TOML/YAML), read and checked.
 """
 
-from moneymen.analysis.flows import Designation, FlowReport, designation_targets, flow_graph, money_flows
+from moneymen.analysis.designations import Designation, designation_targets
+from moneymen.analysis.flow_graph import FlowSettings, flow_graph
+from moneymen.analysis.flows import FlowReport, money_flows
 from moneymen.analysis.purge import Exposure, ExposureRules, PathStep, PurgeImpact, purge_impact
 
-__all__ = ["Designation", "Exposure", "ExposureRules", "FlowReport", "PathStep", "PurgeImpact", "designation_targets",
+__all__ = ["Designation", "Exposure", "ExposureRules", "FlowReport", "FlowSettings", "PathStep", "PurgeImpact",
+           "designation_targets",
            "flow_graph", "money_flows", "purge_impact"]

@@ -8,7 +8,7 @@ runs it against a store.
 
 Each rule is checked once, where it lives: the exposure rules by
 :class:`moneymen.analysis.purge.ExposureRules`, the money settings (currency, rates, revenue,
-method) by :class:`moneymen.analysis.flows.FlowSettings`, the graph filters by
+method) by :class:`moneymen.analysis.flow_graph.FlowSettings`, the graph filters by
 :mod:`moneymen.graph.view` (dates, relation names) and :class:`moneymen.model.Grade`, the decision
 parameters by :class:`moneymen.analysis.decisions.DecisionParameters`. This module reads the file,
 hands each table to its checker, and turns the checker's ``ValueError`` into a
@@ -36,7 +36,7 @@ import yaml
 from moneymen import safeyaml
 from moneymen.analysis.decisions import DecisionParameters
 from moneymen.algorithms.disruption import STRATEGIES
-from moneymen.analysis.flows import FlowSettings
+from moneymen.analysis.flow_graph import FlowSettings
 from moneymen.analysis.purge import ExposureRules
 from moneymen.graph.view import check_as_of, check_relations
 from moneymen.model import Grade, InvalidGrade

@@ -12,7 +12,7 @@ Each analysis is one small step over the :class:`~moneymen.graph.view.NetworkVie
 :class:`~moneymen.analysis.purge.ExposureRules`), :func:`agents_step` (who the exposed persons are,
 :mod:`moneymen.analysis.facts`), :func:`decisions_step` (the Monte Carlo,
 :mod:`moneymen.analysis.decisions`), :func:`flows_step` (:func:`moneymen.analysis.flows.money_flows`
-with the scenario's :class:`~moneymen.analysis.flows.FlowSettings`), :func:`targets_step`
+with the scenario's :class:`~moneymen.analysis.flow_graph.FlowSettings`), :func:`targets_step`
 (:func:`~moneymen.analysis.flows.designation_targets`), :func:`key_persons_step` and
 :func:`disruption_step`. Each result is kept as the analysis' own ``to_dict()``. The runner reads
 the store only through the store and entity functions (resolving names, reading the view,
@@ -48,8 +48,9 @@ import moneymen
 from moneymen.analysis.decisions import OUTCOMES, DecisionResult, Distribution, sensitivity, simulate_decisions
 from moneymen.algorithms.disruption import disruption_curve
 from moneymen.analysis.facts import AgentTable, build_agents, ownership_problems, parse_amount
-from moneymen.analysis.flows import (Designation, FlowReport, designation_targets, flows_after_removals, money_flows,
-                                     sole_controllers)
+from moneymen.analysis.accounts import sole_controllers
+from moneymen.analysis.designations import Designation, designation_targets
+from moneymen.analysis.flows import FlowReport, flows_after_removals, money_flows
 from moneymen.algorithms.keypersons import key_persons
 from moneymen.analysis.purge import PurgeImpact, purge_impact
 from moneymen.analysis.scenario import Scenario, ScenarioError
@@ -311,7 +312,7 @@ def flows_step(checked: CheckedScenario, removed: list[str], scenario: Scenario)
     assert checked.sink is not None, "no sink: no flows"
     try:
         return money_flows(checked.view, checked.sink, sources=checked.sources, removed=removed,
-                           **scenario.flows.arguments())
+                           settings=scenario.flows)
     except ValueError as error:
         raise _analysis_error(scenario, error, "flows") from None
 
@@ -330,7 +331,7 @@ def flows_over_runs_step(checked: CheckedScenario, decisions: DecisionResult, sc
     removals = [checked.seeds + ids[np.isin(states, lost_codes)].tolist() for states in decisions.states]
     try:
         sample = flows_after_removals(checked.view, checked.sink, removals, sources=checked.sources,
-                                      **scenario.flows.arguments())
+                                      settings=scenario.flows)
     except ValueError as error:
         raise _analysis_error(scenario, error, "flows") from None
     sampled = len(removals)
@@ -354,7 +355,7 @@ def targets_step(checked: CheckedScenario, scenario: Scenario) -> Designation:
     assert checked.sink is not None and scenario.targeting is not None, "no sink or no k: no targets"
     try:
         return designation_targets(checked.view, checked.sink, scenario.targeting, sources=checked.sources,
-                                   seed=scenario.seed % (2**32), **scenario.flows.graph_arguments())
+                                   seed=scenario.seed % (2**32), settings=scenario.flows)
     except ValueError as error:
         raise _analysis_error(scenario, error, "targeting") from None
 
