@@ -41,9 +41,9 @@ from import_throughput import machine_facts, markdown_table  # noqa: E402
 
 from moneymen.algorithms.cascades import poisson_random_graph  # noqa: E402
 from moneymen.analysis.decisions import (  # noqa: E402
-    CHOICES, COVARIATES, DEFECTED, DEFECTED_WITH_FUNDS, OUTCOMES, Agents, DecisionParameters, sensitivity,
-    simulate_decisions,
+    CHOICES, COVARIATES, DEFECTED, DEFECTED_WITH_FUNDS, OUTCOMES, Agents, DecisionParameters, simulate_decisions,
 )
+from moneymen.analysis.sensitivity import sensitivity  # noqa: E402
 
 
 def synthetic_agents(n: int, seed: int) -> Agents:

@@ -287,7 +287,7 @@ def test_bad_runs_seed_and_cascade_input():
 # -- sensitivity ---------------------------------------------------------------------------------
 
 def test_sensitivity_ranks_parameters_by_their_effect_with_the_documented_signs():
-    from moneymen.analysis.decisions import sensitivity
+    from moneymen.analysis.sensitivity import sensitivity
 
     agents = Agents(exposure=np.full(100, 0.8), family_at_home=np.arange(100) % 2 == 0, funds=2e5)
     names = ["defect_intercept", "return_intercept", "defect_family", "funds_scale", "squad_arrest_probability"]

@@ -11,8 +11,10 @@ import lxml.html
 import pytest
 
 from moneymen.analysis.decisions import Agents, simulate_decisions
-from moneymen.analysis.facts import build_agents, ownership_problems
-from moneymen.services.scenarios import ScenarioRun, check_scenario, jsonable, run_scenario
+from moneymen.analysis.agents import build_agents
+from moneymen.analysis.ownership import ownership_problems
+from moneymen.jsonable import jsonable
+from moneymen.services.scenarios import ScenarioRun, check_scenario, run_scenario
 from moneymen.analysis.scenario import Scenario, ScenarioError
 from moneymen.data import example_scenario_path
 from moneymen.services.demo import import_example

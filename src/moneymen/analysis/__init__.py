@@ -11,8 +11,11 @@ service (:mod:`moneymen.services.scenarios`) builds the view and saves the resul
 - :mod:`~moneymen.analysis.flows` — money flows to a sink before and after a purge;
 - :mod:`~moneymen.analysis.accounts` — orphaned accounts and sole controllers;
 - :mod:`~moneymen.analysis.designations` — designation targets against the centrality heuristics;
-- :mod:`~moneymen.analysis.decisions` — the agents' decisions under a purge (Monte Carlo);
-- :mod:`~moneymen.analysis.facts` — what a scenario reads off a network (agents, ownership cycles);
+- :mod:`~moneymen.analysis.agents` — the exposed persons as the agents of the decision model, read off a network;
+- :mod:`~moneymen.analysis.decisions` — the agents' decisions under a purge (Monte Carlo), with their
+  numbers in :mod:`~moneymen.analysis.decision_parameters`, results as
+  :mod:`~moneymen.analysis.distributions` and one-at-a-time :mod:`~moneymen.analysis.sensitivity`;
+- :mod:`~moneymen.analysis.ownership` — ownership cycles whose stakes compound above 100 %;
 - :mod:`~moneymen.analysis.scenario` — scenario files (TOML/YAML), read and checked.
 """
 

@@ -431,7 +431,7 @@ class _Checker:
         return "decisions"
 
     def sensitivity(self, table: dict[str, Any]) -> dict[str, Any]:
-        from moneymen.analysis.decisions import SENSITIVITY_METRICS
+        from moneymen.analysis.sensitivity import SENSITIVITY_METRICS
 
         self.unknown(table, _SENSITIVITY_KEYS, "sensitivity.")
         runs = self.whole(table, "runs", 1, 1_000_000, 200, "sensitivity.")

@@ -10,7 +10,7 @@ with the scenario text and its hash, the moneymen version, the seed and a digest
 Each analysis is one small step over the :class:`~moneymen.graph.view.NetworkView`:
 :func:`purge_step` (:func:`moneymen.analysis.purge.purge_impact` with the scenario's
 :class:`~moneymen.analysis.purge.ExposureRules`), :func:`agents_step` (who the exposed persons are,
-:mod:`moneymen.analysis.facts`), :func:`decisions_step` (the Monte Carlo,
+:mod:`moneymen.analysis.agents`), :func:`decisions_step` (the Monte Carlo,
 :mod:`moneymen.analysis.decisions`), :func:`flows_step` (:func:`moneymen.analysis.flows.money_flows`
 with the scenario's :class:`~moneymen.analysis.flow_graph.FlowSettings`), :func:`targets_step`
 (:func:`~moneymen.analysis.flows.designation_targets`), :func:`key_persons_step` and
@@ -33,10 +33,8 @@ orphans; runs that lose the same agents share one max-flow.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
-import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -45,16 +43,20 @@ from typing import Any
 import numpy as np
 
 import moneymen
-from moneymen.analysis.decisions import OUTCOMES, DecisionResult, Distribution, sensitivity, simulate_decisions
 from moneymen.algorithms.disruption import disruption_curve
-from moneymen.analysis.facts import AgentTable, build_agents, ownership_problems, parse_amount
-from moneymen.analysis.accounts import sole_controllers
-from moneymen.analysis.designations import Designation, designation_targets
-from moneymen.analysis.flows import FlowReport, flows_after_removals, money_flows
 from moneymen.algorithms.keypersons import key_persons
+from moneymen.analysis.accounts import sole_controllers
+from moneymen.analysis.agents import AgentTable, build_agents, parse_amount
+from moneymen.analysis.decisions import OUTCOMES, DecisionResult, simulate_decisions
+from moneymen.analysis.designations import Designation, designation_targets
+from moneymen.analysis.distributions import Distribution
+from moneymen.analysis.flows import FlowReport, flows_after_removals, money_flows
+from moneymen.analysis.ownership import ownership_problems
 from moneymen.analysis.purge import PurgeImpact, purge_impact
 from moneymen.analysis.scenario import Scenario, ScenarioError
+from moneymen.analysis.sensitivity import sensitivity
 from moneymen.graph.view import NetworkView, build_view
+from moneymen.jsonable import jsonable
 from moneymen.store import ScenarioRunRecord, Store
 
 __all__ = ["ScenarioRun", "Progress", "run_scenario", "check_scenario", "CheckedScenario", "compare_runs",
@@ -116,28 +118,6 @@ class ScenarioRun:
         return cls(name=record.name, scenario_text=record.scenario_text, sha256=record.sha256, version=record.version,
                    seed=record.seed, runs=record.runs, started_at=record.started_at, finished_at=record.finished_at,
                    results=json.loads(record.results) if record.results else {}, id=record.id)
-
-
-def jsonable(value: Any) -> Any:
-    """``value`` with numpy numbers, tuples, sets and dataclasses turned into JSON types; non-finite floats as strings."""
-    if isinstance(value, dict):
-        return {str(key): jsonable(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        items = sorted(value, key=str) if isinstance(value, (set, frozenset)) else value
-        return [jsonable(item) for item in items]
-    if isinstance(value, np.ndarray):
-        return jsonable(value.tolist())
-    if isinstance(value, np.generic):
-        return jsonable(value.item())
-    if isinstance(value, float):
-        return value if math.isfinite(value) else ("nan" if math.isnan(value) else ("inf" if value > 0 else "-inf"))
-    if isinstance(value, (str, int, bool)) or value is None:
-        return value
-    if hasattr(value, "to_dict"):
-        return jsonable(value.to_dict())
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return jsonable(dataclasses.asdict(value))
-    return str(value)
 
 
 # -- entities named in a scenario ------------------------------------------------------------------

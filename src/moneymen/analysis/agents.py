@@ -1,12 +1,10 @@
-"""What a scenario reads off a network: who is abroad, whose family is at home, who controls which money.
+"""The agents of the decision model: the exposed persons of a purge, as arrays, read off a network.
 
-The functions here are pure over a :class:`moneymen.graph.view.NetworkView` (node ids, captions,
-schemata, countries; edges with relation, amount, currency, percentage), so they can be checked
-on hand-made networks (``NetworkView.from_arrays``):
-
-- :func:`build_agents` turns the exposed persons of a purge into the agents of the decision model
-  (:class:`moneymen.analysis.decisions.Agents`), with the reason for every value;
-- :func:`ownership_problems` finds ownership cycles whose stakes add up to more than 100 %.
+:class:`Agents` holds one value per agent (exposure, abroad, family at home, funds, squad
+present, peers…), checked once. :func:`build_agents` reads them off a
+:class:`moneymen.graph.view.NetworkView` (node ids, captions, schemata, countries; edges with
+relation, amount, currency, percentage), pure, so it can be checked on hand-made networks
+(``NetworkView.from_arrays``), with the reason for every value (:class:`AgentTable`).
 
 How agents are read (also in ``docs/scenarios.md``):
 
@@ -32,6 +30,7 @@ company, members of one bureau), see each other with weight 1.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -42,11 +41,157 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
-from moneymen.analysis.decisions import Agents
+from moneymen.algorithms.cascades import peer_matrix
 from moneymen.graph.view import NetworkView
+from moneymen.jsonable import json_number
 from moneymen.model import get_schema
 
-__all__ = ["HOME", "AgentTable", "build_agents", "ownership_problems", "parse_amount"]
+__all__ = ["HOME", "AgentTable", "Agents", "build_agents", "parse_amount"]
+
+@dataclass(frozen=True, eq=False)
+class Agents:
+    """The exposed persons of a scenario, as arrays with one value per agent.
+
+    ``exposure`` (in [0, 1]) fixes the number of agents; every other array must have the same
+    length (a scalar is repeated for every agent). ``peers`` is an ``n × n`` matrix (any scipy
+    sparse format or a dense array; ``peers[i, j] > 0``: *i sees what j does*, with that weight;
+    the diagonal is ignored) or ``None`` for complete mixing. ``squad_present`` is the presence of
+    an arrest squad at the agent's location (0 or 1, or a share in between). ``thresholds`` are
+    peer thresholds (share of peers seen defecting, >= 0; ``inf`` = never) or ``None`` to draw them
+    per run. ``already_defected`` marks agents abroad known to have defected before step 1.
+    """
+
+    exposure: Any
+    abroad: Any = True
+    family_at_home: Any = False
+    funds: Any = 0.0
+    peers: Any = None
+    squad_present: Any = 0.0
+    thresholds: Any = None
+    already_defected: Any = False
+    ids: Sequence[str] | None = None
+
+    def __post_init__(self) -> None:
+        exposure = _real_array("exposure", self.exposure, None)
+        n = exposure.size
+        if n == 0:
+            raise ValueError("Agents.exposure is empty: the decision model needs at least one agent")
+        _check_range("exposure", exposure, 0.0, 1.0)
+        set_ = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731
+        set_("exposure", exposure)
+        set_("abroad", _bool_array("abroad", self.abroad, n))
+        set_("family_at_home", _bool_array("family_at_home", self.family_at_home, n))
+        funds = _real_array("funds", self.funds, n)
+        _check_range("funds", funds, 0.0, math.inf, upper_inclusive=False)
+        set_("funds", funds)
+        squad = _real_array("squad_present", self.squad_present, n)
+        _check_range("squad_present", squad, 0.0, 1.0)
+        set_("squad_present", squad)
+        if self.thresholds is not None:
+            thresholds = _real_array("thresholds", self.thresholds, n, allow_inf=True)
+            _check_range("thresholds", thresholds, 0.0, math.inf)
+            set_("thresholds", thresholds)
+        defected = _bool_array("already_defected", self.already_defected, n)
+        if (defected & ~self.abroad).any():
+            index = int(np.flatnonzero(defected & ~self.abroad)[0])
+            raise ValueError(f"Agents.already_defected[{index}] is set but the agent is not abroad "
+                             f"(abroad[{index}] is False): only agents abroad can defect")
+        set_("already_defected", defected)
+        set_("peers", peer_matrix(self.peers, n))
+        if self.ids is None:
+            set_("ids", tuple(f"agent-{i}" for i in range(n)))
+        else:
+            ids = tuple(self.ids)
+            if len(ids) != n:
+                raise ValueError(f"Agents.ids has {len(ids)} values, expected {n} (one per agent, like exposure)")
+            if not all(isinstance(item, str) for item in ids):
+                raise ValueError("Agents.ids must be strings")
+            if len(set(ids)) != n:
+                duplicate = next(item for item in ids if ids.count(item) > 1)
+                raise ValueError(f"Agents.ids must be unique, {duplicate!r} appears more than once")
+            set_("ids", ids)
+
+    def __len__(self) -> int:
+        return self.exposure.size
+
+    def digest(self) -> str:
+        """SHA-256 of every input array (to tell later whether a saved run used the same agents)."""
+        h = hashlib.sha256()
+        for array in (self.exposure, self.abroad, self.family_at_home, self.funds, self.squad_present,
+                      self.already_defected):
+            h.update(np.ascontiguousarray(array).tobytes())
+        h.update(b"thresholds" if self.thresholds is None else np.ascontiguousarray(self.thresholds).tobytes())
+        if self.peers is not None:
+            for array in (self.peers.indptr, self.peers.indices, self.peers.data):
+                h.update(np.ascontiguousarray(array).tobytes())
+        h.update("\x1f".join(self.ids).encode())
+        return h.hexdigest()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every input, JSON-serialisable; peers as ``[i, j, weight]`` triples (or ``None``: complete mixing)."""
+        peers = None
+        if self.peers is not None:
+            coo = self.peers.tocoo()
+            peers = [[int(i), int(j), float(w)] for i, j, w in zip(coo.row, coo.col, coo.data)]
+        return {
+            "count": len(self),
+            "ids": list(self.ids),
+            "exposure": self.exposure.tolist(),
+            "abroad": self.abroad.tolist(),
+            "family_at_home": self.family_at_home.tolist(),
+            "funds": self.funds.tolist(),
+            "squad_present": self.squad_present.tolist(),
+            "thresholds": None if self.thresholds is None else [json_number(x) for x in self.thresholds.tolist()],
+            "already_defected": self.already_defected.tolist(),
+            "peers": peers,
+            "sha256": self.digest(),
+        }
+
+
+def _real_array(name: str, value: Any, n: int | None, allow_inf: bool = False) -> np.ndarray:
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"Agents.{name} must be numbers, got {value!r:.80}") from None
+    if n is not None and array.ndim == 0:
+        array = np.full(n, float(array))
+    if array.ndim != 1:
+        raise ValueError(f"Agents.{name} must be one value per agent (a 1-D array), got shape {array.shape}")
+    if n is not None and array.size != n:
+        raise ValueError(f"Agents.{name} has {array.size} values, expected {n} (one per agent, like exposure)")
+    bad = np.isnan(array) if allow_inf else ~np.isfinite(array)
+    if bad.any():
+        index = int(np.flatnonzero(bad)[0])
+        raise ValueError(f"Agents.{name}[{index}] must be a finite number, got {array[index]!r}")
+    return np.ascontiguousarray(array)
+
+
+def _check_range(name: str, array: np.ndarray, low: float, high: float, upper_inclusive: bool = True) -> None:
+    bad = (array < low) | (array > high)
+    if bad.any():
+        index = int(np.flatnonzero(bad)[0])
+        upper = f"{high}]" if upper_inclusive else f"{high})"
+        raise ValueError(f"Agents.{name}[{index}] must be in [{low}, {upper}, got {array[index]!r}")
+
+
+def _bool_array(name: str, value: Any, n: int) -> np.ndarray:
+    array = np.asarray(value)
+    if array.ndim == 0:
+        array = np.full(n, array.item())
+    if array.ndim != 1 or array.size != n:
+        raise ValueError(f"Agents.{name} has {array.size} values, expected {n} (one per agent, like exposure)")
+    if array.dtype != bool:
+        try:
+            numeric = array.astype(float)
+        except (TypeError, ValueError):
+            raise ValueError(f"Agents.{name} must be true/false (or 1/0) per agent, got {value!r:.80}") from None
+        bad = (numeric != 0) & (numeric != 1)
+        if bad.any():
+            index = int(np.flatnonzero(bad)[0])
+            raise ValueError(f"Agents.{name}[{index}] must be true/false (or 1/0), got {array[index]!r}")
+        array = numeric == 1
+    return np.ascontiguousarray(array, dtype=bool)
+
 
 #: The country the purge happens in: agents elsewhere are abroad.
 HOME = "kp"
@@ -220,46 +365,3 @@ def _peers(view: NetworkView, nodes: list[int], neighbours: _Incidence) -> spars
         return sparse.csr_matrix((n, n))
     rows, cols = zip(*sorted(pairs))
     return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
-
-
-# -- ownership cycles ---------------------------------------------------------------------------
-
-def ownership_problems(view: NetworkView) -> list[str]:
-    """Ownership cycles whose stakes compound above 100 %, each described in words (empty: none).
-
-    Within a cycle of Ownership edges (a strongly connected set of owners and assets), a problem
-    is an asset whose stakes add up to more than 100 %, or entities that own each other outright
-    (the stakes around the cycle multiply to 100 % or more, so ownership of ownership never
-    shrinks). Stakes without a percentage are left out; percentages are read as the view holds
-    them (``51`` is 51 %).
-    """
-    import networkx as nx
-
-    graph = nx.DiGraph()
-    stakes: dict[tuple[int, int], float] = defaultdict(float)
-    stated = np.flatnonzero(view.relation_mask(["Ownership"]) & ~np.isnan(view.percentage))
-    for s, t, p in zip(view.source[stated].tolist(), view.target[stated].tolist(), view.percentage[stated].tolist()):
-        stakes[(s, t)] += p
-        graph.add_edge(s, t)
-    problems = []
-    name = lambda v: f"{view.captions[v]} ({view.ids[v]})"  # noqa: E731
-    for component in sorted(nx.strongly_connected_components(graph), key=lambda c: min(c)):
-        if len(component) < 2 and not any(graph.has_edge(v, v) for v in component):
-            continue
-        sub = graph.subgraph(component)
-        cycle = [edge[0] for edge in nx.find_cycle(sub, source=min(component))]
-        around = " → ".join(name(v) for v in cycle + cycle[:1])
-        held = {v: sum(p for (s, t), p in stakes.items() if t == v) for v in component}
-        over = [(v, total) for v, total in sorted(held.items()) if total > 100.0 + 1e-9]
-        product = 1.0
-        for s, t in zip(cycle, cycle[1:] + cycle[:1]):
-            product *= stakes[(s, t)] / 100.0
-        if over:
-            v, total = over[0]
-            parts = ", ".join(f"{name(s)} {p:g} %" for (s, t), p in sorted(stakes.items()) if t == v)
-            problems.append(f"cyclic ownership over 100 %: on the cycle {around}, the stakes held in {name(v)} add "
-                            f"up to {total:g} % ({parts})")
-        elif product >= 1.0 - 1e-12:
-            problems.append(f"cyclic ownership over 100 %: on the cycle {around} each owns all of the next "
-                            f"(stakes multiply to {product * 100:g} %), so they would own themselves outright")
-    return problems
