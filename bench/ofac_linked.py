@@ -7,7 +7,7 @@ Run from the repository root::
 Imports the full OFAC SDN list of 2024-05-03 (``sanctions/ofac/sdn_2024-05-03.csv``, format
 ``ofac``) into a temporary DuckDB store, so that a DPRK entry's "Linked To: NAME" resolves even
 when NAME is listed under another program. Builds the network view of the store
-(:func:`moneymen.graph.view.build_view`) and keeps the UnknownLink edges whose subject carries a
+(:func:`moneymen.graph.builder.build_view`) and keeps the UnknownLink edges whose subject carries a
 DPRK program (DPRK, DPRK2, DPRK3, DPRK4, DPRK-NKSPEA): the DPRK subset the bundled demo file
 holds (``src/moneymen/data/ofac_sdn_dprk_2024-05-03.csv`` is those 484 rows), with its links.
 Prints markdown tables: the network, its components, articulation points with the pieces they
@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from import_throughput import markdown_table  # noqa: E402
 
 from moneymen.algorithms import fragmentation, key_persons, key_player_set  # noqa: E402
-from moneymen.graph.view import build_view  # noqa: E402
+from moneymen.graph.builder import build_view  # noqa: E402
 from moneymen.services.imports import import_file  # noqa: E402
 from moneymen.store import open_store  # noqa: E402
 

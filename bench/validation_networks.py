@@ -239,7 +239,7 @@ def example_view() -> tuple[NetworkView, str]:
     import tempfile
 
     from moneymen.services.demo import import_example
-    from moneymen.graph.view import build_view
+    from moneymen.graph.builder import build_view
     from moneymen.store import open_store
 
     with tempfile.TemporaryDirectory() as folder, open_store(Path(folder) / "example.duckdb") as store:

@@ -10,7 +10,7 @@ from moneymen.analysis.accounts import orphaned_accounts, sole_controllers
 from moneymen.analysis.designations import designation_targets
 from moneymen.analysis.flow_graph import FlowSettings, flow_graph
 from moneymen.analysis.flows import money_flows
-from moneymen.graph.view import build_view, view_from_entities
+from moneymen.graph.builder import build_view, view_from_entities
 from moneymen.model import Entity, Statement
 from network_fixture import import_case
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from moneymen.analysis.purge import ExposureRules, purge_impact
-from moneymen.graph.view import build_view
+from moneymen.graph.builder import build_view
 from network_fixture import import_case
 
 B2 = 0.9 * 0.9  # grade weight of B2 evidence

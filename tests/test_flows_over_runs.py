@@ -12,7 +12,7 @@ from moneymen.analysis.flow_graph import FlowSettings
 from moneymen.analysis.flows import flows_after_removals, money_flows
 from moneymen.services.scenarios import FLOW_SAMPLE_RUNS, CheckedScenario, flow_sample, flows_over_runs_step
 from moneymen.analysis.scenario import Scenario
-from moneymen.graph.view import view_from_entities
+from moneymen.graph.builder import view_from_entities
 from moneymen.model import Entity, Statement
 
 

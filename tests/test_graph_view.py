@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from moneymen.services.entities import iter_entities
-from moneymen.graph.view import NetworkView, build_view, view_from_entities
+from moneymen.graph.builder import build_view, view_from_entities
+from moneymen.graph.view import NetworkView
 from network_fixture import import_case
 
 

@@ -1,6 +1,6 @@
 """The analysis view of the evidence store: entities as numbered nodes, relations as an edge table.
 
-:func:`build_view` reads the (resolved) store, or any iterable of :class:`~moneymen.model.Entity`,
+:func:`~moneymen.graph.builder.build_view` reads the (resolved) store, or any iterable of :class:`~moneymen.model.Entity`,
 into a :class:`NetworkView`: node ``i`` is the entity ``ids[i]``; edge ``e`` runs from node
 ``source[e]`` to node ``target[e]`` and carries its relation, Admiralty grade, amount, currency,
 dates and ownership percentage in numpy arrays, one entry per edge. The analyses
@@ -45,31 +45,19 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Any, Literal
 
 import numpy as np
 import scipy.sparse as sp
 from followthemoney import model as ftm_model
-from followthemoney.proxy import pick_name
-from followthemoney.schema import Schema
-from followthemoney.types import registry
 
-from moneymen.model import Entity, Grade, InvalidGrade
+from moneymen.model import Grade, InvalidGrade
 
-__all__ = [
-    "EDGE_DETAILS",
-    "PROPERTY_EDGES",
-    "RELATIONS",
-    "Neighbour",
-    "NetworkView",
-    "build_view",
-    "check_as_of",
-    "check_relations",
-    "view_from_entities",
-]
+__all__ = ["EDGE_DETAILS", "EDGE_SCHEMATA", "PROPERTY_EDGES", "RELATIONS", "Neighbour", "NetworkView", "check_as_of",
+           "check_relations", "parse_min_grade"]
 
 #: Relations FtM states as a property of a thing: relation name → (schema, property, end property).
 #: The edge runs from the property's value to the entity carrying it, except for the ``Payment:``
@@ -86,59 +74,9 @@ PROPERTY_EDGES: dict[str, tuple[str, str, str | None]] = {
 #: Relationship properties read into the edge table.
 EDGE_DETAILS = ("amount", "currency", "date", "startDate", "endDate", "percentage")
 
-_EDGE_SCHEMATA = tuple(schema for schema in ftm_model if schema.edge)
+EDGE_SCHEMATA = tuple(schema for schema in ftm_model if schema.edge)
 #: Every relation name a view built from FtM data can have: the edge schemata and :data:`PROPERTY_EDGES`.
-RELATIONS: tuple[str, ...] = tuple(sorted({schema.name for schema in _EDGE_SCHEMATA} | set(PROPERTY_EDGES)))
-_CAPTION_PROPS = sorted({prop for schema in ftm_model for prop in schema.caption})
-_COUNTRY_PROPS = sorted({prop.name for schema in ftm_model for prop in schema.properties.values()
-                         if prop.type == registry.country})
-#: Every property the view reads (the store's fast path asks for these only).
-VIEW_PROPS = sorted(
-    {prop for schema in _EDGE_SCHEMATA for prop in (schema.edge_source, schema.edge_target)}
-    | {prop for _, prop, _end in PROPERTY_EDGES.values()}
-    | set(EDGE_DETAILS) | set(_CAPTION_PROPS) | set(_COUNTRY_PROPS) | {"program", "authority", "entity"}
-)
-_NUMBER = re.compile(r"[^0-9eE+\-.]")
-_NO_TEXT = np.array([None], dtype=object)
-
-
-@lru_cache(maxsize=None)
-def _schema_of(names: str) -> Schema:
-    """The most specific schema all of ``names`` (joined by commas) agree with, as Entity.schema does."""
-    parts = names.split(",")
-    schema = ftm_model.get(parts[0])
-    for name in sorted(parts[1:]):
-        try:
-            schema = ftm_model.common_schema(schema, name)
-        except Exception:  # sources disagree (Person vs Vessel): keep the first, as Entity does
-            continue
-    return schema
-
-
-def _number(text: str | None) -> float:
-    if not text:
-        return math.nan
-    try:
-        return float(_NUMBER.sub("", text))
-    except ValueError:
-        return math.nan
-
-
-def _caption(schema: Schema, values: Mapping[str, list[tuple[str, str]]]) -> str:
-    """FtM's caption rule (``EntityProxy.caption``) over already-read values."""
-    for name in schema.caption:
-        prop = schema.properties.get(name)
-        found = [value for value, _ in values.get(name, ())]
-        if prop is None or not found:
-            continue
-        if prop.type == registry.name and len(found) > 1:
-            picked = pick_name(sorted(found))
-            if picked is not None:
-                return picked
-        return found[0]
-    return schema.label
-
-
+RELATIONS: tuple[str, ...] = tuple(sorted({schema.name for schema in EDGE_SCHEMATA} | set(PROPERTY_EDGES)))
 @dataclass
 class Neighbour:
     """One edge seen from a node: the entity at its other end and how they are tied."""
@@ -361,7 +299,7 @@ class NetworkView:
         if relations is not None:
             recorded["relations"] = sorted([relations] if isinstance(relations, str) else relations)
         if min_grade is not None:
-            minimum = min_grade if isinstance(min_grade, Grade) else _parse_grade(min_grade)
+            minimum = min_grade if isinstance(min_grade, Grade) else parse_min_grade(min_grade)
             mask &= self.grade_mask(minimum)
             recorded["min_grade"] = str(minimum)
         if as_of is not None:
@@ -581,197 +519,9 @@ def check_relations(names: Iterable[str], what: str = "relations", known: Iterab
     return names
 
 
-def _parse_grade(text: str) -> Grade:
+def parse_min_grade(text: str) -> Grade:
+    """``text`` as the grade a filter keeps at least (``B2``); ``ValueError`` naming ``min_grade`` otherwise."""
     try:
         return Grade.parse(text)
     except InvalidGrade as error:
         raise ValueError(f"min_grade: {error}") from None
-
-
-# == building from entities ===============================================================
-
-
-class _Builder:
-    """Collects nodes and edges entity by entity, then numbers them into a NetworkView."""
-
-    def __init__(self) -> None:
-        self.node_of: dict[str, int] = {}
-        self.ids: list[str] = []
-        self.captions: list[str] = []
-        self.schemata: list[str] = []
-        self.countries: list[tuple[str, ...]] = []
-        self.programs: dict[str, set[str]] = defaultdict(set)
-        self.edges: dict[str, list] = {name: [] for name in (
-            "source", "target", "relation", "grade", "amount", "currency", "date", "start", "end",
-            "percentage", "edge_id")}
-
-    def add(self, entity_id: str, schema: Schema, values: Mapping[str, list[tuple[str, str]]], grade: str) -> None:
-        """One entity: ``values`` maps a property to its (value, grade) pairs; ``grade`` is the entity's best."""
-        if schema.edge:
-            self._relationship(entity_id, schema, values, grade)
-            if schema.name == "Payment" or schema.is_a("Payment"):
-                self._payment_accounts(entity_id, values)
-            return
-        if schema.is_a("Sanction"):
-            programs = [v for v, _ in values.get("program", ())] or [v for v, _ in values.get("authority", ())]
-            for target, _ in values.get("entity", ()):
-                self.programs[target].update(programs)
-            return
-        if not schema.is_a("Thing"):
-            return
-        countries = []
-        for name in _COUNTRY_PROPS:
-            if name in schema.properties:
-                countries.extend(v for v, _ in values.get(name, ()))
-        self._node(entity_id, _caption(schema, values), schema.name, tuple(dict.fromkeys(countries)))
-        for relation, (owner_schema, prop, end) in PROPERTY_EDGES.items():
-            if end is None and schema.is_a(owner_schema) and prop in schema.properties:
-                for value, value_grade in values.get(prop, ()):
-                    self._edge(value, entity_id, relation, value_grade, entity_id, {})
-
-    def _node(self, entity_id: str, caption: str, schema: str, countries: tuple[str, ...]) -> None:
-        if entity_id in self.node_of:
-            return
-        self.node_of[entity_id] = len(self.ids)
-        self.ids.append(entity_id)
-        self.captions.append(caption)
-        self.schemata.append(schema)
-        self.countries.append(countries)
-
-    def _relationship(self, entity_id: str, schema: Schema, values: Mapping[str, list[tuple[str, str]]],
-                      grade: str) -> None:
-        details = {name: [v for v, _ in values.get(name, ())] for name in EDGE_DETAILS if name in schema.properties}
-        for source, _ in values.get(schema.edge_source, ()):
-            for target, _ in values.get(schema.edge_target, ()):
-                self._edge(source, target, schema.name, grade, entity_id, details)
-
-    def _payment_accounts(self, entity_id: str, values: Mapping[str, list[tuple[str, str]]]) -> None:
-        for relation, (_, prop, end) in PROPERTY_EDGES.items():
-            if end is None:
-                continue
-            for holder, _ in values.get(end, ()):
-                for account, account_grade in values.get(prop, ()):
-                    self._edge(holder, account, relation, account_grade, entity_id, {})
-
-    def _edge(self, source: str, target: str, relation: str, grade: str, edge_id: str,
-              details: Mapping[str, list[str]]) -> None:
-        edges = self.edges
-        edges["source"].append(source)
-        edges["target"].append(target)
-        edges["relation"].append(relation)
-        edges["grade"].append(grade)
-        edges["edge_id"].append(edge_id)
-        amounts = details.get("amount") or ()
-        edges["amount"].append(_number(amounts[0]) if amounts else math.nan)
-        currencies = details.get("currency") or ()
-        edges["currency"].append(currencies[0].upper() if currencies else None)
-        dates = details.get("date") or ()
-        edges["date"].append(min(dates) if dates else None)
-        starts = details.get("startDate") or ()
-        edges["start"].append(min(starts) if starts else None)
-        ends = details.get("endDate") or ()
-        edges["end"].append(max(ends) if ends else None)
-        shares = details.get("percentage") or ()
-        edges["percentage"].append(_number(shares[0]) if shares else math.nan)
-
-    def build(self, filters: dict[str, Any]) -> NetworkView:
-        edges = self.edges
-        for end in (*edges["source"], *edges["target"]):
-            if end not in self.node_of:  # an end the store has no statement about
-                self._node(end, end, "Thing", ())
-        node_of = self.node_of
-        relation_names = sorted(set(edges["relation"]))
-        code_of = {name: i for i, name in enumerate(relation_names)}
-        return NetworkView(
-            ids=self.ids,
-            captions=self.captions,
-            schemata=self.schemata,
-            countries=self.countries,
-            programs=[tuple(sorted(self.programs.get(entity_id, ()))) for entity_id in self.ids],
-            source=np.array([node_of[x] for x in edges["source"]], dtype=np.int32),
-            target=np.array([node_of[x] for x in edges["target"]], dtype=np.int32),
-            relation_code=np.array([code_of[x] for x in edges["relation"]], dtype=np.int16),
-            relation_names=tuple(relation_names),
-            grade=np.array(edges["grade"], dtype="<U2"),
-            amount=np.array(edges["amount"], dtype=np.float64),
-            currency=np.array(edges["currency"] + [None], dtype=object)[:-1],
-            date=np.array(edges["date"] + [None], dtype=object)[:-1],
-            start=np.array(edges["start"] + [None], dtype=object)[:-1],
-            end=np.array(edges["end"] + [None], dtype=object)[:-1],
-            percentage=np.array(edges["percentage"], dtype=np.float64),
-            edge_ids=np.array(edges["edge_id"] + [None], dtype=object)[:-1],
-            filters=filters,
-        )
-
-
-def view_from_entities(entities: Iterable[Entity], *, datasets: Iterable[str] | None = None) -> NetworkView:
-    """A view of ``entities`` (e.g. ``iter_entities(store)``), unfiltered; ``datasets`` keeps only their statements."""
-    wanted = None if datasets is None else set(datasets)
-    builder = _Builder()
-    for entity in entities:
-        statements = entity.statements
-        if wanted is not None:
-            statements = [stmt for stmt in statements if stmt.dataset in wanted]
-            if not statements:
-                continue
-            entity = Entity(entity.id, statements)
-        values: dict[str, dict[str, str]] = defaultdict(dict)
-        for stmt in statements:
-            grade = stmt.reliability + stmt.credibility
-            known = values[stmt.prop].get(stmt.value)
-            values[stmt.prop][stmt.value] = grade if known is None else min(known, grade)
-        builder.add(entity.id, entity.schema, {prop: list(found.items()) for prop, found in values.items()},
-                    str(entity.best_grade()))
-    return builder.build({"datasets": sorted(wanted)} if wanted is not None else {})
-
-
-def _view_from_store(store, datasets: Sequence[str] | None) -> NetworkView:
-    entities, values = store.graph_tables(VIEW_PROPS, datasets)
-    builder = _Builder()
-    value_ids = values.column("entity_id").to_pylist()
-    props = values.column("prop").to_pylist()
-    texts = values.column("value").to_pylist()
-    grades = values.column("grade").to_pylist()
-    position, total = 0, len(value_ids)
-    for entity_id, schemata, grade in zip(entities.column("entity_id").to_pylist(),
-                                          entities.column("schemata").to_pylist(),
-                                          entities.column("grade").to_pylist()):
-        found: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        while position < total and value_ids[position] < entity_id:
-            position += 1
-        while position < total and value_ids[position] == entity_id:
-            found[props[position]].append((texts[position], grades[position]))
-            position += 1
-        schema = _schema_of(schemata)
-        if schema is not None:
-            builder.add(entity_id, schema, found, grade)
-    return builder.build({"datasets": sorted(datasets)} if datasets is not None else {})
-
-
-def build_view(
-    store_or_entities: Any,
-    *,
-    min_grade: str | Grade | None = None,
-    datasets: Iterable[str] | None = None,
-    as_of: str | None = None,
-    relations: Iterable[str] | None = None,
-) -> NetworkView:
-    """The network view of a store (or of an iterable of entities), filtered.
-
-    ``datasets`` keeps only the statements of those datasets; ``min_grade``, ``as_of`` and
-    ``relations`` drop edges as :meth:`NetworkView.filter` does (nodes stay). From a
-    :class:`~moneymen.store.Store` the view is read with one columnar query per table
-    (:meth:`Store.graph_tables`), not entity by entity.
-    """
-    if min_grade is not None and not isinstance(min_grade, Grade):
-        min_grade = _parse_grade(min_grade)
-    if as_of is not None:
-        as_of = check_as_of(as_of)
-    datasets = None if datasets is None else sorted(set([datasets] if isinstance(datasets, str) else datasets))
-    if hasattr(store_or_entities, "graph_tables"):
-        view = _view_from_store(store_or_entities, datasets)
-    else:
-        view = view_from_entities(store_or_entities, datasets=datasets)
-    if min_grade is None and as_of is None and relations is None:
-        return view
-    return view.filter(min_grade=min_grade, as_of=as_of, relations=relations)

@@ -55,7 +55,8 @@ from moneymen.analysis.ownership import ownership_problems
 from moneymen.analysis.purge import PurgeImpact, purge_impact
 from moneymen.analysis.scenario import Scenario, ScenarioError
 from moneymen.analysis.sensitivity import sensitivity
-from moneymen.graph.view import NetworkView, build_view
+from moneymen.graph.builder import build_view
+from moneymen.graph.view import NetworkView
 from moneymen.jsonable import jsonable
 from moneymen.store import ScenarioRunRecord, Store
 
