@@ -16,7 +16,8 @@ from moneymen.data import BUNDLED
 from moneymen.services.entities import get_entities, get_entity, iter_entities, relations_of, summarize
 from moneymen.services.search import search_store
 from moneymen.graph.export import EXPORT_FORMATS, export
-from moneymen.services.imports import MAX_VALUES_PER_ENTITY, DelistingRefused, import_file
+from moneymen.services.import_writer import MAX_VALUES_PER_ENTITY
+from moneymen.services.imports import DelistingRefused, import_file
 from moneymen.match.entities import Profile
 from moneymen.model import Entity, Statement
 from moneymen.services.screening import screener_of_store

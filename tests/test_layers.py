@@ -20,7 +20,8 @@ ROOT = Path(moneymen.__file__).parent
 #: modules and those of the layers before it. The first layer holds what every layer may use.
 LAYERS = (
     ("foundation", ("moneymen", "moneymen.model", "moneymen.files", "moneymen.formats", "moneymen.locations",
-                    "moneymen.jsonable", "moneymen.safeyaml", "moneymen.collector", "moneymen.dates", "moneymen.data")),
+                    "moneymen.jsonable", "moneymen.timestamps", "moneymen.safeyaml", "moneymen.collector",
+                    "moneymen.dates", "moneymen.data")),
     ("sources", ("moneymen.sources",)),
     ("store", ("moneymen.store",)),
     ("names", ("moneymen.names",)),

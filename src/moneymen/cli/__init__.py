@@ -126,7 +126,7 @@ def imports_revert(
 ) -> None:
     """Undo one import: remove the statements it added and put back those it changed, as they were."""
     from moneymen.cli import render
-    from moneymen.services.imports import utc_now
+    from moneymen.timestamps import utc_now
     from moneymen.store.base import RevertError
 
     with _open(db) as store:

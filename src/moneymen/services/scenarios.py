@@ -37,7 +37,6 @@ import hashlib
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from typing import Any
 
 import numpy as np
@@ -58,6 +57,7 @@ from moneymen.analysis.sensitivity import sensitivity
 from moneymen.graph.builder import build_view
 from moneymen.graph.view import NetworkView
 from moneymen.jsonable import jsonable
+from moneymen.timestamps import utc_now
 from moneymen.store import ScenarioRunRecord, Store
 
 __all__ = ["ScenarioRun", "Progress", "run_scenario", "check_scenario", "CheckedScenario", "compare_runs",
@@ -74,11 +74,6 @@ FLOW_SAMPLE_RUNS = 500
 
 
 # -- the run as data -------------------------------------------------------------------------------
-
-def utc_now() -> str:
-    """Now, as ISO-8601 UTC text."""
-    return datetime.now(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
-
 
 @dataclass
 class ScenarioRun:
