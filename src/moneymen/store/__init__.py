@@ -8,7 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from moneymen.locations import default_location
-from moneymen.store.base import ImportRecord, ScenarioRunRecord, Store, StoreBusy, StoreError
+from moneymen.store.base import Store
+from moneymen.store.engine import StoreBusy, StoreError
+from moneymen.store.records import ImportRecord, ScenarioRunRecord
 
 __all__ = ["ImportRecord", "ScenarioRunRecord", "Store", "StoreBusy", "StoreError", "StoreMissing",
            "default_location", "open_store", "require_store"]

@@ -1,22 +1,22 @@
 """The evidence store: statements, imports and their history, behind one small interface.
 
 ``Store`` holds all the logic and all the SQL, written in the common subset of SQL that
-DuckDB and PostgreSQL share. An ``Engine`` (one module per database) implements only the
-few primitives below; dialect differences live on the engine.
+DuckDB and PostgreSQL share. An :class:`~moneymen.store.engine.Engine` (one module per database)
+implements only a few primitives; dialect differences live on the engine. What the store hands
+back about imports and saved scenario runs is in :mod:`moneymen.store.records`.
 """
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from importlib import resources
-from typing import Any
 
 import pyarrow as pa
 
 from moneymen.model import Statement
+from moneymen.store.engine import Engine, StoreError
+from moneymen.store.records import ImportRecord, ScenarioRunRecord
 
 #: Columns of a statement batch handed to :meth:`Store.write_statements`, in table order.
 STATEMENT_COLUMNS = (
@@ -65,90 +65,6 @@ def statement_id_sql(table: str | None = None) -> str:
     return "sha256(" + " || ".join([*(field(name) for name in ("dataset", "entity_id", "prop", "value")), document]) + ")"
 
 
-class StoreError(Exception):
-    """The store cannot be opened or is in a state the user must fix."""
-
-
-class StoreBusy(StoreError):
-    """Another process holds the store for writing; trying again later will work."""
-
-
-class Engine(ABC):
-    """A database connection with the handful of primitives the store needs."""
-
-    @abstractmethod
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
-        """Run one statement and return its rows (empty for statements without results)."""
-
-    @abstractmethod
-    def register_table(self, name: str, table: pa.Table) -> None:
-        """Make an Arrow table queryable under ``name`` for the current connection."""
-
-    @abstractmethod
-    def unregister_table(self, name: str) -> None:
-        """Forget a table registered with :meth:`register_table`."""
-
-    @abstractmethod
-    def table_exists(self, name: str) -> bool:
-        """Whether a table called ``name`` exists."""
-
-    @abstractmethod
-    def stream(self, sql: str, params: Sequence[Any] = (), batch_size: int = 10_000) -> Iterator[list[tuple]]:
-        """Run a query and yield its rows in batches, without loading all of them."""
-
-    @abstractmethod
-    def close(self) -> None:
-        """Close the connection."""
-
-    def arrow(self, sql: str, params: Sequence[Any], names: Sequence[str]) -> pa.Table:
-        """Run a query and return its rows as an Arrow table with columns ``names``.
-
-        This default reads the rows through :meth:`execute`; an engine with a columnar result
-        (DuckDB) overrides it to skip the Python rows.
-        """
-        rows = self.execute(sql, params)
-        columns = list(zip(*rows)) if rows else [[] for _ in names]
-        return pa.table({name: pa.array(list(column), type=pa.string()) for name, column in zip(names, columns)})
-
-    def begin(self) -> None:
-        self.execute("BEGIN TRANSACTION")
-
-    def commit(self) -> None:
-        self.execute("COMMIT")
-
-    def rollback(self) -> None:
-        self.execute("ROLLBACK")
-
-
-@dataclass(frozen=True, slots=True)
-class ImportRecord:
-    """One run of an importer, as the store remembers it.
-
-    ``kind`` is ``version`` (a new version of the dataset: what it no longer lists is delisted),
-    ``addition`` (more of the dataset: delists nothing) or ``restore`` (a moneymen export put
-    back with its own provenance). ``key_sha256`` digests everything that shaped the statements
-    (files, mapping, grade, options); ``revertible`` is false for imports made before moneymen
-    kept undo records; ``reverted_at`` is set once the import has been reverted.
-    """
-
-    id: int
-    dataset: str
-    format: str
-    path: str
-    sha256: str
-    list_date: str | None
-    seen: str
-    started_at: str
-    finished_at: str | None
-    entities: int | None
-    statements: int | None
-    grade: str
-    key_sha256: str | None = None
-    kind: str = "version"
-    revertible: bool = False
-    reverted_at: str | None = None
-
-
 _IMPORT_COLUMNS = ("id, dataset, format, path, sha256, list_date, seen, started_at, finished_at, entities, "
                    "statements, grade, key_sha256, kind, revertible, reverted_at")
 #: Finished imports that have not been reverted: the ones whose statements are in the store.
@@ -157,22 +73,6 @@ _LIVE = "finished_at IS NOT NULL AND reverted_at IS NULL"
 
 class RevertError(StoreError):
     """An import that cannot be reverted (unknown, already reverted, or changed by later imports)."""
-
-
-@dataclass(frozen=True, slots=True)
-class ScenarioRunRecord:
-    """A saved scenario run, as the store keeps it: the scenario, code version, seed and results (JSON text)."""
-
-    id: int
-    name: str
-    scenario_text: str
-    sha256: str
-    version: str
-    seed: int
-    runs: int
-    started_at: str
-    finished_at: str
-    results: str
 
 
 class Store:

@@ -36,7 +36,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from moneymen.store.base import Engine, StoreError
+from moneymen.store.engine import Engine, StoreError
 from moneymen.store.turns import Turn, take_turn
 
 #: The umask for a new store: owner-only files (0600) and folders (0700).

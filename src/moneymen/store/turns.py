@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from moneymen.store.base import StoreBusy
+from moneymen.store.engine import StoreBusy
 
 #: Seconds a writer waits for other processes before StoreBusy.
 WRITE_WAIT_S = 60.0
