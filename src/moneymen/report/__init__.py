@@ -473,7 +473,7 @@ def scenario_as_run(text: str, format: str, used: Mapping[str, Any]) -> tuple[st
         if said == str(value):
             continue
         line = f"{key} {sign} {value}  # used in this run; " + (f"the file says {said}" if found else "not set in the file")
-        changed.append(f"{key} {value}" + (f" (the file says {said})" if found else " (not set in the file)"))
+        changed.append(f"{key} {sign} {value}" + (f" (the file says {said})" if found else " (not set in the file)"))
         if found:
             lines[found[0]] = line
         else:

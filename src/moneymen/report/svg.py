@@ -291,10 +291,10 @@ def network_drawing(nodes: Sequence[Mapping[str, Any]], edges: Sequence[Mapping[
     else:
         layout = nx.spring_layout(graph, seed=seed, k=1.6 / math.sqrt(max(len(nodes), 1)), iterations=200)
     xs, ys = [p[0] for p in layout.values()], [p[1] for p in layout.values()]
-    margin, legend = 100, 60
+    side, top, bottom = 100, 120, 70  # room for names at the sides and below, the legend above
     span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
-    at = {key: (margin + (width - 2 * margin) * (p[0] - min(xs)) / span_x,
-                legend + margin * 0.6 + (height - 1.6 * margin - legend) * (p[1] - min(ys)) / span_y)
+    at = {key: (side + (width - 2 * side) * (p[0] - min(xs)) / span_x,
+                top + (height - top - bottom) * (p[1] - min(ys)) / span_y)
           for key, p in layout.items()}
     most = max([float(node.get("exposure") or 0.0) for node in nodes] + [1e-9])
     radius = {}
@@ -411,8 +411,10 @@ def network_drawing(nodes: Sequence[Mapping[str, Any]], edges: Sequence[Mapping[
     parts.append(Markup('<g class="captions" text-anchor="middle" style="font-size:10px" stroke="#fff" stroke-width="3" '
                         'paint-order="stroke">{}</g>').format(Markup("").join(captions)))
     if unlabelled:
-        parts.append(Markup('<text x="10" y="{}" fill="#666">{} relation labels left out where they would cover '
-                            'others: hover over a line to read it.</text>').format(height - 8, unlabelled))
+        parts.append(Markup('<text x="10" y="{}" fill="#666">{} left out where {} cover others: hover over a '
+                            'line to read it.</text>').format(height - 8, "1 relation label" if unlabelled == 1 else
+                                                              f"{unlabelled} relation labels",
+                                                              "it would" if unlabelled == 1 else "they would"))
     parts.append(_legend(nodes, bool(removed & set(at)), bool(orphaned & set(at)),
                          ("payment, with its amount (thicker: more)" if any(_amount(edge) for edge in edges) else "payment")
                          if any(str(edge["relation"]).startswith("Payment") for edge in edges) else None))
