@@ -101,10 +101,11 @@ def test_a_summary_says_who_was_purged_who_is_exposed_and_what_is_lost(example_r
     flows = example_run["flows"]
     assert "The scenario purges Jang Song-thaek." in summary
     assert f"{example_run['exposure']['count']} entities are exposed" in summary
+    assert f"and the {len(flows['orphaned_accounts'])} accounts only they knew are orphaned" in summary
     assert f"falls from 5,200,000 to {flows['flow_after']:,.0f} USD: {flows['lost_share']:.1%} of the flow is lost" in summary
     counts = example_run["decisions"]["counts"]
     likeliest = max(("returned", "hidden", "defected", "captured", "undecided"), key=lambda name: counts[name]["mean"])
-    assert likeliest == "returned" and "most likely go home" in summary
+    assert likeliest == "returned" and "the likeliest outcomes for the 14 exposed persons are: returned (" in summary
 
 
 def test_the_contents_list_links_to_every_section(example_run):

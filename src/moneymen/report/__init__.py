@@ -40,10 +40,6 @@ __all__ = ["render_report", "write_report", "render_disruption_svg", "report_pat
 OUTCOME_WORDS = {"returned": "returned", "hidden": "in hiding", "defected": "defected",
                  "defected_with_funds": "defected with funds", "captured": "captured", "undecided": "undecided / at home",
                  "defectors": "all defectors"}
-#: What an agent does, as a verb phrase for the written summary.
-OUTCOME_VERBS = {"returned": "go home", "hidden": "go into hiding", "defected": "defect",
-                 "defected_with_funds": "defect with funds", "captured": "are captured",
-                 "undecided": "stay undecided or at home"}
 #: Above this many bins holding any runs, the flow after is drawn as a histogram; at most, as one bar per bin.
 FEW_VALUES = 12
 
@@ -163,20 +159,22 @@ def summary(run: Mapping[str, Any]) -> list[str]:
         kinds = ", ".join(f"{count:,} {schema}" for schema, count in by_schema.items())
         hops = max((int(row.get("hops") or 0) for row in exposed), default=0)
         top = exposed[0]
-        sentences.append(f"The scenario purges {purged}. {_fmt(exposure.get('count', len(exposed)))} entities are "
-                         f"exposed ({kinds}), up to {hops} {'hop' if hops == 1 else 'hops'} away; the most exposed is "
+        count = int(exposure.get("count", len(exposed)))
+        sentences.append(f"The scenario purges {purged}. {_many(count, 'entity is', 'entities are')} exposed "
+                         f"({kinds}), up to {_many(hops, 'hop', 'hops')} away; the most exposed is "
                          f"{top.get('caption')} ({float(top.get('score') or 0.0):.2f}).")
     else:
         sentences.append(f"The scenario purges {purged}; nobody else is exposed.")
     decisions = run.get("decisions") or {}
     counts = decisions.get("counts") or {}
-    likely = sorted((name for name in OUTCOME_VERBS if name in counts), key=lambda name: -counts[name]["mean"])
+    states = ("returned", "hidden", "defected", "defected_with_funds", "captured", "undecided")
+    likely = sorted((name for name in states if counts.get(name, {}).get("mean")), key=lambda name: -counts[name]["mean"])
     if likely:
         agents = len(run.get("agents") or [])
-        outcomes = [f"{OUTCOME_VERBS[name]} ({counts[name]['mean']:.1f} on average)"
-                    for name in likely[:3] if counts[name]["mean"] > 0]
-        text = (f"Over {_fmt(decisions.get('runs', run.get('runs')))} simulated runs, the {agents:,} exposed persons "
-                f"most likely {_and(outcomes, 'or')}.")
+        outcomes = [f"{OUTCOME_WORDS[name]} ({counts[name]['mean']:.1f}{' on average' if i == 0 else ''})"
+                    for i, name in enumerate(likely[:3])]
+        text = (f"Over {_fmt(decisions.get('runs', run.get('runs')))} simulated runs, the likeliest outcomes for the "
+                f"{_many(agents, 'exposed person', 'exposed persons')} are: {_and(outcomes)}.")
         if "defectors" in counts:
             low, high = counts["defectors"].get("interval_90") or (0, 0)
             text += f" {counts['defectors']['mean']:.1f} defect on average (90 %: {low:g}–{high:g})"
@@ -189,26 +187,36 @@ def summary(run: Mapping[str, Any]) -> list[str]:
         unit = f" {flows['currency']}" if flows.get("currency") else ""
         removed = run.get("removed") or {}
         orphaned = len(flows.get("orphaned_accounts") or [])
+        gone = _many(len(removed.get("seeds") or []) + len(removed.get("agents") or []), "removed entity is",
+                     "removed entities are")
+        accounts = (" and the account only they knew is orphaned" if orphaned == 1 else
+                    f" and the {orphaned} accounts only they knew are orphaned" if orphaned else "")
         text = (f"The money reaching {flows.get('sink_caption') or 'the sink'} falls from {_fmt(flows['flow_before'])} "
                 f"to {_fmt(flows['flow_after'])}{unit}: {_share(flows.get('lost_share'))} of the flow is lost once the "
-                f"{len(removed.get('seeds') or []) + len(removed.get('agents') or [])} removed entities are gone"
-                + (f" and the {orphaned} accounts only they knew are orphaned" if orphaned else "") + ".")
+                f"{gone} gone{accounts}.")
         over = (run.get("flows_over_runs") or {}).get("flow_after")
         if over:
             low, high = over.get("interval_90") or (0, 0)
             text += (f" Over the runs, the flow after is {_fmt(over.get('mean'))}{unit} on average "
                      f"(90 %: {_fmt(low)}–{_fmt(high)}).")
         sentences.append(text)
-    best = ((run.get("targets") or {}).get("table") or [None])[0]
+    targets = run.get("targets") or {}
+    best = (targets.get("table") or [None])[0]
     if best:
+        unit = f" {targets['currency']}" if targets.get("currency") else ""
         sentences.append(f"Designating {_and([str(c) for c in best.get('captions') or []])} would cut "
-                         f"{_fmt(best.get('cut'))} ({_share(best.get('cut_share'))}) of the flow"
-                         + (", the best any such designations can do." if run["targets"].get("optimal") else "."))
+                         f"{_fmt(best.get('cut'))}{unit} ({_share(best.get('cut_share'))}) of the flow"
+                         + (", the best any such designations can do." if targets.get("optimal") else "."))
     unsanctioned = run.get("unsanctioned") or {}
     if unsanctioned.get("checked"):
         sentences.append(f"{len(unsanctioned.get('entities') or []):,} of the {unsanctioned['checked']:,} high-impact "
                          "entities are on no imported sanctions list.")
     return sentences
+
+
+def _many(count: int, one: str, many: str) -> str:
+    """``count`` and the words for one or for many: "1 entity is", "24 entities are"."""
+    return f"{count:,} {one if count == 1 else many}"
 
 
 def _and(items: Sequence[str], word: str = "and") -> str:
