@@ -34,7 +34,8 @@ from moneymen.files import atomic_write
 from moneymen.report.svg import PALETTE, bar_chart, distribution_bars, histogram, line_chart, network_drawing
 from moneymen.report.tables import tables_folder, write_tables
 
-__all__ = ["render_report", "write_report", "render_disruption_svg", "report_path", "tables_folder"]
+__all__ = ["render_report", "write_report", "render_disruption_svg", "report_path", "tables_folder", "summary",
+           "scenario_as_run"]
 
 #: Outcomes drawn as histograms, in this order, with their words.
 OUTCOME_WORDS = {"returned": "returned", "hidden": "in hiding", "defected": "defected",
