@@ -526,8 +526,11 @@ def _subnetwork(view: NetworkView, impact: PurgeImpact, sink: str | None) -> dic
               "exposure": float(impact.scores[view.index_of(entity_id)]), "seed": entity_id in seeds,
               "sink": entity_id == sink} for i, entity_id in enumerate(part.ids)]
     loops = part.source == part.target
-    edges = [{"source": part.ids[s], "target": part.ids[t], "relation": r}
-             for s, t, r, loop in zip(part.source.tolist(), part.target.tolist(), part.relation.tolist(), loops.tolist())
+    # a payment's amount and currency, so that the drawing can write them on its arrow (None where unknown)
+    edges = [{"source": part.ids[s], "target": part.ids[t], "relation": r,
+              "amount": a if a == a else None, "currency": c or None}
+             for s, t, r, a, c, loop in zip(part.source.tolist(), part.target.tolist(), part.relation.tolist(),
+                                            part.amount.tolist(), part.currency.tolist(), loops.tolist())
              if not loop]
     return {"nodes": nodes, "edges": edges, "exposed_total": len(impact.exposed), "drawn_limit": DRAWN_NODES}
 
