@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from moneymen.model import Grade, Origin, get_schema
+from moneymen.model import Grade, Origin
 
 #: Longest line or record an importer accepts. Anything larger is hostile or broken input.
 MAX_RECORD_BYTES = 8 * 1024 * 1024
@@ -129,15 +129,6 @@ class ImportContext:
     def report(self, done: int, total: int) -> None:
         if self.progress is not None:
             self.progress(done, total)
-
-
-def check_property(path: Path, where: str | int | None, schema_name: str, prop: str) -> None:
-    """Raise SourceError unless ``prop`` is a property of the FtM schema ``schema_name``."""
-    schema = get_schema(schema_name)
-    if schema is None:
-        raise SourceError(path, where, f"unknown FtM schema {schema_name!r}")
-    if prop not in schema.properties:
-        raise SourceError(path, where, f"schema {schema_name} has no property {prop!r}")
 
 
 def read_bounded_lines(handle: IO[bytes], path: Path, limit: int = MAX_RECORD_BYTES) -> Iterator[tuple[int, bytes]]:
