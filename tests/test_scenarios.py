@@ -103,7 +103,7 @@ def test_toml_and_yaml_scenarios_read_the_same(tmp_path):
     for scenario in (toml, yaml):
         assert scenario.name == "Test purge" and scenario.seeds == ("ex-jang-song-thaek",)
         assert (scenario.runs, scenario.seed, scenario.currency, scenario.arrest_squads) == (300, 7, "USD", ("cn",))
-        assert (scenario.min_grade, scenario.datasets, scenario.as_of) == ("D4", ("moneymen_example",), "2013-12-12")
+        assert (str(scenario.min_grade), scenario.datasets, scenario.as_of) == ("D4", ("moneymen_example",), "2013-12-12")
         assert scenario.decisions.steps == 10 and scenario.decisions.arrest_probability == 0.05
         assert scenario.decisions.squad_arrest_probability == 0.15  # the documented default
         assert (scenario.targeting, scenario.key_persons) == (2, 5)

@@ -113,7 +113,7 @@ class Scenario:
     arrest_squads: tuple[str, ...] = ()
     removal_threshold: float = 0.5
     lost_outcomes: tuple[str, ...] = LOST_OUTCOMES
-    min_grade: str | None = None
+    min_grade: Grade | None = None  # parsed once, when the file is read
     datasets: tuple[str, ...] | None = None
     as_of: str | None = None
     relations: tuple[str, ...] | None = None
@@ -185,7 +185,7 @@ class Scenario:
             "sha256": self.sha256, "seeds": list(self.seeds), "sink": self.sink, "currency": self.currency,
             "runs": self.runs, "seed": self.seed, "arrest_squads": list(self.arrest_squads),
             "removal_threshold": self.removal_threshold, "lost_outcomes": list(self.lost_outcomes),
-            "graph": {"min_grade": self.min_grade, "datasets": list(self.datasets) if self.datasets else None,
+            "graph": {"min_grade": str(self.min_grade) if self.min_grade else None, "datasets": list(self.datasets) if self.datasets else None,
                       "as_of": self.as_of, "relations": list(self.relations) if self.relations else None},
             "rules": self.rules.to_dict(), "flows": {**self.flows.to_dict(), "sources": list(self.sources or []) or None},
             "decisions": self.decisions.to_dict(), "targeting": self.targeting,
@@ -326,10 +326,11 @@ class _Checker:
 
         graph = self.table(data, "graph") or {}
         self.unknown(graph, _GRAPH_KEYS, "graph.")
-        min_grade = self.text_value(graph, "min_grade", "graph.")
-        if min_grade is not None:
+        min_grade_text = self.text_value(graph, "min_grade", "graph.")
+        min_grade = None
+        if min_grade_text is not None:
             try:
-                min_grade = str(Grade.parse(min_grade))
+                min_grade = Grade.parse(min_grade_text)
             except InvalidGrade as error:
                 raise self.fail("graph.min_grade", str(error)) from None
         datasets = self.text_list(graph, "datasets", "graph.")
