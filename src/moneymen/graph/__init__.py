@@ -1,1 +1,7 @@
-"""The network view over the store, and its exports."""
+"""The network over the store's entities: the analysis view and its exports.
+
+- :mod:`~moneymen.graph.view` — :class:`~moneymen.graph.view.NetworkView`: entities as numbered
+  nodes, relations (relationship entities and ties stated as properties) as one edge table;
+- :mod:`~moneymen.graph.builder` — the view built from the store or from entities, filtered;
+- :mod:`~moneymen.graph.export` — the store written as FtM, CSV, GraphML, GEXF or Cytoscape JSON.
+"""
