@@ -568,10 +568,11 @@ def _unbounded_analysis() -> None:
     """
     import functools
 
-    from moneymen.match import entities, names
+    from moneymen.match import entities
+    from moneymen.names import forms
 
     if not getattr(entities.analyse, "_bench_unbounded", False):
-        unbounded = functools.lru_cache(maxsize=None)(names.analyse.__wrapped__)
+        unbounded = functools.lru_cache(maxsize=None)(forms.analyse.__wrapped__)
         unbounded._bench_unbounded = True
         entities.analyse = unbounded
 

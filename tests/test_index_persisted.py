@@ -14,8 +14,9 @@ import pytest
 from moneymen.services.demo import import_bundled
 from moneymen.match.entities import Profile
 from moneymen.match.index import CandidateIndex
-from moneymen.match.names import analyse, kind_of
+from moneymen.match.names import kind_of
 from moneymen.match.screener import Screener
+from moneymen.names.forms import analyse
 from moneymen.services.screening import screener_of_store
 from moneymen.services.screening import load_listed
 from moneymen.store import open_store

@@ -180,7 +180,7 @@ def test_hangul_words_are_written_as_rigour_writes_them():
 
     from rigour.text.translit import ascii_text
 
-    from moneymen.match.names import hangul_ascii
+    from moneymen.names.tokens import hangul_ascii
 
     rng = random.Random(2013)
     words = ["장성택", "김정은", "가어", "속귕", "쵻쓴", "앉아", "닭알"]

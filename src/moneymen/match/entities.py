@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from moneymen.dates import birth_date_in_qualifier, read_birth_date
-from moneymen.match.names import (NameComparison, NameForm, analyse, compare_forms, kind_of, qualifier_text,
-                                  split_qualifiers)
+from moneymen.match.names import NameComparison, compare_forms, kind_of
 from moneymen.match.schemata import schema_facts
+from moneymen.names.forms import NameForm, analyse
+from moneymen.names.qualifiers import qualifier_text, split_qualifiers
 
 DEFAULT_THRESHOLD = 0.7
 

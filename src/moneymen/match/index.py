@@ -48,12 +48,12 @@ import orjson
 
 from moneymen.match.entities import BIRTH_DATES_DISAGREE, GENDER_DIFFERS, Profile
 from moneymen.match.index_file import KeyTable, StringIndex, StringTable, digests
-from moneymen.match.names import (CONFLICT, OMISSION, SINGLE_WORD, NameForm, _token_similarity, analyse, form_record,
-                                  kind_of, restored_form)
-from moneymen.match.orgs import SYNONYMS
+from moneymen.match.names import CONFLICT, OMISSION, SINGLE_WORD, kind_of, token_similarity
 from moneymen.match.schemata import schema_facts
 from moneymen.names.chinese import chinese_readings
+from moneymen.names.forms import NameForm, analyse, form_record, restored_form
 from moneymen.names.korean import syllable_key
+from moneymen.names.orgs import synonyms
 
 #: Whole-name Korean and Chinese keys are made when a name has at most this many key combinations.
 MAX_NAME_KEYS = 64
@@ -71,7 +71,6 @@ LONG_WORD = 11
 KINDS = ("person", "organization", "other")
 #: Names are grouped by their number of words up to this many (and more).
 MAX_LENGTH = 8
-_SYNONYM_TARGETS = frozenset(SYNONYMS.values())
 #: Words longer than this are not found by dropping letters (their first and last letters, their
 #: sound and their whole spelling find them): the deletions of a long word grow with its square.
 MAX_SPELLING_LETTERS = 32
@@ -333,14 +332,16 @@ def _neighbour_keys(words: Sequence[str], sounds: Sequence[str], first: int) -> 
     last letters of long words, synonyms."""
     keys: list[str] = []
     word_ids: list[int] = []
+    same = synonyms()
+    targets = frozenset(same.values())
     for word_id, (word, sound) in enumerate(zip(words, sounds), start=first):
         found = spelling_keys(word)
         if sound and len(sound) >= 2 and len(word) >= 4:
             found.add("p:" + sound)
         if len(word) >= LONG_WORD - 3:
             found.update(("a:" + word[:4], "z:" + word[-4:]))
-        if word in SYNONYMS or word in _SYNONYM_TARGETS:
-            found.add("y:" + SYNONYMS.get(word, word))
+        if word in same or word in targets:
+            found.add("y:" + same.get(word, word))
         keys.extend(found)
         word_ids.extend(itertools.repeat(word_id, len(found)))
     return digests(keys), np.asarray(word_ids, dtype=np.int32)
@@ -923,7 +924,7 @@ class CandidateIndex:
         if len(token) >= LONG_WORD:
             keys.update(("a:" + token[:4], "z:" + token[-4:]))
         if kind == "organization":
-            keys.add("y:" + SYNONYMS.get(token, token))
+            keys.add("y:" + synonyms().get(token, token))
         found: set[int] = set()
         for words in self.neighbours.runs(keys):
             found.update(words.tolist())
@@ -932,7 +933,7 @@ class CandidateIndex:
         similar = []
         ids = list(found)
         for word_id, word, word_sound in zip(ids, self.words.texts(ids), self._word_sounds.texts(ids)):
-            score, _ = _token_similarity(token, word, sound, word_sound, kind)
+            score, _ = token_similarity(token, word, sound, word_sound, kind)
             if score > 0:
                 similar.append((word_id, score))
         similar.sort(key=lambda pair: (pair[1], pair[0]))

@@ -1,63 +1,30 @@
-"""Comparing two names: the Korean path (syllables in order, across scripts) and the generic path.
+"""Comparing two analysed names: the Korean path (syllables in order, across scripts) and the generic path.
 
-A name is analysed once (cached) into ASCII tokens, their phonetic keys, its scripts, its
-legal forms (organisations) and, for people, its readings as a Korean name. A qualifier in
-brackets of a person's name ("Kim Jong-sun (fictional)", "장성택 (정치인)", "[alias]") is set
-aside first: it is no word of the name, and the explanation says it was set aside. Two people's
-names that both read as Korean are compared syllable by syllable, in order; everything else
-goes through token alignment with transliteration, edit distance and phonetics.
+Names are analysed by :mod:`moneymen.names.forms` (words, sounds, scripts, legal forms, Korean
+readings, qualifiers set aside). Two people's names that both read as Korean are compared
+syllable by syllable, in order; everything else goes through token alignment with
+transliteration, edit distance and phonetics. The explanation says which part matched which,
+how, and what was set aside.
 """
 
 from __future__ import annotations
 
 import re
-from itertools import pairwise
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from rapidfuzz.distance import OSA
-from rigour.names.org_types import replace_org_types_compare
-from rigour.text.phonetics import metaphone
-from rigour.text.scripts import text_scripts
-from rigour.text.translit import ascii_text
 
-from moneymen.dates import birth_date_in_qualifier
-from moneymen.match.orgs import (ABBREVIATIONS, GENERIC_WORDS, ROMANIZED_ORG_WORDS, SYNONYMS, korean_org_words,
-                                 normalise_org_tokens)
 from moneymen.names.chinese import same_chinese_name, same_syllable, uses_wade_giles
-from moneymen.names.korean import KoreanName, compare_korean_names, read_korean_name, romanize
-from moneymen.names.korean.hangul import INITIAL_INDEX, compose, decompose
-from moneymen.names.korean.reading import reading_from_spelling, spelling_of
+from moneymen.names.forms import NameForm, analyse
+from moneymen.names.korean import compare_korean_names
+from moneymen.names.orgs import generic_words, synonyms
 
-#: Scripts in which Korean names are written besides Latin.
-KOREAN_SCRIPTS = frozenset({"Hangul", "Han", "Cyrillic"})
-GENERIC_WEIGHT = 0.3
-_PUNCTUATION = str.maketrans({ch: " " for ch in ",.;:()[]{}\"/\\-_“”!?*&+#|<>"})
-#: Apostrophes and the letters for Arabic 'ayn and hamza join a word, never split it: Qa'ida, O'Brien.
-_APOSTROPHES = str.maketrans({ch: None for ch in "'`’‘ʼʻʿʾ"})
-#: Words joining parts of an organisation's name: "H and M" is "H&M".
-CONNECTORS = frozenset({"and", "und", "et"})
 #: Particles of names ("al", "bin", "van", "de"), never read as initials.
 PARTICLES = frozenset({"al", "el", "bin", "ibn", "bint", "abu", "ben", "van", "von", "de", "da", "di", "du",
                        "la", "le", "del", "der", "den", "mc", "st", "dos", "das"})
 #: Short words skipped when reading initials: "People's Liberation Army of China" is PLA.
 INITIALS_SKIP = frozenset({"of", "the", "and", "for", "de", "du", "des", "la", "le", "et", "und", "y"})
-
-
-@dataclass(frozen=True, slots=True)
-class NameForm:
-    """A name as the matcher sees it."""
-
-    text: str
-    kind: str                       # "person", "organization" or "other"
-    tokens: tuple[str, ...]         # ASCII, lower case, legal forms removed
-    phonetic: tuple[str, ...]
-    weights: tuple[float, ...]
-    scripts: frozenset[str]
-    legal_forms: tuple[str, ...] = ()
-    korean: tuple[KoreanName, ...] = ()
-    native: tuple[str, ...] = ()     # words (Han: characters) in the original script, when one script
-    qualifiers: tuple[str, ...] = ()  # bracketed notes set aside, as written: "(fictional)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,274 +75,7 @@ def kind_of(schema: str) -> str:
     return "other"
 
 
-#: Words that are not part of a person's name: honorifics and offices.
-TITLES = frozenset({
-    "mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame", "lord", "lady", "monsieur", "madame",
-    "mme", "mlle", "herr", "frau", "senor", "senora", "don", "dona", "president", "general", "gen", "colonel",
-    "col", "major", "maj", "captain", "capt", "lieutenant", "lt", "admiral", "minister", "mp", "hon",
-    "honourable", "honorable", "excellency",
-})
-#: English number words, so that "Brigade Forty-Four" meets "Brigade 44" and "First" meets "1st".
-NUMBER_WORDS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
-    "fourty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
-    "ninth": 9, "tenth": 10,
-}
-_ORDINAL = re.compile(r"^(\d+)(st|nd|rd|th)$")
-_DIGIT_FIRST = re.compile(r"(?<!\S)\d")  # a word that begins with a digit
 _ROMAN = re.compile(r"^(?=[ivx])(x{0,3})(ix|iv|v?i{0,3})$")
-#: Scripts compared in their own letters when both names use them (transliteration loses too much).
-NATIVE_SCRIPTS = frozenset({"Han", "Arabic", "Hebrew", "Cyrillic", "Greek", "Thai", "Khmer", "Ethiopic",
-                            "Bengali", "Devanagari", "Georgian", "Armenian", "Hiragana", "Katakana"})
-
-
-#: A qualifier: a note in brackets, round, square or full-width (also one left unclosed at the end).
-_QUALIFIER = re.compile(r"[(\[（【［〔][^()\[\]（）【】［］〔〕]*(?:[)\]）】］〕]|$)")
-_BRACKETS = "()[]（）【】［］〔〕"
-
-
-@lru_cache(maxsize=100_000)
-def split_qualifiers(text: str) -> tuple[str, tuple[str, ...]]:
-    """A name without its bracketed qualifiers, and the qualifiers as written.
-
-    ``split_qualifiers("Kim Jong-sun (fictional)") == ("Kim Jong-sun", ("(fictional)",))``. A
-    bracket in another script than the name is the name written in that script (the UN writes
-    "عبدالله السندي (Abdullah Sindhi)"), not a qualifier, unless it states a birth date
-    ("(1912년생)") or has no letters; it stays part of the name. A name that is nothing but
-    brackets is kept whole: its letters are the name.
-    """
-    if not _QUALIFIER.search(text):
-        return text, ()
-    rest = " ".join(_QUALIFIER.sub(" ", text).split())
-    if not any(ch.isalnum() for ch in rest):
-        return text, ()
-    scripts = set(text_scripts(rest))
-    kept, qualifiers = [], []
-    position = 0
-    for found in _QUALIFIER.finditer(text):
-        inner = qualifier_text(found.group())
-        if set(text_scripts(inner)) <= scripts or birth_date_in_qualifier(inner):
-            kept.append(text[position:found.start()])
-            qualifiers.append(found.group().strip())
-            position = found.end()
-    if not qualifiers:
-        return text, ()
-    kept.append(text[position:])
-    return " ".join(" ".join(kept).split()), tuple(qualifiers)
-
-
-def qualifier_text(qualifier: str) -> str:
-    """A qualifier without its brackets: "(born 1912)" → "born 1912"."""
-    return qualifier.strip(_BRACKETS + " ")
-
-
-@lru_cache(maxsize=500_000)
-def analyse(text: str, kind: str) -> NameForm:
-    """Analyse a name once; results are cached because screening meets the same names again and again.
-
-    Qualifiers in brackets of people's and vessels' names are set aside (see
-    :func:`split_qualifiers`) and kept in the form's ``qualifiers``; ``text`` stays the name as
-    written. In an organisation's name a bracket names a branch or a country ("ICBC (Asia)",
-    "ICBC (London)"): its words are words of the name.
-    """
-    # an organisation's bracket is part of its name: "Bank of China (Hong Kong)" is not the Australian one
-    name, qualifiers = split_qualifiers(text) if kind != "organization" else (text, ())
-    scripts = frozenset(text_scripts(name))
-    cleaned = name.translate(_APOSTROPHES).translate(_PUNCTUATION)
-    raw_tokens = cleaned.split()
-    legal_forms: tuple[str, ...] = ()
-    if kind == "organization":
-        # letters written apart are one word before legal forms are looked up: "S.A.", "B.V."
-        raw_tokens = _drop_own_acronym(_collapse_initials(raw_tokens))
-        # rigour knows the world's legal forms (Aktiengesellschaft → ag, ООО → ooo); our table then
-        # sets them aside, with Korean and Chinese forms and generic words
-        raw_tokens = replace_org_types_compare(" ".join(raw_tokens).lower()).split()
-        kept, forms = normalise_org_tokens(raw_tokens)
-        legal_forms = tuple(forms)
-        raw_tokens = [token for token in kept if token not in CONNECTORS] or kept
-    elif kind == "person":
-        kept = [token for token in raw_tokens if token.lower().rstrip(".") not in TITLES]
-        raw_tokens = kept or raw_tokens
-    tokens = []
-    for token in raw_tokens:
-        if kind == "organization" and "Hangul" in scripts and _is_hangul(token):
-            tokens.extend(_korean_org_words(token))
-        else:
-            tokens.extend(_ascii_words(token))
-    tokens = _numbers(tokens)
-    if kind == "organization":
-        tokens = _collapse_initials([ROMANIZED_ORG_WORDS.get(token) or ABBREVIATIONS.get(token, token)
-                                     for token in tokens])
-    korean: tuple[KoreanName, ...] = ()
-    if kind == "person" and (scripts & KOREAN_SCRIPTS or (scripts == {"Latin"} and len(raw_tokens) > 1)):
-        korean = read_korean_name(name)
-    native: tuple[str, ...] = ()
-    if len(scripts) == 1 and scripts <= NATIVE_SCRIPTS:
-        native = tuple(ch for token in raw_tokens for ch in token) if scripts == {"Han"} else \
-            tuple(token.lower() for token in raw_tokens)
-    return _form(text, kind, tuple(tokens), scripts, legal_forms, korean, native, qualifiers)
-
-
-def _form(text: str, kind: str, tokens: tuple[str, ...], scripts: frozenset[str], legal_forms: tuple[str, ...],
-          korean: tuple[KoreanName, ...], native: tuple[str, ...], qualifiers: tuple[str, ...]) -> NameForm:
-    """A name's form, with the sounds and weights of its words."""
-    organization = kind == "organization"
-    weights = tuple((GENERIC_WEIGHT if organization and token in GENERIC_WORDS else 1.0) * max(len(token), 2)
-                    for token in tokens)
-    return NameForm(text, kind, tokens, tuple(map(_metaphone, tokens)), weights, scripts, legal_forms, korean,
-                    native, qualifiers)
-
-
-def form_record(form: NameForm) -> list:
-    """What a record keeps of an analysed name to give it back without analysing it again
-    (:func:`restored_form`): its words, legal forms, scripts, Korean readings (by how each
-    syllable is written), words in their own script and qualifiers, as JSON values. The text
-    and kind are the record's own; sounds and weights follow from the words."""
-    return [form.tokens, form.legal_forms, sorted(form.scripts),
-            [[*spelling_of(reading), *(() if reading.text == form.text else (reading.text,))]
-             for reading in form.korean],
-            form.native, form.qualifiers]
-
-
-def restored_form(text: str, kind: str, record: list) -> NameForm:
-    """The form :func:`analyse` gives ``text`` as a ``kind`` of name (an equal one), from its
-    :func:`form_record`: about 10 µs against 75 µs for an analysis of a typical listed name."""
-    tokens, legal_forms, scripts, readings, native, qualifiers = record
-    korean = tuple(reading_from_spelling(script, surname, given, given_first, read[0] if read else text)
-                   for script, surname, given, given_first, *read in readings)
-    return _form(text, kind, tuple(tokens), frozenset(scripts), tuple(legal_forms), korean, tuple(native),
-                 tuple(qualifiers))
-
-
-@lru_cache(maxsize=200_000)  # names share their words: each is transliterated once
-def _ascii_words(token: str) -> tuple[str, ...]:
-    """A word of a name in lower-case ASCII, split where its transliteration has punctuation."""
-    if token.isascii():
-        ascii_token = token.lower()
-    else:
-        ascii_token = (hangul_ascii(token) if _is_hangul(token) else ascii_text(token)).lower()
-    return tuple(ascii_token.translate(_APOSTROPHES).translate(_PUNCTUATION).split())
-
-
-def hangul_ascii(word: str) -> str:
-    """A word of Hangul syllables as rigour's ``ascii_text`` writes it, a syllable at a time.
-
-    rigour transliterates Hangul letter by letter, with a hyphen where two syllables would
-    otherwise read ambiguously (속귕 → soggwing, 가어 → ga-eo), and takes a fifth of a
-    millisecond for each new word: a list of a million names has hundreds of thousands of
-    them. Its spelling of each syllable, and its choice at each boundary, are asked of it once.
-    """
-    if not word:
-        return ""
-    parts = [_syllable_ascii(word[0])]
-    for before, after in pairwise(word):
-        parts.append(_boundary_ascii(*_boundary(before, after)))
-        parts.append(_syllable_ascii(after))
-    return "".join(parts)
-
-
-def _boundary(before: str, after: str) -> tuple[str, str]:
-    """Two syllables that meet as ``before`` and ``after`` do: what rigour's choice of a hyphen
-    between them depends on (the final and initial letters, or the vowels where neither has one)."""
-    _, medial, final = decompose(before)
-    initial = decompose(after)[0]
-    if final == 0 and initial == _NULL_INITIAL:
-        return compose(0, medial), after  # 가, 거… against 아, 어…
-    return compose(0, 0, final), compose(initial, 0)  # 각, 갂… against 가, 까…
-
-
-_NULL_INITIAL = INITIAL_INDEX["ㅇ"]
-
-
-@lru_cache(maxsize=1 << 14)
-def _syllable_ascii(syllable: str) -> str:
-    return ascii_text(syllable)
-
-
-@lru_cache(maxsize=1 << 14)
-def _boundary_ascii(before: str, after: str) -> str:
-    """"-" where rigour writes one between these syllables, else ""."""
-    whole = ascii_text(before + after)
-    return "" if whole == _syllable_ascii(before) + _syllable_ascii(after) else "-"
-
-
-@lru_cache(maxsize=20_000)
-def _korean_org_words(token: str) -> tuple[str, ...]:
-    """A Hangul word of an organisation's name as the English and romanized words it stands for."""
-    return tuple(part for word in korean_org_words(token, _dprk_word)
-                 for part in word.translate(_APOSTROPHES).translate(_PUNCTUATION).split())
-
-
-_metaphone = lru_cache(maxsize=200_000)(metaphone)
-
-
-def _numbers(tokens: list[str]) -> list[str]:
-    """Write numbers one way: 'forty four' → '44', '1st' → '1', 'first' → '1'."""
-    if NUMBER_WORDS.keys().isdisjoint(tokens) and not _DIGIT_FIRST.search(" ".join(tokens)):
-        return tokens  # no number word, no ordinal: nothing to write otherwise
-    out: list[str] = []
-    pending: int | None = None
-    for token in tokens:
-        ordinal = _ORDINAL.match(token)
-        value = NUMBER_WORDS.get(token)
-        if ordinal:
-            value = int(ordinal.group(1))
-        elif token.isdigit() and len(token) == 1 and pending is not None and pending % 10 == 0:
-            value = int(token)  # "forty 4"
-        if value is not None:
-            pending = value if pending is None or value >= pending or pending % 10 else pending + value
-            continue
-        if pending is not None:
-            out.append(str(pending))
-            pending = None
-        out.append(token)
-    if pending is not None:
-        out.append(str(pending))
-    return out
-
-
-def _drop_own_acronym(tokens: list[str]) -> list[str]:
-    """'Korea Kwangson Banking Corporation KKBC' → without 'KKBC': a name's own initials add nothing."""
-    if len(tokens) < 3:
-        return tokens
-    for index, token in enumerate(tokens):
-        if len(token) < 2 or not token.isupper() or not token.isalpha():
-            continue
-        others = [t for k, t in enumerate(tokens) if k != index and t[:1].isalpha()]
-        initials = "".join(t[0] for t in others).upper()
-        significant = "".join(t[0] for t in others if t.lower() not in ("of", "the", "and", "for")).upper()
-        if token in (initials, significant) or (len(token) >= 3 and token in initials):
-            return tokens[:index] + tokens[index + 1:]
-    return tokens
-
-
-def _is_hangul(token: str) -> bool:
-    return all("\uac00" <= ch <= "\ud7a3" for ch in token)
-
-
-@lru_cache(maxsize=20_000)
-def _dprk_word(word: str) -> str:
-    """A Hangul word as the DPRK's own romanization writes it, without diacritics (남강 → namgang)."""
-    return romanize(word, "dprk-ascii").replace("-", "").replace("'", "")
-
-
-def _collapse_initials(tokens: list[str]) -> list[str]:
-    """'a b c company' → 'abc company': an organisation's initials are one word (A.B.C.)."""
-    out: list[str] = []
-    run: list[str] = []
-    for token in [*tokens, ""]:
-        if len(token) == 1 and token.isalpha():
-            run.append(token)
-            continue
-        if run:
-            out.append("".join(run))
-            run = []
-        if token:
-            out.append(token)
-    return out
 
 
 @lru_cache(maxsize=100_000)
@@ -469,10 +169,12 @@ SHORT_CODE = 4
 
 
 @lru_cache(maxsize=1_000_000)
-def _token_similarity(a: str, b: str, pa: str, pb: str, kind: str) -> tuple[float, str]:
+def token_similarity(a: str, b: str, pa: str, pb: str, kind: str) -> tuple[float, str]:
+    """How alike two words of names of ``kind`` are (0–1), with how: ``pa`` and ``pb`` are their
+    phonetic keys ("" for none)."""
     if a == b:
         return 1.0, "same word"
-    if kind == "organization" and SYNONYMS.get(a, a) == SYNONYMS.get(b, b):
+    if kind == "organization" and synonyms().get(a, a) == synonyms().get(b, b):
         return 0.95, "same word, other translation or spelling"
     if len(a) == 1 or len(b) == 1:
         if kind == "person" and a[0] == b[0] and a.isalpha() and b.isalpha():
@@ -523,6 +225,7 @@ def _compare_tokens(a: NameForm, b: NameForm, ta: tuple[str, ...], tb: tuple[str
     # one name in Chinese characters, the other in Latin letters: its words are the characters' Pinyin
     han = 0 if native else 1 if a.scripts == {"Han"} and b.scripts == {"Latin"} \
         else -1 if b.scripts == {"Han"} and a.scripts == {"Latin"} else 0
+    generic = generic_words()
     pairs = []
     for i, (x, px) in enumerate(zip(ta, pha)):
         for j, (y, py) in enumerate(zip(tb, phb)):
@@ -533,8 +236,8 @@ def _compare_tokens(a: NameForm, b: NameForm, ta: tuple[str, ...], tb: tuple[str
             elif native and a.scripts == {"Han"}:
                 score, how = (1.0, "same character") if x == y else (0.0, "")
             else:
-                score, how = _token_similarity(x, y, px, py, kind)
-            if kind != "person" and score < DISTINCT_WORD and x not in GENERIC_WORDS and y not in GENERIC_WORDS:
+                score, how = token_similarity(x, y, px, py, kind)
+            if kind != "person" and score < DISTINCT_WORD and x not in generic and y not in generic:
                 continue  # "Hwansim" and "Hwansun" name two companies, however alike the rest
             if score > 0:
                 pairs.append((score, i, j, how))
@@ -666,7 +369,7 @@ def _split_span(word: str, tokens: tuple[str, ...], free: list[int], kind: str) 
         first, second = tokens[start], tokens[start + 1]
         if _is_number(first, kind) or _is_number(second, kind):
             continue
-        if _token_similarity(word, first + second, "", "", kind)[0] < SPLIT_WORD:
+        if token_similarity(word, first + second, "", "", kind)[0] < SPLIT_WORD:
             continue
         score = max((_parts_similarity(word, cut, first, second, kind)
                      for cut in range(max(1, len(first) - 2), min(len(word), len(first) + 3))), default=0.0)
@@ -679,7 +382,7 @@ def _parts_similarity(word: str, cut: int, first: str, second: str, kind: str) -
     """How alike ``word`` cut at ``cut`` is to ``first`` and ``second``, part by part, by length;
     0 unless each part is alike enough to be that word (Hai is neither Hadi nor Haq)."""
     head, tail = word[:cut], word[cut:]
-    scores = (_token_similarity(head, first, "", "", kind)[0], _token_similarity(tail, second, "", "", kind)[0])
+    scores = (token_similarity(head, first, "", "", kind)[0], token_similarity(tail, second, "", "", kind)[0])
     if min(scores) < SPLIT_WORD:
         return 0.0
     weights = (len(head) + len(first), len(tail) + len(second))
@@ -696,7 +399,7 @@ def _structure_penalty(a: NameForm, b: NameForm, ta, tb, left_a, left_b, used_a,
     """Penalties for what did not match: omissions, conflicting words, numbers, word order."""
     kind = a.kind
     factor = 1.0
-    generic = GENERIC_WORDS if kind == "organization" else frozenset()
+    generic = generic_words() if kind == "organization" else frozenset()
     # a word on each side with no counterpart: two different names in the same place
     distinct_a = [i for i in left_a if ta[i] not in generic]
     distinct_b = [j for j in left_b if tb[j] not in generic]

@@ -25,7 +25,7 @@ import numpy as np
 
 from moneymen.match.entities import DEFAULT_THRESHOLD, Match, Profile, compare_profiles
 from moneymen.match.index import KINDS, CandidateIndex
-from moneymen.match.names import analyse
+from moneymen.names.forms import analyse
 from moneymen.model import get_schema
 from moneymen.match.screener import ANY_SCHEMA, ListedEntity, Screener, oversized
 

@@ -451,8 +451,3 @@ SYSTEMS = Registry([
     Yale(),
     Kontsevich(),
 ])
-
-
-def romanize(hangul: str, system: str, *, names: bool = False) -> str:
-    """Romanize ``hangul`` with the system registered as ``system`` (see :data:`SYSTEMS`)."""
-    return SYSTEMS[system].romanize(hangul, names=names)
