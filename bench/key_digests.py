@@ -18,7 +18,7 @@ import time
 
 import numpy as np
 
-from moneymen.match.index import deletions
+from moneymen.match.index_keys import deletions
 from moneymen.match.index_file import digests
 
 ONSETS = ["", "k", "g", "n", "d", "t", "r", "m", "b", "p", "s", "j", "ch", "h", "y", "w", "sh", "z", "l", "f"]

@@ -15,7 +15,7 @@ import pytest
 
 from moneymen.services.demo import import_bundled
 from moneymen.match.entities import Profile
-from moneymen.match.index import deletions
+from moneymen.match.index_keys import deletions
 from moneymen.match.index_file import LAYOUT, IndexFileError, KeyTable, StringTable, digests, key_digest, read_arrays
 from moneymen.services.screening import screener_of_store
 from moneymen.store import open_store
