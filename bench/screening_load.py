@@ -537,7 +537,7 @@ _FRESH_LOAD = """
 import json, sys, time
 from pathlib import Path
 begin = time.perf_counter()
-from moneymen import screening_index
+from moneymen.services import screening_index
 from moneymen.match.screener import Screener
 imported = time.perf_counter()
 index, listed = screening_index.load(Path(sys.argv[1]), "bench")
@@ -599,7 +599,7 @@ _SHARED: dict = {}
 
 def run_size(size: int, queries: int, exhaustive: int, budget: float, seed: int, threshold: float,
              workers: int) -> dict:
-    from moneymen import screening_index
+    from moneymen.services import screening_index
     from moneymen.match.screener import Screener
 
     from matching import matcher_state
