@@ -104,3 +104,10 @@ def test_no_module_imports_itself_back():
         members.setdefault(int(label), []).append(module)
     cycles = [" <-> ".join(group) for group in members.values() if len(group) > 1]
     assert not cycles, "\n".join(cycles)
+
+
+def test_no_module_is_longer_than_600_lines():
+    """A module longer than this holds more than one concern: split it by concern."""
+    long = sorted(f"{module}: {lines} lines" for module, path in MODULES.items()
+                  if (lines := len(path.read_text(encoding="utf-8").splitlines())) > 600)
+    assert not long, "\n".join(long)
