@@ -104,7 +104,7 @@ class Verdict:
 
 def ours(pairs: list[Pair], threshold: float | None = None) -> list[Verdict]:
     """moneymen's verdicts, at its own default threshold unless one is given."""
-    from moneymen.match.entities import DEFAULT_THRESHOLD, Profile, compare_profiles
+    from moneymen.match.profiles import DEFAULT_THRESHOLD, Profile, compare_profiles
 
     threshold = DEFAULT_THRESHOLD if threshold is None else threshold
     verdicts = []
@@ -807,7 +807,7 @@ def clear_caches() -> list[str]:
 
 
 def time_ours(pairs: list[Pair], rounds: int) -> tuple[list[float], list[float], list[str]]:
-    from moneymen.match.entities import Profile, compare_profiles
+    from moneymen.match.profiles import Profile, compare_profiles
 
     built = [(Profile.from_properties(p.query_schema, p.query), Profile.from_properties(p.candidate_schema, p.candidate))
              for p in pairs]
@@ -957,7 +957,7 @@ def _name_key(text: str) -> tuple[str, ...]:
 def measure_yente(shared: Path, baseline: Baseline | None, skip: str, out: Path, threshold: float,
                   candidates: int):
     from moneymen.services.imports import import_file
-    from moneymen.match.entities import Profile
+    from moneymen.match.profiles import Profile
     from moneymen.services.screening import screener_of_store
     from moneymen.store import open_store
 
@@ -1137,10 +1137,10 @@ def _display(path: Path) -> str:
 
 
 def wait_for_matcher(seconds: float) -> None:
-    """Poll until ``moneymen.match.entities`` imports (for runs alongside work on the matcher)."""
+    """Poll until ``moneymen.match.profiles`` imports (for runs alongside work on the matcher)."""
     deadline = time.monotonic() + seconds
     while True:
-        probe = subprocess.run([sys.executable, "-c", "from moneymen.match.entities import Profile, compare_profiles"],
+        probe = subprocess.run([sys.executable, "-c", "from moneymen.match.profiles import Profile, compare_profiles"],
                                capture_output=True, text=True)
         if probe.returncode == 0:
             return
@@ -1170,7 +1170,7 @@ def main(argv: list[str] | None = None) -> int:
     wait_for_matcher(args.wait)
 
     begin = time.perf_counter()
-    from moneymen.match.entities import Profile, compare_profiles  # noqa: F401  (pays the import before timing)
+    from moneymen.match.profiles import Profile, compare_profiles  # noqa: F401  (pays the import before timing)
 
     warm_up = time.perf_counter() - begin
     state = matcher_state()

@@ -568,7 +568,7 @@ def _unbounded_analysis() -> None:
     """
     import functools
 
-    from moneymen.match import entities
+    from moneymen.match import profiles as entities
     from moneymen.names import forms
 
     if not getattr(entities.analyse, "_bench_unbounded", False):
@@ -579,7 +579,7 @@ def _unbounded_analysis() -> None:
 
 def _exhaustive_worker(args):
     """Score some queries against every profile (runs in a forked worker: the globals are shared)."""
-    from moneymen.match.entities import compare_profiles
+    from moneymen.match.profiles import compare_profiles
 
     _unbounded_analysis()
     numbers, threshold = args
@@ -658,7 +658,7 @@ def run_size(size: int, queries: int, exhaustive: int, budget: float, seed: int,
 
 def _screen_size(size, entities, materials, screener, queries, exhaustive, budget, seed, threshold, workers) -> dict:
     """Screen the noisy queries with ``screener`` twice, then check its recall against exhaustive scoring."""
-    from moneymen.match.entities import Profile
+    from moneymen.match.profiles import Profile
 
     result: dict = {}
 
@@ -718,7 +718,7 @@ def _screen_size(size, entities, materials, screener, queries, exhaustive, budge
         # this process scores one query of each batch itself and forked helpers the others: every
         # process holds a copy-on-write image of the list, so fewer of them keeps memory in bounds
         helpers = max(0, workers - 1)
-        from moneymen.match import entities as _entities
+        from moneymen.match import profiles as _entities
 
         shipped_analyse = _entities.analyse
         gc.freeze()

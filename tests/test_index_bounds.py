@@ -12,7 +12,7 @@ import time
 import pytest
 
 from moneymen.services.demo import import_bundled
-from moneymen.match.entities import Profile
+from moneymen.match.profiles import Profile
 from moneymen.services.screening import screener_of_store
 from moneymen.store import open_store
 

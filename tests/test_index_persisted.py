@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from moneymen.services.demo import import_bundled
-from moneymen.match.entities import Profile
+from moneymen.match.profiles import Profile
 from moneymen.match.index import CandidateIndex
 from moneymen.match.names import kind_of
 from moneymen.match.screener import Screener

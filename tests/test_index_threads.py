@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from moneymen.services.imports import import_file
-from moneymen.match.entities import Profile
+from moneymen.match.profiles import Profile
 from moneymen.match.screener import ANY_SCHEMA, Screener
 from moneymen.services.screening import screener_of_store
 from moneymen.store import open_store

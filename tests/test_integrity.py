@@ -18,7 +18,7 @@ from moneymen.services.search import search_store
 from moneymen.graph.export import EXPORT_FORMATS, export
 from moneymen.services.import_writer import MAX_VALUES_PER_ENTITY
 from moneymen.services.imports import DelistingRefused, import_file
-from moneymen.match.entities import Profile
+from moneymen.match.profiles import Profile
 from moneymen.model import Entity, Statement
 from moneymen.services.screening import screener_of_store
 from moneymen.sources.base import SourceError

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from moneymen.services.demo import import_bundled
-from moneymen.match.entities import Profile
+from moneymen.match.profiles import Profile
 from moneymen.match.index_keys import deletions
 from moneymen.match.index_file import LAYOUT, IndexFileError, KeyTable, StringTable, digests, key_digest, read_arrays
 from moneymen.services.screening import screener_of_store

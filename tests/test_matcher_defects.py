@@ -8,7 +8,7 @@ import json
 import pytest
 
 from moneymen.services.demo import import_bundled
-from moneymen.match.entities import Profile, compare_profiles
+from moneymen.match.profiles import Profile, compare_profiles
 from moneymen.services.screening import screener_of_store
 from moneymen.store import open_store
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from moneymen.match.entities import Profile, compare_profiles
+from moneymen.match.profiles import Profile, compare_profiles
 from moneymen.match.names import compare_names
 
 from conftest import run_cli

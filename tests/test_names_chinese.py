@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from moneymen.match.entities import Profile, compare_profiles
+from moneymen.match.profiles import Profile, compare_profiles
 from moneymen.names.chinese import pinyin_split, same_chinese_name, wade_giles
 
 

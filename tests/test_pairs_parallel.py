@@ -7,7 +7,7 @@ import csv
 import random
 from pathlib import Path
 
-from moneymen.match.entities import Profile, compare_profiles
+from moneymen.match.profiles import Profile, compare_profiles
 from moneymen.services.pairs import CHUNK
 
 from conftest import run_cli

@@ -6,7 +6,7 @@ import pytest
 from followthemoney import model
 from followthemoney.types import registry
 
-from moneymen.match.entities import Profile
+from moneymen.match.profiles import Profile
 from moneymen.match.schema_table import SCHEMATA
 from moneymen.match.schemata import schema_facts, table_from_ftm
 

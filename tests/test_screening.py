@@ -8,7 +8,7 @@ import json
 import pytest
 
 from moneymen.services.demo import import_bundled
-from moneymen.match.entities import Profile
+from moneymen.match.profiles import Profile
 from moneymen.match.screener import Screener
 from moneymen.services.screening import screener_of_store
 from moneymen.store import open_store
@@ -91,7 +91,7 @@ def test_screen_command_refuses_a_file_without_a_name_column(demo_store, tmp_pat
 
 def test_the_index_finds_what_exhaustive_scoring_finds(demo_store):
     """Every entity a full comparison against the whole store would match is among the results."""
-    from moneymen.match.entities import compare_profiles
+    from moneymen.match.profiles import compare_profiles
 
     _, screener = demo_store
     queries = [Profile.from_properties(e.schema, {"name": [e.caption.lower().replace("-", " ")]})
@@ -182,7 +182,7 @@ def test_noisy_queries_against_namesake_crowds_find_what_exhaustive_scoring_find
     every entity that scoring each one in full would match."""
     import random
 
-    from moneymen.match.entities import compare_profiles
+    from moneymen.match.profiles import compare_profiles
 
     rng = random.Random(7)
     surnames = ["Kim", "Ri", "Pak", "Choe", "Jong", "Kang", "al-Harbi", "al-Tamimi", "Petrov", "Ivanov"]

@@ -305,7 +305,7 @@ def compare(
 ) -> None:
     """Score two names: the score, the decision and an explanation of which part matched which."""
     from moneymen.cli import render
-    from moneymen.match.entities import Profile, compare_profiles
+    from moneymen.match.profiles import Profile, compare_profiles
 
     try:
         verdict = compare_profiles(Profile.from_properties(schema, {"name": [name_a]}),

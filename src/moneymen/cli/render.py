@@ -23,7 +23,7 @@ from rich.table import Table
 if TYPE_CHECKING:  # for annotations only: these load followthemoney, which screening has no need of
     from moneymen.services.entities import Relation, Summary
     from moneymen.services.imports import ImportResult
-    from moneymen.match.entities import Match
+    from moneymen.match.profiles import Match
     from moneymen.model import Entity
     from moneymen.store import Store
     from moneymen.match.screener import ScreeningResult

@@ -2,7 +2,7 @@
 
 - :mod:`~moneymen.match.names` — two analysed names compared (Korean syllables, Chinese readings,
   words and their spellings), with the parts that explain the score;
-- :mod:`~moneymen.match.entities` — two profiles compared (names, birth dates, countries, gender,
+- :mod:`~moneymen.match.profiles` — two profiles compared (names, birth dates, countries, gender,
   identifiers), the decision and its evidence;
 - :mod:`~moneymen.match.index` and :mod:`~moneymen.match.index_file` — the candidate index over
   many entities, built in arrays and saved memory-mappable;

@@ -40,7 +40,7 @@ from functools import lru_cache, partial
 
 import numpy as np
 
-from moneymen.match.entities import BIRTH_DATES_DISAGREE, GENDER_DIFFERS, Profile
+from moneymen.match.profiles import BIRTH_DATES_DISAGREE, GENDER_DIFFERS, Profile
 from moneymen.match.index_build import build_arrays, decode_record
 from moneymen.match.index_file import KeyTable, StringIndex, StringTable
 from moneymen.match.index_keys import (KINDS, LONG_WORD, MAX_LENGTH, MAX_SPELLING_LETTERS, SHORT_WORD, birth_years,

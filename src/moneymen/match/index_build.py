@@ -13,7 +13,7 @@ from dataclasses import fields
 import numpy as np
 import orjson
 
-from moneymen.match.entities import Profile
+from moneymen.match.profiles import Profile
 from moneymen.match.index_file import KeyTable, StringIndex, StringTable, digests
 from moneymen.match.index_keys import (KINDS, LONG_WORD, MAX_LENGTH, birth_years, bounded, chinese_keys,
                                        fuzzy_joined_keys, identifier_keys, joined_keys, korean_keys, spelling_keys)

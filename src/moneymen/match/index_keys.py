@@ -8,7 +8,7 @@ import itertools
 import math
 from dataclasses import replace
 
-from moneymen.match.entities import Profile
+from moneymen.match.profiles import Profile
 from moneymen.names.chinese import chinese_readings
 from moneymen.names.forms import NameForm
 from moneymen.names.korean import syllable_key

@@ -37,7 +37,7 @@ class Part:
     score: float
     role: str = ""
 
-    def as_dict(self) -> dict:
+    def to_dict(self) -> dict:
         data = {"left": self.left, "right": self.right, "how": self.how, "score": round(self.score, 3)}
         if self.role:
             data["role"] = self.role
@@ -55,9 +55,9 @@ class NameComparison:
     parts: tuple[Part, ...] = field(default_factory=tuple)
     notes: tuple[str, ...] = ()
 
-    def as_dict(self) -> dict:
+    def to_dict(self) -> dict:
         return {"left": self.left, "right": self.right, "score": round(self.score, 3), "method": self.method,
-                "parts": [part.as_dict() for part in self.parts], "notes": list(self.notes)}
+                "parts": [part.to_dict() for part in self.parts], "notes": list(self.notes)}
 
 
 @lru_cache(maxsize=None)

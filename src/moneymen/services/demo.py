@@ -60,7 +60,7 @@ EXAMPLE_QUERIES = (
 
 def example_screenings(store: Store) -> list[tuple[str, list]]:
     """Screen the example queries against the store: (query, results) for each."""
-    from moneymen.match.entities import Profile
+    from moneymen.match.profiles import Profile
     from moneymen.services.screening import screener_of_store
 
     screener = screener_of_store(store)

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from moneymen.files import SafeDictWriter, atomic_write
-from moneymen.match.entities import DEFAULT_THRESHOLD, Profile, compare_profiles
+from moneymen.match.profiles import DEFAULT_THRESHOLD, Profile, compare_profiles
 from moneymen.sources.base import SourceError
 from moneymen.sources.csvrows import read_rows
 

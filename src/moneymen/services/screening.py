@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from moneymen.files import SafeDictWriter, atomic_write
-from moneymen.match.entities import DEFAULT_THRESHOLD, Profile
+from moneymen.match.profiles import DEFAULT_THRESHOLD, Profile
 from moneymen.match.screener import ANY_SCHEMA, ListedEntity, Screener, ScreeningResult, check_query
 from moneymen.services.screening_index import saved_screener
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from moneymen.match.entities import DEFAULT_THRESHOLD, Match, Profile, compare_profiles
+from moneymen.match.profiles import DEFAULT_THRESHOLD, Match, Profile, compare_profiles
 from moneymen.match.index import KINDS, CandidateIndex
 from moneymen.names.forms import analyse
 from moneymen.model import get_schema

@@ -19,7 +19,7 @@ from fastapi.exceptions import RequestValidationError
 from followthemoney import model
 from followthemoney.types import registry
 
-from moneymen.match.entities import DEFAULT_THRESHOLD, Profile
+from moneymen.match.profiles import DEFAULT_THRESHOLD, Profile
 from moneymen.model import get_schema
 from moneymen.match.screener import MAX_QUERY_NAMES, ListedEntity, oversized
 from moneymen.web.errors import BadQuery

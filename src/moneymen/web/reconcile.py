@@ -24,7 +24,7 @@ from followthemoney.types import registry
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from moneymen.match.entities import DEFAULT_THRESHOLD, NAME_WEIGHTS
+from moneymen.match.profiles import DEFAULT_THRESHOLD, NAME_WEIGHTS
 from moneymen.model import Entity
 from moneymen.match.screener import ANY_SCHEMA, ListedEntity, Screener, ScreeningResult
 from moneymen.web import service

@@ -18,7 +18,7 @@ from followthemoney.types import registry
 from moneymen import __version__
 from moneymen.services.entities import Relation
 from moneymen.graph.export import STATEMENT_FIELDS
-from moneymen.match.entities import Match
+from moneymen.match.profiles import Match
 from moneymen.model import Entity, Statement, get_schema
 from moneymen.match.screener import ListedEntity, ScreeningResult
 from moneymen.services.search import SearchHit

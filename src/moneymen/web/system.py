@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from moneymen import __version__
-from moneymen.match.entities import (
+from moneymen.match.profiles import (
     BIRTH_DATES_AGREE, BIRTH_DATES_DISAGREE, COUNTRY_SHARED, DEFAULT_THRESHOLD, GENDER_DIFFERS, IDENTIFIERS,
 )
 from moneymen.store import ImportRecord

@@ -128,7 +128,7 @@ class Evidence:
     effect: float
     detail: str
 
-    def as_dict(self) -> dict:
+    def to_dict(self) -> dict:
         return {"feature": self.feature, "effect": round(self.effect, 3), "detail": self.detail}
 
 
@@ -157,8 +157,8 @@ class Match:
             "score": round(self.score, 3),
             "match": self.match,
             "threshold": self.threshold,
-            "name": self.name.as_dict() if self.name else None,
-            "evidence": [item.as_dict() for item in self.evidence],
+            "name": self.name.to_dict() if self.name else None,
+            "evidence": [item.to_dict() for item in self.evidence],
             "notes": list(self.notes),
         }
 
