@@ -37,7 +37,8 @@ def atomic_write(path: Path, mode: str = "w") -> Iterator[IO]:
         replaced = None
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(8)}.part")
     # "x": created here, never an existing file, with 0666 less the umask like any file open() creates
-    out = open(temporary, mode.replace("w", "x"), **({} if "b" in mode else {"encoding": "utf-8", "newline": ""}))
+    exclusive = mode.replace("w", "x")
+    out = open(temporary, exclusive) if "b" in mode else open(temporary, exclusive, encoding="utf-8", newline="")
     try:
         with out:
             if replaced is not None:

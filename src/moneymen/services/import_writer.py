@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pyarrow as pa
 from followthemoney.exc import InvalidData
+from followthemoney.property import Property
 from followthemoney.types import registry
 
 from moneymen.model import PROVENANCE_FIELDS, Grade, InvalidGrade, Origin, common_schema, get_schema
@@ -76,7 +77,7 @@ class _Batch:
         self.variant_of: list[int] = []
         self.chars = 0
         #: (entity id, schema) → where this import first states it, in this batch
-        self.where: dict[tuple[str, str], object] = {}
+        self.where: dict[tuple[str, str], str | int | None] = {}
         #: (entity id, referent id): ids the source says are this entity
         self.referents: list[tuple[str, str]] = []
 
@@ -105,7 +106,7 @@ def write_statements(store: Store, path: Path, entities: Iterable[SourceEntity],
     keeps_datasets = context.restore or context.dataset_names is not None
     add_variant = batch.variant_of.append
     entity_count = claims = 0
-    checked: dict[tuple[str, str], object] = {}
+    checked: dict[tuple[str, str], Property] = {}
     last_overrides: dict | None = None  # importers often share one overrides dict across an entity
     last_variant = 0
     for entity in entities:
@@ -175,7 +176,7 @@ def write_statements(store: Store, path: Path, entities: Iterable[SourceEntity],
     return entity_count, claims
 
 
-def _check_value(path: Path, where: object, prop: str, kind, value: str) -> None:
+def _check_value(path: Path, where: str | int | None, prop: str, kind, value: str) -> None:
     limit = MAX_TEXT_CHARS if kind in _TEXT_TYPES else MAX_VALUE_CHARS
     if len(value) > limit:
         raise SourceError(path, where, f"property {prop!r}: a value of {len(value):,} characters; at most "
@@ -194,7 +195,7 @@ def _country_hints(schema, entity: SourceEntity) -> Callable[[], set[str]]:
     return countries
 
 
-def _add_referents(path: Path, where: object, batch: _Batch, entity: SourceEntity) -> None:
+def _add_referents(path: Path, where: str | int | None, batch: _Batch, entity: SourceEntity) -> None:
     """Keep the ids the source says are ``entity`` (checked like entity ids) for this batch."""
     if len(entity.referents) > MAX_VALUES_PER_ENTITY:
         raise SourceError(path, where, f"entity {entity.id!r} has {len(entity.referents):,} referents; at most "
@@ -213,7 +214,7 @@ def _check_list_date(path: Path, context: ImportContext) -> None:
                                       "published then (a wrong or forged date)")
 
 
-def _variant(path: Path, where: object, batch: _Batch, overrides: dict, context: ImportContext) -> int:
+def _variant(path: Path, where: str | int | None, batch: _Batch, overrides: dict, context: ImportContext) -> int:
     """The index of the provenance variant that ``overrides`` makes of the import's own."""
     key = tuple(sorted(overrides.items()))
     found = batch.variant_index.get(key)
@@ -223,7 +224,7 @@ def _variant(path: Path, where: object, batch: _Batch, overrides: dict, context:
     return found
 
 
-def _claimed(path: Path, where: object, base: dict, overrides: dict, context: ImportContext) -> dict:
+def _claimed(path: Path, where: str | int | None, base: dict, overrides: dict, context: ImportContext) -> dict:
     """The provenance of a statement whose file states some of it (``overrides``), as the import allows it.
 
     A restore keeps what the file says, once checked. Any other import keeps the file's source
