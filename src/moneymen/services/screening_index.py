@@ -33,7 +33,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from moneymen.match.index import DECODED_CANDIDATES, CandidateIndex
 from moneymen.match.index_file import IndexFileError, StringIndex, StringTable, read_arrays, write_arrays
@@ -92,7 +92,7 @@ class ListedEntities(Sequence):
 def _listed_entity(records: StringTable, position: int) -> ListedEntity:
     """The listed entity of record ``position``."""
     values = json.loads(records.raw(position).decode("utf-8", "surrogatepass"))
-    data = {}
+    data: dict[str, Any] = {}
     for f, value in zip(fields(ListedEntity), values):
         data[f.name] = tuple(value) if isinstance(value, list) else value
     return ListedEntity(**data)
@@ -136,7 +136,7 @@ def index_path_of(location: str, dataset: str | None) -> Path | None:
 def store_look(location: str) -> tuple:
     """How the store's file and its write-ahead log look now (inode, size, modification and change
     times; None for a file that is absent): any write to the store changes it."""
-    look = []
+    look: list[tuple[int, int, int, int] | None] = []
     for path in (location, location + ".wal"):
         try:
             info = os.stat(path)
@@ -251,7 +251,9 @@ def screener_if_unchanged(location: str, dataset: str | None = None) -> Screener
     when the store looks as it did when its contents were last read (:func:`store_stamp`) and the
     index was built from those contents by this code; None otherwise (then read the store)."""
     path = index_path_of(location, dataset)
-    stamp = store_stamp(location) if path is not None else None
+    if path is None:
+        return None
+    stamp = store_stamp(location)
     recorded = _read_stamp(path) if stamp is not None else None
     if recorded is None or recorded.get("store") != stamp:
         return None
@@ -296,7 +298,7 @@ def saved_screener(store: "Store", dataset: str | None = None) -> tuple[Screener
     stamp = store_stamp(store.location) if path is not None else None  # before the contents: a write after changes it
     pending = PendingIndex(path, dataset, stamp, store_contents(store))
     found = load(path, _version(pending.contents, dataset)) if path is not None else None
-    if found is None:
+    if path is None or found is None:
         return None, pending
     _write_stamp(path, stamp, pending.contents)
     return Screener(found[1], index=found[0]), pending
