@@ -1,6 +1,6 @@
 """Bound what one request can make the server hold and do: request bodies over MAX_BODY are refused
 (413), and so is a /match request whose screening takes more than MATCH_TIME_BUDGET_S (413). The
-bounds on one query's names are screening's own (``moneymen.screening.MAX_NAME_LENGTH`` and the like)."""
+bounds on one query's names are screening's own (``moneymen.match.screener.MAX_NAME_LENGTH`` and the like)."""
 
 from __future__ import annotations
 
