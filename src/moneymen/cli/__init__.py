@@ -227,16 +227,17 @@ def show(
 
 @app.command()
 def export(
-    format: Annotated[str, typer.Option("--format", "-f", help="One of " + "; ".join(
-        f"{name} ({exporter.description})" for name, exporter in EXPORTERS.items()) + ".")],
+    format: Annotated[str, typer.Option("--format", "-f", help="; ".join(
+        f"{name}: {exporter.description}" for name, exporter in EXPORTERS.items()) + ".")],
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
     dataset: Annotated[Optional[str], typer.Option(help="Only entities of this dataset.")] = None,
     db: DbOption = None,
 ) -> None:
     """Export the store in one of the formats listed under --format.
 
-    CSV cells that a spreadsheet would run as formulas get a leading apostrophe; GraphML and GEXF values
-    that XML cannot hold are cleaned (U+FFFD), with a warning naming the entities.
+    CSV cells that a spreadsheet would run as formulas get a leading apostrophe.
+
+    GraphML and GEXF values that XML cannot hold are cleaned (U+FFFD), with a warning naming the entities.
     """
     from moneymen.cli import render
     from moneymen.graph.export import export as export_store

@@ -38,13 +38,13 @@ class Exporter:
 
 EXPORTERS: dict[str, Exporter] = {
     "ftm": Exporter("ftm", "moneymen.graph.export:write_ftm", ".ftm.json",
-                    "FollowTheMoney JSON lines, one entity a line with every statement (lossless)"),
-    "csv": Exporter("csv", "moneymen.graph.export:write_csv", ".csv", "statements, one a row, with their provenance"),
+                    "FollowTheMoney JSON lines, every statement kept, lossless"),
+    "csv": Exporter("csv", "moneymen.graph.export:write_csv", ".csv", "one statement a row, with its provenance"),
     "graphml": Exporter("graphml", "moneymen.graph.export:write_graphml", ".graphml",
-                        "the network as GraphML (Gephi, yEd, Cytoscape, networkx)", "nodes"),
-    "gexf": Exporter("gexf", "moneymen.graph.export:write_gexf", ".gexf", "the network as GEXF (Gephi)", "nodes"),
+                        "the network as GraphML, for yEd, Gephi or networkx", "nodes"),
+    "gexf": Exporter("gexf", "moneymen.graph.export:write_gexf", ".gexf", "the network as GEXF, for Gephi", "nodes"),
     "cytoscape": Exporter("cytoscape", "moneymen.graph.export:write_cytoscape", ".cyjs",
-                          "the network as Cytoscape JSON (Cytoscape, cytoscape.js)", "nodes"),
+                          "the network as Cytoscape JSON", "nodes"),
 }
 #: What ``moneymen export --format`` takes.
 EXPORT_FORMATS: tuple[str, ...] = tuple(EXPORTERS)
