@@ -217,7 +217,7 @@ class ViewBuilder:
 
 
 def view_from_entities(entities: Iterable[Entity], *, datasets: Iterable[str] | None = None, details: bool = False,
-                       latest_seen: Mapping[str, str] | None = None) -> NetworkView:
+                       latest_seen: dict[str, str] | None = None) -> NetworkView:
     """A view of ``entities`` (e.g. ``iter_entities(store)``), unfiltered; ``datasets`` keeps only their statements.
 
     ``details=True`` keeps what the exports write too (see :class:`ViewBuilder`); a node's ``delisted_from``
