@@ -156,3 +156,20 @@ def test_csv_import_from_the_command_line(tmp_path, db_path):
                      "--dataset", "my_clients", db=db_path)
     assert result.returncode == 0, result.stderr
     assert "2 entities" in result.stdout and "my_clients" in result.stdout
+
+
+def test_every_export_format_is_one_exporter_in_the_registry(store, tmp_path):
+    from moneymen.graph.exporters import EXPORT_FORMATS, EXPORTERS
+
+    assert EXPORT_FORMATS == ("ftm", "csv", "graphml", "gexf", "cytoscape") == tuple(EXPORTERS)
+    for name, exporter in EXPORTERS.items():
+        assert exporter.name == name and exporter.suffix.startswith(".") and exporter.description
+        assert callable(exporter.write)
+        assert export(store, name, tmp_path / f"empty{exporter.suffix}") == 0  # an empty store writes an empty file
+        assert (tmp_path / f"empty{exporter.suffix}").exists()
+    with pytest.raises(ValueError, match="unknown export format 'xlsx'; expected one of: ftm, csv, graphml, gexf, "
+                                         "cytoscape"):
+        export(store, "xlsx", tmp_path / "out.xlsx")
+    assert not (tmp_path / "out.xlsx").exists()
+    help_text = " ".join(run_cli("export", "--help").stdout.split())
+    assert all(name in help_text for name in EXPORTERS)

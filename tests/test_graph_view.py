@@ -115,3 +115,51 @@ def test_graph_export_draws_property_edges(case_store, tmp_path):
     assert owners == [("shipco", "vessel", "Vehicle:owner")]
     accounts = [(u, v) for u, v, d in graph.edges(data=True) if d["schema"] == "Payment:payerAccount"]
     assert accounts == [("tradeco", "acc1")]
+
+
+def test_an_analysis_view_holds_nothing_for_the_exports(case_store):
+    for view in (build_view(case_store), view_from_entities(iter_entities(case_store))):
+        assert view.node_details is None and view.edge_details is None
+    with pytest.raises(ValueError, match="details=True"):
+        view.export_graph()
+
+
+def test_a_detailed_view_is_the_analysis_view_plus_what_the_exports_write(case_store):
+    lean = view_from_entities(iter_entities(case_store))
+    detailed = view_from_entities(iter_entities(case_store), details=True, latest_seen=case_store.latest_seen())
+    assert detailed.digest() == lean.digest() and detailed.ids == lean.ids
+    graph = detailed.export_graph()
+    assert list(graph) == detailed.ids
+    assert graph.nodes["tradeco"] == {"label": "Taesong Trading", "schema": "Company", "datasets": "case",
+                                      "countries": "", "grade": "B2", "sanctions": "DPRK3", "delisted_from": ""}
+    assert graph.edges["tradeco", "shipco", "own1"] == {"id": "own1", "schema": "Ownership", "label": "owns",
+                                                        "grade": "B2", "datasets": "case", "percentage": "50"}
+    assert graph.edges["tradeco", "bureau", "pay4"] == {
+        "id": "pay4", "schema": "Payment", "label": "paid", "grade": "B2", "datasets": "case",
+        "date": "2013-06-01", "amount": "100", "currency": "USD"}
+    assert graph.edges["tradeco", "acc1", "pay4:Payment:payerAccount:tradeco:acc1"] == {
+        "id": "pay4", "schema": "Payment:payerAccount", "label": "payerAccount", "grade": "B2", "datasets": "case"}
+    assert graph.edges["patron", "rumoured", "asc1"]["relationship"] == "drinking companion"
+    # filters and subgraphs keep the details with their edges and nodes
+    payments = detailed.filter(relations=["Payment"], as_of="2013-05-15")
+    assert [d["date"] for d in payments.edge_details] == ["2013-03-01", "2013-04-01", "2013-05-01"]
+    part = detailed.subgraph(["shipco", "tradeco"])
+    assert part.node_details == [detailed.node_details[detailed.index_of(i)] for i in ("shipco", "tradeco")]
+    assert list(part.export_graph().edges(keys=True)) == [("tradeco", "shipco", "own1")]
+
+
+def test_an_end_the_store_knows_nothing_about_is_drawn_as_a_bare_thing():
+    from followthemoney import model
+
+    from moneymen.graph.builder import ViewBuilder
+
+    builder = ViewBuilder(details=True)
+    builder.add("own", model.get("Ownership"), {"owner": [("known", "B2")], "asset": [("ghost", "C3")],
+                                                "role": [("nominee", "B2"), ("front", "B2")]},
+                "B2", {"datasets": "case", "grade": "B2", "delisted_from": ""})
+    builder.add("known", model.get("Company"), {"name": [("Known Co", "B2")], "country": [("kp", "B2")]},
+                "B2", {"datasets": "case", "grade": "B2", "delisted_from": "us_ofac_sdn"})
+    graph = builder.build({}).export_graph()
+    assert graph.nodes["ghost"] == {"label": "ghost", "schema": "Thing", "datasets": "", "grade": "F6"}
+    assert graph.nodes["known"]["delisted_from"] == "us_ofac_sdn" and graph.nodes["known"]["countries"] == "kp"
+    assert graph.edges["known", "ghost", "own"]["role"] == "nominee; front"

@@ -17,7 +17,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from moneymen import __version__
-from moneymen.formats import EXPORT_FORMATS, IMPORT_FORMATS
+from moneymen.formats import IMPORT_FORMATS
+from moneymen.graph.exporters import EXPORTERS
 
 app = typer.Typer(
     name="moneymen",
@@ -226,15 +227,17 @@ def show(
 
 @app.command()
 def export(
-    format: Annotated[str, typer.Option("--format", "-f", help=f"One of {', '.join(EXPORT_FORMATS)}.")],
+    format: Annotated[str, typer.Option("--format", "-f", help="; ".join(
+        f"{name}: {exporter.description}" for name, exporter in EXPORTERS.items()) + ".")],
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
     dataset: Annotated[Optional[str], typer.Option(help="Only entities of this dataset.")] = None,
     db: DbOption = None,
 ) -> None:
-    """Export the store: ftm (lossless JSON lines), csv (statements), graphml, gexf or cytoscape.
+    """Export the store in one of the formats listed under --format.
 
-    CSV cells that a spreadsheet would run as formulas get a leading apostrophe; GraphML and GEXF values
-    that XML cannot hold are cleaned (U+FFFD), with a warning naming the entities.
+    CSV cells that a spreadsheet would run as formulas get a leading apostrophe.
+
+    GraphML and GEXF values that XML cannot hold are cleaned (U+FFFD), with a warning naming the entities.
     """
     from moneymen.cli import render
     from moneymen.graph.export import export as export_store
@@ -252,8 +255,7 @@ def export(
             errors.print(f"[bold yellow]warning:[/] {len(cleaned):,} values held characters XML cannot hold "
                          f"(control characters, U+FFFE, U+FFFF) and were written with U+FFFD in their place: "
                          f"{render.escape(shown + more)}", soft_wrap=True)
-        console.print(f"Wrote {count:,} {'nodes' if format in ('graphml', 'gexf', 'cytoscape') else 'entities'} "
-                      f"to {render.escape(str(output))}")
+        console.print(f"Wrote {count:,} {EXPORTERS[format].counts} to {render.escape(str(output))}")
 
 
 @app.command()

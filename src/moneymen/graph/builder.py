@@ -21,8 +21,8 @@ from followthemoney.proxy import pick_name
 from followthemoney.schema import Schema
 from followthemoney.types import registry
 
-from moneymen.graph.view import (EDGE_DETAILS, EDGE_SCHEMATA, PROPERTY_EDGES, NetworkView, check_as_of,
-                                 parse_min_grade)
+from moneymen.graph.view import (EDGE_DETAILS, EDGE_SCHEMATA, PROPERTY_EDGES, RELATION_DETAILS, NetworkView,
+                                 check_as_of, parse_min_grade)
 from moneymen.model import Entity, Grade
 
 __all__ = ["VIEW_PROPS", "ViewBuilder", "build_view", "view_from_entities"]
@@ -77,9 +77,16 @@ def _caption(schema: Schema, values: Mapping[str, list[tuple[str, str]]]) -> str
 
 
 class ViewBuilder:
-    """Collects nodes and edges entity by entity, then numbers them into a NetworkView."""
+    """Collects nodes and edges entity by entity, then numbers them into a NetworkView.
 
-    def __init__(self) -> None:
+    With ``details=True`` it also keeps what the exports write (``NetworkView.node_details`` and
+    ``edge_details``): :meth:`add` then takes each entity's ``attributes`` (its datasets, grade and
+    the datasets that no longer list it, as text) and the values of :data:`RELATION_DETAILS`.
+    """
+
+    def __init__(self, details: bool = False) -> None:
+        self.details = details
+        self.node_details: list[dict[str, str] | None] = []
         self.node_of: dict[str, int] = {}
         self.ids: list[str] = []
         self.captions: list[str] = []
@@ -88,14 +95,20 @@ class ViewBuilder:
         self.programs: dict[str, set[str]] = defaultdict(set)
         self.edges: dict[str, list] = {name: [] for name in (
             "source", "target", "relation", "grade", "amount", "currency", "date", "start", "end",
-            "percentage", "edge_id")}
+            "percentage", "edge_id", "details")}
 
-    def add(self, entity_id: str, schema: Schema, values: Mapping[str, list[tuple[str, str]]], grade: str) -> None:
-        """One entity: ``values`` maps a property to its (value, grade) pairs; ``grade`` is the entity's best."""
+    def add(self, entity_id: str, schema: Schema, values: Mapping[str, list[tuple[str, str]]], grade: str,
+            attributes: dict[str, str] | None = None) -> None:
+        """One entity: ``values`` maps a property to its (value, grade) pairs; ``grade`` is the entity's best.
+
+        ``attributes`` (read only with ``details=True``): ``datasets``, ``grade`` and ``delisted_from``, as text.
+        """
+        attributes = attributes or {}
+        stated = {"datasets": attributes.get("datasets", "")} if self.details else {}  # a property edge's details
         if schema.edge:
-            self._relationship(entity_id, schema, values, grade)
+            self._relationship(entity_id, schema, values, grade, attributes)
             if schema.name == "Payment" or schema.is_a("Payment"):
-                self._payment_accounts(entity_id, values)
+                self._payment_accounts(entity_id, values, stated)
             return
         if schema.is_a("Sanction"):
             programs = [v for v, _ in values.get("program", ())] or [v for v, _ in values.get("authority", ())]
@@ -108,15 +121,19 @@ class ViewBuilder:
         for name in _COUNTRY_PROPS:
             if name in schema.properties:
                 countries.extend(v for v, _ in values.get(name, ()))
-        self._node(entity_id, _caption(schema, values), schema.name, tuple(dict.fromkeys(countries)))
+        self._node(entity_id, _caption(schema, values), schema.name, tuple(dict.fromkeys(countries)), attributes)
         for relation, (owner_schema, prop, end) in PROPERTY_EDGES.items():
             if end is None and schema.is_a(owner_schema) and prop in schema.properties:
                 for value, value_grade in values.get(prop, ()):
-                    self._edge(value, entity_id, relation, value_grade, entity_id, {})
+                    self._edge(value, entity_id, relation, value_grade, entity_id, {}, stated)
 
-    def _node(self, entity_id: str, caption: str, schema: str, countries: tuple[str, ...]) -> None:
+    def _node(self, entity_id: str, caption: str, schema: str, countries: tuple[str, ...],
+              attributes: dict[str, str] | None) -> None:
         if entity_id in self.node_of:
             return
+        if self.details:
+            self.node_details.append(None if attributes is None else {
+                name: attributes.get(name, "") for name in ("datasets", "grade", "delisted_from")})
         self.node_of[entity_id] = len(self.ids)
         self.ids.append(entity_id)
         self.captions.append(caption)
@@ -124,23 +141,31 @@ class ViewBuilder:
         self.countries.append(countries)
 
     def _relationship(self, entity_id: str, schema: Schema, values: Mapping[str, list[tuple[str, str]]],
-                      grade: str) -> None:
+                      grade: str, attributes: dict[str, str]) -> None:
         details = {name: [v for v, _ in values.get(name, ())] for name in EDGE_DETAILS if name in schema.properties}
+        if self.details:
+            attributes = {"datasets": attributes.get("datasets", "")}
+            for name in RELATION_DETAILS:
+                if name in schema.properties and values.get(name):
+                    attributes[name] = "; ".join(v for v, _ in values[name])
         for source, _ in values.get(schema.edge_source, ()):
             for target, _ in values.get(schema.edge_target, ()):
-                self._edge(source, target, schema.name, grade, entity_id, details)
+                self._edge(source, target, schema.name, grade, entity_id, details, attributes)
 
-    def _payment_accounts(self, entity_id: str, values: Mapping[str, list[tuple[str, str]]]) -> None:
+    def _payment_accounts(self, entity_id: str, values: Mapping[str, list[tuple[str, str]]],
+                          attributes: dict[str, str]) -> None:
         for relation, (_, prop, end) in PROPERTY_EDGES.items():
             if end is None:
                 continue
             for holder, _ in values.get(end, ()):
                 for account, account_grade in values.get(prop, ()):
-                    self._edge(holder, account, relation, account_grade, entity_id, {})
+                    self._edge(holder, account, relation, account_grade, entity_id, {}, attributes)
 
     def _edge(self, source: str, target: str, relation: str, grade: str, edge_id: str,
-              details: Mapping[str, list[str]]) -> None:
+              details: Mapping[str, list[str]], attributes: dict[str, str]) -> None:
         edges = self.edges
+        if self.details:
+            edges["details"].append(attributes)
         edges["source"].append(source)
         edges["target"].append(target)
         edges["relation"].append(relation)
@@ -163,7 +188,7 @@ class ViewBuilder:
         edges = self.edges
         for end in (*edges["source"], *edges["target"]):
             if end not in self.node_of:  # an end the store has no statement about
-                self._node(end, end, "Thing", ())
+                self._node(end, end, "Thing", (), None)
         node_of = self.node_of
         relation_names = sorted(set(edges["relation"]))
         code_of = {name: i for i, name in enumerate(relation_names)}
@@ -186,13 +211,21 @@ class ViewBuilder:
             percentage=np.array(edges["percentage"], dtype=np.float64),
             edge_ids=np.array(edges["edge_id"] + [None], dtype=object)[:-1],
             filters=filters,
+            node_details=self.node_details if self.details else None,
+            edge_details=np.array(edges["details"] + [None], dtype=object)[:-1] if self.details else None,
         )
 
 
-def view_from_entities(entities: Iterable[Entity], *, datasets: Iterable[str] | None = None) -> NetworkView:
-    """A view of ``entities`` (e.g. ``iter_entities(store)``), unfiltered; ``datasets`` keeps only their statements."""
+def view_from_entities(entities: Iterable[Entity], *, datasets: Iterable[str] | None = None, details: bool = False,
+                       latest_seen: dict[str, str] | None = None) -> NetworkView:
+    """A view of ``entities`` (e.g. ``iter_entities(store)``), unfiltered; ``datasets`` keeps only their statements.
+
+    ``details=True`` keeps what the exports write too (see :class:`ViewBuilder`); a node's ``delisted_from``
+    lists the datasets whose newest version (``latest_seen``, as ``Store.latest_seen()`` gives) no longer
+    lists it.
+    """
     wanted = None if datasets is None else set(datasets)
-    builder = ViewBuilder()
+    builder = ViewBuilder(details)
     for entity in entities:
         statements = entity.statements
         if wanted is not None:
@@ -205,8 +238,13 @@ def view_from_entities(entities: Iterable[Entity], *, datasets: Iterable[str] | 
             grade = stmt.reliability + stmt.credibility
             known = values[stmt.prop].get(stmt.value)
             values[stmt.prop][stmt.value] = grade if known is None else min(known, grade)
+        best = str(entity.best_grade())
+        attributes = None
+        if details:
+            attributes = {"datasets": "; ".join(entity.datasets), "grade": best,
+                          "delisted_from": "; ".join(entity.delisted_from(latest_seen or {}))}
         builder.add(entity.id, entity.schema, {prop: list(found.items()) for prop, found in values.items()},
-                    str(entity.best_grade()))
+                    best, attributes)
     return builder.build({"datasets": sorted(wanted)} if wanted is not None else {})
 
 

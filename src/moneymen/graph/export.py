@@ -1,5 +1,10 @@
 """Write the store out: FtM JSON lines (lossless), statements CSV, GraphML, GEXF, Cytoscape JSON.
 
+The formats and their writers are listed in :data:`moneymen.graph.exporters.EXPORTERS`. The graph
+formats draw the network the analyses see: the store's entities read into a
+:class:`~moneymen.graph.view.NetworkView` with ``details=True`` (:func:`network_view`) and drawn by
+:meth:`~moneymen.graph.view.NetworkView.export_graph`.
+
 Every writer goes to a temporary file beside the target and renames it at the end, so a
 failed export never leaves half a file under the name the user asked for.
 
@@ -23,12 +28,16 @@ from pathlib import Path
 import networkx as nx
 import orjson
 
-from moneymen.store.entities import iter_entities
 from moneymen.files import SafeDictWriter, atomic_write
-from moneymen.formats import EXPORT_FORMATS
-from moneymen.graph.network import build_network
+from moneymen.graph.builder import view_from_entities
+from moneymen.graph.exporters import EXPORT_FORMATS, get_exporter
+from moneymen.graph.view import NetworkView
 from moneymen.model import Entity, Statement
 from moneymen.store import Store
+from moneymen.store.entities import iter_entities
+
+__all__ = ["EXPORT_FORMATS", "STATEMENT_FIELDS", "entity_record", "export", "network_view", "write_csv",
+           "write_cytoscape", "write_ftm", "write_gexf", "write_graphml", "xml_safe_graph", "xml_text"]
 
 STATEMENT_FIELDS = [field.name for field in dataclasses.fields(Statement)]
 
@@ -77,44 +86,49 @@ def xml_text(value: str) -> str:
 
 def export(store: Store, format: str, path: Path | str, dataset: str | None = None,
            progress: Callable[[int], None] | None = None, cleaned: list[tuple[str, str]] | None = None) -> int:
-    """Write the store (or one dataset's entities) to ``path`` in ``format``; return the count written.
+    """Write the store (or one dataset's entities) to ``path`` in ``format`` (one of :data:`EXPORT_FORMATS`);
+    return the count written (entities, or the network's nodes: the format's ``counts``).
 
     For GraphML and GEXF, a list given as ``cleaned`` gets one ``(entity id, attribute)`` pair for each
     value that XML 1.0 cannot hold and was written with U+FFFD in place of its bad characters
     (attribute ``id`` for the entity's id itself); the entity id is the store's, not the cleaned one.
     """
-    path = Path(path)
-    if format not in EXPORT_FORMATS:
-        raise ValueError(f"unknown export format {format!r}; expected one of: {', '.join(EXPORT_FORMATS)}")
-    entities = iter_entities(store, dataset)
-    if format == "ftm":
-        return _write_ftm(entities, path, progress)
-    if format == "csv":
-        return _write_csv(entities, path, progress)
-    latest = store.latest_seen()
-    tracked = _progress(entities, progress)
-    delisted: dict[str, list[str]] = {}
-    materialised = []
-    for entity in tracked:
-        gone = entity.delisted_from(latest)
-        if gone:
-            delisted[entity.id] = gone
-        materialised.append(entity)
-    graph = build_network(materialised, delisted)
-    if format in ("graphml", "gexf"):
-        graph, found = xml_safe_graph(graph)
-        if cleaned is not None:
-            cleaned.extend(found)
-    if format == "graphml":
-        with atomic_write(path, "wb") as out:
-            nx.write_graphml(graph, out, named_key_ids=True)
-    elif format == "gexf":
-        with atomic_write(path, "wb") as out:
-            nx.write_gexf(graph, out)
-    else:
-        with atomic_write(path) as out:
-            json.dump(nx.cytoscape_data(graph), out, ensure_ascii=False)
+    return get_exporter(format).write(store, Path(path), dataset=dataset, progress=progress, cleaned=cleaned)
+
+
+def network_view(store: Store, dataset: str | None = None,
+                 progress: Callable[[int], None] | None = None) -> NetworkView:
+    """The view the graph exports draw: the store's entities (those ``dataset`` mentions), with details."""
+    return view_from_entities(_progress(iter_entities(store, dataset), progress), details=True,
+                              latest_seen=store.latest_seen())
+
+
+def write_graphml(store: Store, path: Path, dataset: str | None = None, progress=None, cleaned=None) -> int:
+    graph = _xml_graph(store, dataset, progress, cleaned)
+    with atomic_write(path, "wb") as out:
+        nx.write_graphml(graph, out, named_key_ids=True)
     return graph.number_of_nodes()
+
+
+def write_gexf(store: Store, path: Path, dataset: str | None = None, progress=None, cleaned=None) -> int:
+    graph = _xml_graph(store, dataset, progress, cleaned)
+    with atomic_write(path, "wb") as out:
+        nx.write_gexf(graph, out)
+    return graph.number_of_nodes()
+
+
+def write_cytoscape(store: Store, path: Path, dataset: str | None = None, progress=None, cleaned=None) -> int:
+    graph = network_view(store, dataset, progress).export_graph()
+    with atomic_write(path) as out:
+        json.dump(nx.cytoscape_data(graph), out, ensure_ascii=False)
+    return graph.number_of_nodes()
+
+
+def _xml_graph(store: Store, dataset: str | None, progress, cleaned: list[tuple[str, str]] | None) -> nx.MultiDiGraph:
+    graph, found = xml_safe_graph(network_view(store, dataset, progress).export_graph())
+    if cleaned is not None:
+        cleaned.extend(found)
+    return graph
 
 
 def xml_safe_graph(graph: nx.MultiDiGraph) -> tuple[nx.MultiDiGraph, list[tuple[str, str]]]:
@@ -171,21 +185,21 @@ def _progress(entities, progress):
         yield entity
 
 
-def _write_ftm(entities, path: Path, progress) -> int:
+def write_ftm(store: Store, path: Path, dataset: str | None = None, progress=None, cleaned=None) -> int:
     count = 0
     with atomic_write(path, "wb") as out:
-        for entity in _progress(entities, progress):
+        for entity in _progress(iter_entities(store, dataset), progress):
             out.write(orjson.dumps(entity_record(entity)) + b"\n")
             count += 1
     return count
 
 
-def _write_csv(entities, path: Path, progress) -> int:
+def write_csv(store: Store, path: Path, dataset: str | None = None, progress=None, cleaned=None) -> int:
     count = 0
     with atomic_write(path) as out:
         writer = SafeDictWriter(out, fieldnames=STATEMENT_FIELDS)
         writer.writeheader()
-        for entity in _progress(entities, progress):
+        for entity in _progress(iter_entities(store, dataset), progress):
             for stmt in entity.statements:
                 writer.writerow({name: getattr(stmt, name) for name in STATEMENT_FIELDS})
             count += 1

@@ -38,6 +38,12 @@ and name their results with ``ids`` and ``captions``.
 **Nodes.** Every entity whose schema is a Thing (people, companies, accounts, vessels, …).
 Sanctions are not nodes: ``programs[i]`` lists the programs that list node ``i``. An edge end
 the store has no statement about becomes a node of schema ``Thing`` whose caption is its id.
+
+**Details.** A view built with ``details=True`` (:func:`~moneymen.graph.builder.view_from_entities`,
+what the exports do) also holds, per node, its datasets, best grade and the datasets that no longer
+list it (``node_details``), and per edge its datasets and the relationship's
+:data:`RELATION_DETAILS` as stated (``edge_details``); :meth:`NetworkView.export_graph` draws
+them. An analysis view leaves both ``None``, so it holds nothing more than its arrays.
 """
 
 from __future__ import annotations
@@ -56,8 +62,8 @@ from followthemoney import model as ftm_model
 
 from moneymen.model import Grade, InvalidGrade
 
-__all__ = ["EDGE_DETAILS", "EDGE_SCHEMATA", "PROPERTY_EDGES", "RELATIONS", "Neighbour", "NetworkView", "check_as_of",
-           "check_relations", "parse_min_grade"]
+__all__ = ["EDGE_DETAILS", "EDGE_SCHEMATA", "PROPERTY_EDGES", "RELATIONS", "RELATION_DETAILS", "Neighbour",
+           "NetworkView", "check_as_of", "check_relations", "parse_min_grade"]
 
 #: Relations FtM states as a property of a thing: relation name → (schema, property, end property).
 #: The edge runs from the property's value to the entity carrying it, except for the ``Payment:``
@@ -73,6 +79,9 @@ PROPERTY_EDGES: dict[str, tuple[str, str, str | None]] = {
 }
 #: Relationship properties read into the edge table.
 EDGE_DETAILS = ("amount", "currency", "date", "startDate", "endDate", "percentage")
+#: Relationship properties a detailed view keeps as stated (values joined by ``"; "``), for the exports.
+RELATION_DETAILS = ("startDate", "endDate", "date", "amount", "currency", "percentage", "role", "relationship",
+                    "sharesCount", "summary")
 
 EDGE_SCHEMATA = tuple(schema for schema in ftm_model if schema.edge)
 #: Every relation name a view built from FtM data can have: the edge schemata and :data:`PROPERTY_EDGES`.
@@ -99,7 +108,10 @@ class NetworkView:
     property-edge name, see the module), ``grade`` (Admiralty, e.g. ``"B2"``), ``amount`` and
     ``percentage`` (float, NaN when not stated), ``currency``, ``date``, ``start``, ``end`` (text
     or None; ISO dates, possibly partial such as ``"2013"``) and ``edge_ids``.
-    ``filters`` records how the view was made.
+    ``filters`` records how the view was made. ``node_details`` (a dict per node: ``datasets``, ``grade``,
+    ``delisted_from``; None for an end the store has no statement about) and ``edge_details`` (an object
+    array, a dict per edge: ``datasets`` and the :data:`RELATION_DETAILS` stated) are None unless the
+    view was built with ``details=True``.
     """
 
     ids: list[str]
@@ -120,6 +132,8 @@ class NetworkView:
     edge_ids: np.ndarray
     programs: list[tuple[str, ...]] = field(default_factory=list)
     filters: dict[str, Any] = field(default_factory=dict)
+    node_details: list[dict[str, str] | None] | None = None
+    edge_details: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         n, m = len(self.ids), len(self.source)
@@ -132,6 +146,10 @@ class NetworkView:
                      "percentage", "edge_ids"):
             if len(getattr(self, name)) != m:
                 raise ValueError(f"{name}: expected {m} entries (one per edge), got {len(getattr(self, name))}")
+        if self.node_details is not None and len(self.node_details) != n:
+            raise ValueError(f"node_details: expected {n} entries (one per node), got {len(self.node_details)}")
+        if self.edge_details is not None and len(self.edge_details) != m:
+            raise ValueError(f"edge_details: expected {m} entries (one per edge), got {len(self.edge_details)}")
         if m and (self.source.min() < 0 or self.target.min() < 0 or max(self.source.max(), self.target.max()) >= n):
             raise ValueError(f"edge ends must be node numbers 0..{n - 1}")
 
@@ -279,7 +297,8 @@ class NetworkView:
             relation_code=self.relation_code[mask], relation_names=self.relation_names, grade=self.grade[mask],
             amount=self.amount[mask], currency=self.currency[mask], date=self.date[mask], start=self.start[mask],
             end=self.end[mask], percentage=self.percentage[mask], edge_ids=self.edge_ids[mask],
-            filters={**self.filters, **filters},
+            filters={**self.filters, **filters}, node_details=self.node_details,
+            edge_details=None if self.edge_details is None else self.edge_details[mask],
         )
 
     def filter(self, *, min_grade: str | Grade | None = None, as_of: str | None = None,
@@ -379,6 +398,8 @@ class NetworkView:
         part.schemata = [self.schemata[i] for i in chosen]
         part.countries = [self.countries[i] for i in chosen]
         part.programs = [self.programs[i] for i in chosen]
+        if self.node_details is not None:
+            part.node_details = [self.node_details[i] for i in chosen]
         part.__dict__.pop("_index", None)
         return part
 
@@ -452,6 +473,41 @@ class NetworkView:
                            **{k: v for k, v in record.items() if k not in ("source", "target")})
         return graph
 
+    def export_graph(self):
+        """The view as the exports write it: a ``networkx.MultiDiGraph`` (needs a view built with ``details=True``).
+
+        Nodes are entity ids with ``label``, ``schema``, ``datasets``, ``countries``, ``grade``, ``sanctions``
+        and ``delisted_from``; an end the store has no statement about has ``label`` (its id), ``schema``
+        ``Thing``, empty ``datasets`` and grade ``F6`` only. Edges carry ``id`` (the relationship entity, or
+        the entity stating a property edge), ``schema`` (the relation), ``label``, ``grade``, ``datasets``
+        and the :data:`RELATION_DETAILS` stated; a relationship's edge is keyed by its id, a property edge
+        by ``id:relation:source:target``. Lists are joined by ``"; "``.
+        """
+        import networkx as nx
+
+        if self.node_details is None or self.edge_details is None:
+            raise ValueError("export_graph needs a view built with details=True")
+        graph = nx.MultiDiGraph()
+        for i, entity_id in enumerate(self.ids):
+            node = self.node_details[i]
+            if node is None:
+                graph.add_node(entity_id, label=self.captions[i], schema=self.schemata[i], datasets="", grade="F6")
+                continue
+            graph.add_node(entity_id, label=self.captions[i], schema=self.schemata[i], datasets=node["datasets"],
+                           countries="; ".join(self.countries[i]), grade=node["grade"],
+                           sanctions="; ".join(self.programs[i]), delisted_from=node["delisted_from"])
+        labels = [_relation_label(name) for name in self.relation_names]
+        ids = self.ids
+        for source, target, code, grade, edge_id, details in zip(
+                self.source.tolist(), self.target.tolist(), self.relation_code.tolist(), self.grade.tolist(),
+                self.edge_ids.tolist(), self.edge_details.tolist()):
+            relation = self.relation_names[code]
+            source, target = ids[source], ids[target]
+            key = f"{edge_id}:{relation}:{source}:{target}" if ":" in relation else edge_id
+            graph.add_edge(source, target, key=key, id=edge_id, schema=relation, label=labels[code], grade=grade,
+                           **details)
+        return graph
+
     def digest(self) -> str:
         """SHA-256 of the nodes (ids, schemata, countries) and edges (ends, relation, grade, amount, currency,
         percentage, dates): two views with the same digest hold the same network."""
@@ -481,6 +537,14 @@ class NetworkView:
             "relations": {name: int(count) for name, count in zip(self.relation_names, counts) if count},
             "filters": dict(self.filters),
         }
+
+
+def _relation_label(relation: str) -> str:
+    """What an edge of ``relation`` is called: the schema's edge label, or a property edge's property."""
+    if ":" in relation:
+        return relation.split(":", 1)[1]
+    schema = ftm_model.get(relation)
+    return relation if schema is None else schema.edge_label or schema.label
 
 
 def _present(values: np.ndarray) -> np.ndarray:
