@@ -47,7 +47,7 @@ from moneymen.match.index_keys import (KINDS, LONG_WORD, MAX_LENGTH, MAX_SPELLIN
                                        bounded, chinese_keys, fuzzy_joined_keys, identifier_keys, joined_keys,
                                        korean_keys, spelling_keys)
 from moneymen.match.names import CONFLICT, OMISSION, SINGLE_WORD, kind_of, token_similarity
-from moneymen.match.schemata import schema_facts
+from moneymen.match.schemata import known_schema
 from moneymen.names.forms import NameForm, analyse
 from moneymen.names.orgs import synonyms
 
@@ -249,9 +249,9 @@ class CandidateIndex:
         any of them is a person's (a LegalEntity may be one)."""
         found = self._compatible_cache.get(schema)
         if found is None:
-            query = schema_facts(schema)
-            codes = np.asarray([query.can_match(schema_facts(s)) for s in self.schemata] or [False], dtype=bool)
-            people = any(can and schema_facts(name).is_a("Person") for can, name in zip(codes, self.schemata))
+            query = known_schema(schema)
+            codes = np.asarray([query.can_match(known_schema(s)) for s in self.schemata] or [False], dtype=np.bool_)
+            people = any(can and known_schema(name).is_a("Person") for can, name in zip(codes, self.schemata))
             found = self._compatible_cache[schema] = (codes, people)
         return found
 

@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from moneymen.dates import birth_date_in_qualifier, read_birth_date
 from moneymen.match.names import NameComparison, compare_forms, kind_of
-from moneymen.match.schemata import schema_facts
+from moneymen.match.schemata import known_schema, schema_facts
 from moneymen.names.forms import NameForm, analyse
 from moneymen.names.qualifiers import qualifier_text, split_qualifiers
 
@@ -166,7 +166,7 @@ class Match:
 @lru_cache(maxsize=1_000)
 def _pair_kind(query_schema: str, candidate_schema: str) -> str | None:
     """The kind of name two schemata are compared as, or None when one cannot be the other."""
-    query_found, candidate_found = schema_facts(query_schema), schema_facts(candidate_schema)
+    query_found, candidate_found = known_schema(query_schema), known_schema(candidate_schema)
     if not query_found.can_match(candidate_found):
         return None
     return kind_of(candidate_found.name if candidate_found.is_a(query_found) else query_found.name)

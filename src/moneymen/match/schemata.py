@@ -38,7 +38,7 @@ class SchemaFacts:
     @property
     def schemata(self) -> list["SchemaFacts"]:
         """This schema and its ancestors."""
-        return [schema_facts(name) for name in sorted(self.names)]
+        return [known_schema(name) for name in sorted(self.names)]
 
 
 @lru_cache(maxsize=None)
@@ -49,6 +49,14 @@ def schema_facts(name: str) -> SchemaFacts | None:
         return None
     ancestors, matchable, birth_date = found
     return SchemaFacts(name, frozenset(ancestors), matchable, birth_date)
+
+
+def known_schema(name: str) -> SchemaFacts:
+    """The facts of the FtM schema called ``name``; ValueError when FtM has no such schema."""
+    found = schema_facts(name)
+    if found is None:
+        raise ValueError(f"unknown FtM schema {name!r}")
+    return found
 
 
 def table_from_ftm() -> dict[str, tuple[tuple[str, ...], bool, bool]]:
