@@ -42,7 +42,7 @@ import numpy as np
 
 from moneymen.match.profiles import BIRTH_DATES_DISAGREE, GENDER_DIFFERS, Profile
 from moneymen.match.index_build import build_arrays, decode_record
-from moneymen.match.index_file import KeyTable, StringIndex, StringTable
+from moneymen.match.index_file import KeyTable, Positional, StringIndex, StringTable
 from moneymen.match.index_keys import (KINDS, LONG_WORD, MAX_LENGTH, MAX_SPELLING_LETTERS, SHORT_WORD, birth_years,
                                        bounded, chinese_keys, fuzzy_joined_keys, identifier_keys, joined_keys,
                                        korean_keys, spelling_keys)
@@ -84,7 +84,7 @@ def _decoded_at(records: StringTable, kinds: np.ndarray, position: int) -> tuple
     return decode_record(records.raw(position), KINDS[int(kinds[position])])
 
 
-class _Column(Sequence):
+class _Column(Positional):
     """One side of the decoded candidates (their profiles, or their analysed names), by position."""
 
     def __init__(self, decoded: Callable[[int], tuple[Profile, tuple[NameForm, ...]]], size: int, side: int):
@@ -95,13 +95,7 @@ class _Column(Sequence):
     def __len__(self) -> int:
         return self.size
 
-    def __getitem__(self, position):
-        if isinstance(position, slice):
-            return [self[i] for i in range(*position.indices(len(self)))]
-        if position < 0:
-            position += len(self)
-        if not 0 <= position < len(self):
-            raise IndexError(position)
+    def at(self, position: int):
         return self.decoded(position)[self.side]
 
 

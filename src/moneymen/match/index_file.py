@@ -135,7 +135,25 @@ def _batch_digests(keys: list[str]) -> np.ndarray:
     return _mix(totals)
 
 
-class StringTable(Sequence[str]):
+class Positional(Sequence):
+    """A sequence read by position through :meth:`at`: slices, negative positions and bounds are
+    handled here, once, for every sequence an index reads lazily (strings, decoded records)."""
+
+    def at(self, position: int):
+        """The item at ``position``, which is within bounds."""
+        raise NotImplementedError
+
+    def __getitem__(self, position):
+        if isinstance(position, slice):
+            return [self[i] for i in range(*position.indices(len(self)))]
+        if position < 0:
+            position += len(self)
+        if not 0 <= position < len(self):
+            raise IndexError(position)
+        return self.at(position)
+
+
+class StringTable(Positional):
     """Strings stored end to end as UTF-8 (``data``) with their end offsets (``ends``), read one at a time."""
 
     def __init__(self, data: np.ndarray, ends: np.ndarray):
@@ -163,13 +181,8 @@ class StringTable(Sequence[str]):
         start = int(self.ends[position - 1]) if position > 0 else 0
         return self.data[start:int(self.ends[position])].tobytes()
 
-    def __getitem__(self, position):
-        if isinstance(position, slice):
-            return [self[i] for i in range(*position.indices(len(self)))]
-        if position < 0:
-            position += len(self)
-        if not 0 <= position < len(self):
-            raise IndexError(position)
+    def at(self, position: int) -> str:
+        """The string at ``position`` (0 ≤ position < len)."""
         return self.raw(position).decode("utf-8", "surrogatepass")
 
     def texts(self, positions: Sequence[int]) -> list[str]:

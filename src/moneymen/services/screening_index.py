@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from moneymen.match.index import DECODED_CANDIDATES, CandidateIndex
-from moneymen.match.index_file import IndexFileError, StringIndex, StringTable, read_arrays, write_arrays
+from moneymen.match.index_file import IndexFileError, Positional, StringIndex, StringTable, read_arrays, write_arrays
 
 from moneymen.match.screener import ListedEntity, Screener
 
@@ -59,7 +59,7 @@ def _entity_record(entity: ListedEntity) -> bytes:
                       separators=(",", ":")).encode("utf-8", "surrogatepass")
 
 
-class ListedEntities(Sequence):
+class ListedEntities(Positional):
     """The listed entities of a saved index, decoded from their records when asked for.
 
     Nothing here refers back to the sequence itself, so that a sequence dropped (an index
@@ -75,13 +75,7 @@ class ListedEntities(Sequence):
     def __len__(self) -> int:
         return len(self._ids.strings)
 
-    def __getitem__(self, position):
-        if isinstance(position, slice):
-            return [self[i] for i in range(*position.indices(len(self)))]
-        if position < 0:
-            position += len(self)
-        if not 0 <= position < len(self):
-            raise IndexError(position)
+    def at(self, position: int) -> ListedEntity:
         return self._entity(position)
 
     def position(self, entity_id: str) -> int | None:
