@@ -194,9 +194,9 @@ def test_the_inputs_digest_covers_the_names(tmp_path):
     first = run_named(tmp_path, "a", "Jang Song-thaek")
     again = run_named(tmp_path, "b", "Jang Song-thaek")
     renamed = run_named(tmp_path, "c", '=HYPERLINK("http://evil/","Jang")')
-    assert first.results["inputs_sha256"] == again.results["inputs_sha256"]  # deterministic
+    assert first.results.inputs_sha256 == again.results.inputs_sha256  # deterministic
     # same ids, schemata, countries and edges: the graph digest alone cannot tell them apart ...
-    assert first.results["graph"]["sha256"] == renamed.results["graph"]["sha256"]
-    assert first.results["seeds"][0]["caption"] != renamed.results["seeds"][0]["caption"]
+    assert first.results.graph["sha256"] == renamed.results.graph["sha256"]
+    assert first.results.seeds[0]["caption"] != renamed.results.seeds[0]["caption"]
     # ... but what the run saw differs, and so does its inputs digest
-    assert first.results["inputs_sha256"] != renamed.results["inputs_sha256"]
+    assert first.results.inputs_sha256 != renamed.results.inputs_sha256

@@ -11,8 +11,10 @@ import pytest
 
 from moneymen.analysis.scenario import Scenario
 from moneymen.data import example_scenario_path
+from moneymen.analysis.results import ScenarioRun
 from moneymen.report import render_report
 from moneymen.services.demo import import_example
+from moneymen.services.scenario_runs import save_run
 from moneymen.services.scenarios import run_scenario
 from moneymen.store import open_store
 
@@ -28,12 +30,13 @@ def example_run(tmp_path_factory):
     with open_store(db) as store:
         import_example(store)
         run = run_scenario(store, Scenario.from_file(example_scenario_path()).with_overrides(runs=200))
-        run.save(store)
+        save_run(store, run)
     return run.to_dict()
 
 
-def page_of(run) -> lxml.html.HtmlElement:
-    return lxml.html.fromstring(render_report(run))
+def page_of(run: dict) -> lxml.html.HtmlElement:
+    """The report of a run's JSON (``ScenarioRun.to_dict()``), read back as the CLI's --json prints it."""
+    return lxml.html.fromstring(render_report(ScenarioRun.from_dict(run)))
 
 
 def columns(table) -> dict[str, list]:
@@ -168,7 +171,7 @@ def test_hostile_values_are_text_everywhere_in_html_and_svg():
     run["subnetwork"]["nodes"][0]["schema"] = HOSTILE  # in the drawing's legend and a node's tooltip
     run["subnetwork"]["edges"][0]["relation"] = HOSTILE  # an edge's label, tooltip and attribute
     run["scenario_text"] = HOSTILE
-    html = render_report(run)
+    html = render_report(ScenarioRun.from_dict(run))
     page = lxml.html.fromstring(html)
     assert "<script" not in html and not page.xpath("//script")
     assert not [name for element in page.iter() if isinstance(element.tag, str) for name in element.attrib

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import re
 import textwrap
+import types
 
 import lxml.html
 import pytest
 
+from moneymen.analysis.results import ScenarioResults, ScenarioRun
 from moneymen.services.scenarios import run_scenario
 from moneymen.analysis.scenario import Scenario, ScenarioError
 from moneymen.data import example_scenario_path
@@ -100,10 +102,10 @@ def test_a_fixed_seed_gives_the_same_results(example_db, tmp_path):
         first = run_scenario(store, scenario)
         second = run_scenario(store, scenario)
         other = run_scenario(store, scenario.with_overrides(seed=1))
-    assert untimed(first.results) == untimed(second.results)
-    assert first.results["decisions"] != other.results["decisions"]
-    assert first.results["inputs_sha256"] == second.results["inputs_sha256"]
-    assert first.sha256 == scenario.sha256 and first.seed == 20131212 and first.runs == 300
+    assert untimed(first.results.to_dict()) == untimed(second.results.to_dict())
+    assert first.results.decisions != other.results.decisions
+    assert first.results.inputs_sha256 == second.results.inputs_sha256
+    assert first.provenance.sha256 == scenario.sha256 and first.provenance.seed == 20131212 and first.provenance.runs == 300
 
 
 def test_an_empty_graph_is_refused(example_db, tmp_path):
@@ -149,12 +151,12 @@ def test_the_scenario_rules_and_money_settings_reach_the_analyses(example_db, tm
     path.write_text(text, encoding="utf-8")
     with open_store(example_db) as store:
         run = run_scenario(store, Scenario.from_file(path))
-    exposure, flows = run.results["exposure"], run.results["flows"]
+    exposure, flows = run.results.exposure, run.results.flows
     assert exposure["rules"]["max_hops"] == 1
     assert [row["entity_id"] for row in exposure["exposed"]] == ["ex-wpk-administrative-department"]
     assert flows["method"].startswith("summed payments") and flows["currency"] == "USD"
     assert flows["flow_before"] == 5_200_000  # the stated payments into the bureau
-    assert run.results["scenario"]["flows"]["revenue"] == {"Employment": 10000.0}
+    assert run.results.scenario["flows"]["revenue"] == {"Employment": 10000.0}
 
 
 def test_compare_shows_the_flow_lost_over_the_runs(example_db, tmp_path):
@@ -170,3 +172,48 @@ def test_compare_shows_the_flow_lost_over_the_runs(example_db, tmp_path):
                     "orphaned accounts over runs (mean)"):
         assert isinstance(rows[measure]["first"], float) and isinstance(rows[measure]["second"], float), measure
     assert rows["flow lost over runs (5 %)"]["first"] <= rows["flow lost over runs (95 %)"]["first"]
+
+
+def undescribed_keys(value, hint, where: str) -> list[str]:
+    """Keys of ``value`` that its type ``hint`` (a TypedDict, or lists and dicts of them) does not name."""
+    import typing
+
+    if hint is typing.Any or value is None:
+        return []
+    if typing.is_typeddict(hint):
+        hints = typing.get_type_hints(hint)
+        found = [f"{where}.{key}" for key in value if key not in hints]
+        for key, item in value.items():
+            if key in hints:
+                found += undescribed_keys(item, hints[key], f"{where}.{key}")
+        return found
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is list and args:
+        return [key for item in value for key in undescribed_keys(item, args[0], f"{where}[]")]
+    if origin is dict and len(args) == 2:
+        return [key for item in value.values() for key in undescribed_keys(item, args[1], f"{where}{{}}")]
+    if origin in (typing.Union, types.UnionType):
+        return min((undescribed_keys(value, arg, where) for arg in args if arg is not type(None)), key=len, default=[])
+    return []
+
+
+def test_the_typed_results_name_every_key_the_runner_writes(example_db, tmp_path):
+    """The report and `scenario compare` read a run through ScenarioResults' TypedDicts: a key the
+    analyses write but the types do not name (or name wrongly) would go unchecked by mypy."""
+    import typing
+    from dataclasses import fields
+
+    extra = ('[sensitivity]\nruns = 40\nmetric = "defectors"\nparameters = ["squad_arrest_probability"]\n'
+             'change = 0.5\n')
+    path = scenario_file(tmp_path, **{"[disruption]": extra + "\n[disruption]"})
+    with open_store(example_db) as store:
+        run = run_scenario(store, Scenario.from_file(path).with_overrides(runs=100))
+    hints = typing.get_type_hints(ScenarioResults)
+    data = run.results.to_dict()
+    ran = {f.name for f in fields(ScenarioResults) if getattr(run.results, f.name) is not None}
+    assert ran == set(ScenarioResults.ORDER), "every analysis ran, so every part is checked"
+    assert list(data) == list(ScenarioResults.ORDER)
+    missing = [key for name in data for key in undescribed_keys(data[name], hints[name], name)]
+    assert missing == []
+    again = ScenarioRun.from_dict(json.loads(json.dumps(run.to_dict())))
+    assert again.to_dict() == run.to_dict()

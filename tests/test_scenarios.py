@@ -15,7 +15,10 @@ from moneymen.analysis.decisions import Agents, simulate_decisions
 from moneymen.analysis.agents import build_agents
 from moneymen.analysis.ownership import ownership_problems
 from moneymen.jsonable import jsonable
-from moneymen.services.scenarios import ScenarioRun, check_scenario, run_scenario
+from moneymen.analysis.results import ScenarioResults, ScenarioRun
+from moneymen.model import RunProvenance
+from moneymen.services.scenario_runs import load_run, save_run
+from moneymen.services.scenarios import check_scenario, run_scenario
 from moneymen.analysis.scenario import Scenario, ScenarioError
 from moneymen.data import example_scenario_path
 from moneymen.services.demo import import_example
@@ -361,28 +364,30 @@ def a_run(seed: int = 3) -> ScenarioRun:
     })
     import hashlib
 
-    return ScenarioRun(name="Hand-made", scenario_text=text, sha256=hashlib.sha256(text.encode()).hexdigest(),
-                       version="test", seed=seed, runs=500, started_at="2024-01-01T00:00:00Z",
-                       finished_at="2024-01-01T00:00:05Z", results=results)
+    provenance = RunProvenance(name="Hand-made", scenario_text=text, sha256=hashlib.sha256(text.encode()).hexdigest(),
+                               version="test", seed=seed, runs=500, started_at="2024-01-01T00:00:00Z",
+                               finished_at="2024-01-01T00:00:05Z")
+    return ScenarioRun(provenance, ScenarioResults.from_dict(results))
 
 
 def test_runs_are_saved_listed_and_read_back_after_reopening(db_path):
     first, second = a_run(3), a_run(4)
     with open_store(db_path) as store:
         assert store.scenario_runs() == []
-        assert first.save(store) == 1 and second.save(store) == 2
+        assert save_run(store, first) == 1 and save_run(store, second) == 2
     with open_store(db_path) as store:
         listed = store.scenario_runs()
-        assert [(r.id, r.name, r.seed, r.runs) for r in listed] == [(1, "Hand-made", 3, 500), (2, "Hand-made", 4, 500)]
-        again = ScenarioRun.from_record(store.scenario_run(1))
-        assert store.scenario_run(3) is None
-    assert again.to_dict() == first.to_dict()
-    assert again.results["decisions"]["seed"] == 3
+        assert [(r.id, r.provenance.name, r.provenance.seed, r.provenance.runs) for r in listed] == [
+            (1, "Hand-made", 3, 500), (2, "Hand-made", 4, 500)]
+        again = load_run(store, 1)
+        assert load_run(store, 3) is None
+    assert again is not None and again.to_dict() == first.to_dict()
+    assert again.results.decisions is not None and again.results.decisions["seed"] == 3
 
 
 def test_scenario_list_and_show_commands(db_path, tmp_path):
     with open_store(db_path) as store:
-        a_run().save(store)
+        save_run(store, a_run())
     listed = run_cli("scenario", "list", db=db_path)
     assert listed.returncode == 0 and "1 saved scenario runs" in listed.stdout and "Hand-made" in listed.stdout
     report = tmp_path / "again.html"
@@ -402,7 +407,7 @@ def test_scenario_list_and_show_commands(db_path, tmp_path):
 def test_the_report_is_one_self_contained_file_that_escapes_hostile_names(tmp_path):
     run = a_run()
     run.id = 12
-    path = write_report(run.to_dict(), tmp_path / "report.html")
+    path = write_report(run, tmp_path / "report.html")
     html = path.read_text(encoding="utf-8")
     page = lxml.html.fromstring(html)
     assert page.xpath("//script") == [], "a name must never become a script"
@@ -418,7 +423,7 @@ def test_the_report_is_one_self_contained_file_that_escapes_hostile_names(tmp_pa
     assert "Agents in each state, week by week (mean over runs)" in titles
     headings = [h.text_content() for h in page.xpath("//h2")]
     assert headings[:2] == ["Summary", "The exposed network"] and headings[-1] == "Provenance"
-    assert run.sha256 in page.text_content() and 'seeds = ["boss"]' in page.text_content()
+    assert run.provenance.sha256 in page.text_content() and 'seeds = ["boss"]' in page.text_content()
 
 
 def test_the_report_writes_its_tables_as_csv_safe_from_spreadsheet_formulas(tmp_path):
@@ -426,10 +431,11 @@ def test_the_report_writes_its_tables_as_csv_safe_from_spreadsheet_formulas(tmp_
 
     run = a_run()
     formula = '=HYPERLINK("http://example.com/x","click")'
-    run.results["exposure"]["exposed"][0]["caption"] = formula
-    run.results["flows"]["orphaned_accounts"][0]["holder_captions"] = ["@SUM(A1:A9)", "+1-2"]
-    run.results["agents"][0]["caption"] = "-cmd|' /C calc'!A0"
-    path = write_report(run.to_dict(), tmp_path / "hand.html")
+    assert run.results.flows is not None and run.results.decisions is not None
+    run.results.exposure["exposed"][0]["caption"] = formula
+    run.results.flows["orphaned_accounts"][0]["holder_captions"] = ["@SUM(A1:A9)", "+1-2"]
+    run.results.agents[0]["caption"] = "-cmd|' /C calc'!A0"
+    path = write_report(run, tmp_path / "hand.html")
     folder = tmp_path / "hand-csv"
     assert path.is_file() and sorted(p.name for p in folder.iterdir()) == [
         "agents.csv", "exposed.csv", "flows_severed.csv", "orphaned_accounts.csv", "outcomes.csv"]
@@ -439,14 +445,14 @@ def test_the_report_writes_its_tables_as_csv_safe_from_spreadsheet_formulas(tmp_
             return list(csv.DictReader(handle))
 
     exposed = read("exposed.csv")
-    assert len(exposed) == run.results["exposure"]["count"]
+    assert len(exposed) == run.results.exposure["count"]
     assert exposed[0]["entity"] == "'" + formula  # a leading apostrophe: text, not a formula
-    assert float(exposed[0]["exposure"]) == pytest.approx(run.results["exposure"]["exposed"][0]["score"])
+    assert float(exposed[0]["exposure"]) == pytest.approx(run.results.exposure["exposed"][0]["score"])
     assert exposed[0]["hops"] == "1" and exposed[0]["path"].startswith("The Boss — Ownership → ")
     assert read("orphaned_accounts.csv")[0]["holders"] == "'@SUM(A1:A9); +1-2"
     assert read("agents.csv")[0]["person"] == "'-cmd|' /C calc'!A0"
     outcomes = {row["measure"]: row for row in read("outcomes.csv")}
-    defectors = run.results["decisions"]["counts"]["defectors"]
+    defectors = run.results.decisions["counts"]["defectors"]
     assert float(outcomes["defectors"]["mean"]) == pytest.approx(defectors["mean"])
     assert [float(outcomes["defectors"][q]) for q in ("p5", "p95")] == defectors["interval_90"]
     severed = read("flows_severed.csv")
@@ -456,7 +462,7 @@ def test_the_report_writes_its_tables_as_csv_safe_from_spreadsheet_formulas(tmp_
 
 def test_scenario_run_prints_where_its_csv_tables_are(db_path, tmp_path):
     with open_store(db_path) as store:
-        a_run().save(store)
+        save_run(store, a_run())
     report = tmp_path / "out" / "again.html"
     shown = run_cli("scenario", "show", "1", "--report", str(report), db=db_path)
     out = " ".join(shown.stdout.split())
@@ -477,7 +483,7 @@ def test_high_impact_entities_on_no_imported_list_are_flagged():
         "key_persons": {"articulation_points": [{"label": "firm"}], "brokers": [{"label": "boss"}],
                         "sole_controllers": [{"id": "p1"}]},
     }
-    flagged = unsanctioned_step(view, results)
+    flagged = unsanctioned_step(view, ScenarioResults.from_dict(results))
     assert flagged["checked"] == 3 and flagged["listed_in_network"] == 1  # firm, boss, p1; not the seed nor degree's pick
     assert [(row["id"], row["why"]) for row in flagged["entities"]] == [
         ("firm", ["best designation", "most exposed", "articulation point"]),
@@ -487,8 +493,8 @@ def test_high_impact_entities_on_no_imported_list_are_flagged():
 
 
 def test_the_same_run_data_gives_the_same_report():
-    assert render_report(a_run(5).to_dict()) == render_report(a_run(5).to_dict())
-    assert render_report(a_run(5).to_dict()) != render_report(a_run(6).to_dict())
+    assert render_report(a_run(5)) == render_report(a_run(5))
+    assert render_report(a_run(5)) != render_report(a_run(6))
 
 
 # -- disruption curves from an edge list ------------------------------------------------------------
@@ -576,10 +582,10 @@ def test_disrupt_by_flow_between_named_nodes(tmp_path):
 
 def test_scenario_compare_puts_two_runs_side_by_side(db_path):
     with open_store(db_path) as store:
-        a_run(3).save(store)
+        save_run(store, a_run(3))
         second = a_run(4)
-        second.results["flows"]["flow_after"] = 400.0
-        second.save(store)
+        second.results.flows["flow_after"] = 400.0
+        save_run(store, second)
     result = run_cli("scenario", "compare", "1", "2", db=db_path)
     assert result.returncode == 0, result.stderr
     out = " ".join(result.stdout.split())

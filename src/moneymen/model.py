@@ -23,6 +23,7 @@ __all__ = [
     "Statement",
     "get_schema",
     "InvalidGrade",
+    "RunProvenance",
 ]
 
 RELIABILITY = {
@@ -245,3 +246,19 @@ class Entity:
         """The best Admiralty grade among the statements (A1 best, F6 worst)."""
         best = min((stmt.reliability, stmt.credibility) for stmt in self.statements)
         return Grade(*best)
+
+
+@dataclass(frozen=True, slots=True)
+class RunProvenance:
+    """What produced a scenario run: the scenario (``name``, its full ``scenario_text`` and that text's
+    ``sha256``), the moneymen ``version``, the ``seed``, the number of Monte Carlo ``runs``, and when it
+    started and finished (UTC, ISO-8601). Results are data saved with what produced them."""
+
+    name: str
+    scenario_text: str
+    sha256: str
+    version: str
+    seed: int
+    runs: int
+    started_at: str
+    finished_at: str

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
+
+from moneymen.analysis.results import DistributionData
 
 __all__ = ["QUANTILES", "Distribution"]
 
@@ -48,7 +49,7 @@ class Distribution:
                    quantiles={f"{q * 100:g}%": float(v) for q, v in zip(QUANTILES, quantiles)},
                    histogram_edges=tuple(float(x) for x in edges), histogram_counts=tuple(int(c) for c in counts))
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> DistributionData:
         return {"mean": self.mean, "sd": self.sd, "se": self.se, "quantiles": dict(self.quantiles),
                 "interval_90": list(self.interval_90),
                 "histogram": {"edges": list(self.histogram_edges), "counts": list(self.histogram_counts)}}

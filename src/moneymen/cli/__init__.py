@@ -10,7 +10,7 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, NoReturn, Optional
 
 import typer
 from rich.console import Console
@@ -37,7 +37,7 @@ DbOption = Annotated[
 ]
 
 
-def _fail(message: str, code: int = 1) -> None:
+def _fail(message: str, code: int = 1) -> NoReturn:
     errors.print(f"[bold red]error:[/] {escape(message)}")
     raise typer.Exit(code)
 
@@ -294,7 +294,7 @@ def demo(db: DbOption = None) -> None:
                       "network")
         with render.scenario_progress(console) as progress:
             run, report = run_example_scenario(store, progress=progress)
-        render.scenario_summary(console, run.to_dict(), report)
+        render.scenario_summary(console, run, report)
 
 
 @app.command()
@@ -466,6 +466,7 @@ def scenario_run(
     db: DbOption = None,
 ) -> None:
     """Run a scenario file against the store, save the run, write its HTML report and print a summary."""
+    from moneymen.services.scenario_runs import save_run
     from moneymen.services.scenarios import run_scenario
     from moneymen.analysis.scenario import Scenario, ScenarioError
     from moneymen.cli import render
@@ -482,12 +483,12 @@ def scenario_run(
                 run = run_scenario(store, scenario, progress=progress)
         except ScenarioError as error:
             _fail(f"{error}\nNothing was saved.")
-        run.save(store)
-    path = write_report(run.to_dict(), report or report_path(store.location, file.stem, run.id))
+        run_id = save_run(store, run)
+    path = write_report(run, report or report_path(store.location, file.stem, run_id))
     if json_output:
         print(json.dumps({**run.to_dict(), "report": str(path)}, ensure_ascii=False, indent=2))
     else:
-        render.scenario_summary(console, run.to_dict(), path)
+        render.scenario_summary(console, run, path)
 
 
 @scenario_app.command("list")
@@ -507,20 +508,19 @@ def scenario_show(
     db: DbOption = None,
 ) -> None:
     """Show a saved scenario run: its summary, or all of it as JSON; optionally write its report again."""
-    from moneymen.services.scenarios import ScenarioRun
+    from moneymen.services.scenario_runs import load_run
     from moneymen.cli import render
     from moneymen.report import write_report
 
     with _open(db) as store:
-        record = store.scenario_run(run_id)
-    if record is None:
+        run = load_run(store, run_id)
+    if run is None:
         _fail(f"no scenario run {run_id} in {store.location}; see `moneymen scenario list`")
-    run = ScenarioRun.from_record(record)
-    path = write_report(run.to_dict(), report) if report else None
+    path = write_report(run, report) if report else None
     if json_output:
         print(json.dumps(run.to_dict(), ensure_ascii=False, indent=2))
     else:
-        render.scenario_summary(console, run.to_dict(), path)
+        render.scenario_summary(console, run, path)
 
 
 @scenario_app.command("compare")
@@ -531,21 +531,18 @@ def scenario_compare(
     db: DbOption = None,
 ) -> None:
     """Two saved runs side by side: exposure, outcomes, flows, and whether their inputs were the same."""
-    from moneymen.services.scenarios import ScenarioRun, compare_runs
+    from moneymen.services.scenario_runs import compare_saved_runs
     from moneymen.cli import render
 
-    runs = []
     with _open(db) as store:
-        for run_id in (first, second):
-            record = store.scenario_run(run_id)
-            if record is None:
-                _fail(f"no scenario run {run_id} in {store.location}; see `moneymen scenario list`")
-            runs.append(ScenarioRun.from_record(record).to_dict())
-    comparison = compare_runs(*runs)
+        try:
+            comparison = compare_saved_runs(store, first, second)
+        except LookupError as error:
+            _fail(str(error))
     if json_output:
-        print(json.dumps(comparison, ensure_ascii=False, indent=2))
+        print(json.dumps(comparison.to_dict(), ensure_ascii=False, indent=2))
     else:
-        render.scenario_comparison(console, comparison, runs)
+        render.scenario_comparison(console, comparison)
 
 
 # -- disruption curves -------------------------------------------------------------------------------

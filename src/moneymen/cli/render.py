@@ -20,12 +20,15 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from moneymen.analysis.results import ControlledRow, ScenarioRun
+
 if TYPE_CHECKING:  # for annotations only: these load followthemoney, which screening has no need of
     from moneymen.services.entities import Relation, Summary
+    from moneymen.services.scenario_runs import Comparison
     from moneymen.services.imports import ImportResult
     from moneymen.match.profiles import Match
     from moneymen.model import Entity
-    from moneymen.store import Store
+    from moneymen.store import ScenarioRunRecord, Store
     from moneymen.match.screener import ScreeningResult
     from moneymen.services.search import SearchHit
 
@@ -326,14 +329,14 @@ def _money(value, currency: str | None = None) -> str:
     return f"{text} {currency}" if currency and value is not None else text
 
 
-def scenario_summary(console: Console, run: dict, report) -> None:
+def scenario_summary(console: Console, run: ScenarioRun, report) -> None:
     """What a scenario run found: exposure, outcomes with 90 % intervals, flows, orphaned accounts, the report."""
-    title = f"Scenario run #{run.get('id')}: {run.get('name')}"
-    console.print(f"\n[bold]{escape(title)}[/] (seed {run.get('seed')}, {run.get('runs'):,} runs, "
-                  f"moneymen {escape(str(run.get('version')))})")
-    graph = run.get("graph") or {}
+    title = f"Scenario run #{run.id}: {run.provenance.name}"
+    console.print(f"\n[bold]{escape(title)}[/] (seed {run.provenance.seed}, {run.provenance.runs:,} runs, "
+                  f"moneymen {escape(run.provenance.version)})")
+    graph = run.results.graph or {}
     console.print(f"Network: {graph.get('nodes', 0):,} entities, {graph.get('edges', 0):,} relations")
-    seeds = ", ".join(f"{seed['caption']} ({seed['id']})" for seed in run.get("seeds") or [])
+    seeds = ", ".join(f"{seed['caption']} ({seed['id']})" for seed in run.results.seeds or [])
     console.print(f"Purged: {escape(seeds)}")
     _exposure_summary(console, run)
     _decisions_summary(console, run)
@@ -348,8 +351,8 @@ def scenario_summary(console: Console, run: dict, report) -> None:
         console.print(f"Report: [bold]{escape(str(report))}[/]")
 
 
-def _exposure_summary(console: Console, run: dict) -> None:
-    exposure = run.get("exposure") or {}
+def _exposure_summary(console: Console, run: ScenarioRun) -> None:
+    exposure = run.results.exposure or {}
     by_schema = ", ".join(f"{count:,} {schema}" for schema, count in (exposure.get("by_schema") or {}).items())
     console.print(f"Exposed: [bold]{exposure.get('count', 0):,}[/] entities ({escape(by_schema) or 'none'})")
     exposed = exposure.get("exposed") or []
@@ -359,12 +362,13 @@ def _exposure_summary(console: Console, run: dict) -> None:
     for column, justify in (("entity", "left"), ("schema", "left"), ("exposure", "right"), ("hops", "right"),
                             ("reached from (by)", "left")):
         table.add_column(column, justify=justify, overflow="fold")
-    seed_captions = {seed["id"]: seed["caption"] for seed in run.get("seeds") or []}
+    seed_captions = {seed["id"]: seed["caption"] for seed in run.results.seeds or []}
     for row in exposed[:10]:
         path = row.get("path") or []
         if path:
             step = path[-1]
-            before = path[-2]["caption"] if len(path) > 1 else seed_captions.get(row.get("seed"), row.get("seed"))
+            seed = row.get("seed") or ""
+            before = path[-2]["caption"] if len(path) > 1 else seed_captions.get(seed, seed)
             via = f"{before} ({step['relation']})"
         else:
             via = ""
@@ -373,13 +377,13 @@ def _exposure_summary(console: Console, run: dict) -> None:
     console.print(table)
 
 
-def _decisions_summary(console: Console, run: dict) -> None:
-    decisions = run.get("decisions")
+def _decisions_summary(console: Console, run: ScenarioRun) -> None:
+    decisions = run.results.decisions
     if not decisions:
         console.print("No exposed person abroad or at home to simulate.")
         return
     counts = decisions["counts"]
-    table = Table(title=f"What the {len(run.get('agents') or [])} exposed persons do "
+    table = Table(title=f"What the {len(run.results.agents)} exposed persons do "
                         f"({decisions['steps']} weeks, {decisions['runs']:,} runs)")
     for column, justify in (("outcome", "left"), ("mean", "right"), ("90 % interval", "right")):
         table.add_column(column, justify=justify)
@@ -392,29 +396,29 @@ def _decisions_summary(console: Console, run: dict) -> None:
     taken = decisions.get("funds_taken")
     if taken:
         low, high = taken["interval_90"]
-        currency = ((run.get("scenario") or {}).get("currency"))
+        currency = ((run.results.scenario or {}).get("currency"))
         table.add_row(f"funds taken{' (' + currency + ')' if currency else ''}", _money(taken["mean"]),
                       f"{_money(low)} – {_money(high)}")
     console.print(table)
     cascade = decisions["cascade"]
-    abroad = sum(1 for agent in run.get("agents") or [] if agent.get("abroad"))
+    abroad = sum(1 for agent in run.results.agents or [] if agent.get("abroad"))
     console.print(f"Chance of a defection cascade (more than {cascade.get('more_than')} of the {abroad} agents abroad "
                   f"defecting): {cascade['probability']:.1%}")
 
 
-def _flows_summary(console: Console, run: dict) -> None:
-    flows = run.get("flows")
+def _flows_summary(console: Console, run: ScenarioRun) -> None:
+    flows = run.results.flows
     if not flows:
         console.print("No sink named: money flows not measured.")
         return
     before, after, currency = flows["flow_before"], flows["flow_after"], flows.get("currency")
     change = f" ({-flows['lost_share']:+.0%})" if before else ""
-    removed = run.get("removed") or {}
+    removed = run.results.removed or {}
     seeds, agents = len(removed.get("seeds") or []), len(removed.get("agents") or [])
     orphaned = flows.get("orphaned_accounts") or []
     console.print(f"Flow to {escape(flows.get('sink_caption') or 'the sink')}: "
                   f"[bold]{_money(before)} → {_money(after)}[/]{' ' + currency if currency else ''}{change}")
-    scenario = run.get("scenario") or {}
+    scenario = run.results.scenario or {}
     words = [name.replace("_", " ") for name in scenario.get("lost_outcomes") or ("captured", "defected")
              if name != "defected_with_funds"]
     outcomes = ", ".join(words[:-1]) + (" or " if len(words) > 1 else "") + words[-1]
@@ -424,12 +428,12 @@ def _flows_summary(console: Console, run: dict) -> None:
                      if orphaned and flows.get("orphans_lost") else "")
                   + f"; {'maximum flow' if flows.get('method', '').startswith('maximum') else 'summed payments'} "
                   f"from {flows.get('sources', 0)} sources")
-    over = run.get("flows_over_runs")
+    over = run.results.flows_over_runs
     if over:
-        after, lost, orphans = over["flow_after"], over["flow_lost"], over["orphaned_accounts"]
+        left, lost, orphans = over["flow_after"], over["flow_lost"], over["orphaned_accounts"]
         console.print(f"  over {over['runs_sampled']:,} runs (each losing its own agents): flow after "
-                      f"{_money(after['mean'])} (90 %: {_money(after['interval_90'][0])} – "
-                      f"{_money(after['interval_90'][1])}), lost {_money(lost['mean'])} "
+                      f"{_money(left['mean'])} (90 %: {_money(left['interval_90'][0])} – "
+                      f"{_money(left['interval_90'][1])}), lost {_money(lost['mean'])} "
                       f"(90 %: {_money(lost['interval_90'][0])} – {_money(lost['interval_90'][1])}); "
                       f"accounts orphaned {orphans['mean']:.1f} (90 %: {orphans['interval_90'][0]:g} – "
                       f"{orphans['interval_90'][1]:g})")
@@ -454,8 +458,8 @@ def _flows_summary(console: Console, run: dict) -> None:
                       f"or investors ({escape(', '.join(partners[:3]))}{more})")
 
 
-def _targets_summary(console: Console, run: dict) -> None:
-    targets = run.get("targets")
+def _targets_summary(console: Console, run: ScenarioRun) -> None:
+    targets = run.results.targets
     if not targets or not targets.get("table"):
         return
     best, rest = targets["table"][0], targets["table"][1:]
@@ -471,15 +475,15 @@ def _listed(items: list[str], shown: int = 4) -> str:
     return "; ".join(items[:shown]) + more
 
 
-def _sole_controllers_summary(console: Console, run: dict) -> None:
-    rows = (run.get("key_persons") or {}).get("sole_controllers")
+def _sole_controllers_summary(console: Console, run: ScenarioRun) -> None:
+    rows = (run.results.key_persons or {}).get("sole_controllers")
     if rows is None:
         return
     if not rows:
         console.print("Sole controllers: none (every known account and company has more than one person behind it)")
         return
 
-    def what(controls: list[dict]) -> str:
+    def what(controls: list[ControlledRow]) -> str:
         accounts = sum(1 for item in controls if item.get("relation") == "account holder")
         companies = len(controls) - accounts
         parts = [f"{accounts} account{'s' if accounts != 1 else ''}" if accounts else "",
@@ -490,8 +494,8 @@ def _sole_controllers_summary(console: Console, run: dict) -> None:
                   + escape(_listed([f"{row['caption']} ({what(row['controls'])})" for row in rows])))
 
 
-def _unsanctioned_summary(console: Console, run: dict) -> None:
-    data = run.get("unsanctioned")
+def _unsanctioned_summary(console: Console, run: ScenarioRun) -> None:
+    data = run.results.unsanctioned
     if not data or not data.get("checked"):
         return
     entities = data.get("entities") or []
@@ -501,7 +505,7 @@ def _unsanctioned_summary(console: Console, run: dict) -> None:
                                                       for row in entities])) if entities else ""))
 
 
-def scenario_runs(console: Console, records) -> None:
+def scenario_runs(console: Console, records: list[ScenarioRunRecord]) -> None:
     """The saved scenario runs, oldest first."""
     if not records:
         console.print("No saved scenario runs; run one with `moneymen scenario run FILE`.")
@@ -510,8 +514,9 @@ def scenario_runs(console: Console, records) -> None:
     for column in ("id", "scenario", "started", "runs", "seed", "version", "scenario sha256"):
         table.add_column(column, overflow="fold")
     for record in records:
-        table.add_row(str(record.id), escape(record.name), record.started_at, f"{record.runs:,}", str(record.seed),
-                      escape(record.version), record.sha256[:12])
+        run = record.provenance
+        table.add_row(str(record.id), escape(run.name), run.started_at, f"{run.runs:,}", str(run.seed),
+                      escape(run.version), run.sha256[:12])
     console.print(table)
 
 
@@ -529,12 +534,12 @@ def disruption(console: Console, curve, name: str, plot) -> None:
         console.print(f"Plot: {escape(str(plot))}")
 
 
-def scenario_comparison(console: Console, comparison: dict, runs: list[dict]) -> None:
+def scenario_comparison(console: Console, comparison: Comparison) -> None:
     """Two runs' numbers side by side, then which of their inputs differ."""
-    first, second = runs
-    table = Table(title=f"Run #{first.get('id')} ({escape(str(first.get('name')))}) against run #{second.get('id')} "
-                        f"({escape(str(second.get('name')))})")
-    for column, justify in (("measure", "left"), (f"#{first.get('id')}", "right"), (f"#{second.get('id')}", "right"),
+    first, second = comparison.first, comparison.second
+    table = Table(title=f"Run #{first.id} ({escape(first.provenance.name)}) against run #{second.id} "
+                        f"({escape(second.provenance.name)})")
+    for column, justify in (("measure", "left"), (f"#{first.id}", "right"), (f"#{second.id}", "right"),
                             ("change", "right")):
         table.add_column(column, justify=justify)
 
@@ -545,13 +550,13 @@ def scenario_comparison(console: Console, comparison: dict, runs: list[dict]) ->
             return f"{value:,.3g}" if abs(value) < 1 else f"{value:,.2f}"
         return f"{value:,.0f}"
 
-    for row in comparison["rows"]:
+    for row in comparison.rows:
         change = row["change"]
         table.add_row(row["measure"], shown(row["first"]), shown(row["second"]),
                       "—" if change is None else ("+" if change > 0 else "") + shown(change))
     console.print(table)
     labels = {"scenario_sha256": "scenario text", "inputs_sha256": "inputs (network, agents, settings)", "seed": "seed",
               "runs": "runs", "version": "moneymen version"}
-    same = [labels[key] for key, equal in comparison["same"].items() if equal]
-    different = [labels[key] for key, equal in comparison["same"].items() if not equal]
+    same = [labels[key] for key, equal in comparison.same.items() if equal]
+    different = [labels[key] for key, equal in comparison.same.items() if not equal]
     console.print(f"Same: {', '.join(same) or 'nothing'}. Different: {', '.join(different) or 'nothing'}.")

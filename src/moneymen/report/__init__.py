@@ -1,7 +1,7 @@
 """Reports: a scenario run as one self-contained HTML file (inline SVG and CSS, no scripts, no network).
 
-:func:`render_report` turns a run's data (:meth:`moneymen.services.scenarios.ScenarioRun.to_dict`) into
-HTML; :func:`write_report` writes it, and the run's tables as CSV files in a folder beside it
+:func:`render_report` turns a run (:class:`moneymen.analysis.results.ScenarioRun`: its provenance and
+typed results) into HTML; :func:`write_report` writes it, and the run's tables as CSV files in a folder beside it
 (:mod:`moneymen.report.tables`). The report reads only that data, so a saved run can be
 reported again at any time (``moneymen scenario show ID --report PATH``).
 
@@ -30,6 +30,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from moneymen.analysis.results import ScenarioRun
 from moneymen.files import atomic_write
 from moneymen.report.svg import PALETTE, bar_chart, distribution_bars, histogram, line_chart, network_drawing
 from moneymen.report.tables import tables_folder, write_tables
@@ -118,8 +119,8 @@ def report_path(store_location: str | Path, name: str, run_id: int) -> Path:
     return store.parent / "reports" / store.name / f"{name}-run{run_id}.html"
 
 
-def write_report(run: Mapping[str, Any], path: str | Path) -> Path:
-    """Write the HTML report of ``run`` (a run's ``to_dict()``) to ``path`` and its CSV tables to
+def write_report(run: ScenarioRun, path: str | Path) -> Path:
+    """Write the HTML report of ``run`` to ``path`` and its CSV tables to
     :func:`tables_folder` of ``path`` (each file atomically); return the report's path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -129,29 +130,29 @@ def write_report(run: Mapping[str, Any], path: str | Path) -> Path:
     return path
 
 
-def render_report(run: Mapping[str, Any]) -> str:
-    """The whole report of ``run`` (a run's ``to_dict()``) as one HTML document: a written summary, a
+def render_report(run: ScenarioRun) -> str:
+    """The whole report of ``run`` as one HTML document: a written summary, a
     contents list, then one section per analysis that ran, and the provenance."""
-    scenario = run.get("scenario") or {}
-    title = f"Scenario run {run.get('id') or ''}: {run.get('name', '')}".replace("run :", "run:")
+    scenario = run.results.scenario or {}
+    title = f"Scenario run {run.id or ''}: {run.provenance.name}".replace("run :", "run:")
     sections = [{"id": name, "title": title_of(run), "data": data}
                 for name, title_of, build in _SECTIONS for data in [build(run)] if data is not None]
-    sink = run.get("sink") or {}
+    sink = run.results.sink or {}
     return _TEMPLATES.get_template("report.html").render(
         title=title, description=str(scenario.get("description") or "").strip(),
         example=any("example" in str(d) for d in (scenario.get("graph") or {}).get("datasets") or ()),
         summary=summary(run), headline=_headline(run), sections=sections,
-        seeds=", ".join(f"{seed.get('caption')} ({seed.get('id')})" for seed in run.get("seeds") or []),
+        seeds=", ".join(f"{seed.get('caption')} ({seed.get('id')})" for seed in run.results.seeds or []),
         sink=sink.get("caption") if sink else None) + "\n"
 
 
 # -- the written summary -----------------------------------------------------------------------------
 
-def summary(run: Mapping[str, Any]) -> list[str]:
+def summary(run: ScenarioRun) -> list[str]:
     """A few sentences computed from the run: who was purged, how many are exposed, what the exposed
     most likely do, how much of the money flow is lost, and the best designations."""
-    exposure = run.get("exposure") or {}
-    seeds = [str(seed.get("caption") or seed.get("id")) for seed in run.get("seeds") or []]
+    exposure = run.results.exposure or {}
+    seeds = [str(seed.get("caption") or seed.get("id")) for seed in run.results.seeds or []]
     exposed = exposure.get("exposed") or []
     by_schema = exposure.get("by_schema") or {}
     sentences = []
@@ -166,15 +167,15 @@ def summary(run: Mapping[str, Any]) -> list[str]:
                          f"{top.get('caption')} ({float(top.get('score') or 0.0):.2f}).")
     else:
         sentences.append(f"The scenario purges {purged}; nobody else is exposed.")
-    decisions = run.get("decisions") or {}
+    decisions = run.results.decisions or {}
     counts = decisions.get("counts") or {}
     states = ("returned", "hidden", "defected", "defected_with_funds", "captured", "undecided")
     likely = sorted((name for name in states if counts.get(name, {}).get("mean")), key=lambda name: -counts[name]["mean"])
     if likely:
-        agents = len(run.get("agents") or [])
+        agents = len(run.results.agents or [])
         outcomes = [f"{OUTCOME_WORDS[name]} ({counts[name]['mean']:.1f}{' on average' if i == 0 else ''})"
                     for i, name in enumerate(likely[:3])]
-        text = (f"Over {_fmt(decisions.get('runs', run.get('runs')))} simulated runs, the likeliest outcomes for the "
+        text = (f"Over {_fmt(decisions.get('runs', run.provenance.runs))} simulated runs, the likeliest outcomes for the "
                 f"{_many(agents, 'exposed person', 'exposed persons')} are: {_and(outcomes)}.")
         if "defectors" in counts:
             low, high = counts["defectors"].get("interval_90") or (0, 0)
@@ -183,10 +184,10 @@ def summary(run: Mapping[str, Any]) -> list[str]:
                 text += f"; the chance of a defection cascade is {_share(decisions['cascade'].get('probability'), 0)}"
             text += "."
         sentences.append(text)
-    flows = run.get("flows") or {}
+    flows = run.results.flows or {}
     if flows.get("flow_before") is not None:
         unit = f" {flows['currency']}" if flows.get("currency") else ""
-        removed = run.get("removed") or {}
+        removed = run.results.removed or {}
         orphaned = len(flows.get("orphaned_accounts") or [])
         gone = _many(len(removed.get("seeds") or []) + len(removed.get("agents") or []), "removed entity is",
                      "removed entities are")
@@ -195,20 +196,21 @@ def summary(run: Mapping[str, Any]) -> list[str]:
         text = (f"The money reaching {flows.get('sink_caption') or 'the sink'} falls from {_fmt(flows['flow_before'])} "
                 f"to {_fmt(flows['flow_after'])}{unit}: {_share(flows.get('lost_share'))} of the flow is lost once the "
                 f"{gone} gone{accounts}.")
-        over = (run.get("flows_over_runs") or {}).get("flow_after")
+        over = (run.results.flows_over_runs or {}).get("flow_after")
         if over:
             low, high = over.get("interval_90") or (0, 0)
             text += (f" Over the runs, the flow after is {_fmt(over.get('mean'))}{unit} on average "
                      f"(90 %: {_fmt(low)}–{_fmt(high)}).")
         sentences.append(text)
-    targets = run.get("targets") or {}
-    best = (targets.get("table") or [None])[0]
+    targets = run.results.targets or {}
+    table = targets.get("table") or []
+    best = table[0] if table else None
     if best:
         unit = f" {targets['currency']}" if targets.get("currency") else ""
         sentences.append(f"Designating {_and([str(c) for c in best.get('captions') or []])} would cut "
                          f"{_fmt(best.get('cut'))}{unit} ({_share(best.get('cut_share'))}) of the flow"
                          + (", the best any such designations can do." if targets.get("optimal") else "."))
-    unsanctioned = run.get("unsanctioned") or {}
+    unsanctioned = run.results.unsanctioned or {}
     if unsanctioned.get("checked"):
         sentences.append(f"{len(unsanctioned.get('entities') or []):,} of the {unsanctioned['checked']:,} high-impact "
                          "entities are on no imported sanctions list.")
@@ -225,13 +227,13 @@ def _and(items: Sequence[str], word: str = "and") -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {word} {items[-1]}" if items else ""
 
 
-def _headline(run: Mapping[str, Any]) -> list[tuple[str, str]]:
-    exposure = run.get("exposure") or {}
-    decisions = run.get("decisions") or {}
+def _headline(run: ScenarioRun) -> list[tuple[str, str]]:
+    exposure = run.results.exposure or {}
+    decisions = run.results.decisions or {}
     counts = decisions.get("counts") or {}
-    flows = run.get("flows") or {}
+    flows = run.results.flows or {}
     cards = [(f"{exposure.get('count', 0):,}", "entities exposed"),
-             (f"{len(run.get('agents') or []):,}", "exposed persons (agents)")]
+             (f"{len(run.results.agents):,}", "exposed persons (agents)")]
     if "defectors" in counts:
         low, high = counts["defectors"]["interval_90"]
         cards.append((f"{counts['defectors']['mean']:.1f}", f"defectors expected (90 %: {low:g}–{high:g})"))
@@ -255,25 +257,25 @@ def _distribution_row(first: str, words: str, dist: Mapping[str, Any]) -> dict[s
             "95 %": high}
 
 
-def _network(run: Mapping[str, Any]) -> dict[str, Any]:
-    sub = run.get("subnetwork") or {}
+def _network(run: ScenarioRun) -> dict[str, Any]:
+    sub = run.results.subnetwork or {}
     nodes, edges = sub.get("nodes") or [], sub.get("edges") or []
-    removed = run.get("removed") or {}
-    orphaned = [row.get("entity_id") for row in (run.get("flows") or {}).get("orphaned_accounts") or []]
+    removed = run.results.removed or {}
+    orphaned = [row["entity_id"] for row in (run.results.flows or {}).get("orphaned_accounts") or []]
     note = (f"The {sub.get('drawn_limit')} most exposed of {sub['exposed_total']:,} exposed entities are drawn."
             if sub.get("exposed_total", 0) > len(nodes) else "")
-    return {"note": note, "drawing": network_drawing(nodes, edges, seed=int(run.get("seed") or 0) % (2**32),
+    return {"note": note, "drawing": network_drawing(nodes, edges, seed=int(run.provenance.seed or 0) % (2**32),
                                                      removed=removed.get("agents") or [], orphaned=orphaned)}
 
 
-def _exposed(run: Mapping[str, Any]) -> dict[str, Any]:
-    exposure = run.get("exposure") or {}
+def _exposed(run: ScenarioRun) -> dict[str, Any]:
+    exposure = run.results.exposure or {}
     rows = [{"entity": row.get("caption"), "id": row.get("entity_id"), "schema": row.get("schema"),
              "exposure": row.get("score"), "hops": row.get("hops"), "why (path)": row.get("explanation"),
              "sanctions": ", ".join(row.get("programs") or []) or "none imported"}
             for row in exposure.get("exposed") or []]
     agents = []
-    for agent in run.get("agents") or []:
+    for agent in run.results.agents or []:
         outcomes = agent.get("outcomes") or {}
         agents.append({"person": agent.get("caption"), "exposure": agent.get("exposure"),
                        "abroad": agent.get("location") or "no (home)", "family at home": agent.get("family_at_home"),
@@ -286,8 +288,8 @@ def _exposed(run: Mapping[str, Any]) -> dict[str, Any]:
             "by_schema": ", ".join(f"{count:,} {schema}" for schema, count in by_schema.items())}
 
 
-def _decisions(run: Mapping[str, Any]) -> dict[str, Any] | None:
-    decisions = run.get("decisions")
+def _decisions(run: ScenarioRun) -> dict[str, Any] | None:
+    decisions = run.results.decisions
     if not decisions:
         return None
     counts = decisions.get("counts") or {}
@@ -295,13 +297,14 @@ def _decisions(run: Mapping[str, Any]) -> dict[str, Any] | None:
     for index, (name, words) in enumerate(OUTCOME_WORDS.items()):
         dist = counts.get(name)
         if dist:
-            hist = dist.get("histogram") or {}
+            hist = dist.get("histogram") or {"edges": [], "counts": []}
             charts.append(histogram(hist.get("edges") or [], hist.get("counts") or [], words, xlabel="agents, per run",
                                     colour=PALETTE[index % len(PALETTE)], mark=dist.get("mean")))
             rows.append(_distribution_row("outcome", words, dist))
-    for key, words in (("funds_taken", "funds taken by defectors"), ("funds_out_of_reach", "funds out of the regime's reach")):
-        if decisions.get(key):
-            rows.append(_distribution_row("outcome", words, decisions[key]))
+    for words, distribution in (("funds taken by defectors", decisions.get("funds_taken")),
+                                ("funds out of the regime's reach", decisions.get("funds_out_of_reach"))):
+        if distribution:
+            rows.append(_distribution_row("outcome", words, distribution))
     timeline = decisions.get("timeline") or []
     series = {OUTCOME_WORDS.get(name, name): [(float(step), float(row.get(name, 0.0))) for step, row in enumerate(timeline)]
               for name in ("returned", "hidden", "defected", "defected_with_funds", "captured", "undecided")}
@@ -313,11 +316,11 @@ def _decisions(run: Mapping[str, Any]) -> dict[str, Any] | None:
                                    xlabel="week after the purge", ylabel="agents")}
 
 
-def _flows(run: Mapping[str, Any]) -> dict[str, Any] | None:
-    flows = run.get("flows")
+def _flows(run: ScenarioRun) -> dict[str, Any] | None:
+    flows = run.results.flows
     if not flows:
         return None
-    removed = run.get("removed") or {}
+    removed = run.results.removed or {}
     unit = f" ({flows['currency']})" if flows.get("currency") else ""
     return {
         "method": flows.get("method", ""), "sources": flows.get("sources", 0), "sink": flows.get("sink_caption"),
@@ -344,17 +347,18 @@ def _flows(run: Mapping[str, Any]) -> dict[str, Any] | None:
     }
 
 
-def _flows_over_runs(run: Mapping[str, Any], unit: str) -> dict[str, Any] | None:
+def _flows_over_runs(run: ScenarioRun, unit: str) -> dict[str, Any] | None:
     """Flow after and orphaned accounts as distributions over the (sampled) Monte Carlo runs. A flow
     after that takes few values (a few removals decide it) is drawn as one bar per value range."""
-    data = run.get("flows_over_runs")
+    data = run.results.flows_over_runs
     if not data:
         return None
-    rows = [_distribution_row("measure", words, data.get(key) or {})
-            for key, words in (("flow_after", f"flow after{unit}"), ("flow_lost", f"flow lost{unit}"),
-                               ("orphaned_accounts", "accounts orphaned"))]
+    rows = [_distribution_row("measure", words, distribution or {})
+            for words, distribution in ((f"flow after{unit}", data.get("flow_after")),
+                                        (f"flow lost{unit}", data.get("flow_lost")),
+                                        ("accounts orphaned", data.get("orphaned_accounts")))]
     after = data.get("flow_after") or {}
-    hist = after.get("histogram") or {}
+    hist = after.get("histogram") or {"edges": [], "counts": []}
     edges, counts = hist.get("edges") or [], hist.get("counts") or []
     title = f"Flow to the sink after the purge{unit}"
     if 0 < sum(1 for count in counts if count) <= FEW_VALUES:
@@ -366,8 +370,8 @@ def _flows_over_runs(run: Mapping[str, Any], unit: str) -> dict[str, Any] | None
             "rule": data.get("rule", ""), "distinct": data.get("distinct_removals", 0), "rows": rows, "chart": chart}
 
 
-def _targets(run: Mapping[str, Any]) -> dict[str, Any] | None:
-    targets = run.get("targets")
+def _targets(run: ScenarioRun) -> dict[str, Any] | None:
+    targets = run.results.targets
     if not targets:
         return None
     rows = [{"strategy": row.get("strategy"), "designated": ", ".join(row.get("captions") or []),
@@ -381,8 +385,8 @@ def _targets(run: Mapping[str, Any]) -> dict[str, Any] | None:
                                f"Flow cut by {targets.get('k')} designations")}
 
 
-def _key_persons(run: Mapping[str, Any]) -> dict[str, Any] | None:
-    data = run.get("key_persons")
+def _key_persons(run: ScenarioRun) -> dict[str, Any] | None:
+    data = run.results.key_persons
     if not data:
         return None
     controllers = data.get("sole_controllers")
@@ -401,8 +405,8 @@ def _key_persons(run: Mapping[str, Any]) -> dict[str, Any] | None:
     }
 
 
-def _unsanctioned(run: Mapping[str, Any]) -> dict[str, Any] | None:
-    data = run.get("unsanctioned")
+def _unsanctioned(run: ScenarioRun) -> dict[str, Any] | None:
+    data = run.results.unsanctioned
     if not data or not data.get("checked"):
         return None
     return {"count": len(data.get("entities") or []), "checked": data["checked"],
@@ -411,8 +415,8 @@ def _unsanctioned(run: Mapping[str, Any]) -> dict[str, Any] | None:
                       "why it matters": ", ".join(row.get("why") or [])} for row in data.get("entities") or []]}
 
 
-def _disruption(run: Mapping[str, Any]) -> dict[str, Any] | None:
-    curves = run.get("disruption")
+def _disruption(run: ScenarioRun) -> dict[str, Any] | None:
+    curves = run.results.disruption
     if not curves:
         return None
     return {"chart": render_disruption_svg(curves),
@@ -421,8 +425,8 @@ def _disruption(run: Mapping[str, Any]) -> dict[str, Any] | None:
                       "LCC share": step.get("lcc_fraction")} for curve in curves for step in curve.get("steps", [])]}
 
 
-def _sensitivity(run: Mapping[str, Any]) -> dict[str, Any] | None:
-    data = run.get("sensitivity")
+def _sensitivity(run: ScenarioRun) -> dict[str, Any] | None:
+    data = run.results.sensitivity
     if not data:
         return None
     metric = data.get("metric")
@@ -440,15 +444,15 @@ def _identifier(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _provenance(run: Mapping[str, Any]) -> dict[str, Any]:
-    scenario = run.get("scenario") or {}
-    graph = run.get("graph") or {}
-    used = {"runs": run.get("runs", scenario.get("runs")), "seed": run.get("seed", scenario.get("seed"))}
-    text, overridden = scenario_as_run(str(run.get("scenario_text") or ""), str(scenario.get("format") or "toml"), used)
-    facts = [("run", _identifier(run.get("id"))), ("scenario", run.get("name")), ("scenario file", scenario.get("file")),
-             ("scenario sha256", run.get("scenario_sha256")), ("moneymen version", run.get("version")),
-             ("seed", _identifier(used["seed"])), ("runs", used["runs"]), ("started", run.get("started_at")),
-             ("finished", run.get("finished_at")), ("inputs sha256", run.get("inputs_sha256")),
+def _provenance(run: ScenarioRun) -> dict[str, Any]:
+    scenario = run.results.scenario or {}
+    graph = run.results.graph or {}
+    used = {"runs": run.provenance.runs, "seed": run.provenance.seed}
+    text, overridden = scenario_as_run(str(run.provenance.scenario_text or ""), str(scenario.get("format") or "toml"), used)
+    facts = [("run", _identifier(run.id)), ("scenario", run.provenance.name), ("scenario file", scenario.get("file")),
+             ("scenario sha256", run.provenance.sha256), ("moneymen version", run.provenance.version),
+             ("seed", _identifier(used["seed"])), ("runs", used["runs"]), ("started", run.provenance.started_at),
+             ("finished", run.provenance.finished_at), ("inputs sha256", run.results.inputs_sha256),
              ("graph", f"{graph.get('nodes', 0):,} nodes, {graph.get('edges', 0):,} edges")]
     decisions = scenario.get("decisions") or {}
     graph_settings = scenario.get("graph") or {}
@@ -493,10 +497,10 @@ def scenario_as_run(text: str, format: str, used: Mapping[str, Any]) -> tuple[st
 
 #: The report's sections in order: (id, title, builder). A builder returns the section's data, or None
 #: where its analysis did not run; a title may depend on the run.
-_SECTIONS: list[tuple[str, Callable[[Mapping[str, Any]], str], Callable[[Mapping[str, Any]], Any]]] = [
+_SECTIONS: list[tuple[str, Callable[[ScenarioRun], str], Callable[[ScenarioRun], Any]]] = [
     ("network", lambda run: "The exposed network", _network),
     ("exposed", lambda run: "Who is exposed", _exposed),
-    ("decisions", lambda run: "What the exposed do (Monte Carlo)" if run.get("decisions") else "What the exposed do",
+    ("decisions", lambda run: "What the exposed do (Monte Carlo)" if run.results.decisions else "What the exposed do",
      lambda run: _decisions(run) or {}),
     ("flows", lambda run: "Money flows to the sink", _flows),
     ("targets", lambda run: "Designation targets, against the heuristics", _targets),

@@ -6,10 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from moneymen.data import BUNDLED, EXAMPLE_NETWORK, BundledList, example_scenario_path
 from moneymen.services.imports import ImportResult, import_file
 from moneymen.store import Store
+
+if TYPE_CHECKING:  # the analyses load only when the scenario runs
+    from moneymen.analysis.results import ScenarioRun
+    from moneymen.services.scenarios import Progress
 
 
 def import_example(store: Store, progress: Callable[[int, int], None] | None = None) -> ImportResult:
@@ -19,7 +24,8 @@ def import_example(store: Store, progress: Callable[[int, int], None] | None = N
                        grade=bundled.grade, progress=progress)
 
 
-def run_example_scenario(store: Store, report_dir: Path | None = None, progress=None):
+def run_example_scenario(store: Store, report_dir: Path | None = None,
+                         progress: Progress | None = None) -> tuple[ScenarioRun, Path]:
     """Run the example scenario on ``store``, save the run and write its HTML report.
 
     Returns ``(run, report_path)``. The report goes to ``report_dir`` (default: the store's own
@@ -27,15 +33,16 @@ def run_example_scenario(store: Store, report_dir: Path | None = None, progress=
     """
     from moneymen.analysis.scenario import Scenario
     from moneymen.report import report_path, write_report
+    from moneymen.services.scenario_runs import save_run
     from moneymen.services.scenarios import run_scenario
 
     scenario = Scenario.from_file(example_scenario_path())
     run = run_scenario(store, scenario, progress=progress)
-    run.save(store)
-    path = report_path(store.location, example_scenario_path().stem, run.id)
+    run_id = save_run(store, run)
+    path = report_path(store.location, example_scenario_path().stem, run_id)
     if report_dir is not None:
         path = report_dir / path.name
-    return run, write_report(run.to_dict(), path)
+    return run, write_report(run, path)
 
 
 def import_bundled(store: Store, progress: Callable[[BundledList], Callable[[int, int], None]] | None = None

@@ -3,9 +3,11 @@
 :func:`run_scenario` builds the network view the scenario's filters ask for, finds who the
 purge exposes, simulates what the exposed persons do (Monte Carlo), measures the money flows to
 the sink before the purge and after it, and adds the optional analyses (designation targets, key
-persons, disruption curves, sensitivity). The result, a :class:`ScenarioRun`, is data: every number
-with the scenario text and its hash, the moneymen version, the seed and a digest of the inputs.
-:meth:`ScenarioRun.save` keeps it in the store; ``moneymen scenario show`` reads it back.
+persons, disruption curves, sensitivity). The result, a :class:`~moneymen.analysis.results.ScenarioRun`,
+is data: every number (:class:`~moneymen.analysis.results.ScenarioResults`) with the scenario text and its
+hash, the moneymen version, the seed and a digest of the inputs. :func:`~moneymen.services.scenario_runs.save_run`
+keeps it in the store; :func:`~moneymen.services.scenario_runs.load_run` reads it back (``moneymen scenario
+show``).
 
 Each analysis is one small step over the :class:`~moneymen.graph.view.NetworkView`:
 :func:`purge_step` (:func:`moneymen.analysis.purge.purge_impact` with the scenario's
@@ -36,8 +38,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, cast
 
 import numpy as np
 
@@ -52,16 +54,20 @@ from moneymen.analysis.distributions import Distribution
 from moneymen.analysis.flows import FlowReport, flows_after_removals, money_flows
 from moneymen.analysis.ownership import ownership_problems
 from moneymen.analysis.purge import PurgeImpact, purge_impact
+from moneymen.analysis.results import (DecisionsData, DisruptionCurveData, ExposureData, FlowsData, FlowsOverRunsData,
+                                       KeyPersonsData, NodeData, ScenarioResults, ScenarioRun, SensitivityData,
+                                       SubnetworkData, SubnetworkEdge, SubnetworkNode, TargetsData, UnsanctionedData,
+                                       UnsanctionedRow)
 from moneymen.analysis.scenario import Scenario, ScenarioError
 from moneymen.analysis.sensitivity import sensitivity
 from moneymen.graph.builder import build_view
 from moneymen.graph.view import NetworkView
 from moneymen.jsonable import jsonable
+from moneymen.model import RunProvenance
 from moneymen.timestamps import utc_now
-from moneymen.store import ScenarioRunRecord, Store
+from moneymen.store import Store
 
-__all__ = ["ScenarioRun", "Progress", "run_scenario", "check_scenario", "CheckedScenario", "compare_runs",
-           "resolve_entity"]
+__all__ = ["Progress", "run_scenario", "check_scenario", "CheckedScenario", "resolve_entity"]
 
 #: ``progress(stage, done, total)``: ``total`` None while the size of a stage is unknown.
 Progress = Callable[[str, int, "int | None"], None]
@@ -71,49 +77,6 @@ DRAWN_NODES = 120
 EXACT_BETWEENNESS_NODES = 5_000
 #: At most this many Monte Carlo runs (a seeded sample) get their own flow and orphaned accounts measured.
 FLOW_SAMPLE_RUNS = 500
-
-
-# -- the run as data -------------------------------------------------------------------------------
-
-@dataclass
-class ScenarioRun:
-    """One run of a scenario: what was asked, with which code and seed, and everything that came out.
-
-    ``results`` is JSON-ready data (see ``docs/scenarios.md`` for its keys); ``id`` is set once
-    the run is saved in a store.
-    """
-
-    name: str
-    scenario_text: str
-    sha256: str
-    version: str
-    seed: int
-    runs: int
-    started_at: str
-    finished_at: str
-    results: dict[str, Any] = field(default_factory=dict)
-    id: int | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """Everything, JSON-ready: provenance first, then the results."""
-        return {"id": self.id, "name": self.name, "version": self.version, "seed": self.seed, "runs": self.runs,
-                "started_at": self.started_at, "finished_at": self.finished_at,
-                "scenario_sha256": self.sha256, "scenario_text": self.scenario_text, **self.results}
-
-    def save(self, store: Store) -> int:
-        """Save the run in ``store`` (one transaction) and return its id."""
-        self.id = store.save_scenario_run(
-            name=self.name, scenario_text=self.scenario_text, sha256=self.sha256, version=self.version, seed=self.seed,
-            runs=self.runs, started_at=self.started_at, finished_at=self.finished_at,
-            results=json.dumps(self.results, ensure_ascii=False, allow_nan=False))
-        return self.id
-
-    @classmethod
-    def from_record(cls, record: ScenarioRunRecord) -> "ScenarioRun":
-        """A saved run, as :meth:`Store.scenario_run` returns it."""
-        return cls(name=record.name, scenario_text=record.scenario_text, sha256=record.sha256, version=record.version,
-                   seed=record.seed, runs=record.runs, started_at=record.started_at, finished_at=record.finished_at,
-                   results=json.loads(record.results) if record.results else {}, id=record.id)
 
 
 # -- entities named in a scenario ------------------------------------------------------------------
@@ -272,7 +235,7 @@ def decisions_step(table: AgentTable, scenario: Scenario, tell: Callable[..., No
     return decisions, lost
 
 
-def sensitivity_step(table: AgentTable, scenario: Scenario, tell: Callable[..., None]) -> dict[str, Any]:
+def sensitivity_step(table: AgentTable, scenario: Scenario, tell: Callable[..., None]) -> SensitivityData:
     """One-at-a-time sensitivity of the decision model's outcome to its parameters."""
     assert table.agents is not None, "no agents: nothing to vary"
     options = scenario.sensitivity or {}
@@ -280,7 +243,7 @@ def sensitivity_step(table: AgentTable, scenario: Scenario, tell: Callable[..., 
     result = sensitivity(table.agents, scenario.decisions, runs=options["runs"], seed=scenario.seed,
                          metric=options["metric"], change=options["change"], names=options["parameters"],
                          progress=lambda done, total: tell("Sensitivity", done, total))
-    return jsonable(result.to_dict())
+    return cast(SensitivityData, jsonable(result.to_dict()))
 
 
 def flows_step(checked: CheckedScenario, removed: list[str], scenario: Scenario) -> FlowReport:
@@ -294,7 +257,7 @@ def flows_step(checked: CheckedScenario, removed: list[str], scenario: Scenario)
 
 
 def flows_over_runs_step(checked: CheckedScenario, decisions: DecisionResult, scenario: Scenario,
-                         tell: Callable[..., None]) -> dict[str, Any]:
+                         tell: Callable[..., None]) -> FlowsOverRunsData:
     """Flow to the sink and orphaned accounts in each sampled run: the seeds and that run's lost agents removed.
 
     Returns the distributions over the sampled runs (flow after, flow lost, accounts orphaned) and
@@ -336,7 +299,7 @@ def targets_step(checked: CheckedScenario, scenario: Scenario) -> Designation:
         raise _analysis_error(scenario, error, "targeting") from None
 
 
-def key_persons_step(view: NetworkView, top: int, seed: int) -> dict[str, Any]:
+def key_persons_step(view: NetworkView, top: int, seed: int) -> KeyPersonsData:
     """Articulation points, bridges, the top brokers (a broker's clusters are the countries it links) and
     the sole controllers of accounts and companies (:func:`~moneymen.analysis.flows.sole_controllers`)."""
     countries = [c[0] if c else "" for c in view.countries]
@@ -357,7 +320,7 @@ def key_persons_step(view: NetworkView, top: int, seed: int) -> dict[str, Any]:
 UNSANCTIONED_TOP_EXPOSED = 10
 
 
-def unsanctioned_step(view: NetworkView, results: Mapping[str, Any]) -> dict[str, Any]:
+def unsanctioned_step(view: NetworkView, results: ScenarioResults) -> UnsanctionedData:
     """The high-impact entities that no imported sanctions list names (the view's ``programs`` are empty).
 
     High impact: the best designations (``targets``), the :data:`UNSANCTIONED_TOP_EXPOSED` most
@@ -372,20 +335,21 @@ def unsanctioned_step(view: NetworkView, results: Mapping[str, Any]) -> dict[str
         if reason not in reasons:
             reasons.append(reason)
 
-    targets = results.get("targets") or {}
+    targets = results.targets or {}
     for entity_id in (targets.get("table") or [{}])[0].get("entities") or []:
         note(entity_id, "best designation")
-    seeds = {seed["id"] for seed in results.get("seeds") or []}
-    exposed = [row for row in (results.get("exposure") or {}).get("exposed") or [] if row["entity_id"] not in seeds]
+    seeds = {seed["id"] for seed in results.seeds}
+    exposed = [row for row in results.exposure.get("exposed") or [] if row["entity_id"] not in seeds]
     for row in exposed[:UNSANCTIONED_TOP_EXPOSED]:
         note(row["entity_id"], "most exposed")
-    key = results.get("key_persons") or {}
-    for role, rows, field_name in (("articulation point", key.get("articulation_points"), "label"),
-                                   ("broker", key.get("brokers"), "label"),
-                                   ("sole controller", key.get("sole_controllers"), "id")):
-        for row in rows or []:
-            note(row[field_name], role)
-    entities = []
+    key = results.key_persons or {}
+    for point in key.get("articulation_points") or []:
+        note(point["label"], "articulation point")
+    for broker in key.get("brokers") or []:
+        note(broker["label"], "broker")
+    for controller in key.get("sole_controllers") or []:
+        note(controller["id"], "sole controller")
+    entities: list[UnsanctionedRow] = []
     for entity_id, reasons in why.items():
         i = view.index_of(entity_id)
         if not view.programs[i]:
@@ -394,7 +358,7 @@ def unsanctioned_step(view: NetworkView, results: Mapping[str, Any]) -> dict[str
             "entities": entities}
 
 
-def disruption_step(view: NetworkView, scenario: Scenario, tell: Callable[..., None]) -> list[dict[str, Any]]:
+def disruption_step(view: NetworkView, scenario: Scenario, tell: Callable[..., None]) -> list[DisruptionCurveData]:
     """Disruption curves over the whole view, one per strategy."""
     adjacency = view.adjacency()
     options = scenario.disruption or {}
@@ -416,7 +380,7 @@ def disruption_step(view: NetworkView, scenario: Scenario, tell: Callable[..., N
 # -- the runner ------------------------------------------------------------------------------------
 
 def run_scenario(store: Store, scenario: Scenario, progress: Progress | None = None) -> ScenarioRun:
-    """Run ``scenario`` on ``store`` and return the run (not yet saved: call :meth:`ScenarioRun.save`).
+    """Run ``scenario`` on ``store`` and return the run (not yet saved: call :func:`~moneymen.services.scenario_runs.save_run`).
 
     ``progress(stage, done, total)`` is told what is being done; the Monte Carlo reports runs done
     out of runs. Raises :class:`ScenarioError` for what only the store can tell is wrong (an
@@ -438,49 +402,49 @@ def run_scenario(store: Store, scenario: Scenario, progress: Progress | None = N
     table = agents_step(store, view, impact, scenario)
     # the agents' facts as read (accounts and their balances included), before the Monte Carlo adds outcomes
     agent_facts = hashlib.sha256(json.dumps(table.rows, sort_keys=True, default=str).encode()).hexdigest()
-    results: dict[str, Any] = {
-        "scenario": scenario.to_dict(),
-        "graph": {**view.summary(), "sha256": view.digest()},
-        "seeds": [_node(view, entity_id) for entity_id in seeds],
-        "sink": _node(view, sink) if sink else None,
-        "exposure": _with_programs(view, {"count": len(impact.exposed), **impact.to_dict()}),
-        "subnetwork": _subnetwork(view, impact, sink),
-        "agents": table.rows,
-        "decisions": None,
-    }
+    graph = {**view.summary(), "sha256": view.digest()}
     lost: list[str] = []
     decisions = None
+    sensitivity_data = None
     if table.agents is not None:
         decisions, lost = decisions_step(table, scenario, tell)
-        results["decisions"] = jsonable(decisions.to_dict(inputs=False))
         if scenario.sensitivity:
-            results["sensitivity"] = sensitivity_step(table, scenario, tell)
-    results["removed"] = {"rule": f"the seeds, and the agents with P({' or '.join(scenario.lost_outcomes)}) "
-                                  f">= {scenario.removal_threshold:g}", "seeds": seeds, "agents": lost}
+            sensitivity_data = sensitivity_step(table, scenario, tell)
+    flows = flows_over_runs = targets = None
     if sink is not None:
         tell("Money flows")
-        results["flows"] = _to_data(flows_step(checked, seeds + lost, scenario))
+        flows = cast(FlowsData, _to_data(flows_step(checked, seeds + lost, scenario)))
         if decisions is not None:
-            results["flows_over_runs"] = flows_over_runs_step(checked, decisions, scenario, tell)
+            flows_over_runs = flows_over_runs_step(checked, decisions, scenario, tell)
         if scenario.targeting:
             tell("Designation targets")
-            results["targets"] = _to_data(targets_step(checked, scenario))
+            targets = cast(TargetsData, _to_data(targets_step(checked, scenario)))
+    key_persons_data = None
     if scenario.key_persons:
         tell("Key persons")
-        results["key_persons"] = key_persons_step(view, scenario.key_persons, scenario.seed)
-    if scenario.disruption:
-        results["disruption"] = disruption_step(view, scenario, tell)
-    results["unsanctioned"] = unsanctioned_step(view, results)
+        key_persons_data = key_persons_step(view, scenario.key_persons, scenario.seed)
+    results = ScenarioResults(
+        scenario=scenario.to_dict(), graph=graph, seeds=[_node(view, entity_id) for entity_id in seeds],
+        sink=_node(view, sink) if sink else None, exposure=exposure_data(view, impact), subnetwork=_subnetwork(view, impact, sink),
+        agents=table.rows, decisions=cast(DecisionsData, jsonable(decisions.to_dict(inputs=False))) if decisions else None,
+        sensitivity=sensitivity_data,
+        removed={"rule": f"the seeds, and the agents with P({' or '.join(scenario.lost_outcomes)}) "
+                         f">= {scenario.removal_threshold:g}", "seeds": seeds, "agents": lost},
+        flows=flows, flows_over_runs=flows_over_runs, targets=targets, key_persons=key_persons_data,
+        disruption=disruption_step(view, scenario, tell) if scenario.disruption else None,
+        unsanctioned={}, inputs_sha256="")
+    results.unsanctioned = unsanctioned_step(view, results)
 
     # what the run read, apart from the run count and seed (listed beside it): network, agents, settings
     settings = {key: value for key, value in scenario.to_dict().items() if key not in ("runs", "seed")}
-    results["inputs_sha256"] = hashlib.sha256(json.dumps(
-        {"graph": results["graph"]["sha256"], "labels": labels_digest(view),
+    results.inputs_sha256 = hashlib.sha256(json.dumps(
+        {"graph": graph["sha256"], "labels": labels_digest(view),
          "agents": table.agents.digest() if table.agents is not None else None, "agent_facts": agent_facts,
          "seeds": seeds, "sink": sink, "scenario": settings}, sort_keys=True, default=str).encode()).hexdigest()
-    return ScenarioRun(name=scenario.name, scenario_text=scenario.text, sha256=scenario.sha256,
-                       version=moneymen.__version__, seed=scenario.seed, runs=scenario.runs, started_at=started,
-                       finished_at=utc_now(), results=jsonable(results))
+    provenance = RunProvenance(name=scenario.name, scenario_text=scenario.text, sha256=scenario.sha256,
+                               version=moneymen.__version__, seed=scenario.seed, runs=scenario.runs,
+                               started_at=started, finished_at=utc_now())
+    return ScenarioRun(provenance, ScenarioResults.from_dict(jsonable(results.to_dict())))
 
 
 def labels_digest(view: NetworkView) -> str:
@@ -500,8 +464,10 @@ def labels_digest(view: NetworkView) -> str:
     return h.hexdigest()
 
 
-def _with_programs(view: NetworkView, exposure: dict[str, Any]) -> dict[str, Any]:
-    """``exposure`` with each exposed entity's sanctions programs (``programs``; empty: on no imported list)."""
+def exposure_data(view: NetworkView, impact: PurgeImpact) -> ExposureData:
+    """The purge impact as data, with the count of exposed entities and each one's sanctions programs
+    (``programs``; empty: on no imported list)."""
+    exposure = cast(ExposureData, {"count": len(impact.exposed), **impact.to_dict()})
     for row in exposure.get("exposed") or []:
         row["programs"] = list(view.programs[view.index_of(row["entity_id"])])
     return exposure
@@ -511,79 +477,25 @@ def _to_data(value: Any) -> Any:
     return jsonable(value.to_dict())
 
 
-def _node(view: NetworkView, entity_id: str) -> dict[str, Any]:
+def _node(view: NetworkView, entity_id: str) -> NodeData:
     i = view.index_of(entity_id)
     return {"id": entity_id, "caption": view.captions[i], "schema": view.schemata[i], "countries": list(view.countries[i])}
 
 
-def _subnetwork(view: NetworkView, impact: PurgeImpact, sink: str | None) -> dict[str, Any]:
+def _subnetwork(view: NetworkView, impact: PurgeImpact, sink: str | None) -> SubnetworkData:
     """The seeds, the sink and the most exposed entities, with the edges between them (what the report draws)."""
     chosen = list(dict.fromkeys(impact.seeds + [x.entity_id for x in impact.exposed[:DRAWN_NODES]]
                                 + ([sink] if sink else [])))
     part = view.subgraph(chosen)
     seeds = set(impact.seeds)
-    nodes = [{"id": entity_id, "caption": part.captions[i], "schema": part.schemata[i],
+    nodes: list[SubnetworkNode] = [{"id": entity_id, "caption": part.captions[i], "schema": part.schemata[i],
               "exposure": float(impact.scores[view.index_of(entity_id)]), "seed": entity_id in seeds,
               "sink": entity_id == sink} for i, entity_id in enumerate(part.ids)]
     loops = part.source == part.target
     # a payment's amount and currency, so that the drawing can write them on its arrow (None where unknown)
-    edges = [{"source": part.ids[s], "target": part.ids[t], "relation": r,
+    edges: list[SubnetworkEdge] = [{"source": part.ids[s], "target": part.ids[t], "relation": r,
               "amount": a if a == a else None, "currency": c or None}
              for s, t, r, a, c, loop in zip(part.source.tolist(), part.target.tolist(), part.relation.tolist(),
                                             part.amount.tolist(), part.currency.tolist(), loops.tolist())
              if not loop]
     return {"nodes": nodes, "edges": edges, "exposed_total": len(impact.exposed), "drawn_limit": DRAWN_NODES}
-
-
-# -- comparing saved runs ----------------------------------------------------------------------------
-
-def compare_runs(first: Mapping[str, Any], second: Mapping[str, Any]) -> dict[str, Any]:
-    """Two runs' headline numbers side by side (``to_dict()`` of each), and what differs in their inputs.
-
-    ``rows``: ``{"measure", "first", "second", "change"}`` (change = second − first, None where
-    either is missing). ``same``: whether the scenario text, the inputs digest, the seed, the run
-    count and the moneymen version are the same.
-    """
-    def outcome(run: Mapping[str, Any], name: str) -> float | None:
-        counts = ((run.get("decisions") or {}).get("counts") or {})
-        return counts[name]["mean"] if name in counts else None
-
-    measures: list[tuple[str, Callable[[Mapping[str, Any]], Any]]] = [
-        ("entities exposed", lambda run: (run.get("exposure") or {}).get("count")),
-        ("agents (exposed persons)", lambda run: len(run.get("agents") or [])),
-    ]
-    for name in ("returned", "hidden", "defected", "defected_with_funds", "captured", "defectors"):
-        measures.append((f"{name.replace('_', ' ')} (mean)", lambda run, name=name: outcome(run, name)))
-    measures += [
-        ("funds taken (mean)", lambda run: ((run.get("decisions") or {}).get("funds_taken") or {}).get("mean")),
-        ("cascade probability", lambda run: ((run.get("decisions") or {}).get("cascade") or {}).get("probability")),
-        ("flow before", lambda run: (run.get("flows") or {}).get("flow_before")),
-        ("flow after", lambda run: (run.get("flows") or {}).get("flow_after")),
-        ("flow lost", lambda run: (run.get("flows") or {}).get("lost")),
-        ("flow lost over runs (mean)", lambda run: _over_runs(run, "flow_lost", "mean")),
-        ("flow lost over runs (5 %)", lambda run: _over_runs(run, "flow_lost", "5%")),
-        ("flow lost over runs (95 %)", lambda run: _over_runs(run, "flow_lost", "95%")),
-        ("orphaned accounts", lambda run: len((run.get("flows") or {}).get("orphaned_accounts") or [])
-         if run.get("flows") else None),
-        ("orphaned accounts over runs (mean)", lambda run: _over_runs(run, "orphaned_accounts", "mean")),
-        ("orphaned accounts over runs (95 %)", lambda run: _over_runs(run, "orphaned_accounts", "95%")),
-        ("broken business relations", lambda run: len((run.get("flows") or {}).get("broken_relations") or [])
-         if run.get("flows") else None),
-        ("agents removed for the flows", lambda run: len((run.get("removed") or {}).get("agents") or [])),
-    ]
-    rows = []
-    for label, read in measures:
-        a, b = read(first), read(second)
-        change = b - a if isinstance(a, (int, float)) and isinstance(b, (int, float)) else None
-        rows.append({"measure": label, "first": a, "second": b, "change": change})
-    same = {key: first.get(key) == second.get(key)
-            for key in ("scenario_sha256", "inputs_sha256", "seed", "runs", "version")}
-    return {"first": first.get("id"), "second": second.get("id"), "rows": rows, "same": same}
-
-
-def _over_runs(run: Mapping[str, Any], measure: str, statistic: str) -> float | None:
-    """A statistic (``mean`` or a quantile such as ``5%``) of a distribution in ``flows_over_runs``."""
-    distribution = (run.get("flows_over_runs") or {}).get(measure)
-    if not distribution:
-        return None
-    return distribution["mean"] if statistic == "mean" else distribution["quantiles"][statistic]

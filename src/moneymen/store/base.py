@@ -14,7 +14,7 @@ from importlib import resources
 
 import pyarrow as pa
 
-from moneymen.model import Statement
+from moneymen.model import RunProvenance, Statement
 from moneymen.store.engine import Engine, StoreError
 from moneymen.store.records import ImportRecord, ScenarioRunRecord
 
@@ -69,6 +69,8 @@ _IMPORT_COLUMNS = ("id, dataset, format, path, sha256, list_date, seen, started_
                    "statements, grade, key_sha256, kind, revertible, reverted_at")
 #: Finished imports that have not been reverted: the ones whose statements are in the store.
 _LIVE = "finished_at IS NOT NULL AND reverted_at IS NULL"
+#: The columns of ``scenario_runs`` that hold a run's provenance, in RunProvenance's order.
+_RUN_COLUMNS = "name, scenario_text, sha256, version, seed, runs, started_at, finished_at"
 
 
 class RevertError(StoreError):
@@ -517,30 +519,27 @@ class Store:
 
     # -- scenario runs ----------------------------------------------------------------
 
-    def save_scenario_run(self, *, name: str, scenario_text: str, sha256: str, version: str, seed: int, runs: int,
-                          started_at: str, finished_at: str, results: str) -> int:
+    def save_scenario_run(self, provenance: RunProvenance, results: str) -> int:
         """Save one finished scenario run (``results`` is JSON text) and return its id (1, 2, …)."""
+        p = provenance
         with self.transaction():
             new_id = self.engine.execute("SELECT coalesce(max(id), 0) + 1 FROM scenario_runs")[0][0]
             self.engine.execute(
-                "INSERT INTO scenario_runs (id, name, scenario_text, sha256, version, seed, runs, started_at, "
-                "finished_at, results) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [new_id, name, scenario_text, sha256, version, seed, runs, started_at, finished_at, results],
+                f"INSERT INTO scenario_runs (id, {_RUN_COLUMNS}, results) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [new_id, p.name, p.scenario_text, p.sha256, p.version, p.seed, p.runs, p.started_at, p.finished_at,
+                 results],
             )
         return new_id
 
     def scenario_runs(self) -> list[ScenarioRunRecord]:
         """Every saved scenario run, oldest first, without their results (``results`` is empty)."""
-        rows = self.engine.execute(
-            "SELECT id, name, scenario_text, sha256, version, seed, runs, started_at, finished_at, '' "
-            "FROM scenario_runs ORDER BY id"
-        )
-        return [ScenarioRunRecord(*row) for row in rows]
+        rows = self.engine.execute(f"SELECT id, {_RUN_COLUMNS}, '' FROM scenario_runs ORDER BY id")
+        return [_run_record(row) for row in rows]
 
     def scenario_run(self, run_id: int) -> ScenarioRunRecord | None:
         """The saved run ``run_id`` with its results, or None when there is none."""
-        rows = self.engine.execute("SELECT * FROM scenario_runs WHERE id = ?", [run_id])
-        return ScenarioRunRecord(*rows[0]) if rows else None
+        rows = self.engine.execute(f"SELECT id, {_RUN_COLUMNS}, results FROM scenario_runs WHERE id = ?", [run_id])
+        return _run_record(rows[0]) if rows else None
 
 
     def graph_tables(self, props: Sequence[str], datasets: Sequence[str] | None = None) -> tuple[pa.Table, pa.Table]:
@@ -580,6 +579,11 @@ class Store:
             [*params, *props], ("entity_id", "prop", "value", "grade"),
         )
         return entities, values
+
+
+def _run_record(row: Sequence) -> ScenarioRunRecord:
+    """A ``scenario_runs`` row (id, the provenance columns, results) as a record."""
+    return ScenarioRunRecord(row[0], RunProvenance(*row[1:9]), row[9])
 
 
 def _split_sql(script: str) -> list[str]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from moneymen.model import RunProvenance
+
 __all__ = ["ImportRecord", "ScenarioRunRecord"]
 
 
@@ -38,15 +40,8 @@ class ImportRecord:
 
 @dataclass(frozen=True, slots=True)
 class ScenarioRunRecord:
-    """A saved scenario run, as the store keeps it: the scenario, code version, seed and results (JSON text)."""
+    """A saved scenario run, as the store keeps it: its id, what produced it and its results (JSON text)."""
 
     id: int
-    name: str
-    scenario_text: str
-    sha256: str
-    version: str
-    seed: int
-    runs: int
-    started_at: str
-    finished_at: str
+    provenance: RunProvenance
     results: str
