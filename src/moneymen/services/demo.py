@@ -31,8 +31,8 @@ def run_example_scenario(store: Store, report_dir: Path | None = None, progress=
 
     scenario = Scenario.from_file(example_scenario_path())
     run = run_scenario(store, scenario, progress=progress)
-    run.save(store)
-    path = report_path(store.location, example_scenario_path().stem, run.id)
+    run_id = run.save(store)
+    path = report_path(store.location, example_scenario_path().stem, run_id)
     if report_dir is not None:
         path = report_dir / path.name
     return run, write_report(run.to_dict(), path)
