@@ -10,7 +10,7 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, NoReturn, Optional
 
 import typer
 from rich.console import Console
@@ -37,7 +37,7 @@ DbOption = Annotated[
 ]
 
 
-def _fail(message: str, code: int = 1) -> None:
+def _fail(message: str, code: int = 1) -> NoReturn:
     errors.print(f"[bold red]error:[/] {escape(message)}")
     raise typer.Exit(code)
 
@@ -169,8 +169,8 @@ def fetch(
     store = _open(db, create=True)
     with store, tempfile.TemporaryDirectory(prefix="moneymen-fetch-") as folder:
         try:
-            with render.download_progress(console) as progress:
-                paths = download(files, Path(folder), progress, insecure=insecure, warn=warn)
+            with render.download_progress(console) as downloading:
+                paths = download(files, Path(folder), downloading, insecure=insecure, warn=warn)
         except FetchError as error:
             _fail(f"{error}\nNothing was imported.")
         try:
@@ -391,6 +391,7 @@ def screen(
     if query is None:
         from moneymen.sources.base import SourceError
 
+        assert input_path is not None and output is not None  # no query: --input, and --output with it (above)
         try:
             with render.byte_progress(console, f"Screening {input_path.name}") as progress:
                 rows, flagged = screen_file(screener, input_path, output, mapping, threshold, limit, progress)
@@ -482,8 +483,8 @@ def scenario_run(
                 run = run_scenario(store, scenario, progress=progress)
         except ScenarioError as error:
             _fail(f"{error}\nNothing was saved.")
-        run.save(store)
-    path = write_report(run.to_dict(), report or report_path(store.location, file.stem, run.id))
+        run_id = run.save(store)
+    path = write_report(run.to_dict(), report or report_path(store.location, file.stem, run_id))
     if json_output:
         print(json.dumps({**run.to_dict(), "report": str(path)}, ensure_ascii=False, indent=2))
     else:
