@@ -66,7 +66,7 @@ class EntityExample(BaseModel):
 
     model_config = ConfigDict(populate_by_name=True)
 
-    id: Text | None = Field(None, examples=["my-entity-id"])
+    id: Text | None = Field(default=None, examples=["my-entity-id"])
     schema_: Text = Field(..., alias="schema", examples=["Person"], json_schema_extra={"enum": list(QUERY_SCHEMATA)},
                           description="A FollowTheMoney schema; one that cannot be matched itself (Thing, "
                           "Asset) screens as any matchable schema below it.")
