@@ -19,7 +19,7 @@ import re
 from datetime import date
 from functools import lru_cache
 
-from prefixdate import Precision, parse, parse_format
+from prefixdate import parse, parse_format
 
 #: Forms of a date written with digits only. Day first is the rule outside the United States;
 #: with a slash or a hyphen the month may come first, so such a date has both readings when the
@@ -74,7 +74,7 @@ def read_birth_date(text: str) -> tuple[str, ...]:
         return ()
     if _ISO.match(text):  # the form of every cleaned list: no more work
         reading = parse(text)
-        if reading.precision == Precision.EMPTY:
+        if reading.text is None:  # prefixdate leaves no text exactly when the precision is EMPTY
             return ()
         return (reading.text[:10],)
     parts = [part for part in ALTERNATIVES.split(text) if part]
@@ -121,7 +121,7 @@ def _read_one(text: str) -> tuple[str, ...]:
     text = text.strip()
     if _ISO.match(text):
         reading = parse(text)
-        return (reading.text[:10],) if reading.precision != Precision.EMPTY else ()
+        return (reading.text[:10],) if reading.text is not None else ()
     numeric = _NUMERIC.match(text)
     if numeric:
         formats = NUMERIC_FORMATS[numeric.group(1)]
@@ -136,7 +136,7 @@ def _read_one(text: str) -> tuple[str, ...]:
     readings = []
     for form in formats:
         reading = parse_format(text, form)
-        if reading.precision != Precision.EMPTY and reading.text[:10] not in readings:
+        if reading.text is not None and reading.text[:10] not in readings:
             readings.append(reading.text[:10])
     return tuple(readings)
 

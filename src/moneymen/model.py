@@ -153,11 +153,14 @@ def common_schema(names) -> Schema:
     depend on the order of ``names``.
     """
     from followthemoney import model
+    from followthemoney.exc import InvalidData
 
     ordered = sorted(set(names))
     schema = get_schema(ordered[0])
     for name in ordered[1:]:
         schema = model.common_schema(schema, name)
+    if schema is None:  # one name, and FtM has no schema of that name
+        raise InvalidData(f"unknown FtM schema {ordered[0]!r}")
     return schema
 
 
@@ -190,6 +193,8 @@ class Entity:
                 schema = model.common_schema(schema, name)
             except InvalidData:
                 continue
+        if schema is None:  # imports refuse unknown schemata: only a damaged store has none FtM knows
+            raise ValueError(f"entity {self.id!r}: no FtM schema called {' or '.join(map(repr, names))}")
         return schema
 
     @property

@@ -55,9 +55,10 @@ def adjacency_from_edges(
         if len(edge) not in (2, 3):
             raise ValueError(f"edge {number}: expected (source, target[, weight]), got {edge!r}")
         source, target = edge[0], edge[1]
-        weight = float(edge[2]) if len(edge) == 3 else 1.0
+        given = edge[2] if len(edge) == 3 else 1.0
+        weight = float(given)
         if not np.isfinite(weight) or weight < 0:
-            raise ValueError(f"edge {number} ({source!r}, {target!r}): weight must be a finite number ≥ 0, got {edge[2]!r}")
+            raise ValueError(f"edge {number} ({source!r}, {target!r}): weight must be a finite number ≥ 0, got {given!r}")
         i = index.setdefault(source, len(index))
         j = index.setdefault(target, len(index))
         if i == j:

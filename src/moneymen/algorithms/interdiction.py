@@ -67,7 +67,9 @@ class FlowResult:
 
 
 def _endpoints(nodes: int | Iterable[int], n: int, what: str) -> list[int]:
-    listed = [nodes] if isinstance(nodes, (int, np.integer)) and not isinstance(nodes, bool) else list(nodes)
+    if isinstance(nodes, bool):  # an int to Python, but no node number (and no nodes to list either)
+        raise TypeError(f"{what}: expected a node number or node numbers, got {nodes!r}")
+    listed = [nodes] if isinstance(nodes, (int, np.integer)) else list(nodes)
     checked = check_nodes(listed, n, what)
     if not checked:
         raise ValueError(f"no {what} given")

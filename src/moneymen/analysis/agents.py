@@ -114,6 +114,12 @@ class Agents:
     def __len__(self) -> int:
         return self.exposure.size
 
+    @property
+    def agent_ids(self) -> Sequence[str]:
+        """One id per agent: ``ids`` as given, or ``agent-0``, ``agent-1``… when none were."""
+        assert self.ids is not None  # __post_init__ fills in the ids not given
+        return self.ids
+
     def digest(self) -> str:
         """SHA-256 of every input array (to tell later whether a saved run used the same agents)."""
         h = hashlib.sha256()
@@ -124,7 +130,7 @@ class Agents:
         if self.peers is not None:
             for array in (self.peers.indptr, self.peers.indices, self.peers.data):
                 h.update(np.ascontiguousarray(array).tobytes())
-        h.update("\x1f".join(self.ids).encode())
+        h.update("\x1f".join(self.agent_ids).encode())
         return h.hexdigest()
 
     def to_dict(self) -> dict[str, Any]:
@@ -135,7 +141,7 @@ class Agents:
             peers = [[int(i), int(j), float(w)] for i, j, w in zip(coo.row, coo.col, coo.data)]
         return {
             "count": len(self),
-            "ids": list(self.ids),
+            "ids": list(self.agent_ids),
             "exposure": self.exposure.tolist(),
             "abroad": self.abroad.tolist(),
             "family_at_home": self.family_at_home.tolist(),
@@ -293,7 +299,7 @@ def build_agents(
     def counts(amount: float | None, unit: str | None) -> bool:
         return amount is not None and amount > 0 and (wanted is None or (unit or "").upper() == wanted)
 
-    rows = []
+    rows: list[dict[str, Any]] = []
     for entity_id, score in people:
         node = view.index_of(entity_id)
         ties = neighbours(node)

@@ -228,7 +228,7 @@ class DecisionParameters:
         agent in :class:`Agents`.
         """
         off = {f"{choice}_intercept": -math.inf for choice in CHOICES}
-        base = dict(off, arrest_probability=0.0, squad_arrest_probability=0.0, home_arrest_probability=0.0,
+        base: dict[str, Any] = dict(off, arrest_probability=0.0, squad_arrest_probability=0.0, home_arrest_probability=0.0,
                     family_threshold_shift=0.0, tipping_probability=1.0, threshold_sd=0.0, threshold_min=0.0)
         base.update(changes)
         return cls(**base)

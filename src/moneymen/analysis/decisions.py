@@ -175,7 +175,7 @@ class DecisionResult:
 
     def agent(self, agent_id: str) -> dict[str, float]:
         """Outcome → probability for one agent."""
-        index = self.agents.ids.index(agent_id)
+        index = self.agents.agent_ids.index(agent_id)
         return {name: float(p) for name, p in zip(OUTCOMES, self.agent_probabilities[index])}
 
     def to_dict(self, per_run: bool = False, inputs: bool = True) -> dict[str, Any]:
@@ -191,7 +191,7 @@ class DecisionResult:
             "agents": self.agents.to_dict() if inputs else {"count": len(self.agents), "sha256": self.agents.digest()},
             "counts": {name: dist.to_dict() for name, dist in self.counts.items()},
             "agent_probabilities": {agent_id: {name: float(p) for name, p in zip(OUTCOMES, row)}
-                                    for agent_id, row in zip(self.agents.ids, self.agent_probabilities)},
+                                    for agent_id, row in zip(self.agents.agent_ids, self.agent_probabilities)},
             "timeline": [{name: float(x) for name, x in zip(OUTCOMES, row)} for row in self.timeline],
             "funds_taken": self.funds_taken.to_dict(),
             "funds_out_of_reach": self.funds_out_of_reach.to_dict(),
@@ -229,7 +229,7 @@ class _Model:
         if np.isnan(static).any() or np.isposinf(static).any():
             choice, agent = (int(v[0]) for v in np.nonzero(np.isnan(static) | np.isposinf(static)))
             names = ", ".join(f"{CHOICES[choice]}_{c}={float(coefficients[choice, k])!r}" for k, c in enumerate(COVARIATES[:5]))
-            raise ValueError(f"the utility of {CHOICES[choice]!r} for agent {agents.ids[agent]!r} is not a finite "
+            raise ValueError(f"the utility of {CHOICES[choice]!r} for agent {agents.agent_ids[agent]!r} is not a finite "
                              f"number ({float(static[choice, agent])!r}): check the coefficients {names}")
         dwf = CHOICES.index("defect_with_funds")
         static[dwf, agents.funds <= 0] = -np.inf                    # no funds, nothing to take
@@ -364,7 +364,9 @@ def _simulate_block(model: _Model, runs: int, rng: np.random.Generator, kept: np
                 c4 = c3 + z[3]
                 total = stay + c4
                 chosen = old[choosing]
+                rest: np.ndarray | slice
                 if tau > 0:
+                    assert s is not None  # a tipping probability > 0 makes the model use the defections seen
                     theta = thresholds[cells] if thresholds is not None else model.thresholds[who]
                     tipped_mass = tau * reaches_threshold(s, theta)
                     pair = z[2] + z[3]
@@ -410,9 +412,11 @@ def _simulate_block(model: _Model, runs: int, rng: np.random.Generator, kept: np
                     caught_agents = np.concatenate([caught_agents, home[home_index]])
         # what happened in this step is seen from the next one on
         if defect_runs is not None and defect_runs.size:
+            assert defect_agents is not None  # set with defect_runs
             defected_seen.add(defect_runs, defect_agents)
             new_defections += np.bincount(defect_runs, minlength=runs)
         if caught_runs is not None and caught_runs.size and model.uses_punished:
+            assert caught_agents is not None  # set with caught_runs
             punished_seen.add(caught_runs, caught_agents)
         timeline[step] = timeline[step - 1] + delta
 

@@ -231,7 +231,8 @@ def flow_graph(view: NetworkView, settings: FlowSettings | None = None) -> FlowG
     payments = np.flatnonzero(view.relation_mask(["Payment"]))
     amount = view.amount[payments].copy()
     stated = view.currency[payments]
-    has_currency = np.not_equal(stated, None) if stated.size else np.zeros(0, bool)
+    # None as a (0-d object) array, as numpy makes of it: numpy's stubs take no bare None
+    has_currency = np.not_equal(stated, np.array(None)) if stated.size else np.zeros(0, bool)
     found = sorted({str(x) for x in stated[has_currency].tolist()})
     table = rates
     if table is not None:
@@ -339,11 +340,11 @@ def super_source(capacity: sp.csr_array, sources: Sequence[int]) -> sp.csr_array
     """The capacities with one node appended (number ``n``) that feeds every source what it can send on."""
     n = capacity.shape[0]
     out = np.asarray(capacity.sum(axis=1)).ravel()
-    sources = np.asarray(list(sources), dtype=np.int64)
+    fed = np.asarray(list(sources), dtype=np.int64)
     coo = capacity.tocoo()
-    rows = np.concatenate([coo.row.astype(np.int64), np.full(sources.size, n, dtype=np.int64)])
-    cols = np.concatenate([coo.col.astype(np.int64), sources])
-    data = np.concatenate([coo.data, out[sources]])
+    rows = np.concatenate([coo.row.astype(np.int64), np.full(fed.size, n, dtype=np.int64)])
+    cols = np.concatenate([coo.col.astype(np.int64), fed])
+    data = np.concatenate([coo.data, out[fed]])
     keep = data > 0
     return sp.csr_array((data[keep], (rows[keep], cols[keep])), shape=(n + 1, n + 1))
 

@@ -29,7 +29,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 import yaml
 
@@ -242,6 +242,12 @@ class _Checker:
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
                 raise self.fail(f"{prefix}{key}", f"unknown key{hint}; expected one of: {', '.join(known)}")
 
+    @overload
+    def text_value(self, data: Mapping[str, Any], key: str, prefix: str = "", *, required: Literal[True]) -> str: ...
+
+    @overload
+    def text_value(self, data: Mapping[str, Any], key: str, prefix: str = "", required: bool = False) -> str | None: ...
+
     def text_value(self, data: Mapping[str, Any], key: str, prefix: str = "", required: bool = False) -> str | None:
         value = data.get(key)
         if value is None:
@@ -268,15 +274,23 @@ class _Checker:
             items.append(item.strip())
         return tuple(items)
 
+    @overload
+    def whole(self, data: Mapping[str, Any], key: str, low: int, high: int, default: int, prefix: str = "") -> int: ...
+
+    @overload
+    def whole(self, data: Mapping[str, Any], key: str, low: int, high: int, default: None,
+              prefix: str = "") -> int | None: ...
+
     def whole(self, data: Mapping[str, Any], key: str, low: int, high: int, default: int | None, prefix: str = "") -> int | None:
         value = data.get(key)
         if value is None:
             return default
         if isinstance(value, bool) or not isinstance(value, numbers.Integral):
             raise self.fail(f"{prefix}{key}", f"expected a whole number from {low:,} to {high:,}, found {_shown(value)}")
-        if not low <= value <= high:
-            raise self.fail(f"{prefix}{key}", f"expected a whole number from {low:,} to {high:,}, found {value:,}")
-        return int(value)
+        number = int(value)  # exact for any Integral
+        if not low <= number <= high:
+            raise self.fail(f"{prefix}{key}", f"expected a whole number from {low:,} to {high:,}, found {number:,}")
+        return number
 
     def share(self, data: Mapping[str, Any], key: str, default: float) -> float:
         value = data.get(key)
@@ -284,7 +298,7 @@ class _Checker:
             return default
         if isinstance(value, bool) or not isinstance(value, numbers.Real) or math.isnan(value):
             raise self.fail(key, f"expected a probability between 0 and 1, found {_shown(value)}")
-        if not 0.0 <= value <= 1.0:
+        if not 0.0 <= float(value) <= 1.0:
             raise self.fail(key, f"expected a probability between 0 and 1, found {value!r}")
         return float(value)
 
@@ -448,7 +462,7 @@ class _Checker:
                 raise self.fail(f"sensitivity.parameters[{index}]", f"not a decision parameter that can be varied: "
                                 f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
         change = table.get("change", 0.5)
-        if isinstance(change, bool) or not isinstance(change, numbers.Real) or not 0 < change <= 10:
+        if isinstance(change, bool) or not isinstance(change, numbers.Real) or not 0 < float(change) <= 10:
             raise self.fail("sensitivity.change", f"expected a number in (0, 10], found {_shown(change)}")
         return {"runs": runs, "metric": metric, "parameters": list(parameters) if parameters else None,
                 "change": float(change)}

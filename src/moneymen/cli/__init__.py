@@ -169,8 +169,8 @@ def fetch(
     store = _open(db, create=True)
     with store, tempfile.TemporaryDirectory(prefix="moneymen-fetch-") as folder:
         try:
-            with render.download_progress(console) as progress:
-                paths = download(files, Path(folder), progress, insecure=insecure, warn=warn)
+            with render.download_progress(console) as downloading:
+                paths = download(files, Path(folder), downloading, insecure=insecure, warn=warn)
         except FetchError as error:
             _fail(f"{error}\nNothing was imported.")
         try:
@@ -391,6 +391,7 @@ def screen(
     if query is None:
         from moneymen.sources.base import SourceError
 
+        assert input_path is not None and output is not None  # no query: --input, and --output with it (above)
         try:
             with render.byte_progress(console, f"Screening {input_path.name}") as progress:
                 rows, flagged = screen_file(screener, input_path, output, mapping, threshold, limit, progress)

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 from itertools import groupby
 
-from rich.console import Console
+from rich.console import Console, JustifyMethod, OverflowMethod
 from rich.markup import escape
 from rich.progress import (
     BarColumn,
     DownloadColumn,
     MofNCompleteColumn,
     Progress,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
@@ -66,7 +67,7 @@ def download_progress(console: Console) -> Iterator[Callable[[str, int, int], No
     """One bar per downloaded file."""
     with Progress(TextColumn("Downloading {task.description}"), BarColumn(), DownloadColumn(),
                   TimeElapsedColumn(), console=console, transient=True) as progress:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def update(name: str, done: int, total: int) -> None:
             if name not in tasks:
@@ -116,7 +117,7 @@ def import_history(console: Console, records: list) -> None:
 
 
 def entity_detail(console: Console, entity: Entity, relations: list[Relation], captions: dict[str, str],
-                  latest: dict[str, str], referents: list[str] = ()) -> None:
+                  latest: dict[str, str], referents: Sequence[str] = ()) -> None:
     """Every statement of an entity with its source, dates and grade (and the source's own text where
     a value was cleaned), then its relations."""
     console.print(f"[bold]{escape(entity.caption)}[/] ({entity.schema.name}) [dim]{escape(entity.id)}[/]")
@@ -186,11 +187,17 @@ def summary(console: Console, result: Summary, store: Store) -> None:
     console.print(_counts("Relations", "type", result.relations))
     console.print(_counts("Identifiers", "kind", result.identifiers))
     top = Table(title="Most linked entities")
-    for column, justify in (("entity", "left"), ("id", "left"), ("links", "right")):
-        top.add_column(column, justify=justify)
+    _add_columns(top, (("entity", "left"), ("id", "left"), ("links", "right")))
     for entity_id, caption, count in result.top_linked(10):
         top.add_row(escape(caption), escape(entity_id), str(count))
     console.print(top)
+
+
+def _add_columns(table: Table, columns: Iterable[tuple[str, JustifyMethod]],
+                 overflow: OverflowMethod = "ellipsis") -> None:
+    """Add the ``(header, justify)`` columns to ``table`` in order."""
+    for header, justify in columns:
+        table.add_column(header, justify=justify, overflow=overflow)
 
 
 def _counts(title: str, label: str, counts) -> Table:
@@ -359,9 +366,8 @@ def _exposure_summary(console: Console, run: ScenarioRun) -> None:
     if not exposed:
         return
     table = Table(title="Most exposed (top 10; the whole path of each is in the report)")
-    for column, justify in (("entity", "left"), ("schema", "left"), ("exposure", "right"), ("hops", "right"),
-                            ("reached from (by)", "left")):
-        table.add_column(column, justify=justify, overflow="fold")
+    _add_columns(table, (("entity", "left"), ("schema", "left"), ("exposure", "right"), ("hops", "right"),
+                         ("reached from (by)", "left")), overflow="fold")
     seed_captions = {seed["id"]: seed["caption"] for seed in run.results.seeds or []}
     for row in exposed[:10]:
         path = row.get("path") or []
@@ -385,8 +391,7 @@ def _decisions_summary(console: Console, run: ScenarioRun) -> None:
     counts = decisions["counts"]
     table = Table(title=f"What the {len(run.results.agents)} exposed persons do "
                         f"({decisions['steps']} weeks, {decisions['runs']:,} runs)")
-    for column, justify in (("outcome", "left"), ("mean", "right"), ("90 % interval", "right")):
-        table.add_column(column, justify=justify)
+    _add_columns(table, (("outcome", "left"), ("mean", "right"), ("90 % interval", "right")))
     for name, words in (("returned", "returned"), ("hidden", "in hiding"), ("defected", "defected"),
                         ("defected_with_funds", "defected with funds"), ("captured", "captured"),
                         ("undecided", "undecided / at home"), ("defectors", "all defectors")):
@@ -524,8 +529,8 @@ def disruption(console: Console, curve, name: str, plot) -> None:
     """A disruption curve: per step, the nodes removed and the largest connected component left."""
     table = Table(title=f"{name}: removal by {curve.strategy} ({curve.mode}), {curve.nodes:,} nodes, "
                         f"initial largest component {curve.initial_lcc:,}")
-    for column, justify in (("step", "right"), ("removed", "left"), ("LCC size", "right"), ("LCC share", "right")):
-        table.add_column(column, justify=justify, overflow="fold")
+    _add_columns(table, (("step", "right"), ("removed", "left"), ("LCC size", "right"), ("LCC share", "right")),
+                 overflow="fold")
     for step in curve.steps:
         table.add_row(str(step.step), escape(", ".join(map(str, step.removed))) or "—", f"{step.lcc_size:,}",
                       f"{step.lcc_fraction:.3f}")
@@ -539,9 +544,8 @@ def scenario_comparison(console: Console, comparison: Comparison) -> None:
     first, second = comparison.first, comparison.second
     table = Table(title=f"Run #{first.id} ({escape(first.provenance.name)}) against run #{second.id} "
                         f"({escape(second.provenance.name)})")
-    for column, justify in (("measure", "left"), (f"#{first.id}", "right"), (f"#{second.id}", "right"),
-                            ("change", "right")):
-        table.add_column(column, justify=justify)
+    _add_columns(table, (("measure", "left"), (f"#{first.id}", "right"), (f"#{second.id}", "right"),
+                         ("change", "right")))
 
     def shown(value) -> str:
         if value is None:

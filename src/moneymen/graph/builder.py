@@ -32,7 +32,7 @@ _COUNTRY_PROPS = sorted({prop.name for schema in ftm_model for prop in schema.pr
                          if prop.type == registry.country})
 #: Every property the view reads (the store's fast path asks for these only).
 VIEW_PROPS = sorted(
-    {prop for schema in EDGE_SCHEMATA for prop in (schema.edge_source, schema.edge_target)}
+    {prop for schema in EDGE_SCHEMATA for prop in (schema.edge_source, schema.edge_target) if prop is not None}
     | {prop for _, prop, _end in PROPERTY_EDGES.values()}
     | set(EDGE_DETAILS) | set(_CAPTION_PROPS) | set(_COUNTRY_PROPS) | {"program", "authority", "entity"}
 )
@@ -49,6 +49,8 @@ def _schema_of(names: str) -> Schema:
             schema = ftm_model.common_schema(schema, name)
         except Exception:  # sources disagree (Person vs Vessel): keep the first, as Entity does
             continue
+    if schema is None:  # imports refuse unknown schemata: only a damaged store has none FtM knows
+        raise ValueError(f"no FtM schema called {' or '.join(map(repr, parts))}")
     return schema
 
 
@@ -117,7 +119,7 @@ class ViewBuilder:
             return
         if not schema.is_a("Thing"):
             return
-        countries = []
+        countries: list[str] = []
         for name in _COUNTRY_PROPS:
             if name in schema.properties:
                 countries.extend(v for v, _ in values.get(name, ()))
@@ -148,6 +150,8 @@ class ViewBuilder:
             for name in RELATION_DETAILS:
                 if name in schema.properties and values.get(name):
                     attributes[name] = "; ".join(v for v, _ in values[name])
+        # only edge schemata come here, and FtM calls a schema an edge when it has both ends
+        assert schema.edge_source is not None and schema.edge_target is not None
         for source, _ in values.get(schema.edge_source, ()):
             for target, _ in values.get(schema.edge_target, ()):
                 self._edge(source, target, schema.name, grade, entity_id, details, attributes)

@@ -529,7 +529,8 @@ class NetworkView:
         schemata: dict[str, int] = defaultdict(int)
         for name in self.schemata:
             schemata[name] += 1
-        counts = np.bincount(self.relation_code, minlength=len(self.relation_names)) if self.n_edges else []
+        counts: np.ndarray | list[int] = (np.bincount(self.relation_code, minlength=len(self.relation_names))
+                                          if self.n_edges else [])
         return {
             "nodes": self.n_nodes,
             "edges": self.n_edges,
@@ -549,7 +550,8 @@ def _relation_label(relation: str) -> str:
 
 def _present(values: np.ndarray) -> np.ndarray:
     """``True`` where an object array holds a value (not None)."""
-    return np.not_equal(values, None) if values.size else np.zeros(0, dtype=bool)
+    # None as a (0-d object) array, as numpy makes of it: numpy's stubs take no bare None
+    return np.not_equal(values, np.array(None)) if values.size else np.zeros(0, dtype=bool)
 
 
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")

@@ -17,7 +17,7 @@ from rapidfuzz.distance import OSA
 
 from moneymen.names.chinese import same_chinese_name, same_syllable, uses_wade_giles
 from moneymen.names.forms import NameForm, analyse
-from moneymen.names.korean import compare_korean_names
+from moneymen.names.korean import KoreanComparison, KoreanName, compare_korean_names
 from moneymen.names.orgs import generic_words, synonyms
 
 #: Particles of names ("al", "bin", "van", "de"), never read as initials.
@@ -146,12 +146,13 @@ def _same_syllable_count(a: NameForm, b: NameForm) -> bool:
 
 
 def _compare_korean(a: NameForm, b: NameForm) -> NameComparison:
-    best = None
+    best: tuple[KoreanComparison, KoreanName, KoreanName] | None = None
     for left in a.korean:
         for right in b.korean:
             result = compare_korean_names(left, right)
             if best is None or result.score > best[0].score:
                 best = (result, left, right)
+    assert best is not None  # called only when both names have Korean readings
     result, left, right = best
     parts = tuple(Part(p.left, p.right, p.how, p.score, p.role) for p in result.parts)
     notes = []
@@ -337,7 +338,8 @@ def _initials_span(word: str, tokens: tuple[str, ...], free: list[int]) -> list[
     for start in free:
         if tokens[start][0] != word[0] or tokens[start] in INITIALS_SKIP:
             continue
-        span, letters, position = [], 0, start
+        span: list[int] = []
+        letters, position = 0, start
         while position in free_set and letters < len(word):
             token = tokens[position]
             if token in INITIALS_SKIP and span:

@@ -256,6 +256,7 @@ def _date_evidence(query: Profile, candidate: Profile) -> Evidence | None:
                 effect, said = -BIRTH_DATES_DISAGREE, "birth dates disagree"
             if best is None or effect > best[0]:
                 best = (effect, f"{said}: {_shown(left, written_left)} / {_shown(right, written_right)}")
+    assert best is not None  # both sides have birth dates: the first pair set it
     return Evidence("birth_date", *best)
 
 

@@ -82,7 +82,7 @@ def analyse(text: str, kind: str) -> NameForm:
         honorifics = titles()
         kept = [token for token in raw_tokens if token.lower().rstrip(".") not in honorifics]
         raw_tokens = kept or raw_tokens
-    tokens = []
+    tokens: list[str] = []
     for token in raw_tokens:
         if kind == "organization" and "Hangul" in scripts and is_hangul(token):
             tokens.extend(_korean_org_words(token))

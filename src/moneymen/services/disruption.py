@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import cast
 
-from moneymen.algorithms.disruption import STRATEGIES, DisruptionCurve, disruption_curve
+from moneymen.algorithms.disruption import STRATEGIES, DisruptionCurve, Strategy, disruption_curve
 from moneymen.algorithms.csr import adjacency_from_edges
 from moneymen.sources.edgelist import read_edge_list
 
@@ -45,7 +46,8 @@ def disrupt_edge_list(path: Path, strategy: str, steps: int, *, sequential: bool
         flow = {"capacity": capacity, "source": [index[name] for name in sources],
                 "sink": [index[name] for name in sinks]}
     try:
-        return disruption_curve(adjacency, strategy, steps, mode="sequential" if sequential else "block",
+        # cast: strategy is one of STRATEGIES (checked above), the names Strategy lists
+        return disruption_curve(adjacency, cast(Strategy, strategy), steps, mode="sequential" if sequential else "block",
                                 weighted=weighted, labels=labels, **flow)
     except ValueError as error:
         raise ValueError(f"{path}: {error}") from None

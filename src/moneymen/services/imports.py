@@ -274,7 +274,7 @@ class _FileDatasets:
         self.held = set(store.datasets())
         self.names: dict[str, str] = {}
 
-    def __call__(self, path: Path, where: object, name: str) -> str:
+    def __call__(self, path: Path, where: str | int | None, name: str) -> str:
         """The dataset to store ``name``'s statements in; SourceError for a name no dataset can have."""
         found = self.names.get(name)
         if found is not None:

@@ -117,7 +117,7 @@ class ImportContext:
     restore: bool = False
     #: For a format whose files name their datasets (OpenSanctions): (path, where, name) → the
     #: dataset the store keeps that name's statements in (set by :mod:`moneymen.services.imports`).
-    dataset_names: Callable[[Path, object, str], str] | None = None
+    dataset_names: Callable[[Path, str | int | None, str], str] | None = None
     #: What the importer tells the user about the file (things it skipped, and why).
     warnings: list[str] = field(default_factory=list)
 

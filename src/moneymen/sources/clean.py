@@ -37,7 +37,6 @@ CLEANED_TYPES = frozenset({
 TEXT_PROPERTIES = ("notes", "summary")
 #: Cleaned values remembered per import (the same country label recurs thousands of times).
 _CACHE_SIZE = 200_000
-_UNSET = object()
 
 
 class UnreadableDate(ValueError):
@@ -70,8 +69,10 @@ class ValueCleaner:
         if kind not in CLEANED_TYPES:
             return prop.name, raw, original
         key = (kind.name, raw)
-        cleaned = self._cache.get(key, _UNSET)
-        if cleaned is _UNSET:
+        cleaned: str | None
+        if key in self._cache:
+            cleaned = self._cache[key]
+        else:
             cleaned = kind.clean(raw)
             if cleaned is None and kind is registry.phone and countries is not None:
                 cleaned = next(filter(None, (kind.clean(raw, format=code) for code in sorted(countries()))), None)

@@ -261,6 +261,7 @@ def read(path: Path, context: ImportContext) -> Iterator[SourceEntity]:
             if not source.check_filters(record):
                 continue
             for name, proxy in mapping.map(record).items():
+                assert proxy.id is not None  # FtM's mapping leaves out an entity whose keys give no id
                 entity = SourceEntity(id=proxy.id, schema=proxy.schema.name, record=f"row {number}", line=number)
                 entity.values = _values(entity_mappings[name], proxy, record)
                 yield entity

@@ -122,7 +122,7 @@ def _entity(path: Path, number: int, data: dict) -> SourceEntity:
                 raise SourceError(path, number, f"property {prop!r}: expected string values, found {type(item).__name__}")
             values.append((prop, item))
     for dataset in dict.fromkeys(datasets):
-        overrides = {"dataset": dataset, **dates}
+        overrides: dict[str, str | None] = {"dataset": dataset, **dates}
         entity.values.extend(Value(prop, value, overrides=overrides) for prop, value in values)
     return entity
 
@@ -141,7 +141,7 @@ def _read_statements(path: Path, context: ImportContext) -> Iterator[SourceEntit
     header: list[str] = []
     pending: SourceEntity | None = None
     referents: set[str] = set()
-    shared: dict[tuple[str, str, str], dict[str, str]] = {}  # one overrides dict per provenance
+    shared: dict[tuple[str, str, str], dict[str, str | None]] = {}  # one overrides dict per provenance
     external = 0
     checked = False
     for number, row in read_rows(path, context.report, header_out=header):

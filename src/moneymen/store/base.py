@@ -464,7 +464,8 @@ class Store:
 
         Streams: safe on a store of any size.
         """
-        where, params = [], []
+        where: list[str] = []
+        params: list[str] = []
         if entity_ids is not None:
             if not entity_ids:
                 return
@@ -483,7 +484,8 @@ class Store:
         self, query: str | None, schemata: Sequence[str] | None, dataset: str | None, limit: int
     ) -> list[str]:
         """Ids of entities whose names contain ``query`` (case-insensitive), best-known first."""
-        where, params = [], []
+        where: list[str] = []
+        params: list[str] = []
         if query:
             where.append(
                 "entity_id IN (SELECT entity_id FROM statements WHERE prop IN "
@@ -555,7 +557,8 @@ class Store:
 
         ``datasets`` restricts both to the statements of those datasets.
         """
-        where, params = [], []
+        where: list[str] = []
+        params: list[str] = []
         if datasets is not None:
             datasets = list(datasets)
             if not datasets:

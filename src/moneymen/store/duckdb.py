@@ -121,7 +121,7 @@ class DuckDBEngine(Engine):
             cursor = self.connection.execute(sql, list(params))
             try:
                 return cursor.fetchall()
-            except duckdb.InvalidInputError:  # statements without a result set
+            except duckdb.InvalidInputException:  # statements without a result set
                 return []
 
     def register_table(self, name: str, table: pa.Table) -> None:

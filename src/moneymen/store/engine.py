@@ -54,7 +54,7 @@ class Engine(ABC):
         (DuckDB) overrides it to skip the Python rows.
         """
         rows = self.execute(sql, params)
-        columns = list(zip(*rows)) if rows else [[] for _ in names]
+        columns: list[Sequence[Any]] = list(zip(*rows)) if rows else [[] for _ in names]
         return pa.table({name: pa.array(list(column), type=pa.string()) for name, column in zip(names, columns)})
 
     def begin(self) -> None:

@@ -6,7 +6,7 @@ import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from moneymen.web.security import Access
@@ -58,6 +58,7 @@ def serve(db: str | os.PathLike[str], host: str = "127.0.0.1", port: int = 8000,
     access = Access.for_server(checked(api_key, "api_key"), host, allowed_hosts, cors_origins)
     settings = ServerSettings(require_store(db), tuple(dataset_names) if dataset_names is not None else None, access)
     app = settings.create_app()  # here too with several workers: a bad store or dataset stops the start
+    options: dict[str, Any]  # uvicorn's keyword arguments, for Config and run alike
     options = dict(host=host, port=port, log_level=log_level, http=DeadlineProtocol, ws="none",
                    limit_concurrency=max_connections, timeout_keep_alive=KEEP_ALIVE,
                    h11_max_incomplete_event_size=MAX_HEAD, server_header=False)

@@ -21,7 +21,9 @@ from moneymen.web.models import EntityResponse, RelationResponse
 class NestedEntity(EntityResponse):
     """An entity whose entity-typed values may be entities themselves (yente's nested form)."""
 
-    properties: dict[str, list[Union[str, "NestedEntity"]]] = Field(..., examples=[{
+    # A pydantic field may take a wider type in a subclass; mypy holds the attribute to its base's type. A
+    # NestedEntity is only built and returned as a document, never read where an EntityResponse is expected.
+    properties: dict[str, list[Union[str, "NestedEntity"]]] = Field(..., examples=[{  # type: ignore[assignment]
         "name": ["YUN HO-JIN"],
         "sanctions": [{"id": "unsc-690734-sanction", "caption": "DPRK", "schema": "Sanction",
                        "properties": {"entity": ["unsc-690734"], "program": ["DPRK"]}}]}])

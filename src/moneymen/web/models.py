@@ -66,8 +66,8 @@ class EntityExample(BaseModel):
 
     model_config = ConfigDict(populate_by_name=True)
 
-    id: Text | None = Field(None, examples=["my-entity-id"])
-    schema_: Text = Field(..., alias="schema", examples=["Person"], json_schema_extra={"enum": QUERY_SCHEMATA},
+    id: Text | None = Field(default=None, examples=["my-entity-id"])
+    schema_: Text = Field(..., alias="schema", examples=["Person"], json_schema_extra={"enum": list(QUERY_SCHEMATA)},
                           description="A FollowTheMoney schema; one that cannot be matched itself (Thing, "
                           "Asset) screens as any matchable schema below it.")
     properties: dict[Text, Text | list[Any]] = Field(

@@ -330,7 +330,7 @@ def match_options(body: MatchRequest, threshold: float | None, cutoff: float | N
 def match_queries(body: MatchRequest) -> list[Query]:
     """The queries of a /match body, each read into a profile."""
     if not body.queries:
-        raise BadQuery(f"No queries provided: expected at least one entry under \"queries\", e.g. "
+        raise BadQuery("No queries provided: expected at least one entry under \"queries\", e.g. "
                        '{"queries": {"q1": {"schema": "Person", "properties": {"name": ["Yun Ho-jin"]}}}}')
     if len(body.queries) > MAX_BATCH:
         raise BadQuery(f"Too many queries in one batch: {len(body.queries)} (limit: {MAX_BATCH})")

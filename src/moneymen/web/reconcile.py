@@ -80,7 +80,7 @@ class ReconQuery(BaseModel):
 
 class ExtendProperty(BaseModel):
     class Settings(BaseModel):
-        limit: int = Field(0, ge=0, description="Most values per row (0: all).")
+        limit: int = Field(default=0, ge=0, description="Most values per row (0: all).")
         render: Literal["caption", "raw"] = "caption"
 
     id: str = Field(..., max_length=200, examples=["birthDate"])
@@ -261,13 +261,13 @@ def _query(key: str, query: ReconQuery) -> Screening | None:
     """The query to screen (a type that cannot be matched itself, Thing by default, is screened as
     each kind below it), or None for a query with neither a name nor an identifier (a blank cell)."""
     name = (query.query or "").strip()
-    asked = query.type[0] if isinstance(query.type, list) and query.type else query.type
+    asked = (query.type[0] if query.type else None) if isinstance(query.type, list) else query.type
     schema = _schema(asked or ANY_SCHEMA, f"Query {key!r}: invalid type")
     properties = _properties(query)
     if name:
         properties.setdefault("name", []).insert(0, name)
     try:
-        return read_example(key, EntityExample(schema=schema.name, properties=properties))
+        return read_example(key, EntityExample(schema=schema.name, properties=dict(properties)))
     except BadQuery:
         if name:
             raise
