@@ -81,7 +81,10 @@ def test_the_seed_is_written_as_an_identifier(example_run):
     assert facts["seed"] == "20131212" and facts["run"] == str(example_run["id"])
     assert "20,131,212" not in page.text_content()
     monte_carlo = page.xpath("//h2[starts-with(., 'What the exposed do')]/following-sibling::p[1]")[0]
-    assert "seed 20131212" in monte_carlo.text_content()
+    stage_seed = example_run["decisions"]["seed"]
+    assert stage_seed != 20131212, "the Monte Carlo draws from its own seed, spawned from the run's"
+    assert f"seed {stage_seed} (spawned from the run's seed" in monte_carlo.text_content()
+    assert f"{stage_seed:,}" not in page.text_content() or stage_seed < 1000
 
 
 def test_the_report_shows_the_runs_the_run_used_not_the_files(example_run):

@@ -217,3 +217,19 @@ def test_the_typed_results_name_every_key_the_runner_writes(example_db, tmp_path
     assert missing == []
     again = ScenarioRun.from_dict(json.loads(json.dumps(run.to_dict())))
     assert again.to_dict() == run.to_dict()
+
+
+def test_each_random_stage_draws_from_its_own_seed_spawned_from_the_runs(example_db, tmp_path):
+    from moneymen.services.scenarios import RANDOM_STAGES, stage_seeds
+
+    seeds = stage_seeds(20131212)
+    assert list(seeds) == list(RANDOM_STAGES) and len(set(seeds.values())) == len(seeds), "no two stages share one"
+    assert stage_seeds(20131212) == seeds and stage_seeds(20131213) != seeds
+    scenario = Scenario.from_file(scenario_file(tmp_path)).with_overrides(runs=3000)
+    with open_store(example_db) as store:
+        run = run_scenario(store, scenario)
+    decisions, over = run.results.decisions, run.results.flows_over_runs
+    assert decisions is not None and over is not None
+    assert decisions["seed"] == seeds["decisions"]
+    # the runs whose flows are measured are drawn from their own stream, stated in the results
+    assert over["runs_sampled"] == 500 and str(seeds["flow_sample"]) in over["sample"]

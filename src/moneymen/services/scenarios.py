@@ -77,6 +77,18 @@ DRAWN_NODES = 120
 EXACT_BETWEENNESS_NODES = 5_000
 #: At most this many Monte Carlo runs (a seeded sample) get their own flow and orphaned accounts measured.
 FLOW_SAMPLE_RUNS = 500
+#: The runner's stages that draw random numbers. Each gets its own seed, spawned from the run's seed
+#: (:func:`stage_seeds`), so that no stage repeats another's draws. A new stage goes at the end: the
+#: seeds of those before it stay as they are.
+RANDOM_STAGES = ("decisions", "flow_sample", "sensitivity", "targets", "key_persons", "disruption")
+
+
+def stage_seeds(seed: int) -> dict[str, int]:
+    """One seed per stage of :data:`RANDOM_STAGES`, spawned from ``seed`` by numpy's ``SeedSequence``
+    (independent streams; the same ``seed`` gives the same seeds), each a 32-bit integer that every
+    analysis takes and the results can record."""
+    children = np.random.SeedSequence(seed).spawn(len(RANDOM_STAGES))
+    return {stage: int(child.generate_state(1, dtype=np.uint32)[0]) for stage, child in zip(RANDOM_STAGES, children)}
 
 
 # -- entities named in a scenario ------------------------------------------------------------------
@@ -223,9 +235,10 @@ def decisions_step(table: AgentTable, scenario: Scenario, tell: Callable[..., No
     (P(one of the lost outcomes) ≥ the removal threshold)."""
     assert table.agents is not None, "no agents: nothing to simulate"
     tell("Monte Carlo", 0, scenario.runs)
-    decisions = simulate_decisions(table.agents, scenario.decisions, runs=scenario.runs, seed=scenario.seed,
+    seeds = stage_seeds(scenario.seed)
+    decisions = simulate_decisions(table.agents, scenario.decisions, runs=scenario.runs, seed=seeds["decisions"],
                                    progress=lambda done, total: tell("Monte Carlo", done, total),
-                                   keep_states=flow_sample(scenario.runs, scenario.seed).tolist())
+                                   keep_states=flow_sample(scenario.runs, seeds["flow_sample"]).tolist())
     lost = []
     for row, probabilities in zip(table.rows, decisions.agent_probabilities):
         row["outcomes"] = {name: float(p) for name, p in zip(OUTCOMES, probabilities)}
@@ -240,7 +253,8 @@ def sensitivity_step(table: AgentTable, scenario: Scenario, tell: Callable[..., 
     assert table.agents is not None, "no agents: nothing to vary"
     options = scenario.sensitivity or {}
     tell("Sensitivity", 0, None)
-    result = sensitivity(table.agents, scenario.decisions, runs=options["runs"], seed=scenario.seed,
+    result = sensitivity(table.agents, scenario.decisions, runs=options["runs"],
+                         seed=stage_seeds(scenario.seed)["sensitivity"],
                          metric=options["metric"], change=options["change"], names=options["parameters"],
                          progress=lambda done, total: tell("Sensitivity", done, total))
     return cast(SensitivityData, jsonable(result.to_dict()))
@@ -278,7 +292,7 @@ def flows_over_runs_step(checked: CheckedScenario, decisions: DecisionResult, sc
         "runs": decisions.runs,
         "runs_sampled": sampled,
         "sample": "every run" if sampled == decisions.runs else
-                  f"{sampled} runs drawn without replacement with seed {scenario.seed}",
+                  f"{sampled} runs drawn without replacement with seed {stage_seeds(scenario.seed)['flow_sample']}",
         "rule": f"in each run: the seeds, and the agents that ended {' or '.join(scenario.lost_outcomes)}",
         "distinct_removals": sample.distinct,
         "currency": sample.currency,
@@ -294,7 +308,7 @@ def targets_step(checked: CheckedScenario, scenario: Scenario) -> Designation:
     assert checked.sink is not None and scenario.targeting is not None, "no sink or no k: no targets"
     try:
         return designation_targets(checked.view, checked.sink, scenario.targeting, sources=checked.sources,
-                                   seed=scenario.seed % (2**32), settings=scenario.flows)
+                                   seed=stage_seeds(scenario.seed)["targets"], settings=scenario.flows)
     except ValueError as error:
         raise _analysis_error(scenario, error, "targeting") from None
 
@@ -306,7 +320,7 @@ def key_persons_step(view: NetworkView, top: int, seed: int) -> KeyPersonsData:
     numbers = {c: i for i, c in enumerate(sorted(set(countries)))}
     samples = None if view.n_nodes <= EXACT_BETWEENNESS_NODES else 500
     result = key_persons(view.adjacency(), labels=view.ids, clusters=[numbers[c] for c in countries], top=top,
-                         samples=samples, seed=seed % (2**32))
+                         samples=samples, seed=seed)
     data = jsonable(result.to_dict())
     for row in data["articulation_points"] + data["brokers"]:
         row["caption"] = view.captions[row["node"]]
@@ -367,7 +381,8 @@ def disruption_step(view: NetworkView, scenario: Scenario, tell: Callable[..., N
     curves = []
     for index, strategy in enumerate(strategies):
         tell("Disruption curves", index, len(strategies))
-        curve = disruption_curve(adjacency, strategy, steps, labels=view.ids, seed=scenario.seed % (2**32))
+        curve = disruption_curve(adjacency, strategy, steps, labels=view.ids,
+                                 seed=stage_seeds(scenario.seed)["disruption"])
         data = jsonable(curve.to_dict())
         data.pop("seconds", None)  # a timing, not a result: runs with the same seed give the same data
         for step in data["steps"]:
@@ -380,7 +395,8 @@ def disruption_step(view: NetworkView, scenario: Scenario, tell: Callable[..., N
 # -- the runner ------------------------------------------------------------------------------------
 
 def run_scenario(store: Store, scenario: Scenario, progress: Progress | None = None) -> ScenarioRun:
-    """Run ``scenario`` on ``store`` and return the run (not yet saved: call :func:`~moneymen.services.scenario_runs.save_run`).
+    """Run ``scenario`` on ``store`` and return the run (not yet saved: see
+    :func:`~moneymen.services.scenario_runs.save_run`).
 
     ``progress(stage, done, total)`` is told what is being done; the Monte Carlo reports runs done
     out of runs. Raises :class:`ScenarioError` for what only the store can tell is wrong (an
@@ -422,11 +438,12 @@ def run_scenario(store: Store, scenario: Scenario, progress: Progress | None = N
     key_persons_data = None
     if scenario.key_persons:
         tell("Key persons")
-        key_persons_data = key_persons_step(view, scenario.key_persons, scenario.seed)
+        key_persons_data = key_persons_step(view, scenario.key_persons, stage_seeds(scenario.seed)["key_persons"])
     results = ScenarioResults(
         scenario=scenario.to_dict(), graph=graph, seeds=[_node(view, entity_id) for entity_id in seeds],
-        sink=_node(view, sink) if sink else None, exposure=exposure_data(view, impact), subnetwork=_subnetwork(view, impact, sink),
-        agents=table.rows, decisions=cast(DecisionsData, jsonable(decisions.to_dict(inputs=False))) if decisions else None,
+        sink=_node(view, sink) if sink else None, exposure=exposure_data(view, impact),
+        subnetwork=_subnetwork(view, impact, sink), agents=table.rows,
+        decisions=cast(DecisionsData, jsonable(decisions.to_dict(inputs=False))) if decisions else None,
         sensitivity=sensitivity_data,
         removed={"rule": f"the seeds, and the agents with P({' or '.join(scenario.lost_outcomes)}) "
                          f">= {scenario.removal_threshold:g}", "seeds": seeds, "agents": lost},
