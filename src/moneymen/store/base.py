@@ -14,7 +14,7 @@ from importlib import resources
 
 import pyarrow as pa
 
-from moneymen.model import Statement
+from moneymen.model import Grade, Statement
 from moneymen.store.engine import Engine, StoreError
 from moneymen.store.records import ImportRecord, ScenarioRunRecord
 
@@ -457,12 +457,19 @@ class Store:
         """The names of the datasets that have statements."""
         return [row[0] for row in self.engine.execute("SELECT DISTINCT dataset FROM statements ORDER BY dataset")]
 
-    def statements(self, entity_ids: Sequence[str] | None = None, dataset: str | None = None) -> Iterator[Statement]:
-        """Statements ordered by entity, optionally only of some entities or only those of one dataset.
+    def statements(self, entity_ids: Sequence[str] | None = None, dataset: str | None = None,
+                   min_grade: Grade | None = None) -> Iterator[Statement]:
+        """Statements ordered by entity, optionally only of some entities, only those of one dataset,
+        or only those graded at least ``min_grade`` (letter and digit each as good or better, as
+        :meth:`Grade.at_least`: F and 6 are the worst).
 
         Streams: safe on a store of any size.
         """
-        where, params = [], []
+        where: list[str] = []
+        params: list[object] = []
+        if min_grade is not None:  # grades are stored checked: one of A-F, one of 1-6
+            where.append("reliability <= ? AND credibility <= ?")
+            params.extend((min_grade.reliability, min_grade.credibility))
         if entity_ids is not None:
             if not entity_ids:
                 return
