@@ -358,6 +358,8 @@ def screen(
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Results CSV for --input.")] = None,
     mapping: Annotated[Optional[Path], typer.Option(help="YAML column mapping for --input (schema, columns).")] = None,
     dataset: Annotated[Optional[str], typer.Option(help="Screen against this dataset only.")] = None,
+    min_grade: Annotated[Optional[str], typer.Option(help="Read the lists from only the statements graded at least "
+                                                     "this (Admiralty grade, e.g. B2).", show_default=False)] = None,
     threshold: Annotated[float, typer.Option(help="Score from which a result is a match.")] = 0.7,
     limit: Annotated[int, typer.Option(help="Results per query.")] = 5,
     json_output: Annotated[bool, typer.Option("--json", help="Print results as JSON.")] = False,
@@ -369,7 +371,7 @@ def screen(
     from moneymen.locations import default_location
     from moneymen.match.screener import ANY_SCHEMA
     from moneymen.services.screening import screen_file, screener_of_store, screening_query
-    from moneymen.services.screening_index import screener_if_unchanged
+    from moneymen.services.screening_index import parse_min_grade, screener_if_unchanged
 
     asked = name is not None or bool(identifier)
     if asked == (input_path is not None):
@@ -377,17 +379,18 @@ def screen(
     if input_path is not None and output is None:
         _fail("--input needs --output RESULTS.csv")
     query = None
-    if input_path is None:
-        try:
+    try:
+        grade = parse_min_grade(min_grade, "--min-grade")
+        if input_path is None:
             query = screening_query(schema or ANY_SCHEMA, name, dob, country or (), identifier or ())
-        except ValueError as error:
-            _fail(str(error))
+    except ValueError as error:
+        _fail(str(error))
     # a store unchanged since its saved index was checked is not opened (nor DuckDB loaded)
-    screener = screener_if_unchanged(db or default_location(), dataset)
+    screener = screener_if_unchanged(db or default_location(), dataset, grade)
     if screener is None:
         with _open(db) as store:
             with render.count_progress(console, "Indexing the store") as progress:
-                screener = screener_of_store(store, dataset, progress)
+                screener = screener_of_store(store, dataset, progress, grade)
     if query is None:
         from moneymen.sources.base import SourceError
 
@@ -397,14 +400,14 @@ def screen(
                 rows, flagged = screen_file(screener, input_path, output, mapping, threshold, limit, progress)
         except (SourceError, ValueError) as error:
             _fail(str(error))
-        console.print(f"Screened {rows:,} rows: {flagged:,} with a match at {threshold} → {render.escape(str(output))}")
+        console.print(render.screened_file(rows, flagged, threshold, grade, output))
         return
     results = screener.screen(query, threshold=threshold, limit=limit)
     if json_output:
         print(json.dumps([render.result_dict(result) for result in results], ensure_ascii=False, indent=2))
     else:
         render.screening(console, name if name is not None else ", ".join(identifier or []), results,
-                         len(screener.entities))
+                         len(screener.entities), grade)
 
 
 @app.command()

@@ -21,14 +21,15 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from moneymen.analysis.results import ControlledRow, ScenarioRun
-
 if TYPE_CHECKING:  # for annotations only: these load followthemoney, which screening has no need of
     from moneymen.services.entities import Relation, Summary
     from moneymen.services.scenario_runs import Comparison
     from moneymen.services.imports import ImportResult
     from moneymen.match.profiles import Match
-    from moneymen.model import Entity
+    from pathlib import Path
+
+    from moneymen.analysis.results import ControlledRow, ScenarioRun
+    from moneymen.model import Entity, Grade
     from moneymen.store import ScenarioRunRecord, Store
     from moneymen.match.screener import ScreeningResult
     from moneymen.services.search import SearchHit
@@ -253,12 +254,24 @@ def listed_by(entity) -> str:
     return "; ".join(parts) or ", ".join(entity.datasets)
 
 
-def screening(console: Console, name: str, results: list["ScreeningResult"], indexed: int) -> None:
-    """Screening results: the matches first, each with why and who lists it."""
+def graded(min_grade: "Grade | None") -> str:
+    """What a screening says of the grade filter it read the lists with (nothing without one)."""
+    return f" (statements graded {min_grade} or better)" if min_grade is not None else ""
+
+
+def screened_file(rows: int, flagged: int, threshold: float, min_grade: "Grade | None", output: "Path | None") -> str:
+    """What a batch screening says when done."""
+    return f"Screened {rows:,} rows: {flagged:,} with a match at {threshold}{graded(min_grade)} → {escape(str(output))}"
+
+
+def screening(console: Console, name: str, results: list["ScreeningResult"], indexed: int,
+              min_grade: "Grade | None" = None) -> None:
+    """Screening results: the matches first, each with why and who lists it (and the grade filter used)."""
+    among = f"among {indexed:,} entities{graded(min_grade)}"
     if not results:
-        console.print(f"No candidate for {escape(name)!r} among {indexed:,} entities.")
+        console.print(f"No candidate for {escape(name)!r} {among}.")
         return
-    table = Table(title=f"{escape(name)}: {sum(r.match.match for r in results)} match(es) among {indexed:,} entities")
+    table = Table(title=f"{escape(name)}: {sum(r.match.match for r in results)} match(es) {among}")
     for column in ("score", "match", "entity", "id", "why", "listed by"):
         table.add_column(column, overflow="fold")
     for result in results:

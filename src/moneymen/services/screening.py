@@ -3,7 +3,9 @@
 :func:`screener_of_store` gives the screener of a store (or of one of its datasets): its saved index
 when current (:mod:`moneymen.services.screening_index`), else one built from the store's listed
 entities (:func:`load_listed`, each with the sanctions an official list states and those another
-dataset only claims) and saved for the next process. :func:`screen_file` screens every row of a
+dataset only claims) and saved for the next process. Given a ``min_grade``, the entities are read
+from only the statements graded at least that (names, birth dates, countries, identifiers and
+sanctions alike), and that filter has its own saved index. :func:`screen_file` screens every row of a
 CSV file against it (:class:`ColumnMapping` says which column is which property) and writes one
 row per result. The CLI's ``screen`` and the API's ``/match`` call these.
 """
@@ -19,10 +21,10 @@ from typing import TYPE_CHECKING
 from moneymen.files import SafeDictWriter, atomic_write
 from moneymen.match.profiles import DEFAULT_THRESHOLD, Profile
 from moneymen.match.screener import ANY_SCHEMA, ListedEntity, Screener, ScreeningResult, check_query
-from moneymen.services.screening_index import saved_screener
+from moneymen.services.screening_index import grade_filter, saved_screener
 
 if TYPE_CHECKING:  # the store and FtM's entities load followthemoney: imported when used
-    from moneymen.model import Entity
+    from moneymen.model import Entity, Grade
     from moneymen.store import Store
 
 
@@ -42,12 +44,14 @@ def sanction_label(sanction: "Entity", datasets: set[str] | None = None) -> str:
 
 
 def load_listed(store: Store, dataset: str | None = None,
-                progress: Callable[[int], None] | None = None) -> list[ListedEntity]:
+                progress: Callable[[int], None] | None = None, min_grade: Grade | None = None) -> list[ListedEntity]:
     """The named things of the store, with the sanctions programs that list each of them.
 
     A sanction counts as official when the statement tying it to its target comes from an
     official list's dataset (:meth:`Store.official_datasets`); otherwise it is claimed by the
-    dataset that states the tie.
+    dataset that states the tie. With ``min_grade``, only the statements graded at least that
+    are read (:meth:`moneymen.model.Grade.at_least`): what weaker ones state plays no part, and an
+    entity none of whose names is so graded is not listed.
     """
     from moneymen.store.entities import iter_entities
 
@@ -55,7 +59,7 @@ def load_listed(store: Store, dataset: str | None = None,
     sanctions: dict[str, set[str]] = defaultdict(set)
     claimed: dict[str, set[str]] = defaultdict(set)
     things: list[Entity] = []
-    for count, entity in enumerate(iter_entities(store, dataset), start=1):
+    for count, entity in enumerate(iter_entities(store, dataset, grade_filter(min_grade)), start=1):
         schema = entity.schema
         if schema.is_a("Sanction"):
             for stmt in entity.statements:
@@ -238,9 +242,9 @@ def result_row(result: ScreeningResult, rank: int) -> dict[str, object]:
 
 
 def screener_of_store(store: "Store", dataset: str | None = None,
-                      progress: Callable[[int], None] | None = None) -> Screener:
-    """The screener of ``dataset`` (None: the whole store): the saved index if it is current,
-    else one built from the store (and saved for the next process). ``progress`` hears of
-    entities read while building."""
-    screener, pending = saved_screener(store, dataset)
-    return screener if screener is not None else pending.build(load_listed(store, dataset, progress))
+                      progress: Callable[[int], None] | None = None, min_grade: Grade | None = None) -> Screener:
+    """The screener of ``dataset`` (None: the whole store), read at ``min_grade`` (None: every
+    statement): the saved index if it is current, else one built from the store (and saved for the
+    next process). ``progress`` hears of entities read while building."""
+    screener, pending = saved_screener(store, dataset, min_grade)
+    return screener if screener is not None else pending.build(load_listed(store, dataset, progress, min_grade))

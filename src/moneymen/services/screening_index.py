@@ -1,7 +1,9 @@
 """The screening index saved with the store: built once, read back memory-mapped, rebuilt when stale.
 
 A store at ``lists.duckdb`` keeps its indexes in ``lists.duckdb.index/`` (0700), one file per
-scope (``all.idx`` for the whole store, ``dataset-….idx`` for one dataset; 0600). A file holds
+scope (``all.idx`` for the whole store, ``dataset-….idx`` for one dataset; 0600), and per grade
+filter (``all-B2.idx``: the entities as the statements graded B2 or better state them, see
+:func:`grade_filter`; there are at most 35 such filters per scope). A file holds
 the candidate index (:mod:`moneymen.match.index`) and a record of each screenable entity, and
 says which contents it was built from: the store's imports and reverts (every import's id,
 dataset and digest, and whether it was reverted), the store's schema, and the code that shapes
@@ -39,6 +41,7 @@ from moneymen.match.index import DECODED_CANDIDATES, CandidateIndex
 from moneymen.match.index_file import IndexFileError, Positional, StringIndex, StringTable, read_arrays, write_arrays
 
 from moneymen.match.screener import ListedEntity, Screener
+from moneymen.model import UNGRADED, Grade, InvalidGrade
 
 if TYPE_CHECKING:
     from moneymen.store import Store
@@ -113,17 +116,39 @@ class _ById(Mapping):
         return len(self._ids.strings)
 
 
-def index_path(store: "Store", dataset: str | None) -> Path | None:
-    """Where the index of ``dataset`` (None: the whole store) is kept, or None for a store that is no file."""
-    return index_path_of(store.location, dataset)
+def parse_min_grade(text: str | None, what: str = "min_grade") -> Grade | None:
+    """``text`` as the grade screening reads the lists at (``B2``; None: no filter); ValueError
+    naming ``what`` (the option or parameter) for text that is no Admiralty grade."""
+    if text is None:
+        return None
+    try:
+        return Grade.parse(text.strip())
+    except InvalidGrade as error:
+        raise ValueError(f"{what}: {error}") from None
 
 
-def index_path_of(location: str, dataset: str | None) -> Path | None:
-    """Where the index of ``dataset`` of the store at ``location`` is kept (None: not a file)."""
+def grade_filter(min_grade: Grade | None) -> Grade | None:
+    """The filter that ``min_grade`` makes of the statements: None when it keeps all of them
+    (no grade, or F6: F and 6 are the worst values), so that it shares the unfiltered index."""
+    return None if min_grade is None or min_grade == UNGRADED else min_grade
+
+
+def index_path(store: "Store", dataset: str | None, min_grade: Grade | None = None) -> Path | None:
+    """Where the index of ``dataset`` (None: the whole store), read at ``min_grade``, is kept, or
+    None for a store that is no file."""
+    return index_path_of(store.location, dataset, min_grade)
+
+
+def index_path_of(location: str, dataset: str | None, min_grade: Grade | None = None) -> Path | None:
+    """Where the index of ``dataset`` of the store at ``location``, read at ``min_grade``, is kept
+    (None: not a file)."""
     where = Path(location)
     if not where.is_file():
         return None
     name = "all" if dataset is None else "dataset-" + hashlib.sha256(dataset.encode()).hexdigest()[:20]
+    graded = grade_filter(min_grade)
+    if graded is not None:
+        name += f"-{graded}"
     return where.parent / (where.name + ".index") / f"{name}.idx"
 
 
@@ -208,9 +233,12 @@ def store_contents(store: "Store") -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _version(contents: str, dataset: str | None) -> str:
-    text = json.dumps({"contents": contents, "scope": dataset, "code": code_fingerprint()}, sort_keys=True)
-    return hashlib.sha256(text.encode()).hexdigest()
+def _version(contents: str, dataset: str | None, min_grade: Grade | None = None) -> str:
+    scope: dict[str, str | None] = {"contents": contents, "scope": dataset, "code": code_fingerprint()}
+    graded = grade_filter(min_grade)
+    if graded is not None:  # an unfiltered index keeps the version it had before grades were filtered
+        scope["min_grade"] = str(graded)
+    return hashlib.sha256(json.dumps(scope, sort_keys=True).encode()).hexdigest()
 
 
 def load(path: Path, version: str) -> tuple[CandidateIndex, ListedEntities] | None:
@@ -240,30 +268,33 @@ def save(path: Path, version: str, index: CandidateIndex, entities: Sequence[Lis
     write_arrays(path, {**arrays, **records.arrays("entities")}, {"version": version, "index": meta})
 
 
-def screener_if_unchanged(location: str, dataset: str | None = None) -> Screener | None:
-    """The screener of ``dataset`` from its saved index, without opening the store at ``location``:
-    when the store looks as it did when its contents were last read (:func:`store_stamp`) and the
-    index was built from those contents by this code; None otherwise (then read the store)."""
-    path = index_path_of(location, dataset)
+def screener_if_unchanged(location: str, dataset: str | None = None,
+                          min_grade: Grade | None = None) -> Screener | None:
+    """The screener of ``dataset`` (read at ``min_grade``) from its saved index, without opening the
+    store at ``location``: when the store looks as it did when its contents were last read
+    (:func:`store_stamp`) and the index was built from those contents by this code; None otherwise
+    (then read the store)."""
+    path = index_path_of(location, dataset, min_grade)
     if path is None:
         return None
     stamp = store_stamp(location)
     recorded = _read_stamp(path) if stamp is not None else None
     if recorded is None or recorded.get("store") != stamp:
         return None
-    found = load(path, _version(recorded["contents"], dataset))
+    found = load(path, _version(recorded["contents"], dataset, min_grade))
     return Screener(found[1], index=found[0]) if found is not None else None
 
 
 @dataclass(frozen=True)
 class PendingIndex:
-    """What building the index of ``dataset`` needs once its saved file was found missing or stale:
-    where to save it, and the store's look and contents when they were read."""
+    """What building the index of ``dataset`` (read at ``min_grade``) needs once its saved file was
+    found missing or stale: where to save it, and the store's look and contents when they were read."""
 
     path: Path | None
     dataset: str | None
     stamp: list | None
     contents: str
+    min_grade: Grade | None = None
 
     def build(self, entities: Sequence[ListedEntity], mapped: bool = False) -> Screener:
         """A screener built over ``entities`` (the store's, as read with the contents), its index
@@ -274,7 +305,7 @@ class PendingIndex:
         screener = Screener(entities)
         if self.path is None:
             return screener
-        version = _version(self.contents, self.dataset)
+        version = _version(self.contents, self.dataset, self.min_grade)
         try:
             save(self.path, version, screener.index, screener.entities)
         except OSError:
@@ -284,14 +315,15 @@ class PendingIndex:
         return Screener(found[1], index=found[0]) if found is not None else screener
 
 
-def saved_screener(store: "Store", dataset: str | None = None) -> tuple[Screener | None, PendingIndex]:
-    """The screener of ``dataset`` (None: the whole store) from its saved index if that is current
-    (the store's look is then recorded, for :func:`screener_if_unchanged`), else None; and what
-    building it needs."""
-    path = index_path(store, dataset)
+def saved_screener(store: "Store", dataset: str | None = None,
+                   min_grade: Grade | None = None) -> tuple[Screener | None, PendingIndex]:
+    """The screener of ``dataset`` (None: the whole store), read at ``min_grade``, from its saved
+    index if that is current (the store's look is then recorded, for :func:`screener_if_unchanged`),
+    else None; and what building it needs."""
+    path = index_path(store, dataset, min_grade)
     stamp = store_stamp(store.location) if path is not None else None  # before the contents: a write after changes it
-    pending = PendingIndex(path, dataset, stamp, store_contents(store))
-    found = load(path, _version(pending.contents, dataset)) if path is not None else None
+    pending = PendingIndex(path, dataset, stamp, store_contents(store), grade_filter(min_grade))
+    found = load(path, _version(pending.contents, dataset, min_grade)) if path is not None else None
     if path is None or found is None:
         return None, pending
     _write_stamp(path, stamp, pending.contents)

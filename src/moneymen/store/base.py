@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import astuple
 from importlib import resources
 
 import pyarrow as pa
 
-from moneymen.model import RunProvenance, Statement
+from moneymen.model import Grade, RunProvenance, Statement
 from moneymen.store.engine import Engine, StoreError
 from moneymen.store.records import ImportRecord, ScenarioRunRecord
 
@@ -459,13 +460,19 @@ class Store:
         """The names of the datasets that have statements."""
         return [row[0] for row in self.engine.execute("SELECT DISTINCT dataset FROM statements ORDER BY dataset")]
 
-    def statements(self, entity_ids: Sequence[str] | None = None, dataset: str | None = None) -> Iterator[Statement]:
-        """Statements ordered by entity, optionally only of some entities or only those of one dataset.
+    def statements(self, entity_ids: Sequence[str] | None = None, dataset: str | None = None,
+                   min_grade: Grade | None = None) -> Iterator[Statement]:
+        """Statements ordered by entity, optionally only of some entities, only those of one dataset,
+        or only those graded at least ``min_grade`` (letter and digit each as good or better, as
+        :meth:`Grade.at_least`: F and 6 are the worst).
 
         Streams: safe on a store of any size.
         """
         where: list[str] = []
-        params: list[str] = []
+        params: list[object] = []
+        if min_grade is not None:  # grades are stored checked: one of A-F, one of 1-6
+            where.append("reliability <= ? AND credibility <= ?")
+            params.extend((min_grade.reliability, min_grade.credibility))
         if entity_ids is not None:
             if not entity_ids:
                 return
@@ -523,14 +530,10 @@ class Store:
 
     def save_scenario_run(self, provenance: RunProvenance, results: str) -> int:
         """Save one finished scenario run (``results`` is JSON text) and return its id (1, 2, …)."""
-        p = provenance
         with self.transaction():
             new_id = self.engine.execute("SELECT coalesce(max(id), 0) + 1 FROM scenario_runs")[0][0]
-            self.engine.execute(
-                f"INSERT INTO scenario_runs (id, {_RUN_COLUMNS}, results) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [new_id, p.name, p.scenario_text, p.sha256, p.version, p.seed, p.runs, p.started_at, p.finished_at,
-                 results],
-            )
+            self.engine.execute(f"INSERT INTO scenario_runs (id, {_RUN_COLUMNS}, results) VALUES ({', '.join('?' * 10)})",
+                                [new_id, *astuple(provenance), results])
         return new_id
 
     def scenario_runs(self) -> list[ScenarioRunRecord]:

@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from itertools import groupby
 
-from moneymen.model import Entity
+from moneymen.model import Entity, Grade
 from moneymen.store.base import Store
 
 
-def iter_entities(store: Store, dataset: str | None = None) -> Iterator[Entity]:
-    """Every entity in the store (that ``dataset`` mentions), assembled from its statements."""
-    for entity_id, statements in groupby(store.statements(dataset=dataset), key=lambda stmt: stmt.entity_id):
+def iter_entities(store: Store, dataset: str | None = None, min_grade: Grade | None = None) -> Iterator[Entity]:
+    """Every entity in the store (that ``dataset`` mentions), assembled from its statements (only
+    those graded at least ``min_grade``, if given: an entity with none is left out)."""
+    rows = store.statements(dataset=dataset, min_grade=min_grade)
+    for entity_id, statements in groupby(rows, key=lambda stmt: stmt.entity_id):
         yield Entity(entity_id, list(statements))
 
 

@@ -30,7 +30,7 @@ from moneymen.web.models import (
 )
 from moneymen.web.queries import (
     ALGORITHMS, FACETS, SORT_FIELDS, FieldFilter, ResultFilter, check_schema, facet_names, filter_pairs,
-    match_options, match_queries, search_sorts, search_text,
+    match_options, match_queries, min_grade_of, search_sorts, search_text,
 )
 from moneymen.web.reconcile import reconciliation_routes
 from moneymen.web.security import Access, guard, store_error_detail
@@ -60,6 +60,9 @@ ALGORITHM_HELP = f"Accepted for yente compatibility: {', '.join(ALGORITHMS)}. Al
 CHANGED_SINCE = ("Only entities whose data changed after this time (yente's form: 2024-05-01, "
                  "2024-05-01T10:30:00).")
 EXCLUDE_IDS = "No results with these ids (e.g. false positives an analyst has decided on)."
+MIN_GRADE = ("moneymen's extension: screen against the entities as only the statements graded at least this "
+             "state them (an Admiralty grade: `B2` keeps A1, A2, B1 and B2; F and 6 are the worst). Names, "
+             "birth dates, countries and identifiers from weaker statements play no part.")
 FILTER_HELP = ("yente's `FIELD:VALUE` filters, exact values: `countries:kp`, `topics:sanction`, `schema:Vessel`, "
                "`datasets:un_sc`, `entity_id:…`, `target:true`, a type group (`identifiers:…`, `dates:…`) or a "
                "property (`properties.birthDate:1944-10-13`, or `birthDate:1944-10-13`). Repeatable.")
@@ -111,6 +114,7 @@ def create_app(db: str | os.PathLike[str], dataset_names: Iterable[str] | None =
         topics: list[Text] = Query([], description="Only results with these topics (`sanction`)."),
         changed_since: Annotated[str | None, Query(pattern=TIMESTAMP_PATTERN, description=CHANGED_SINCE)] = None,
         exclude_entity_ids: list[Text] = Query([], max_length=50, description=EXCLUDE_IDS),
+        min_grade: Annotated[Text | None, Query(max_length=10, description=MIN_GRADE, examples=["B2"])] = None,
     ) -> dict:
         """Screen each entity of `queries` (schema and properties, as yente takes them); each answer
         lists the best candidates with score, match decision, features and moneymen's explanation.
@@ -122,9 +126,10 @@ def create_app(db: str | os.PathLike[str], dataset_names: Iterable[str] | None =
         queries = match_queries(body)
         filters = ResultFilter.of(include_dataset, exclude_dataset, exclude_schema, topics, exclude_entity_ids,
                                   changed_since)
-        with catalog.screener(dataset) as screener:
+        grade = min_grade_of(min_grade)
+        with catalog.screener(dataset, grade) as screener:
             answers = service.match_all(screener, queries, options, filters)
-        return render.match_response(answers, options)
+        return render.match_response(answers, options, grade)
 
     @app.get("/search/{dataset}", response_model=SearchResponse, responses=ERRORS, tags=["Matching"],
              summary="Search entities by name, in any script")
@@ -157,6 +162,7 @@ def create_app(db: str | os.PathLike[str], dataset_names: Iterable[str] | None =
                                     "entities; yente deprecates it for `topics=sanction`."),
         fuzzy: bool = Query(False, description="Accepted for yente compatibility: names always match fuzzily."),
         simple: bool = Query(False, description="Accepted for yente compatibility: `q` is always read as a name."),
+        min_grade: Annotated[Text | None, Query(max_length=10, description=MIN_GRADE, examples=["B2"])] = None,
     ) -> dict:
         """Entities whose names match `q` (장성철 finds JANG Song Chol), best first: every entity
         with a name holding every word of `q`, and every entity that screening `q` as a whole name
@@ -172,9 +178,10 @@ def create_app(db: str | os.PathLike[str], dataset_names: Iterable[str] | None =
         filters = ResultFilter.of(include_dataset, exclude_dataset, exclude_schema, (), exclude_entity_ids,
                                   changed_since, FieldFilter.of(pairs, every=filter_op == "AND"))
         sorts = search_sorts(sort)
-        with catalog.screener(dataset) as screener:
+        grade = min_grade_of(min_grade)
+        with catalog.screener(dataset, grade) as screener:
             hits, page = service.search(screener, text, schema, filters, limit, offset, sorts)
-        return render.search_response(hits, page, limit, offset, facet_names(facets))
+        return render.search_response(hits, page, limit, offset, facet_names(facets), grade)
 
     @app.get("/entities/{entity_id}", response_model=EntityDocument, responses=ERRORS, tags=["Data access"],
              summary="One entity with the entities around it, every statement and its relations")

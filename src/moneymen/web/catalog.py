@@ -14,7 +14,11 @@ background; a request for a scope not built yet waits for it. A built index is s
 saved file, so that the server's workers share its pages.
 
 Scopes, as in yente's ``/match/{dataset}``: ``default`` and ``all`` are every served dataset;
-any other name is one dataset of the store.
+any other name is one dataset of the store. A request's ``min_grade`` (moneymen's extension) makes
+a scope of its own, the scope's entities as only the statements graded at least that state them:
+built (or mapped from its saved index) at its first request, then kept and reloaded after imports
+as every scope is. There are at most 35 grade filters (F6 is no filter), so at most 36 scopes per
+dataset scope.
 """
 
 from __future__ import annotations
@@ -29,8 +33,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 from moneymen.match.screener import ListedEntity, Screener
+from moneymen.model import Grade
 from moneymen.services.screening import load_listed
-from moneymen.services.screening_index import index_path_of, one_builder, saved_screener, store_look
+from moneymen.services.screening_index import grade_filter, index_path_of, one_builder, saved_screener, store_look
 from moneymen.store import Store, StoreBusy, StoreError, open_store
 from moneymen.web.errors import NotFound
 
@@ -55,6 +60,7 @@ def read_only(db: str, wait: float | None = None) -> Iterator[Store]:
 @dataclass
 class _Scope:
     datasets: tuple[str, ...] | None           # None: the whole store in one pass
+    min_grade: Grade | None = None             # None: every statement
     screener: Screener | None = None
     stamp: tuple | None = None                 # the store's stamp when the screener's data was read
     held: dict[str, tuple[int, ...]] = field(default_factory=dict)  # dataset → the imports the screener holds
@@ -74,7 +80,7 @@ class Catalog:
         self.db = str(db)
         self._requested = tuple(dataset_names) if dataset_names is not None else None
         self._lock = threading.Lock()
-        self._scopes: dict[str, _Scope] = {}
+        self._scopes: dict[tuple[str, str], _Scope] = {}
         self._stamp: tuple | None = None
         self.datasets: tuple[str, ...] = ()
         self._whole_store = True
@@ -127,8 +133,9 @@ class Catalog:
     # -- screening --------------------------------------------------------------------
 
     @contextmanager
-    def screener(self, name: str) -> Iterator[Screener]:
-        """The Screener of scope ``name``: the one built last, even while a newer one is being built.
+    def screener(self, name: str, min_grade: Grade | None = None) -> Iterator[Screener]:
+        """The Screener of scope ``name``, read at ``min_grade`` (None: every statement): the one
+        built last, even while a newer one is being built.
 
         The first request of a scope builds it (or maps the saved index) and waits for it; later
         ones never wait: when the store has changed, a reload starts in the background and the
@@ -136,8 +143,9 @@ class Catalog:
         the store written for longer than the wait limit.
         """
         datasets = self.scope(name)
+        graded = grade_filter(min_grade)
         with self._lock:
-            scope = self._scopes.setdefault(_key(datasets), _Scope(datasets))
+            scope = self._scopes.setdefault(_key(datasets, graded), _Scope(datasets, graded))
         if scope.screener is None:
             with scope.first_build:
                 if scope.screener is None:
@@ -153,16 +161,16 @@ class Catalog:
         if scope.datasets is not None and len(scope.datasets) > 1:  # merged: no saved index of its own
             with read_only(self.db) as store:
                 stamp, held = store_look(self.db), _held(store)
-                listed = _listed(store, scope.datasets)
+                listed = _listed(store, scope.datasets, scope.min_grade)
             scope.screener, scope.stamp, scope.held, scope.counts = Screener(listed), stamp, held, None
             return
         dataset = None if scope.datasets is None else scope.datasets[0]
-        with one_builder(index_path_of(self.db, dataset)):
+        with one_builder(index_path_of(self.db, dataset, scope.min_grade)):
             with read_only(self.db) as store:
                 stamp, held = store_look(self.db), _held(store)  # no writer can change the store while we hold it
-                screener, pending = saved_screener(store, dataset)
+                screener, pending = saved_screener(store, dataset, scope.min_grade)
                 if screener is None:
-                    listed = load_listed(store, dataset)
+                    listed = load_listed(store, dataset, min_grade=scope.min_grade)
             if screener is None:  # built after the read, so that imports need not wait for it; served from
                 screener = pending.build(listed, mapped=True)  # its saved file, whose pages the workers share
         scope.screener, scope.stamp, scope.held, scope.counts = screener, stamp, held, None
@@ -250,19 +258,19 @@ class Catalog:
         return None if self._whole_store else self.datasets
 
 
-def _key(datasets: tuple[str, ...] | None) -> str:
-    return "\x00".join(datasets) if datasets is not None else ""
+def _key(datasets: tuple[str, ...] | None, min_grade: Grade | None = None) -> tuple[str, str]:
+    return ("\x00".join(datasets) if datasets is not None else "", str(min_grade) if min_grade is not None else "")
 
 
-def _listed(store: Store, datasets: tuple[str, ...] | None) -> list[ListedEntity]:
-    """The screenable entities of the whole store, or of some datasets merged by entity id."""
+def _listed(store: Store, datasets: tuple[str, ...] | None, min_grade: Grade | None = None) -> list[ListedEntity]:
+    """The screenable entities of the whole store, or of some datasets merged by entity id (read at ``min_grade``)."""
     if datasets is None:
-        return load_listed(store)
+        return load_listed(store, min_grade=min_grade)
     if len(datasets) == 1:
-        return load_listed(store, datasets[0])
+        return load_listed(store, datasets[0], min_grade=min_grade)
     merged: dict[str, ListedEntity] = {}
     for dataset in datasets:
-        for entity in load_listed(store, dataset):
+        for entity in load_listed(store, dataset, min_grade=min_grade):
             seen = merged.get(entity.id)
             merged[entity.id] = entity if seen is None else _merge(seen, entity)
     return list(merged.values())

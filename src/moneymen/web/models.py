@@ -155,10 +155,16 @@ class MatcherInfo(BaseModel):
                            "answered by the moneymen matcher.", examples=["logic-v2"])
 
 
+#: What a response's ``min_grade`` says (moneymen's extension).
+MIN_GRADE_USED = ("The `min_grade` the entities were read at (only statements graded at least this), "
+                  "as asked; null: every statement.")
+
+
 class EntityMatchResponse(BaseModel):
     responses: dict[str, EntityMatches]
     matcher: MatcherInfo
     limit: int = Field(..., examples=[5])
+    min_grade: str | None = Field(None, examples=["B2"], description=MIN_GRADE_USED)
 
 
 class SearchFacetItem(BaseModel):
@@ -182,6 +188,7 @@ class SearchResponse(BaseModel):
     total: TotalSpec
     limit: int
     offset: int = 0
+    min_grade: str | None = Field(None, examples=["B2"], description=MIN_GRADE_USED)
 
 
 class RelationEnd(BaseModel):

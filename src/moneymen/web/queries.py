@@ -20,7 +20,7 @@ from followthemoney import model
 from followthemoney.types import registry
 
 from moneymen.match.profiles import DEFAULT_THRESHOLD, Profile
-from moneymen.model import get_schema
+from moneymen.model import Grade, InvalidGrade, get_schema
 from moneymen.match.screener import MAX_QUERY_NAMES, ListedEntity, oversized
 from moneymen.web.errors import BadQuery
 from moneymen.web.models import (
@@ -281,6 +281,17 @@ def since(value: str | None) -> str | None:
         raise invalid(("query", "changed_since"), "expected a date and time such as 2024-05-01 or "
                       "2024-05-01T10:30:00", value) from None
     return padded
+
+
+def min_grade_of(value: str | None) -> Grade | None:
+    """A ``min_grade`` value (an Admiralty grade: ``B2``) as the Grade screening reads the lists at;
+    None when not given (or empty); 422 naming ``min_grade`` when it is no grade."""
+    if value is None or not value.strip():
+        return None
+    try:
+        return Grade.parse(value.strip())
+    except InvalidGrade as error:
+        raise invalid(("query", "min_grade"), str(error), value) from None
 
 
 def topics_of(entity: ListedEntity) -> set[str]:

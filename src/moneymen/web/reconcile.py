@@ -31,7 +31,7 @@ from moneymen.web import service
 from moneymen.web.catalog import Catalog
 from moneymen.web.errors import ApiError, BadQuery, NotFound
 from moneymen.web.models import MAX_BATCH, EntityExample, ErrorResponse
-from moneymen.web.queries import MatchOptions, ResultFilter, algorithm_name, read_example
+from moneymen.web.queries import MatchOptions, ResultFilter, algorithm_name, min_grade_of, read_example
 from moneymen.web.queries import Query as Screening
 
 #: Results per query unless the query says (as yente).
@@ -110,6 +110,9 @@ PREVIEW_ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"description": spec["description"],
              "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}}
     for status, spec in ERRORS.items()}
+#: moneymen's extension, as on /match: the service's URL may carry it, and the manifest passes it on.
+MIN_GRADE = Query(None, max_length=10, examples=["B2"], description="Screen against the entities as only the "
+                  "statements graded at least this (an Admiralty grade, e.g. B2) state them.")
 FORM_BODY = {"requestBody": {"content": {"application/x-www-form-urlencoded": {"schema": {
     "type": "object",
     "properties": {
@@ -124,28 +127,30 @@ def reconciliation_routes(catalog: Catalog) -> APIRouter:
 
     @router.get("", summary="Reconciliation manifest, or queries given as ?queries=")
     def manifest(request: Request, dataset: str = DATASET, queries: str | None = Query(None),
-                 extend: str | None = Query(None), algorithm: str | None = Query(None)) -> Any:
+                 extend: str | None = Query(None), algorithm: str | None = Query(None),
+                 min_grade: str | None = MIN_GRADE) -> Any:
         """The service manifest OpenRefine reads when the service is added (its URL is this path);
         with `queries` or `extend`, their answers instead (as a POST gives them)."""
         if queries or extend:
-            return _answer(catalog, dataset, queries, extend, algorithm)
-        with catalog.screener(dataset) as screener:
+            return _answer(catalog, dataset, queries, extend, algorithm, min_grade)
+        with catalog.screener(dataset, min_grade_of(min_grade)) as screener:
             types = _default_types(screener)
         return _manifest(request, dataset, types)
 
     @router.post("", summary="Reconciliation queries or data extension", openapi_extra=FORM_BODY)
-    async def reconcile(request: Request, dataset: str = DATASET, algorithm: str | None = Query(None)) -> Any:
+    async def reconcile(request: Request, dataset: str = DATASET, algorithm: str | None = Query(None),
+                        min_grade: str | None = MIN_GRADE) -> Any:
         """A batch of queries (`queries`) or a data extension (`extend`), as form fields holding
         JSON, posted as OpenRefine posts them."""
         form = await _form(request)
         return await run_in_threadpool(_answer, catalog, dataset, form.get("queries"), form.get("extend"),
-                                       algorithm)
+                                       algorithm, min_grade)
 
     @router.get("/suggest/entity", summary="Suggest entities by name")
     def suggest_entity(dataset: str = DATASET, prefix: str = Query("", max_length=1000),
-                       limit: int = Query(10, ge=1, le=MAX_LIMIT)) -> dict[str, Any]:
+                       limit: int = Query(10, ge=1, le=MAX_LIMIT), min_grade: str | None = MIN_GRADE) -> dict[str, Any]:
         """Entities whose names start with, contain or match `prefix` (in any script)."""
-        with catalog.screener(dataset) as screener:
+        with catalog.screener(dataset, min_grade_of(min_grade)) as screener:
             found = _suggest_entities(screener, prefix, limit)
         return {"code": "/api/status/ok", "status": "200 OK", "prefix": prefix,
                 "result": [{"id": entity.id, "name": entity.caption, "description": _schema(entity.schema).label,
@@ -217,7 +222,7 @@ async def _form(request: Request) -> dict[str, str]:
 
 
 def _answer(catalog: Catalog, dataset: str, queries: str | None, extend: str | None,
-            algorithm: str | None) -> dict[str, Any]:
+            algorithm: str | None, min_grade: str | None = None) -> dict[str, Any]:
     if extend:
         return _extend(catalog, dataset, _read(ExtendRequest, "extend", extend))
     if not queries:
@@ -231,7 +236,7 @@ def _answer(catalog: Catalog, dataset: str, queries: str | None, extend: str | N
     # every candidate a client may pick from, matches or not, as yente's reconciliation returns them
     options = MatchOptions(threshold=DEFAULT_THRESHOLD, cutoff=0.0, limit=limit,
                            algorithm=algorithm_name(algorithm))
-    with catalog.screener(dataset) as screener:
+    with catalog.screener(dataset, min_grade_of(min_grade)) as screener:
         answers = {query.key: results for query, _, results in
                    service.match_all(screener, list(read.values()), options, ResultFilter())}
     return {key: {"result": [_candidate(result) for result in answers.get(key, [])[:query.limit]]}

@@ -19,7 +19,7 @@ from moneymen import __version__
 from moneymen.services.entities import Relation
 from moneymen.graph.export import STATEMENT_FIELDS
 from moneymen.match.profiles import Match
-from moneymen.model import Entity, Statement, get_schema
+from moneymen.model import Entity, Grade, Statement, get_schema
 from moneymen.match.screener import ListedEntity, ScreeningResult
 from moneymen.services.search import SearchHit
 from moneymen.web.queries import MatchOptions, Query, field_values
@@ -88,23 +88,25 @@ def query_matches(query: Query, total: int, results: Sequence[ScreeningResult]) 
     }
 
 
-def match_response(answers: Iterable[tuple[Query, int, Sequence[ScreeningResult]]], options: MatchOptions
-                   ) -> dict[str, Any]:
+def match_response(answers: Iterable[tuple[Query, int, Sequence[ScreeningResult]]], options: MatchOptions,
+                   min_grade: Grade | None = None) -> dict[str, Any]:
     return {
         "responses": {query.key: query_matches(query, total, results) for query, total, results in answers},
         "matcher": {"name": MATCHER, "version": __version__, "requested": options.algorithm},
         "limit": options.limit,
+        "min_grade": str(min_grade) if min_grade is not None else None,
     }
 
 
 def search_response(hits: Sequence[SearchHit], page: Sequence[SearchHit], limit: int, offset: int,
-                    facet_names: Sequence[str]) -> dict[str, Any]:
+                    facet_names: Sequence[str], min_grade: Grade | None = None) -> dict[str, Any]:
     return {
         "results": [{**listed_entity(hit.entity), "score": hit.score} for hit in page],
         "facets": facets([hit.entity for hit in hits], facet_names),
         "total": {"value": len(hits), "relation": "eq"},
         "limit": limit,
         "offset": offset,
+        "min_grade": str(min_grade) if min_grade is not None else None,
     }
 
 
