@@ -1,4 +1,4 @@
-# The two commands of README: `make demo` and `make test`. Both create or reuse .venv.
+# The two commands of README: `make demo` and `make test` (mypy, then pytest). Both create or reuse .venv.
 # `make peers` installs the yente client the tests drive (nomenklatura, which pins its own
 # followthemoney and duckdb) in a virtualenv of its own; CI runs it before `make test`.
 PYTHON ?= python3
@@ -30,6 +30,7 @@ demo: install
 	$(BIN)/moneymen demo
 
 test: install
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest
 
 bench: install

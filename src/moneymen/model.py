@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from followthemoney.proxy import EntityProxy
     from followthemoney.schema import Schema
 
 __all__ = [
@@ -172,7 +173,7 @@ class Entity:
     def __init__(self, entity_id: str, statements: list[Statement]):
         self.id = entity_id
         self.statements = statements
-        self._proxy = None
+        self._proxy: EntityProxy | None = None
 
     @property
     def schema(self) -> Schema:
@@ -198,7 +199,7 @@ class Entity:
         return schema
 
     @property
-    def proxy(self):
+    def proxy(self) -> EntityProxy:
         """An FtM ``EntityProxy`` with every value (for captions, edges, exports), built in linear time.
 
         Values of properties the entity's schema lacks (only in stores written before imports

@@ -366,7 +366,7 @@ class CandidateIndex:
         ranked = sorted(range(len(groups)), key=lambda g: sizes[g])
         person = form.kind == "person"
         initials = sum(1 for token in form.tokens if len(token) == 1) if person else 0
-        read = [[] for _ in groups]  # lengths to read each word for, by rank
+        read: list[list[int]] = [[] for _ in groups]  # lengths to read each word for, by rank
         if person or people:
             for length in range(1, MAX_LENGTH + 1):
                 needed = self._words_needed(len(form.tokens), len(groups), initials, length, cutoff)
@@ -444,7 +444,7 @@ class CandidateIndex:
         if cached is not None:
             return cached
         word_id = self.word_id
-        found = []
+        found: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
         for k in range(2, len(token) - 1):
             first, second = token[:k], token[k:]
             alike_first = tuple(w for w, _ in self._similar(first, "", kind)) if second in word_id else ()

@@ -7,8 +7,9 @@ from __future__ import annotations
 import itertools
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import fields
+from typing import Any
 
 import numpy as np
 import orjson
@@ -34,7 +35,7 @@ def _pairs(values: list[list]) -> tuple[tuple, ...]:
 
 
 #: Each profile field, in the order a record lists it, with how it is written and read back.
-_PROFILE_CODECS = {
+_PROFILE_CODECS: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
     "schema": (str, str),
     "names": (list, _pairs),
     "birth_dates": (sorted, frozenset),
@@ -253,7 +254,7 @@ def build_arrays(profiles: Iterable[tuple[str, Profile]]) -> tuple[dict[str, np.
     Each chunk comes back as a few arrays, never as a Python object per entity or per key.
     """
     workers = _workers(profiles)
-    if workers > 1:
+    if workers > 1 and isinstance(profiles, Sequence):
         profiles[0]  # the first profile builds FtM's country lookup once, before the workers fork
     if isinstance(profiles, Sequence):
         chunks = _in_workers(_chunk_of, profiles, range(0, len(profiles), _CHUNK), workers)
@@ -299,10 +300,10 @@ def _assemble(chunks, workers: int) -> tuple[dict[str, np.ndarray], dict]:
         rows += len(chunk["row_entity"])
     joined = {name: np.concatenate(values) for name, values in parts.items()}
     parts.clear()
-    words = list(word_id)
+    vocabulary = list(word_id)
     del word_id
     # the vocabulary's neighbourhoods, by chunks of words (in the workers when there are some)
-    found = list(_in_workers(_neighbours_of, (words, sounds), range(0, len(words), _CHUNK * 4), workers))
+    found = list(_in_workers(_neighbours_of, (vocabulary, sounds), range(0, len(vocabulary), _CHUNK * 4), workers))
     neighbour_digests = _concatenated([keys for keys, _ in found], np.uint64)
     neighbour_words = _concatenated([values for _, values in found], np.int32)
     del found
@@ -310,7 +311,7 @@ def _assemble(chunks, workers: int) -> tuple[dict[str, np.ndarray], dict]:
     row_words = joined.get("row_words", np.zeros(0, np.int32))
     arrays.update(_postings_by_length(joined.get("posting_words", np.zeros(0, np.int32)),
                                       joined.get("posting_rows", np.zeros(0, np.int32)),
-                                      row_words if rows else np.zeros(1, np.int32), len(words)))
+                                      row_words if rows else np.zeros(1, np.int32), len(vocabulary)))
     arrays["row_entity"] = joined["row_entity"] if rows else np.zeros(1, np.int32)
     arrays["row_words"] = row_words.astype(np.float32) if rows else np.zeros(1, np.float32)
     arrays["row_weights"] = joined["row_weights"] if rows else np.zeros(1, np.float32)
@@ -331,7 +332,7 @@ def _assemble(chunks, workers: int) -> tuple[dict[str, np.ndarray], dict]:
     arrays.update(StringTable(joined.get("profiles_data", np.zeros(0, np.uint8)),
                               np.cumsum(joined.get("profiles_lengths", np.zeros(0, np.int64)))).arrays("profiles"))
     arrays.update(StringTable.build(sounds).arrays("sounds"))
-    arrays.update(StringIndex.build(words).arrays("words"))
+    arrays.update(StringIndex.build(vocabulary).arrays("words"))
     meta = {"entities": entities, "size": max(entities, 1), "schemata": list(schema_code),
             "gender_sets": [sorted(genders) for genders in gender_code]}
     return arrays, meta

@@ -20,6 +20,7 @@ import struct
 import tempfile
 from array import array as typed_array
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 from pathlib import Path
 
 import numpy as np
@@ -190,7 +191,7 @@ class StringTable(Positional):
         at = np.asarray(positions, dtype=np.int64)
         ends = self.ends[at].tolist()
         starts = np.where(at > 0, self.ends[at - 1], 0).tolist()
-        view = memoryview(self.data)
+        view = self.data.data  # the bytes as a memoryview, sliced without copying the array
         return [str(view[start:end], "utf-8", "surrogatepass") for start, end in zip(starts, ends)]
 
     def arrays(self, prefix: str) -> dict[str, np.ndarray]:
@@ -313,7 +314,7 @@ def write_arrays(path: Path, arrays: Mapping[str, np.ndarray], meta: dict) -> No
 
     The file is readable by its owner only (0600), as the store is.
     """
-    directory = []
+    directory: list[dict[str, Any]] = []
     offset = 0
     for name, array in arrays.items():
         array = np.ascontiguousarray(array)
@@ -331,7 +332,7 @@ def write_arrays(path: Path, arrays: Mapping[str, np.ndarray], meta: dict) -> No
                 target = start + entry["offset"]
                 out.write(b"\0" * (target - written))
                 if array.nbytes:  # written from the array itself: a copy of the largest would add to the peak
-                    out.write(memoryview(np.ascontiguousarray(array)).cast("B"))
+                    out.write(np.ascontiguousarray(array).data.cast("B"))
                 written = target + np.asarray(array).nbytes
             out.flush()
             os.fsync(out.fileno())

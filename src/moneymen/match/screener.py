@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from moneymen.match.profiles import (BIRTH_DATES_AGREE, COUNTRY_SHARED, DEFAULT_THRESHOLD, Match, Profile,
                                      compare_profiles)
 from moneymen.match.index import CandidateIndex
-from moneymen.match.schemata import schema_facts
+from moneymen.match.schemata import known_schema, schema_facts
 
 
 #: Candidates whose estimated score falls this far below the threshold (after what a query's
@@ -91,11 +91,14 @@ class Screener:
     def __init__(self, entities: Iterable[ListedEntity], index: CandidateIndex | None = None):
         """Index ``entities`` (a list in memory); or screen with an ``index`` already built over
         them (``entities`` then a sequence in the index's order, as a saved index gives them)."""
+        self.entities: Sequence[ListedEntity]
         if index is None:
             self.entities = list(entities)
             self.by_id = {entity.id: entity for entity in self.entities}
             self.index = CandidateIndex(ListedProfiles(self.entities))
         else:
+            if not isinstance(entities, Sequence):
+                raise TypeError("with an index, the entities are a sequence in the index's order")
             self.entities = entities
             self.by_id = getattr(entities, "by_id", None) or {entity.id: entity for entity in entities}
             self.index = index
@@ -110,7 +113,7 @@ class Screener:
         that the store holds (see :func:`screening_schemata`), and each entity comes back once,
         with its best score. Among equal scores, the entity indexed first comes first.
         """
-        schema = schema_facts(query.schema)
+        schema = known_schema(query.schema)  # a query's schema is checked where it is built
         if schema.matchable:
             found = self._screen_as(query, threshold, limit, candidates)
         else:
@@ -118,7 +121,7 @@ class Screener:
             for name in screening_schemata(query.schema, self.index.schemata):
                 for item in self._screen_as(replace(query, schema=name), threshold, limit, candidates):
                     position = item[1]
-                    if schema_facts(self.entities[position].schema).is_a(schema) and \
+                    if known_schema(self.entities[position].schema).is_a(schema) and \
                             (position not in best or item[0] > best[position][0]):
                         best[position] = item
             found = sorted(best.values(), key=lambda item: (-item[0], item[1]))

@@ -202,7 +202,7 @@ def screen_file(screener: Screener, source: Path, target: Path, mapping_path: Pa
         writer = None
         mapping = None
         for number, row in rows:
-            if mapping is None:
+            if writer is None or mapping is None:
                 mapping = load_column_mapping(mapping_path, header) if mapping_path else ColumnMapping.guess(header)
                 if not mapping.columns:
                     raise SourceError(source, 1, "no column to screen: name a column 'name' (or full_name, "

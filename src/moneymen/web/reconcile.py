@@ -422,7 +422,7 @@ def _preview_card(found: service.Neighbourhood) -> str:
     for name in PREVIEW_PROPS:
         prop = proxy.schema.get(name)
         values = proxy.get(name) if prop is not None else []
-        if values:
+        if prop is not None and values:
             shown = ", ".join(prop.type.caption(value) or value for value in values[:5])
             rows.append(f"<dt>{html.escape(prop.label)}</dt><dd>{html.escape(shown)}</dd>")
     if sanctions:
