@@ -16,7 +16,8 @@ service (:mod:`moneymen.services.scenarios`) builds the view and saves the resul
   numbers in :mod:`~moneymen.analysis.decision_parameters`, results as
   :mod:`~moneymen.analysis.distributions` and one-at-a-time :mod:`~moneymen.analysis.sensitivity`;
 - :mod:`~moneymen.analysis.ownership` — ownership cycles whose stakes compound above 100 %;
-- :mod:`~moneymen.analysis.scenario` — scenario files (TOML/YAML), read and checked.
+- :mod:`~moneymen.analysis.scenario` — scenario files (TOML/YAML), read and checked;
+- :mod:`~moneymen.analysis.results` — a scenario run's typed results (one part per analysis, as saved).
 """
 
 from moneymen.analysis.designations import Designation, designation_targets
