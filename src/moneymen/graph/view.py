@@ -48,7 +48,6 @@ them. An analysis view leaves both ``None``, so it holds nothing more than its a
 
 from __future__ import annotations
 
-import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -434,44 +433,6 @@ class NetworkView:
     def _neighbour(self, e: int, other: int, direction: Literal["out", "in"]) -> Neighbour:
         return Neighbour(self.ids[other], self.captions[other], self.relation_names[self.relation_code[e]],
                          str(self.edge_ids[e]), str(self.grade[e]), direction)
-
-    def edge_record(self, e: int) -> dict[str, Any]:
-        """Edge ``e`` as a plain dict (ids, relation, grade and the stated details)."""
-        record: dict[str, Any] = {
-            "id": str(self.edge_ids[e]),
-            "source": self.ids[self.source[e]],
-            "target": self.ids[self.target[e]],
-            "relation": self.relation_names[self.relation_code[e]],
-            "grade": str(self.grade[e]),
-        }
-        for name in ("amount", "percentage"):
-            value = float(getattr(self, name)[e])
-            if not math.isnan(value):
-                record[name] = value
-        for name in ("currency", "date", "start", "end"):
-            value = getattr(self, name)[e]
-            if value is not None:
-                record[name] = value
-        return record
-
-    def to_networkx(self, nodes: Iterable[str | int] | None = None):
-        """A ``networkx.MultiDiGraph`` of the view (or of ``nodes`` and the edges among them), for drawing.
-
-        Nodes are entity ids with ``label``, ``schema``, ``countries`` and ``programs``; edges are
-        keyed by edge id and carry :meth:`edge_record`'s fields. Meant for small subgraphs.
-        """
-        import networkx as nx
-
-        part = self if nodes is None else self.subgraph(nodes)
-        graph = nx.MultiDiGraph()
-        for i, entity_id in enumerate(part.ids):
-            graph.add_node(entity_id, label=part.captions[i], schema=part.schemata[i],
-                           countries="; ".join(part.countries[i]), programs="; ".join(part.programs[i]))
-        for e in range(part.n_edges):
-            record = part.edge_record(e)
-            graph.add_edge(record["source"], record["target"], key=record["id"],
-                           **{k: v for k, v in record.items() if k not in ("source", "target")})
-        return graph
 
     def export_graph(self):
         """The view as the exports write it: a ``networkx.MultiDiGraph`` (needs a view built with ``details=True``).
