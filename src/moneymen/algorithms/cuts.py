@@ -161,8 +161,10 @@ class CutStructure:
         reach = pre[:n].copy()
         if indices.size:
             arcs = np.where(indices == parent[rows], pre[rows], pre[indices])
-            starts = np.minimum(indptr[:-1], indices.size - 1)
-            reach = np.where(np.diff(indptr) > 0, np.minimum(reach, np.minimum.reduceat(arcs, starts)), reach)
+            # one reduceat segment per node that has arcs: a start clipped for trailing empty rows would cut
+            # the last such node's segment short (and miss its last arc)
+            busy = np.flatnonzero(np.diff(indptr) > 0)
+            reach[busy] = np.minimum(reach[busy], np.minimum.reduceat(arcs, indptr[busy]))
         low_list, size_list = low_points(pre[parent[order]].tolist(), reach[order].tolist())
         low, size = np.array(low_list, dtype=np.int64), np.array(size_list, dtype=np.int64)
         # tree edges (above, child), children in node order; low and size are by preorder number
