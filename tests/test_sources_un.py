@@ -418,3 +418,29 @@ def test_parser_itself_never_expands_entities():
         assert re.search(r"DOCTYPE|entity", raised.value.message), raised.value.message
         assert parsed == []
         assert "root:" not in raised.value.message
+
+
+def test_one_alias_field_holding_several_names_gives_each_name(tmp_path):
+    """The UN list sometimes writes several aliases in one ALIAS_NAME: "A; B", "A b) B", or a name in
+    its own script with its romanizations in parentheses. Screening must find each of them whole."""
+    aliases = "".join(
+        f"<INDIVIDUAL_ALIAS><QUALITY>{quality}</QUALITY><ALIAS_NAME>{name}</ALIAS_NAME></INDIVIDUAL_ALIAS>"
+        for quality, name in (("Good", "Fazel Rahim; Fazil Rahim"),
+                              ("Good", "Mohammed Sabet; Mohammad Sabet b) M. Javad Kareemi Sabet"),
+                              ("Low", "حسن غول (Hassan Ghul; Hassan Gul)"),
+                              ("Good", "هيئة تحرير الشام (original script); Hay’at Tahrir al-Sham"),
+                              ("Good", "KOREA (DPRK) TRADING")))
+    [person] = [e for e in read_all(write(tmp_path, consolidated(individual(extra=aliases)))) if e.schema == "Person"]
+    assert values(person, "alias") == ["Fazel Rahim", "Fazil Rahim", "Mohammed Sabet", "Mohammad Sabet",
+                                       "M. Javad Kareemi Sabet", "هيئة تحرير الشام", "Hay’at Tahrir al-Sham",
+                                       "KOREA (DPRK) TRADING"]
+    assert values(person, "weakAlias") == ["حسن غول", "Hassan Ghul", "Hassan Gul"]
+
+
+@needs_data
+def test_no_alias_of_the_full_list_holds_several_names():
+    entities = read_all(FULL_2025)
+    [zolqadr] = [e for e in entities if e.schema == "Person" and "MOHAMMAD BAQER ZOLQADR" in values(e, "name")]
+    assert {"Mohammad Bakr Zolqadr", "Mohammad Bakr Zolkadr", "Mohammad Baqer Zolqader"} <= set(values(zolqadr, "alias"))
+    assert [name for e in entities for prop in ("alias", "weakAlias", "previousName") for name in values(e, prop)
+            if ";" in name] == []

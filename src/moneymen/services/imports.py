@@ -230,14 +230,15 @@ def import_key(fmt: Format, path: Path, sha256: str, dataset: str, grade: Grade,
                seen: str | None, kind: str) -> str:
     """A digest of everything that shapes an import's statements.
 
-    The format, dataset, grade, kind, the ``--seen`` date and source URL when given, and the
-    SHA-256 of every file the importer reads: the main file, its companions (OFAC's alt.csv
+    The format, dataset, grade, kind, the ``--seen`` date and source URL when given, the
+    importer's ``READER_VERSION`` (raised when it reads the same file into other statements), and
+    the SHA-256 of every file the importer reads: the main file, its companions (OFAC's alt.csv
     and add.csv) and the mapping. Two imports with the same key write the same statements.
     """
     inputs = getattr(fmt.importer, "inputs", None)
     companions = [other for other in (inputs(path) if inputs else []) if other != path]
     parts = {
-        "format": fmt.name, "dataset": dataset, "grade": str(grade), "kind": kind, "seen": seen,
+        "format": fmt.name, "reader": getattr(fmt.importer, "READER_VERSION", None), "dataset": dataset, "grade": str(grade), "kind": kind, "seen": seen,
         "source_url": context.source_url, "file": sha256,
         "companions": {other.name: file_sha256(other) for other in companions},
         "mapping": file_sha256(context.mapping) if context.mapping and context.mapping.is_file() else None,

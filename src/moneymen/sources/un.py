@@ -71,6 +71,10 @@ PROGRESS_STEP = 256 * 1024
 
 RECORD_SCHEMA = {"INDIVIDUAL": "Person", "ENTITY": "Organization"}
 NAME_PARTS = ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")
+#: Raised when the same file is read into other statements, so that importing it again is not
+#: taken for an import already done: 2 splits alias fields that hold several names.
+READER_VERSION = 2
+
 ALIAS_PROP = {"good": "alias", "a.k.a.": "alias", "": "alias", "low": "weakAlias", "f.k.a.": "previousName"}
 GENDERS = {"male": "male", "female": "female"}
 
@@ -252,6 +256,38 @@ def _text(value: str | None) -> str:
     return " ".join(value.split()) if value else ""
 
 
+#: "(original script)", a remark the list writes after a name in its own script.
+_ORIGINAL_SCRIPT = re.compile(r"\s*\(original script\)", re.IGNORECASE)
+#: An enumeration mark inside one alias field: "Mohammad Sabet b) M. Javad Kareemi Sabet".
+_ENUMERATION = re.compile(r"(?:^|\s)[a-h]\)\s+")
+
+
+def alias_names(text: str) -> list[str]:
+    """The names one ``ALIAS_NAME`` field holds. The list sometimes writes several in one field:
+    "Fazel Rahim; Fazil Rahim", "Mohammed Sabet; Mohammad Sabet b) M. Javad Kareemi Sabet", or a
+    name in its own script followed by its romanizations in parentheses,
+    "حسن غول (Hassan Ghul; Hassan Gul; Hasan Gul)". Each becomes a name of its own, so that
+    screening finds every one of them whole; a field holding one name is returned as it is."""
+    text = text.strip()
+    if ";" not in text:
+        return [text] if text else []
+    names = []
+    if text.endswith(")"):
+        depth, start = 0, -1
+        for i in range(len(text) - 1, -1, -1):  # the parenthesised list that closes the field
+            depth += {")": 1, "(": -1}.get(text[i], 0)
+            if depth == 0:
+                start = i
+                break
+        if start > 0 and ";" in text[start:]:
+            names.append(text[:start])
+            text = text[start + 1:-1]
+    for part in text.split(";"):
+        names.extend(_ENUMERATION.split(part))
+    cleaned = (" ".join(_ORIGINAL_SCRIPT.sub("", name).split()) for name in names)
+    return list(dict.fromkeys(name for name in cleaned if name))
+
+
 def _child(element: etree._Element, tag: str) -> str:
     return _text(element.findtext(tag))
 
@@ -303,7 +339,8 @@ def _record(path: Path, element: etree._Element) -> Iterator[SourceEntity]:
         if not name:
             continue
         quality = _child(alias, "QUALITY").lower()
-        subject.add(ALIAS_PROP.get(quality, "alias"), name)
+        for each in alias_names(name):
+            subject.add(ALIAS_PROP.get(quality, "alias"), each)
         if is_person:
             subject.add("birthDate", _iso_date(_child(alias, "DATE_OF_BIRTH")))
             place = _join(_child(alias, "CITY_OF_BIRTH"), _child(alias, "COUNTRY_OF_BIRTH"))
