@@ -15,7 +15,8 @@ Notes on the mapping:
 * FtM has no ``unscId`` on Person/Organization, only on Sanction: the UN reference number
   (``KPi.001``) is the Sanction's ``unscId`` and every entity's source ``record``.
 * Alias quality: "Good", "a.k.a." and unmarked → ``alias``; "Low" → ``weakAlias``;
-  "f.k.a." (formerly known as) → ``previousName``.
+  "f.k.a." (formerly known as) → ``previousName``. A field holding several names ("A; B",
+  "A b) B", "NAME IN ITS SCRIPT (A; B)") gives each as its own (:func:`alias_names`).
 
 The file is untrusted: it is parsed with lxml ``iterparse`` in bounded memory, with entity
 resolution, DTD loading and network access off, and any DOCTYPE or entity declaration in the
