@@ -26,66 +26,11 @@ from collections import Counter, defaultdict, deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from moneymen.model import (CANONICAL_PREFIXES, JUDGEMENTS, NEGATIVE, POSITIVE, UNDO, UNSURE, Judgement,
+                            is_canonical_id, ordered_pair)
+
 __all__ = ["CANONICAL_PREFIXES", "JUDGEMENTS", "NEGATIVE", "POSITIVE", "UNDO", "UNSURE", "Clusters",
            "Contradiction", "Judgement", "assign_canonical", "current", "is_canonical_id", "ordered_pair"]
-
-POSITIVE = "positive"
-NEGATIVE = "negative"
-UNSURE = "unsure"
-#: An event that takes back an earlier judgement (``undoes`` names it).
-UNDO = "undo"
-#: What a judgement can say about a pair.
-JUDGEMENTS = (POSITIVE, NEGATIVE, UNSURE)
-#: Prefixes of canonical ids: ours, and nomenklatura's (as OpenSanctions' resolver files hold them).
-CANONICAL_PREFIXES = ("mm-", "NK-")
-
-
-def is_canonical_id(node: str) -> bool:
-    """Whether ``node`` is a canonical id (``mm-…`` or nomenklatura's ``NK-…``) rather than a record's id."""
-    return node.startswith(CANONICAL_PREFIXES)
-
-
-def ordered_pair(left: str, right: str) -> tuple[str, str]:
-    """The pair in the order the store keeps it (the smaller id first); ValueError for a record with itself."""
-    if left == right:
-        raise ValueError(f"{left!r} cannot be judged against itself")
-    return (left, right) if left < right else (right, left)
-
-
-@dataclass(frozen=True, slots=True)
-class Judgement:
-    """One event of the judgement log.
-
-    ``judgement`` is positive, negative, unsure, or undo (then ``undoes`` is the id of the
-    judgement it takes back, and the pair is that judgement's). ``origin`` says who decided:
-    ``analyst`` (a person, named in ``analyst``), ``xref`` (an automatic merge on strong
-    evidence), or ``import`` (read from a resolver file, named in ``reason``). ``score`` is the
-    matcher's score when the pair was judged, if it was scored. ``id`` is None until stored.
-    """
-
-    left_id: str
-    right_id: str
-    judgement: str
-    analyst: str
-    created_at: str
-    reason: str = ""
-    score: float | None = None
-    origin: str = "analyst"
-    undoes: int | None = None
-    id: int | None = None
-
-    def __post_init__(self) -> None:
-        if self.judgement not in (*JUDGEMENTS, UNDO):
-            raise ValueError(f"judgement {self.judgement!r}: expected one of {', '.join((*JUDGEMENTS, UNDO))}")
-        if (self.judgement == UNDO) != (self.undoes is not None):
-            raise ValueError("an undo names the judgement it takes back (undoes), and only an undo does")
-        if self.left_id >= self.right_id:
-            raise ValueError(f"pair ({self.left_id!r}, {self.right_id!r}) is not in store order: use ordered_pair")
-
-    @property
-    def pair(self) -> tuple[str, str]:
-        return (self.left_id, self.right_id)
-
 
 def current(events: Iterable[Judgement]) -> dict[tuple[str, str], Judgement]:
     """The judgement that holds for each pair: its latest (highest id) not undone. Events are

@@ -1,0 +1,235 @@
+"""What the store keeps of resolution: the judgement log, the canonical ids it adds up to, and
+xref's candidate pairs and runs (tables of migration 005). Call the writing functions inside
+:meth:`Store.transaction`; :mod:`moneymen.services.resolution` does."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+from moneymen.model import Judgement
+from moneymen.store.base import Store
+
+__all__ = ["Candidate", "XrefRun", "add_judgements", "canonical_ids", "candidate", "candidates", "compared_digests",
+           "count_candidates", "finish_xref_run", "judgement_log", "members_of", "replace_canonical",
+           "set_candidate_status", "start_xref_run", "write_candidates", "xref_runs"]
+
+_JUDGEMENT_COLUMNS = "id, left_id, right_id, judgement, analyst, created_at, reason, score, origin, undoes"
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A pair xref found: its score, its status (merged, review, rejected), why (JSON text), and the run."""
+
+    left_id: str
+    right_id: str
+    score: float
+    status: str
+    explanation: str
+    run_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class XrefRun:
+    """One run of xref: its settings (JSON text) and digest, when it ran, what it compared and wrote."""
+
+    id: int
+    settings: str
+    settings_sha256: str
+    started_at: str
+    finished_at: str | None
+    queried: int
+    pairs: int
+
+
+# -- judgements -----------------------------------------------------------------------------
+
+def add_judgements(store: Store, judgements: Sequence[Judgement]) -> list[int]:
+    """Append judgement events to the log; their ids (1, 2, … in the order given)."""
+    if not judgements:
+        return []
+    first = store.engine.execute("SELECT coalesce(max(id), 0) + 1 FROM judgements")[0][0]
+    ids = list(range(first, first + len(judgements)))
+    table = pa.table({
+        "id": pa.array(ids, pa.int64()),
+        "left_id": pa.array([j.left_id for j in judgements], pa.string()),
+        "right_id": pa.array([j.right_id for j in judgements], pa.string()),
+        "judgement": pa.array([j.judgement for j in judgements], pa.string()),
+        "analyst": pa.array([j.analyst for j in judgements], pa.string()),
+        "created_at": pa.array([j.created_at for j in judgements], pa.string()),
+        "reason": pa.array([j.reason for j in judgements], pa.string()),
+        "score": pa.array([j.score for j in judgements], pa.float64()),
+        "origin": pa.array([j.origin for j in judgements], pa.string()),
+        "undoes": pa.array([j.undoes for j in judgements], pa.int64()),
+    })
+    store.engine.register_table("incoming_judgements", table)
+    try:
+        store.engine.execute(f"INSERT INTO judgements ({_JUDGEMENT_COLUMNS}) SELECT {_JUDGEMENT_COLUMNS} "
+                             "FROM incoming_judgements ORDER BY id")
+    finally:
+        store.engine.unregister_table("incoming_judgements")
+    return ids
+
+
+def judgement_log(store: Store, nodes: Iterable[str] | None = None, analyst: str | None = None) -> list[Judgement]:
+    """The judgement events (oldest first): all of them, or those about any of ``nodes``, or by ``analyst``."""
+    where, params = [], []
+    if nodes is not None:
+        wanted = sorted(set(nodes))
+        if not wanted:
+            return []
+        marks = ", ".join("?" * len(wanted))
+        where.append(f"(left_id IN ({marks}) OR right_id IN ({marks}))")
+        params += wanted + wanted
+    if analyst is not None:
+        where.append("analyst = ?")
+        params.append(analyst)
+    sql = f"SELECT {_JUDGEMENT_COLUMNS} FROM judgements" + (" WHERE " + " AND ".join(where) if where else "")
+    return [_judgement(row) for row in store.engine.execute(sql + " ORDER BY id", params)]
+
+
+def _judgement(row: Sequence) -> Judgement:
+    id_, left, right, judgement, analyst, created_at, reason, score, origin, undoes = row
+    return Judgement(left, right, judgement, analyst, created_at, reason, score, origin, undoes, id_)
+
+
+# -- canonical ids --------------------------------------------------------------------------
+
+def canonical_ids(store: Store) -> dict[str, str]:
+    """``{entity id: canonical id}`` for every node of a cluster of two or more, as last assigned."""
+    return dict(store.engine.execute("SELECT entity_id, canonical_id FROM canonical"))
+
+
+def members_of(store: Store, canonical_id: str) -> list[str]:
+    """The nodes assigned to ``canonical_id``, sorted (empty when it names no cluster)."""
+    rows = store.engine.execute("SELECT entity_id FROM canonical WHERE canonical_id = ? ORDER BY entity_id",
+                                [canonical_id])
+    return [row[0] for row in rows]
+
+
+def replace_canonical(store: Store, assigned: Mapping[str, str]) -> None:
+    """Make ``assigned`` the canonical ids of the store (every other row goes)."""
+    engine = store.engine
+    engine.execute("DELETE FROM canonical")
+    if not assigned:
+        return
+    engine.register_table("incoming_canonical", pa.table({
+        "entity_id": pa.array(list(assigned), pa.string()),
+        "canonical_id": pa.array(list(assigned.values()), pa.string())}))
+    try:
+        engine.execute("INSERT INTO canonical SELECT entity_id, canonical_id FROM incoming_canonical")
+    finally:
+        engine.unregister_table("incoming_canonical")
+
+
+# -- xref -----------------------------------------------------------------------------------
+
+def start_xref_run(store: Store, settings: str, settings_sha256: str, started_at: str) -> int:
+    """Record the start of an xref run; its id."""
+    new_id = store.engine.execute("SELECT coalesce(max(id), 0) + 1 FROM xref_runs")[0][0]
+    store.engine.execute("INSERT INTO xref_runs (id, settings, settings_sha256, started_at, queried, pairs) "
+                         "VALUES (?, ?, ?, ?, 0, 0)", [new_id, settings, settings_sha256, started_at])
+    return new_id
+
+
+def finish_xref_run(store: Store, run_id: int, finished_at: str) -> None:
+    """Record that run ``run_id`` compared every entity it had to."""
+    store.engine.execute("UPDATE xref_runs SET finished_at = ? WHERE id = ?", [finished_at, run_id])
+
+
+def xref_runs(store: Store) -> list[XrefRun]:
+    """Every xref run, oldest first."""
+    rows = store.engine.execute("SELECT id, settings, settings_sha256, started_at, finished_at, queried, pairs "
+                                "FROM xref_runs ORDER BY id")
+    return [XrefRun(*row) for row in rows]
+
+
+def compared_digests(store: Store, settings_sha256: str) -> dict[str, str]:
+    """``{entity id: digest}`` of the entities xref compared under these settings."""
+    return dict(store.engine.execute("SELECT entity_id, digest FROM xref_compared WHERE settings_sha256 = ?",
+                                     [settings_sha256]))
+
+
+def write_candidates(store: Store, run_id: int, settings_sha256: str, compared: Mapping[str, str],
+                     found: Sequence[Candidate]) -> None:
+    """Record one batch of an xref run: the entities ``compared`` ({id: digest}) and the pairs ``found``.
+
+    The pairs the compared entities had before are replaced by those found now (a pair an
+    entity no longer forms, because its names changed, goes), except pairs whose other side was
+    compared in the same run before this batch, whose pair was found then.
+    """
+    engine = store.engine
+    ids = list(compared)
+    engine.register_table("batch_compared", pa.table({
+        "entity_id": pa.array(ids, pa.string()), "digest": pa.array([compared[i] for i in ids], pa.string())}))
+    engine.register_table("batch_found", pa.table({
+        "left_id": pa.array([c.left_id for c in found], pa.string()),
+        "right_id": pa.array([c.right_id for c in found], pa.string()),
+        "score": pa.array([c.score for c in found], pa.float64()),
+        "status": pa.array([c.status for c in found], pa.string()),
+        "explanation": pa.array([c.explanation for c in found], pa.string())}))
+    try:
+        engine.execute(
+            "DELETE FROM xref_candidates WHERE run_id <> ? AND "
+            "(left_id IN (SELECT entity_id FROM batch_compared) OR right_id IN (SELECT entity_id FROM batch_compared))",
+            [run_id])
+        engine.execute(
+            "DELETE FROM xref_candidates WHERE EXISTS (SELECT 1 FROM batch_found AS f "
+            "WHERE f.left_id = xref_candidates.left_id AND f.right_id = xref_candidates.right_id)")
+        engine.execute(
+            "INSERT INTO xref_candidates (left_id, right_id, score, status, explanation, run_id) "
+            "SELECT DISTINCT ON (left_id, right_id) left_id, right_id, score, status, explanation, ? "
+            "FROM batch_found ORDER BY left_id, right_id, score DESC", [run_id])
+        engine.execute(
+            "DELETE FROM xref_compared WHERE settings_sha256 = ? AND entity_id IN (SELECT entity_id FROM batch_compared)",
+            [settings_sha256])
+        engine.execute("INSERT INTO xref_compared (entity_id, settings_sha256, digest, run_id) "
+                       "SELECT entity_id, ?, digest, ? FROM batch_compared", [settings_sha256, run_id])
+        engine.execute("UPDATE xref_runs SET queried = queried + ?, pairs = pairs + ? WHERE id = ?",
+                       [len(ids), len(found), run_id])
+    finally:
+        engine.unregister_table("batch_compared")
+        engine.unregister_table("batch_found")
+
+
+_CANDIDATE_COLUMNS = "left_id, right_id, score, status, explanation, run_id"
+
+
+def candidates(store: Store, status: str | None = None, nodes: Iterable[str] | None = None,
+               limit: int | None = None) -> list[Candidate]:
+    """Candidate pairs, best score first (ties: by pair): all, or of one ``status``, or touching any of ``nodes``."""
+    where, params = [], []
+    if status is not None:
+        where.append("status = ?")
+        params.append(status)
+    if nodes is not None:
+        wanted = sorted(set(nodes))
+        if not wanted:
+            return []
+        marks = ", ".join("?" * len(wanted))
+        where.append(f"(left_id IN ({marks}) OR right_id IN ({marks}))")
+        params += wanted + wanted
+    sql = f"SELECT {_CANDIDATE_COLUMNS} FROM xref_candidates" + (" WHERE " + " AND ".join(where) if where else "")
+    sql += " ORDER BY score DESC, left_id, right_id" + (f" LIMIT {int(limit)}" if limit is not None else "")
+    return [Candidate(*row) for row in store.engine.execute(sql, params)]
+
+
+def candidate(store: Store, left_id: str, right_id: str) -> Candidate | None:
+    """The candidate pair (``left_id`` < ``right_id``), if xref found it."""
+    rows = store.engine.execute(f"SELECT {_CANDIDATE_COLUMNS} FROM xref_candidates WHERE left_id = ? AND right_id = ?",
+                                [left_id, right_id])
+    return Candidate(*rows[0]) if rows else None
+
+
+def count_candidates(store: Store) -> dict[str, int]:
+    """How many candidate pairs there are of each status."""
+    return dict(store.engine.execute("SELECT status, count(*) FROM xref_candidates GROUP BY status"))
+
+
+def set_candidate_status(store: Store, pairs: Sequence[tuple[str, str]], status: str) -> None:
+    """Give these candidate pairs ``status``."""
+    for left, right in pairs:
+        store.engine.execute("UPDATE xref_candidates SET status = ? WHERE left_id = ? AND right_id = ?",
+                             [status, left, right])
