@@ -14,7 +14,7 @@ from moneymen.store.base import Store
 
 __all__ = ["Candidate", "XrefRun", "add_judgements", "canonical_ids", "candidate", "candidates", "compared_digests",
            "count_candidates", "finish_xref_run", "judgement_log", "members_of", "replace_canonical",
-           "set_candidate_status", "start_xref_run", "write_candidates", "xref_runs"]
+           "forget_records_except", "update_candidates", "start_xref_run", "write_candidates", "xref_runs"]
 
 _JUDGEMENT_COLUMNS = "id, left_id, right_id, judgement, analyst, created_at, reason, score, origin, undoes"
 
@@ -153,17 +153,18 @@ def compared_digests(store: Store, settings_sha256: str) -> dict[str, str]:
 
 
 def write_candidates(store: Store, run_id: int, settings_sha256: str, compared: Mapping[str, str],
-                     found: Sequence[Candidate]) -> None:
+                     found: Sequence[Candidate], changed: Iterable[str] = ()) -> None:
     """Record one batch of an xref run: the entities ``compared`` ({id: digest}) and the pairs ``found``.
 
-    The pairs the compared entities had before are replaced by those found now (a pair an
-    entity no longer forms, because its names changed, goes), except pairs whose other side was
-    compared in the same run before this batch, whose pair was found then.
+    The pairs found replace those of the same records. The entities of the batch that are
+    ``changed`` (compared before, with another digest) lose the pairs earlier runs found for
+    them: a pair a record no longer forms, because its names changed, goes.
     """
     engine = store.engine
     ids = list(compared)
     engine.register_table("batch_compared", pa.table({
-        "entity_id": pa.array(ids, pa.string()), "digest": pa.array([compared[i] for i in ids], pa.string())}))
+        "entity_id": pa.array(ids, pa.string()), "digest": pa.array([compared[i] for i in ids], pa.string()),
+        "changed": pa.array([i in set(changed) for i in ids], pa.bool_())}))
     engine.register_table("batch_found", pa.table({
         "left_id": pa.array([c.left_id for c in found], pa.string()),
         "right_id": pa.array([c.right_id for c in found], pa.string()),
@@ -173,8 +174,8 @@ def write_candidates(store: Store, run_id: int, settings_sha256: str, compared: 
     try:
         engine.execute(
             "DELETE FROM xref_candidates WHERE run_id <> ? AND "
-            "(left_id IN (SELECT entity_id FROM batch_compared) OR right_id IN (SELECT entity_id FROM batch_compared))",
-            [run_id])
+            "(left_id IN (SELECT entity_id FROM batch_compared WHERE changed) "
+            "OR right_id IN (SELECT entity_id FROM batch_compared WHERE changed))", [run_id])
         engine.execute(
             "DELETE FROM xref_candidates WHERE EXISTS (SELECT 1 FROM batch_found AS f "
             "WHERE f.left_id = xref_candidates.left_id AND f.right_id = xref_candidates.right_id)")
@@ -192,6 +193,18 @@ def write_candidates(store: Store, run_id: int, settings_sha256: str, compared: 
     finally:
         engine.unregister_table("batch_compared")
         engine.unregister_table("batch_found")
+
+
+def forget_records_except(store: Store, entity_ids: Sequence[str]) -> None:
+    """Drop the candidate pairs and compared digests of records not among ``entity_ids`` (gone from the store)."""
+    engine = store.engine
+    engine.register_table("present_records", pa.table({"entity_id": pa.array(list(entity_ids), pa.string())}))
+    try:
+        engine.execute("DELETE FROM xref_candidates WHERE left_id NOT IN (SELECT entity_id FROM present_records) "
+                       "OR right_id NOT IN (SELECT entity_id FROM present_records)")
+        engine.execute("DELETE FROM xref_compared WHERE entity_id NOT IN (SELECT entity_id FROM present_records)")
+    finally:
+        engine.unregister_table("present_records")
 
 
 _CANDIDATE_COLUMNS = "left_id, right_id, score, status, explanation, run_id"
@@ -228,8 +241,9 @@ def count_candidates(store: Store) -> dict[str, int]:
     return dict(store.engine.execute("SELECT status, count(*) FROM xref_candidates GROUP BY status"))
 
 
-def set_candidate_status(store: Store, pairs: Sequence[tuple[str, str]], status: str) -> None:
-    """Give these candidate pairs ``status``."""
-    for left, right in pairs:
-        store.engine.execute("UPDATE xref_candidates SET status = ? WHERE left_id = ? AND right_id = ?",
-                             [status, left, right])
+def update_candidates(store: Store, changed: Sequence[Candidate]) -> None:
+    """Give these candidate pairs their new score, status and explanation."""
+    for pair in changed:
+        store.engine.execute("UPDATE xref_candidates SET score = ?, status = ?, explanation = ? "
+                             "WHERE left_id = ? AND right_id = ?",
+                             [pair.score, pair.status, pair.explanation, pair.left_id, pair.right_id])

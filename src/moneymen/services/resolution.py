@@ -1,0 +1,412 @@
+"""Resolution as a service: xref over the store, judgements and their undo, canonical ids.
+
+:func:`run_xref` finds candidate pairs with the screening index (every record of the scope is
+screened against all the others), scores and sorts each (:mod:`moneymen.resolve.xref`), and
+saves them batch by batch, each batch in one transaction with the records it compared: a run
+stopped midway (Ctrl-C, a kill) leaves the store consistent, and the next run with the same
+settings compares only the records not yet compared, or changed since (the digest of what was
+compared is kept per record). When every record is compared, the pairs sorted *merged* become
+positive judgements by ``moneymen xref`` (never on a pair a person has judged, even if the
+judgement was undone, nor across a negative judgement), and the canonical ids are assigned again.
+
+:func:`judge` and :func:`undo` add analysts' judgements; :func:`review_queue` gives the pairs
+waiting for one, best first. :func:`canonical_of` and :func:`merged_entity` read the clusters.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+import os
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+
+from moneymen.match.profiles import Match, Profile, compare_profiles
+from moneymen.match.screener import ListedEntity, Screener
+from moneymen.model import (NEGATIVE, POSITIVE, UNDO, Entity, Judgement, is_canonical_id, ordered_pair)
+from moneymen.resolve.judgements import Clusters, Contradiction, assign_canonical, current
+from moneymen.resolve.xref import MERGED, REVIEW, Finding, PairFacts, keep_unique, shared_relations, sort_pair
+from moneymen.store import Store
+from moneymen.store import resolution as kept
+from moneymen.store.resolution import Candidate
+from moneymen.timestamps import utc_now
+
+__all__ = ["XREF_ANALYST", "JudgeOutcome", "XrefSettings", "XrefSummary", "analyst_name", "canonical_of", "judge",
+           "merged_entity", "recluster", "review_queue", "run_xref", "undo"]
+
+#: The analyst named on xref's automatic merges.
+XREF_ANALYST = "moneymen xref"
+#: Records compared per transaction (what a kill can lose, at most).
+BATCH = 500
+
+
+def analyst_name(given: str | None = None) -> str:
+    """Who is judging: ``given``, else ``MONEYMEN_ANALYST``, else the login name."""
+    name = (given or os.environ.get("MONEYMEN_ANALYST") or getpass.getuser() or "").strip()
+    if not name:
+        raise ValueError("say who is judging: --analyst NAME (or MONEYMEN_ANALYST)")
+    return name
+
+
+@dataclass(frozen=True)
+class XrefSettings:
+    """What an xref run compares and how: the ``datasets`` in scope (empty: the whole store),
+    whether pairs ``within`` one dataset count, the ``threshold`` from which a pair goes to review,
+    the ``floor`` below which a pair is not kept, and the most pairs kept per record (``limit``)."""
+
+    datasets: tuple[str, ...] = ()
+    within: bool = True
+    threshold: float = 0.7
+    floor: float = 0.5
+    limit: int = 10
+
+    def __post_init__(self) -> None:
+        if not 0 < self.floor <= self.threshold <= 1:
+            raise ValueError(f"expected 0 < floor ({self.floor}) ≤ threshold ({self.threshold}) ≤ 1")
+        if self.limit < 1:
+            raise ValueError(f"limit must be at least 1, not {self.limit}")
+
+    def digest(self) -> str:
+        """sha256 of the settings and of the code that shapes scores: a record compared under another is compared again."""
+        from moneymen.services.screening_index import code_fingerprint
+
+        text = json.dumps({**asdict(self), "datasets": sorted(self.datasets), "code": code_fingerprint(),
+                           "rules": _rules_fingerprint()}, sort_keys=True)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _rules_fingerprint() -> str:
+    from pathlib import Path
+
+    import moneymen.resolve.xref as rules
+
+    return hashlib.sha256(Path(rules.__file__).read_bytes()).hexdigest()
+
+
+@dataclass
+class XrefSummary:
+    """What a run did: records in scope, compared now, skipped (compared before, unchanged), pairs
+    found now, pairs by status in the store, merges made now, contradictions in the judgements."""
+
+    run_id: int
+    in_scope: int
+    compared: int
+    skipped: int
+    pairs: int
+    statuses: dict[str, int] = field(default_factory=dict)
+    merged_now: int = 0
+    contradictions: list[Contradiction] = field(default_factory=list)
+
+
+def _digest(entity: ListedEntity) -> str:
+    text = json.dumps([entity.schema, sorted((k, sorted(v)) for k, v in entity.properties.items()),
+                       sorted(entity.datasets)], ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def run_xref(store: Store, settings: XrefSettings = XrefSettings(), screener: Screener | None = None,
+             progress: Callable[[int, int], None] | None = None) -> XrefSummary:
+    """Compare the records of the scope that need it, save the pairs, merge on strong evidence.
+
+    ``screener`` is the store's (built or read from its saved index when not given). ``progress``
+    hears (records compared, records to compare) after each batch.
+    """
+    from moneymen.services.screening import screener_of_store
+
+    screener = screener if screener is not None else screener_of_store(store)
+    entities = screener.entities
+    ids = screener.index.ids.texts(range(len(screener.index.ids)))
+    scope = set(settings.datasets)
+    unknown = scope - set(store.datasets())
+    if unknown:
+        raise ValueError(f"no dataset {', '.join(sorted(unknown))} in {store.location}; it holds "
+                         f"{', '.join(store.datasets()) or 'nothing yet'}")
+    in_scope = [position for position in range(len(entities))
+                if not scope or scope & set(entities[position].datasets)]  # decodes every record once
+    settings_sha = settings.digest()
+    with store.transaction():
+        _forget_stale(store, settings_sha, ids)
+        before = kept.compared_digests(store, settings_sha)
+        run_id = kept.start_xref_run(store, json.dumps({**asdict(settings), "datasets": sorted(scope)}),
+                                     settings_sha, utc_now())
+    digests = {position: _digest(entities[position]) for position in in_scope}
+    todo = [position for position in in_scope if before.get(ids[position]) != digests[position]]
+    changed = {ids[p] for p in todo if ids[p] in before}
+    context = _Context.of(store, screener, settings, ids)
+    queried: set[int] = set()
+    found_pairs = 0
+    for start in range(0, len(todo), BATCH):
+        batch = todo[start:start + BATCH]
+        findings: list[Finding] = []
+        for position in batch:
+            findings.extend(context.pairs_of(position, queried))
+            queried.add(position)
+        with store.transaction():
+            kept.write_candidates(store, run_id, settings_sha, {ids[p]: digests[p] for p in batch},
+                                  [_candidate(finding, run_id) for finding in findings], changed)
+        found_pairs += len(findings)
+        if progress is not None:
+            progress(start + len(batch), len(todo))
+    with store.transaction():
+        merged_now = _merge_strong_pairs(store, context)
+        contradictions = recluster(store)
+        kept.finish_xref_run(store, run_id, utc_now())
+    return XrefSummary(run_id, len(in_scope), len(todo), len(in_scope) - len(todo), found_pairs,
+                       kept.count_candidates(store), merged_now, contradictions)
+
+
+def _forget_stale(store: Store, settings_sha: str, ids: Sequence[str]) -> None:
+    """Drop the candidates of other settings and those of records no longer in the store."""
+    store.engine.execute("DELETE FROM xref_candidates WHERE run_id IN "
+                         "(SELECT id FROM xref_runs WHERE settings_sha256 <> ?)", [settings_sha])
+    kept.forget_records_except(store, ids)
+
+
+def _candidate(finding: Finding, run_id: int) -> Candidate:
+    return Candidate(finding.left_id, finding.right_id, finding.score, finding.status,
+                     json.dumps(finding.explanation(), ensure_ascii=False), run_id)
+
+
+class _Context:
+    """What scoring a record's pairs needs: the screener, the scope, the records' relations and clusters."""
+
+    def __init__(self, screener: Screener, settings: XrefSettings, ids: Sequence[str],
+                 neighbours: dict[str, list[tuple[str, str]]], cluster_of: dict[str, str], sanctioned: set[str]):
+        self.screener, self.settings = screener, settings
+        self.position = {entity_id: position for position, entity_id in enumerate(ids)}
+        self.neighbours, self.cluster_of, self.sanctioned = neighbours, cluster_of, sanctioned
+        self.scope = set(settings.datasets)
+
+    @classmethod
+    def of(cls, store: Store, screener: Screener, settings: XrefSettings, ids: Sequence[str]) -> "_Context":
+        from moneymen.graph.builder import build_view
+
+        view = build_view(store)
+        neighbours: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for source, target in zip(view.source.tolist(), view.target.tolist()):
+            neighbours[view.ids[source]].append((view.ids[target], view.captions[target]))
+            neighbours[view.ids[target]].append((view.ids[source], view.captions[source]))
+        sanctioned = {entity_id for entity_id, programs in zip(view.ids, view.programs) if programs}
+        return cls(screener, settings, ids, dict(neighbours), kept.canonical_ids(store), sanctioned)
+
+    def pairs_of(self, position: int, queried: set[int]) -> list[Finding]:
+        """The pairs of the record at ``position`` worth keeping, sorted; a pair with a record
+        queried before in this run is left out (that record's query found it)."""
+        screener, settings = self.screener, self.settings
+        entity = screener.entities[position]
+        profile = screener.index.profiles[position]
+        limit = settings.limit + 1 + (4 * settings.limit if self.scope else 0)
+        results = screener.screen(profile, threshold=settings.threshold, limit=limit)
+        findings = []
+        for result in results:
+            other = result.entity
+            if other.id == entity.id or result.score < settings.floor:
+                continue
+            other_position = self.position[other.id]
+            if other_position in queried:
+                continue
+            if self.scope and not self.scope & set(other.datasets):
+                continue
+            if not settings.within and set(entity.datasets) & set(other.datasets):
+                continue
+            findings.append(self.finding(entity, profile, other, screener.index.profiles[other_position], result.match))
+            if len(findings) >= settings.limit:
+                break
+        return findings
+
+    def finding(self, entity: ListedEntity, profile: Profile, other: ListedEntity, other_profile: Profile,
+                match: Match | None = None) -> Finding:
+        """The sorted pair of two records (scored again when ``match`` is not given)."""
+        if match is None:
+            match = compare_profiles(profile, other_profile, self.settings.threshold)
+        left, right = ordered_pair(entity.id, other.id)
+        left_profile, right_profile = (profile, other_profile) if left == entity.id else (other_profile, profile)
+        facts = PairFacts(shared_relations(left, right, self.neighbours, self.cluster_of),
+                          entity.id in self.sanctioned and other.id in self.sanctioned)
+        return sort_pair(left, right, left_profile, right_profile, match, facts, self.settings.threshold)
+
+    def again(self, left_id: str, right_id: str) -> Finding:
+        """The pair scored and sorted again (after merges made since: a relation may now be shared)."""
+        left, right = self.position[left_id], self.position[right_id]
+        screener = self.screener
+        return self.finding(screener.entities[left], screener.index.profiles[left],
+                            screener.entities[right], screener.index.profiles[right])
+
+    def datasets_of(self, entity_id: str) -> tuple[str, ...]:
+        position = self.position.get(entity_id)
+        return self.screener.entities[position].datasets if position is not None else ()
+
+
+def _merge_strong_pairs(store: Store, context: _Context) -> int:
+    """Turn the candidate pairs sorted merged into positive judgements by xref; how many.
+
+    First the pairs in review are sorted again while merges add shared relations (a director of
+    two merged companies now shares a relation), until nothing changes. Then a record that would
+    merge with two records of one dataset merges with neither (:func:`keep_unique`). A pair that
+    any judgement was ever made on (undone or not) is left to people, and so is a pair across a
+    negative judgement.
+    """
+    log = kept.judgement_log(store)
+    ever_judged = {event.pair for event in log}
+    holding = current(log)
+    clusters = Clusters(holding)
+    findings = {(c.left_id, c.right_id): c for c in kept.candidates(store) if c.status in (MERGED, REVIEW)}
+    merged = {pair for pair, c in findings.items() if c.status == MERGED}
+    for _ in range(3):  # relations: each round may let the next merge; three rounds reach the directors of owners
+        cluster_of = _clusters_with(clusters, merged)
+        if cluster_of == context.cluster_of:
+            break
+        context.cluster_of = cluster_of
+        promoted = [pair for pair, c in findings.items() if c.status == REVIEW and pair not in merged
+                    and context.neighbours.get(pair[0]) and context.neighbours.get(pair[1])]
+        rescored = [context.again(*pair) for pair in promoted]
+        now_merged = [f for f in rescored if f.status == MERGED]
+        if not now_merged:
+            break
+        with store.transaction():
+            kept.update_candidates(store, [_candidate(f, findings[(f.left_id, f.right_id)].run_id) for f in now_merged])
+        merged |= {(f.left_id, f.right_id) for f in now_merged}
+    strong = [context.again(*pair) for pair in sorted(merged)]
+    unique = keep_unique([f for f in strong if f.status == MERGED], {pair_id: context.datasets_of(pair_id)
+                                                                    for f in strong for pair_id in (f.left_id, f.right_id)})
+    demoted = [f for f in unique if f.status != MERGED]
+    if demoted:
+        kept.update_candidates(store, [_candidate(f, findings[(f.left_id, f.right_id)].run_id) for f in demoted])
+    now = utc_now()
+    judgements = []
+    for finding in unique:
+        pair = (finding.left_id, finding.right_id)
+        if finding.status != MERGED or pair in ever_judged or clusters.same(*pair) or clusters.kept_apart(*pair):
+            continue
+        judgement = Judgement(*pair, POSITIVE, XREF_ANALYST, now, "; ".join(finding.reasons), round(finding.score, 4),
+                              "xref")
+        judgements.append(judgement)
+        clusters = Clusters({**holding, **{j.pair: j for j in judgements}})
+    kept.add_judgements(store, judgements)
+    return len(judgements)
+
+
+def _clusters_with(clusters: Clusters, pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """``{record: cluster representative}`` for the clusters judged so far joined with ``pairs``."""
+    parent: dict[str, str] = {}
+
+    def find(node: str) -> str:
+        while parent.get(node, node) != node:
+            node = parent[node]
+        return node
+
+    for group in clusters.groups():
+        for node in group[1:]:
+            parent[node] = group[0]
+        parent.setdefault(group[0], group[0])
+    for left, right in pairs:
+        a, b = find(left), find(right)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    return {node: find(node) for node in parent}
+
+
+# -- judgements ---------------------------------------------------------------------------------
+
+def recluster(store: Store) -> list[Contradiction]:
+    """Assign canonical ids again from the judgements that hold; the contradictions among them.
+    Call inside a transaction."""
+    clusters = Clusters(current(kept.judgement_log(store)))
+    kept.replace_canonical(store, assign_canonical(clusters, kept.canonical_ids(store)))
+    return clusters.contradictions()
+
+
+@dataclass(frozen=True)
+class JudgeOutcome:
+    """A judgement made: the event stored, the canonical id the two records now have (None when
+    they are apart), and the contradictions the judgements now hold."""
+
+    judgement: Judgement
+    canonical_id: str | None
+    contradictions: list[Contradiction]
+
+
+def judge(store: Store, left_id: str, right_id: str, judgement: str, analyst: str, reason: str = "") -> JudgeOutcome:
+    """Record an analyst's judgement on a pair of records (or of a record and a canonical id).
+
+    Raises ValueError for an id the store has no statement about (a typo), other than a
+    canonical id, and for a record judged against itself.
+    """
+    left, right = ordered_pair(left_id.strip(), right_id.strip())
+    missing = [node for node in (left, right) if not is_canonical_id(node) and not next(iter(store.statements([node])), None)]
+    if missing:
+        raise ValueError(f"no entity {', '.join(map(repr, missing))} in {store.location}; "
+                         "judge records by their ids (see `moneymen entities NAME`)")
+    found = kept.candidate(store, left, right)
+    event = Judgement(left, right, judgement, analyst, utc_now(), reason.strip(),
+                      found.score if found is not None else None, "analyst")
+    with store.transaction():
+        (event_id,) = kept.add_judgements(store, [event])
+        contradictions = recluster(store)
+        canonical = kept.canonical_ids(store)
+    stored = Judgement(*event.pair, event.judgement, event.analyst, event.created_at, event.reason, event.score,
+                       event.origin, None, event_id)
+    same = canonical.get(left) is not None and canonical.get(left) == canonical.get(right)
+    return JudgeOutcome(stored, canonical.get(left) if same else None, contradictions)
+
+
+def undo(store: Store, judgement_id: int, analyst: str, reason: str = "") -> JudgeOutcome:
+    """Take back judgement ``judgement_id`` (an event of its own: the log keeps both).
+
+    Raises LookupError when there is no such judgement, or it is an undo, or already undone.
+    """
+    log = kept.judgement_log(store)
+    target = next((event for event in log if event.id == judgement_id), None)
+    if target is None or target.judgement == UNDO:
+        raise LookupError(f"no judgement {judgement_id} to undo in {store.location}; see `moneymen judgements log`")
+    if any(event.undoes == judgement_id for event in log):
+        raise LookupError(f"judgement {judgement_id} is already undone")
+    event = Judgement(*target.pair, UNDO, analyst, utc_now(), reason.strip(), target.score, "analyst", judgement_id)
+    with store.transaction():
+        (event_id,) = kept.add_judgements(store, [event])
+        contradictions = recluster(store)
+        canonical = kept.canonical_ids(store)
+    stored = Judgement(*event.pair, UNDO, analyst, event.created_at, event.reason, event.score, "analyst",
+                       judgement_id, event_id)
+    left, right = target.pair
+    same = canonical.get(left) is not None and canonical.get(left) == canonical.get(right)
+    return JudgeOutcome(stored, canonical.get(left) if same else None, contradictions)
+
+
+def review_queue(store: Store, limit: int | None = None) -> list[Candidate]:
+    """The pairs waiting for a person, best score first: sorted review by xref, not judged (a judgement
+    undone counts as none), not already one cluster, not kept apart by a negative judgement."""
+    holding = current(kept.judgement_log(store))
+    clusters = Clusters(holding)
+    queue = []
+    for pair in kept.candidates(store, status=REVIEW):
+        key = (pair.left_id, pair.right_id)
+        if key in holding or clusters.same(*key) or clusters.kept_apart(*key):
+            continue
+        queue.append(pair)
+        if limit is not None and len(queue) >= limit:
+            break
+    return queue
+
+
+def canonical_of(store: Store, entity_id: str) -> tuple[str, list[str]]:
+    """(canonical id, member records) of ``entity_id``'s cluster: ``(entity_id, [entity_id])`` when it
+    is a record of its own; members are the records only (canonical nodes left out)."""
+    canonical = kept.canonical_ids(store).get(entity_id)
+    if canonical is None:
+        members = kept.members_of(store, entity_id)  # entity_id may itself be a canonical id
+        if not members:
+            return entity_id, [entity_id]
+        canonical = entity_id
+    return canonical, [node for node in kept.members_of(store, canonical) if not is_canonical_id(node)]
+
+
+def merged_entity(store: Store, entity_id: str) -> Entity | None:
+    """The canonical entity of ``entity_id``'s cluster: the statements of all its records, each
+    with its own entity id, dataset, source record and grade; None when the store has none."""
+    canonical, members = canonical_of(store, entity_id)
+    statements = list(store.statements(members))
+    return Entity(canonical, statements) if statements else None
+
