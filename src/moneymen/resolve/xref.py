@@ -8,21 +8,30 @@ the name agrees *and* independent facts confirm it, and nothing disagrees:
 
 * a shared strong identifier (IMO number, SWIFT/BIC, LEI, passport, national ID, registration
   number…) beside a name that matches (:data:`IDENTIFIED_NAME`);
-* a person: a name that matches closely (:data:`CLOSE_NAME`) and the same full birth date, and
-  a shared country or a shared relation;
-* an organisation or a vessel: a name that is the same after legal forms and spelling
-  (:data:`SAME_NAME`), and two of: a shared country, a shared relation (the same director, the
-  same parent, the same address), both listed by a sanctions authority.
+* a person, with a name that matches closely (:data:`CLOSE_NAME`): the same full birth date and
+  one more fact (a shared country, the same sanctions regime, a shared relation); or, with the
+  same name (:data:`SAME_NAME`) and no other record of that name in the other list (*unique*),
+  birth dates that agree (a year at least) or a shared relation, and both a shared country and
+  the same sanctions regime;
+* an organisation or a vessel, with the same name: two of a shared country, the same sanctions
+  regime, a shared relation, and being unique.
+
+*The same sanctions regime*: both lists list the record under programmes of one regime (OFAC's
+DPRK3 and the UN's DPRK are both North Korea; see ``data/sanctions_regimes.tsv``). *A shared
+relation*: a third entity both records are tied to (a director, a parent, an operator), its own
+records counted as one: once the UN's KOMID and OFAC's KOMID merge, a KOMID official on each
+list shares a relation. *Unique*: neither record has another candidate of the other's list with
+a close name (two OFAC "Kim Chol"s for one UN "Kim Chol" is a person's decision).
 
 Facts that disagree (birth dates, identifiers of a kind both have, genders, countries with none
-in common) keep a pair from merging automatically, whatever else agrees. A record with two such
-pairs into one other dataset is not merged with either (:func:`keep_unique`): that is a person's
-decision. Pairs that do not merge are put in **review** when they score at least the review
-threshold, **rejected** below it (kept, so the CSV shows near misses).
+in common) keep a pair from merging automatically, whatever else agrees. A record that would
+merge with two records of one other dataset merges with neither (:func:`keep_unique`). Pairs
+that do not merge go to **review** when they score at least the review threshold, and are
+**rejected** below it (kept, so that the CSV shows the near misses).
 
-A shared relation is a third entity both records are tied to (a director, a parent company, a
-vessel's operator, an address), once the third entity's own records are resolved: when the UN's
-KOMID and OFAC's KOMID are merged, two directors of KOMID, one on each list, share a relation.
+Sorting reads only a pair's explanation (:func:`pair_explanation`: the matcher's, with the
+facts of the two profiles it needs), so xref can sort stored pairs again when merges add
+relations, without scoring them again.
 """
 
 from __future__ import annotations
@@ -30,11 +39,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 
 from moneymen.match.profiles import Match, Profile
 
 __all__ = ["CLOSE_NAME", "IDENTIFIED_NAME", "MERGED", "REJECTED", "REVIEW", "SAME_NAME", "STATUSES", "Finding",
-           "PairFacts", "keep_unique", "shared_relations", "sort_pair"]
+           "PairFacts", "keep_unique", "pair_explanation", "regimes_of", "shared_relations", "sort_pair"]
 
 MERGED = "merged"
 REVIEW = "review"
@@ -42,82 +53,126 @@ REJECTED = "rejected"
 STATUSES = (MERGED, REVIEW, REJECTED)
 #: The name score a shared strong identifier needs beside it to merge.
 IDENTIFIED_NAME = 0.7
-#: The name score a person's pair needs, with the same full birth date, to merge.
+#: A close name: what a person's pair needs with the same full birth date; what makes another candidate a rival.
 CLOSE_NAME = 0.9
-#: The name score of an organisation's or vessel's pair that counts as the same name.
-SAME_NAME = 0.95
+#: The same name, after legal forms, spelling and romanization.
+SAME_NAME = 0.97
 #: Identifier kinds strong enough to merge on (an MMSI or call sign is reassigned; a tax number is not unique everywhere).
 STRONG_IDENTIFIERS = ("IMO number", "SWIFT/BIC", "LEI", "passport number", "national ID number",
                       "registration number", "OGRN", "INN")
 
 
+@lru_cache(maxsize=1)
+def _regime_table() -> dict[str, str]:
+    text = (resources.files("moneymen.resolve") / "data" / "sanctions_regimes.tsv").read_text(encoding="utf-8")
+    table = {}
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            program, regime = line.split("\t")
+            table[program.strip()] = regime.strip()
+    return table
+
+
+def regimes_of(programs: Iterable[str]) -> frozenset[str]:
+    """The sanctions regimes of these programmes ("DPRK3", "IRAN-EO13846", the UN's "DPRK")."""
+    table = _regime_table()
+    found = set()
+    for program in programs:
+        regime = table.get(program.strip()) or table.get(program.split("-", 1)[0].strip())
+        if regime is not None:
+            found.add(regime)
+    return frozenset(found)
+
+
 @dataclass(frozen=True, slots=True)
 class PairFacts:
     """What resolution adds to the matcher's verdict on a pair: the relations both records share
-    (captions of the third entities), and whether each is listed by a sanctions authority."""
+    (captions of the third entities), the sanctions regimes both are listed under, and how many
+    rivals the pair has (other candidates with a close name, of the same list as one of the two)."""
 
     shared_relations: tuple[str, ...] = ()
-    both_sanctioned: bool = False
+    shared_regimes: tuple[str, ...] = ()
+    rivals: int = 0
 
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """A scored pair, sorted: its status and the reasons for it (what confirmed, what disagreed)."""
+    """A sorted pair: its score, status, the reasons for it, and its explanation (JSON-ready)."""
 
     left_id: str
     right_id: str
     score: float
     status: str
     reasons: tuple[str, ...]
-    match: Match
+    explanation: dict
 
-    def explanation(self) -> dict:
-        """The matcher's explanation with the resolution's status and reasons."""
-        return {**self.match.explanation(), "status": self.status, "reasons": list(self.reasons)}
+    def to_dict(self) -> dict:
+        """The explanation with the status and its reasons."""
+        return {**self.explanation, "status": self.status, "reasons": list(self.reasons)}
 
 
-def sort_pair(left_id: str, right_id: str, left: Profile, right: Profile, match: Match, facts: PairFacts,
-              review_threshold: float) -> Finding:
-    """The status of the pair of records ``left_id`` and ``right_id`` (with these profiles) that the
-    matcher scored ``match``, and why (see the module's rules)."""
-    name_score = match.name.score if match.name is not None else 0.0
-    disagreeing = [item.detail for item in match.evidence if item.effect < 0]
-    identifiers = [item.detail for item in match.evidence if item.feature == "identifier" and item.effect > 0
-                   and any(item.detail.startswith(f"same {kind} ") for kind in STRONG_IDENTIFIERS)]
-    full_birth_date = any(len(date) == 10 for date in left.birth_dates & right.birth_dates)
-    country = any(item.feature == "country" and item.effect > 0 for item in match.evidence)
+def pair_explanation(match: Match, left: Profile, right: Profile) -> dict:
+    """The matcher's explanation of a pair, with what sorting needs of the two profiles: whether
+    they share a full birth date, and whether either is a person."""
+    return {**match.explanation(),
+            "same_full_birth_date": any(len(date) == 10 for date in left.birth_dates & right.birth_dates),
+            "person": _is_person(left.schema) or _is_person(right.schema)}
+
+
+def sort_pair(left_id: str, right_id: str, explanation: Mapping, facts: PairFacts, review_threshold: float) -> Finding:
+    """The status of the pair of records ``left_id`` and ``right_id`` with this explanation
+    (:func:`pair_explanation`) and these facts, and why (see the module's rules)."""
+    score = float(explanation["score"])
+    name = explanation.get("name") or {}
+    name_score = float(name.get("score", 0.0))
+    evidence = explanation.get("evidence", [])
+    disagreeing = [item["detail"] for item in evidence if item["effect"] < 0]
+    identifiers = [item["detail"] for item in evidence if item["feature"] == "identifier" and item["effect"] > 0
+                   and any(item["detail"].startswith(f"same {kind} ") for kind in STRONG_IDENTIFIERS)]
+    dates_agree = any(item["feature"] == "birth_date" and item["effect"] > 0 for item in evidence)
+    country = any(item["feature"] == "country" and item["effect"] > 0 for item in evidence)
+    unique = facts.rivals == 0
     confirmed: list[str] = []
-    if facts.shared_relations:
-        confirmed.append("shared relation: " + ", ".join(facts.shared_relations[:3]))
     if country:
         confirmed.append("shared country")
-    reasons: list[str] = []
-    status = REVIEW if match.score >= review_threshold else REJECTED
+    if facts.shared_regimes:
+        confirmed.append("same sanctions regime (" + ", ".join(facts.shared_regimes) + ")")
+    if facts.shared_relations:
+        confirmed.append("shared relation: " + ", ".join(facts.shared_relations[:3]))
+    status, reasons = REVIEW if score >= review_threshold else REJECTED, []
     if disagreeing:
         reasons.append("disagrees: " + "; ".join(disagreeing))
     elif identifiers and name_score >= IDENTIFIED_NAME:
         status = MERGED
         reasons.append(f"{identifiers[0]}, name {name_score:.2f}")
-    elif _is_person(left.schema):
-        if name_score >= CLOSE_NAME and full_birth_date and confirmed:
+    elif explanation.get("person"):
+        if name_score >= CLOSE_NAME and explanation.get("same_full_birth_date") and confirmed:
             status = MERGED
             reasons.append(f"name {name_score:.2f}, same birth date, " + ", ".join(confirmed))
+        elif (name_score >= SAME_NAME and unique and (dates_agree or facts.shared_relations) and country
+              and facts.shared_regimes):
+            status = MERGED
+            reasons.append(f"same name ({name_score:.2f}), no other of that name, "
+                           + ("birth dates agree, " if dates_agree else "") + ", ".join(confirmed))
         else:
-            reasons.append(_missing_for_person(name_score, full_birth_date, confirmed))
+            reasons.append(_missing_for_person(name_score, explanation, dates_agree, unique, facts, country))
     else:
-        if facts.both_sanctioned:
-            confirmed.append("both sanctioned")
+        if unique:
+            confirmed.append("no other of that name")
         if name_score >= SAME_NAME and len(confirmed) >= 2:
             status = MERGED
             reasons.append(f"same name ({name_score:.2f}), " + ", ".join(confirmed))
         elif name_score < SAME_NAME:
-            reasons.append(f"name {name_score:.2f} < {SAME_NAME} needed to merge without a person")
+            reasons.append(f"not merged without a person: name {name_score:.2f} < {SAME_NAME}")
         else:
-            reasons.append(f"same name, but only {len(confirmed)} of the 2 confirming facts needed"
-                           + (f" ({', '.join(confirmed)})" if confirmed else ""))
-    if status != MERGED and match.score < review_threshold:
-        reasons.append(f"score {match.score:.2f} < review threshold {review_threshold}")
-    return Finding(left_id, right_id, match.score, status, tuple(reasons), match)
+            reasons.append("not merged without a person: same name, but only "
+                           + (", ".join(confirmed) if confirmed else "no confirming fact")
+                           + " (two are needed)")
+    if not unique and status != MERGED:
+        reasons.append(f"{facts.rivals} other candidate{'s' if facts.rivals != 1 else ''} with a close name")
+    if status != MERGED and score < review_threshold:
+        reasons.append(f"score {score:.2f} < review threshold {review_threshold}")
+    return Finding(left_id, right_id, score, status, tuple(reasons), dict(explanation))
 
 
 def _is_person(schema: str) -> bool:
@@ -126,36 +181,48 @@ def _is_person(schema: str) -> bool:
     return known_schema(schema).is_a("Person")
 
 
-def _missing_for_person(name_score: float, full_birth_date: bool, confirmed: list[str]) -> str:
+def _missing_for_person(name_score: float, explanation: Mapping, dates_agree: bool, unique: bool,
+                        facts: PairFacts, country: bool) -> str:
     missing = []
     if name_score < CLOSE_NAME:
         missing.append(f"name {name_score:.2f} < {CLOSE_NAME}")
-    if not full_birth_date:
+    elif not explanation.get("same_full_birth_date"):
         missing.append("no same full birth date")
-    if not confirmed:
-        missing.append("no shared country or relation")
+        if name_score >= SAME_NAME:
+            if not unique:
+                missing.append("another record has a close name")
+            if not (dates_agree or facts.shared_relations):
+                missing.append("no birth date or relation in common")
+            if not country:
+                missing.append("no shared country")
+            if not facts.shared_regimes:
+                missing.append("no common sanctions regime")
+    else:
+        missing.append("nothing beside the birth date confirms")
     return "not merged without a person: " + ", ".join(missing)
 
 
-def keep_unique(findings: Sequence[Finding], dataset_of: Mapping[str, Sequence[str]]) -> list[Finding]:
+def keep_unique(findings: Sequence[Finding], datasets_of: Mapping[str, Sequence[str]]) -> list[Finding]:
     """The findings, with merges demoted to review where a record would merge with two records
     of one other dataset (which of them is a person's decision)."""
-    merges: dict[tuple[str, str], list[str]] = defaultdict(list)  # (record, other's dataset) → others
+    merges: dict[tuple[str, str], set[str]] = defaultdict(set)  # (record, other's dataset) → others
     for finding in findings:
         if finding.status == MERGED:
             for one, other in ((finding.left_id, finding.right_id), (finding.right_id, finding.left_id)):
-                for dataset in dataset_of.get(other, ()):
-                    merges[(one, dataset)].append(other)
-    crowded = {(one, other) for (one, _), others in merges.items() if len(set(others)) > 1 for other in others}
+                for dataset in datasets_of.get(other, ()):
+                    merges[(one, dataset)].add(other)
+    rivals: dict[str, set[str]] = defaultdict(set)
+    for (one, _), others in merges.items():
+        if len(others) > 1:
+            rivals[one] |= others
     kept = []
     for finding in findings:
-        if finding.status == MERGED and ((finding.left_id, finding.right_id) in crowded
-                                         or (finding.right_id, finding.left_id) in crowded):
-            rivals = "; ".join(sorted({o for (one, _), others in merges.items() for o in others
-                                       if one in (finding.left_id, finding.right_id)} - {finding.left_id, finding.right_id}))
+        crowd = (rivals.get(finding.left_id, set()) | rivals.get(finding.right_id, set())) \
+            - {finding.left_id, finding.right_id}
+        if finding.status == MERGED and crowd:
             finding = Finding(finding.left_id, finding.right_id, finding.score, REVIEW,
-                              (*finding.reasons, f"not merged: another record of the same list merges too ({rivals})"),
-                              finding.match)
+                              (*finding.reasons, "not merged: another record of the same list would merge too ("
+                               + ", ".join(sorted(crowd)) + ")"), finding.explanation)
         kept.append(finding)
     return kept
 

@@ -20,14 +20,15 @@ import hashlib
 import json
 import os
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
-from moneymen.match.profiles import Match, Profile, compare_profiles
+from moneymen.match.profiles import Match, Profile
 from moneymen.match.screener import ListedEntity, Screener
-from moneymen.model import (NEGATIVE, POSITIVE, UNDO, Entity, Judgement, is_canonical_id, ordered_pair)
+from moneymen.model import (POSITIVE, UNDO, Entity, Judgement, is_canonical_id, ordered_pair)
 from moneymen.resolve.judgements import Clusters, Contradiction, assign_canonical, current
-from moneymen.resolve.xref import MERGED, REVIEW, Finding, PairFacts, keep_unique, shared_relations, sort_pair
+from moneymen.resolve.xref import (CLOSE_NAME, MERGED, REVIEW, Finding, PairFacts, keep_unique, pair_explanation,
+                                   regimes_of, shared_relations, sort_pair)
 from moneymen.store import Store
 from moneymen.store import resolution as kept
 from moneymen.store.resolution import Candidate
@@ -166,17 +167,18 @@ def _forget_stale(store: Store, settings_sha: str, ids: Sequence[str]) -> None:
 
 def _candidate(finding: Finding, run_id: int) -> Candidate:
     return Candidate(finding.left_id, finding.right_id, finding.score, finding.status,
-                     json.dumps(finding.explanation(), ensure_ascii=False), run_id)
+                     json.dumps(finding.to_dict(), ensure_ascii=False), run_id)
 
 
 class _Context:
     """What scoring a record's pairs needs: the screener, the scope, the records' relations and clusters."""
 
     def __init__(self, screener: Screener, settings: XrefSettings, ids: Sequence[str],
-                 neighbours: dict[str, list[tuple[str, str]]], cluster_of: dict[str, str], sanctioned: set[str]):
+                 neighbours: dict[str, list[tuple[str, str]]], cluster_of: dict[str, str],
+                 regimes: dict[str, frozenset[str]]):
         self.screener, self.settings = screener, settings
         self.position = {entity_id: position for position, entity_id in enumerate(ids)}
-        self.neighbours, self.cluster_of, self.sanctioned = neighbours, cluster_of, sanctioned
+        self.neighbours, self.cluster_of, self.regimes = neighbours, cluster_of, regimes
         self.scope = set(settings.datasets)
 
     @classmethod
@@ -188,8 +190,8 @@ class _Context:
         for source, target in zip(view.source.tolist(), view.target.tolist()):
             neighbours[view.ids[source]].append((view.ids[target], view.captions[target]))
             neighbours[view.ids[target]].append((view.ids[source], view.captions[source]))
-        sanctioned = {entity_id for entity_id, programs in zip(view.ids, view.programs) if programs}
-        return cls(screener, settings, ids, dict(neighbours), kept.canonical_ids(store), sanctioned)
+        regimes = {entity_id: regimes_of(programs) for entity_id, programs in zip(view.ids, view.programs) if programs}
+        return cls(screener, settings, ids, dict(neighbours), kept.canonical_ids(store), regimes)
 
     def pairs_of(self, position: int, queried: set[int]) -> list[Finding]:
         """The pairs of the record at ``position`` worth keeping, sorted; a pair with a record
@@ -217,22 +219,19 @@ class _Context:
         return findings
 
     def finding(self, entity: ListedEntity, profile: Profile, other: ListedEntity, other_profile: Profile,
-                match: Match | None = None) -> Finding:
-        """The sorted pair of two records (scored again when ``match`` is not given)."""
-        if match is None:
-            match = compare_profiles(profile, other_profile, self.settings.threshold)
+                match: Match) -> Finding:
+        """The pair of two records as the matcher scored it, sorted with what is known so far
+        (rivals are counted when every record is compared: :func:`_sort_again`)."""
         left, right = ordered_pair(entity.id, other.id)
         left_profile, right_profile = (profile, other_profile) if left == entity.id else (other_profile, profile)
-        facts = PairFacts(shared_relations(left, right, self.neighbours, self.cluster_of),
-                          entity.id in self.sanctioned and other.id in self.sanctioned)
-        return sort_pair(left, right, left_profile, right_profile, match, facts, self.settings.threshold)
+        return self.sorted(left, right, pair_explanation(match, left_profile, right_profile), 0)
 
-    def again(self, left_id: str, right_id: str) -> Finding:
-        """The pair scored and sorted again (after merges made since: a relation may now be shared)."""
-        left, right = self.position[left_id], self.position[right_id]
-        screener = self.screener
-        return self.finding(screener.entities[left], screener.index.profiles[left],
-                            screener.entities[right], screener.index.profiles[right])
+    def sorted(self, left: str, right: str, explanation: dict, rivals: int) -> Finding:
+        """The pair sorted from its explanation, with the relations and regimes the two records share."""
+        facts = PairFacts(shared_relations(left, right, self.neighbours, self.cluster_of),
+                          tuple(sorted(self.regimes.get(left, frozenset()) & self.regimes.get(right, frozenset()))),
+                          rivals)
+        return sort_pair(left, right, explanation, facts, self.settings.threshold)
 
     def datasets_of(self, entity_id: str) -> tuple[str, ...]:
         position = self.position.get(entity_id)
@@ -240,52 +239,66 @@ class _Context:
 
 
 def _merge_strong_pairs(store: Store, context: _Context) -> int:
-    """Turn the candidate pairs sorted merged into positive judgements by xref; how many.
+    """Sort the stored pairs again with everything known once every record is compared, and turn
+    those sorted merged into positive judgements by xref; how many.
 
-    First the pairs in review are sorted again while merges add shared relations (a director of
-    two merged companies now shares a relation), until nothing changes. Then a record that would
-    merge with two records of one dataset merges with neither (:func:`keep_unique`). A pair that
-    any judgement was ever made on (undone or not) is left to people, and so is a pair across a
-    negative judgement.
+    Rivals are counted (other candidates of a close name from the same list), and the pairs are
+    sorted again while merges add shared relations (a director of two merged companies now shares
+    a relation), until nothing changes. A record that would merge with two records of one dataset
+    merges with neither (:func:`keep_unique`). A pair that any judgement was ever made on (undone
+    or not) is left to people, and so is a pair across a negative judgement.
     """
     log = kept.judgement_log(store)
     ever_judged = {event.pair for event in log}
     holding = current(log)
     clusters = Clusters(holding)
-    findings = {(c.left_id, c.right_id): c for c in kept.candidates(store) if c.status in (MERGED, REVIEW)}
-    merged = {pair for pair, c in findings.items() if c.status == MERGED}
-    for _ in range(3):  # relations: each round may let the next merge; three rounds reach the directors of owners
-        cluster_of = _clusters_with(clusters, merged)
-        if cluster_of == context.cluster_of:
+    stored = {(c.left_id, c.right_id): c for c in kept.candidates(store) if c.status in (MERGED, REVIEW)}
+    explanations = {pair: json.loads(c.explanation) for pair, c in stored.items()}
+    rivals = _rivals(explanations, context.datasets_of)
+    findings: dict[tuple[str, str], Finding] = {}
+    merged: set[tuple[str, str]] = set()
+    for _ in range(4):  # each round's merges may add relations for the next; four reach a director's company's owner
+        context.cluster_of = _clusters_with(clusters, merged)
+        findings = {pair: context.sorted(*pair, explanation, rivals.get(pair, 0))
+                    for pair, explanation in explanations.items()}
+        now_merged = {pair for pair, finding in findings.items() if finding.status == MERGED}
+        if now_merged == merged:
             break
-        context.cluster_of = cluster_of
-        promoted = [pair for pair, c in findings.items() if c.status == REVIEW and pair not in merged
-                    and context.neighbours.get(pair[0]) and context.neighbours.get(pair[1])]
-        rescored = [context.again(*pair) for pair in promoted]
-        now_merged = [f for f in rescored if f.status == MERGED]
-        if not now_merged:
-            break
-        with store.transaction():
-            kept.update_candidates(store, [_candidate(f, findings[(f.left_id, f.right_id)].run_id) for f in now_merged])
-        merged |= {(f.left_id, f.right_id) for f in now_merged}
-    strong = [context.again(*pair) for pair in sorted(merged)]
-    unique = keep_unique([f for f in strong if f.status == MERGED], {pair_id: context.datasets_of(pair_id)
-                                                                    for f in strong for pair_id in (f.left_id, f.right_id)})
-    demoted = [f for f in unique if f.status != MERGED]
-    if demoted:
-        kept.update_candidates(store, [_candidate(f, findings[(f.left_id, f.right_id)].run_id) for f in demoted])
+        merged = now_merged
+    unique = {(f.left_id, f.right_id): f for f in keep_unique(list(findings.values()), {
+        node: context.datasets_of(node) for pair in merged for node in pair})}
+    changed = [_candidate(f, stored[pair].run_id) for pair, f in unique.items()
+               if f.status != stored[pair].status or f.reasons != tuple(explanations[pair].get("reasons", ()))]
+    kept.update_candidates(store, changed)
     now = utc_now()
-    judgements = []
-    for finding in unique:
-        pair = (finding.left_id, finding.right_id)
+    judgements: list[Judgement] = []
+    for pair, finding in sorted(unique.items()):
         if finding.status != MERGED or pair in ever_judged or clusters.same(*pair) or clusters.kept_apart(*pair):
             continue
-        judgement = Judgement(*pair, POSITIVE, XREF_ANALYST, now, "; ".join(finding.reasons), round(finding.score, 4),
-                              "xref")
-        judgements.append(judgement)
+        judgements.append(Judgement(*pair, POSITIVE, XREF_ANALYST, now, "; ".join(finding.reasons),
+                                    round(finding.score, 4), "xref"))
         clusters = Clusters({**holding, **{j.pair: j for j in judgements}})
     kept.add_judgements(store, judgements)
     return len(judgements)
+
+
+def _rivals(explanations: Mapping[tuple[str, str], Mapping], datasets_of: Callable[[str], Sequence[str]]
+            ) -> dict[tuple[str, str], int]:
+    """For each pair, how many other candidates with a close name either record has in the other's list."""
+    close: dict[tuple[str, str], set[str]] = defaultdict(set)  # (record, a dataset) → its close candidates there
+    for (left, right), explanation in explanations.items():
+        if float((explanation.get("name") or {}).get("score", 0.0)) >= CLOSE_NAME:
+            for one, other in ((left, right), (right, left)):
+                for dataset in datasets_of(other):
+                    close[(one, dataset)].add(other)
+    counts = {}
+    for left, right in explanations:
+        others = set()
+        for one, other in ((left, right), (right, left)):
+            for dataset in datasets_of(other):
+                others |= close.get((one, dataset), set())
+        counts[(left, right)] = len(others - {left, right})
+    return counts
 
 
 def _clusters_with(clusters: Clusters, pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
