@@ -11,8 +11,8 @@ the name agrees *and* independent facts confirm it, and nothing disagrees:
 * a person, with a name that matches closely (:data:`CLOSE_NAME`): the same full birth date and
   one more fact (a shared country, the same sanctions regime, a shared relation); or, with the
   same name (:data:`SAME_NAME`) and no other record of that name in the other list (*unique*),
-  birth dates that agree (a year at least) or a shared relation, and both a shared country and
-  the same sanctions regime;
+  birth dates that agree (a year at least) or a shared relation, and a shared country or the
+  same sanctions regime;
 * an organisation or a vessel, with the same name: two of a shared country, the same sanctions
   regime, a shared relation, and being unique.
 
@@ -63,14 +63,14 @@ STRONG_IDENTIFIERS = ("IMO number", "SWIFT/BIC", "LEI", "passport number", "nati
 
 
 @lru_cache(maxsize=1)
-def _regime_table() -> dict[str, str]:
+def _regime_table() -> dict[str, frozenset[str]]:
     text = (resources.files("moneymen.resolve") / "data" / "sanctions_regimes.tsv").read_text(encoding="utf-8")
-    table = {}
+    table: dict[str, set[str]] = defaultdict(set)
     for line in text.splitlines():
         if line.strip() and not line.startswith("#"):
             program, regime = line.split("\t")
-            table[program.strip()] = regime.strip()
-    return table
+            table[program.strip()].add(regime.strip())
+    return {program: frozenset(regimes) for program, regimes in table.items()}
 
 
 def regimes_of(programs: Iterable[str]) -> frozenset[str]:
@@ -78,9 +78,7 @@ def regimes_of(programs: Iterable[str]) -> frozenset[str]:
     table = _regime_table()
     found = set()
     for program in programs:
-        regime = table.get(program.strip()) or table.get(program.split("-", 1)[0].strip())
-        if regime is not None:
-            found.add(regime)
+        found |= table.get(program.strip()) or table.get(program.split("-", 1)[0].strip()) or frozenset()
     return frozenset(found)
 
 
@@ -149,8 +147,8 @@ def sort_pair(left_id: str, right_id: str, explanation: Mapping, facts: PairFact
         if name_score >= CLOSE_NAME and explanation.get("same_full_birth_date") and confirmed:
             status = MERGED
             reasons.append(f"name {name_score:.2f}, same birth date, " + ", ".join(confirmed))
-        elif (name_score >= SAME_NAME and unique and (dates_agree or facts.shared_relations) and country
-              and facts.shared_regimes):
+        elif (name_score >= SAME_NAME and unique and (dates_agree or facts.shared_relations)
+              and (country or facts.shared_regimes)):
             status = MERGED
             reasons.append(f"same name ({name_score:.2f}), no other of that name, "
                            + ("birth dates agree, " if dates_agree else "") + ", ".join(confirmed))
@@ -193,10 +191,8 @@ def _missing_for_person(name_score: float, explanation: Mapping, dates_agree: bo
                 missing.append("another record has a close name")
             if not (dates_agree or facts.shared_relations):
                 missing.append("no birth date or relation in common")
-            if not country:
-                missing.append("no shared country")
-            if not facts.shared_regimes:
-                missing.append("no common sanctions regime")
+            if not country and not facts.shared_regimes:
+                missing.append("no shared country or sanctions regime")
     else:
         missing.append("nothing beside the birth date confirms")
     return "not merged without a person: " + ", ".join(missing)
