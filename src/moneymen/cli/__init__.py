@@ -10,49 +10,16 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Annotated, NoReturn, Optional
+from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
 from moneymen import __version__
 from moneymen.formats import IMPORT_FORMATS
 from moneymen.graph.exporters import EXPORTERS
 
-app = typer.Typer(
-    name="moneymen",
-    help="Map illicit financial networks from open sources, with every fact traceable to its source.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-)
-console = Console()
-errors = Console(stderr=True)
-
-DbOption = Annotated[
-    Optional[str],
-    typer.Option("--db", envvar="MONEYMEN_DB", help="Evidence store (a DuckDB file). Default: MONEYMEN_DB or "
-                 "moneymen.duckdb in your data directory.", show_default=False),
-]
-
-
-def _fail(message: str, code: int = 1) -> NoReturn:
-    errors.print(f"[bold red]error:[/] {escape(message)}")
-    raise typer.Exit(code)
-
-
-def _open(db: str | None, create: bool = False):
-    """The store at ``--db`` (or the default location). Only the commands that write data into
-    it (``create``: import, fetch, demo) may create it; for any other a missing store is an error
-    naming the path, and nothing is created."""
-    from moneymen.store import StoreError, default_location, open_store
-
-    try:
-        return open_store(db or default_location(), create=create,
-                          on_wait=lambda message: errors.print(message, markup=False, highlight=False))
-    except StoreError as error:
-        _fail(str(error))
+from moneymen.cli.common import DbOption, app, console, errors, fail as _fail, open_db as _open
 
 
 @app.command()
@@ -208,21 +175,30 @@ def entities(
 
 @app.command()
 def show(
-    entity_id: Annotated[str, typer.Argument(help="The entity's id, e.g. ofac-9345.")],
+    entity_id: Annotated[str, typer.Argument(help="The entity's id, e.g. ofac-9345, or a canonical id (mm-…).")],
+    raw: Annotated[bool, typer.Option("--raw", help="Only this record, not the canonical entity it was merged "
+                                      "into.")] = False,
     db: DbOption = None,
 ) -> None:
-    """Every statement about an entity, grouped by property, with its provenance; then its relations."""
+    """Every statement about an entity, grouped by property, with its provenance; then its relations.
+
+    A record merged with others (see `moneymen xref`, `moneymen review`) is shown as the canonical
+    entity: the statements of all its records, each with its own dataset and source record.
+    """
     from moneymen.cli import render
     from moneymen.services.entities import get_entities, get_entity, relations_of
+    from moneymen.services.judgements import canonical_of, merged_entity
 
     with _open(db) as store:
-        entity = get_entity(store, entity_id)
+        canonical, records = canonical_of(store, entity_id) if not raw else (entity_id, [entity_id])
+        entity = merged_entity(store, entity_id) if len(records) > 1 else get_entity(store, entity_id)
         if entity is None:
             _fail(f"no entity {entity_id!r} in {store.location}; try `moneymen entities NAME`")
-        relations = relations_of(store, entity)
+        relations = [relation for record in get_entities(store, records) for relation in relations_of(store, record)]
         others = {other_id for relation in relations for _, other_id in relation.others}
         captions = {other.id: other.caption for other in get_entities(store, sorted(others))}
-        render.entity_detail(console, entity, relations, captions, store.latest_seen(), store.referents(entity.id))
+        render.entity_detail(console, entity, relations, captions, store.latest_seen(),
+                             store.referents(entity_id), records if len(records) > 1 else ())
 
 
 @app.command()
@@ -586,6 +562,9 @@ def disrupt(
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return
     render.disruption(console, curve, edges.name, plot)
+
+
+from moneymen.cli import resolution as _resolution  # noqa: E402,F401 (registers xref, review, judgements)
 
 
 def main() -> None:

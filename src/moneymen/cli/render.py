@@ -29,13 +29,15 @@ if TYPE_CHECKING:  # for annotations only: these load followthemoney, which scre
     from pathlib import Path
 
     from moneymen.analysis.results import ControlledRow, ScenarioRun
-    from moneymen.model import Entity, Grade
+    from moneymen.model import Entity, Grade, Statement
     from moneymen.store import ScenarioRunRecord, Store
     from moneymen.match.screener import ScreeningResult
     from moneymen.services.search import SearchHit
 
 __all__ = ["escape"]
 
+#: Properties whose different values across merged records are worth a reviewer's eye.
+DIFFERING_PROPS = ("birthDate", "deathDate", "gender", "nationality", "imoNumber", "incorporationDate", "birthPlace")
 #: What to show of a linked record that has no other end (a sanction, a passport).
 DETAIL_PROPS = ("program", "authority", "listingDate", "number", "country", "publicKey")
 
@@ -61,6 +63,16 @@ def count_progress(console: Console, label: str) -> Iterator[Callable[[int], Non
                   console=console, transient=True) as progress:
         task = progress.add_task(escape(label), total=None)
         yield lambda done: progress.update(task, completed=done)
+
+
+@contextmanager
+def step_progress(console: Console, label: str) -> Iterator[Callable[[int, int], None]]:
+    """A bar over items done out of a known total, with the time left."""
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+               TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task(escape(label), total=None)
+        yield lambda done, total: progress.update(task, completed=done, total=total or None)
 
 
 @contextmanager
@@ -118,10 +130,15 @@ def import_history(console: Console, records: list) -> None:
 
 
 def entity_detail(console: Console, entity: Entity, relations: list[Relation], captions: dict[str, str],
-                  latest: dict[str, str], referents: Sequence[str] = ()) -> None:
+                  latest: dict[str, str], referents: Sequence[str] = (), records: Sequence[str] = ()) -> None:
     """Every statement of an entity with its source, dates and grade (and the source's own text where
-    a value was cleaned), then its relations."""
+    a value was cleaned), then its relations. For a canonical entity (``records``: the records merged
+    into it), each statement names its record, and a property its records state differently (two
+    birth dates) is marked, its values side by side."""
     console.print(f"[bold]{escape(entity.caption)}[/] ({entity.schema.name}) [dim]{escape(entity.id)}[/]")
+    if records:
+        console.print(f"Canonical entity of {len(records)} records: {escape(', '.join(records))} "
+                      "(`moneymen judgements log --entity ID` says who merged them and why)")
     if referents:
         console.print(f"Same entity as (per its sources): {escape(', '.join(referents))}")
     gone = entity.delisted_from(latest)
@@ -135,8 +152,11 @@ def entity_detail(console: Console, entity: Entity, relations: list[Relation], c
     table.add_column("grade", no_wrap=True)
     schema = entity.schema
     statements = sorted(entity.statements, key=lambda stmt: (stmt.prop, stmt.value))
-    for prop, group in groupby(statements, key=lambda stmt: stmt.prop):
-        label = schema.properties[prop].label if prop in schema.properties else prop
+    for prop, grouped in groupby(statements, key=lambda stmt: stmt.prop):
+        label = escape(schema.properties[prop].label if prop in schema.properties else prop)
+        group = list(grouped)
+        if records and prop in DIFFERING_PROPS and _records_differ(group):
+            label += "\n[yellow]records differ[/]"
         for index, stmt in enumerate(group):
             value = escape(stmt.value)
             if stmt.original_value and stmt.original_value != stmt.value:
@@ -144,12 +164,14 @@ def entity_detail(console: Console, entity: Entity, relations: list[Relation], c
             if stmt.quote:
                 value += f'\n[dim]"{escape(stmt.quote)}"[/]'
             source = escape(" ".join(part for part in (stmt.dataset, stmt.source_record) if part))
+            if records:
+                source += f"\n[dim]{escape(stmt.entity_id)}[/]"
             if stmt.origin != "import":
                 source += f" [italic]({stmt.origin})[/]"
             seen = _seen(stmt.first_seen, stmt.last_seen)
             if stmt.source_last_seen:
                 seen += f"\n[dim]source last saw it {stmt.source_last_seen[:10]}[/]"
-            table.add_row(escape(label) if index == 0 else "", value, source, seen,
+            table.add_row(label if index == 0 else "", value, source, seen,
                           f"{stmt.reliability}{stmt.credibility}")
     console.print(table)
     if not relations:
@@ -168,6 +190,14 @@ def entity_detail(console: Console, entity: Entity, relations: list[Relation], c
             rel_table.add_row(linked.schema.label, escape(relation.role), escape(captions.get(other_id, other_id)),
                               escape(other_id), str(linked.best_grade()), escape(", ".join(linked.datasets)))
     console.print(rel_table)
+
+
+def _records_differ(statements: Sequence[Statement]) -> bool:
+    """Whether the records of a merged entity state different values of one property."""
+    by_record: dict[str, set[str]] = {}
+    for stmt in statements:
+        by_record.setdefault(stmt.entity_id, set()).add(stmt.value)
+    return len({frozenset(values) for values in by_record.values()}) > 1
 
 
 def summary(console: Console, result: Summary, store: Store) -> None:

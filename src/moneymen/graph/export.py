@@ -194,6 +194,42 @@ def write_ftm(store: Store, path: Path, dataset: str | None = None, progress=Non
     return count
 
 
+#: The columns of the links export: one row per source record and the canonical entity it belongs to.
+LINK_FIELDS = ("canonical_id", "entity_id", "schema", "dataset", "record_id")
+#: Labels our importers put before a source's own record number ("ent_num 9345": OFAC's entry number).
+RECORD_LABELS = ("ent_num ",)
+
+
+def write_links(store: Store, path: Path, dataset: str | None = None, progress=None, cleaned=None) -> int:
+    """One row per source record of a named thing (people, organisations, vessels…; not the
+    sanctions, addresses or relationships it comes with): its canonical id (its own id when it was
+    merged with nothing), id, schema, dataset, and the source's own identifier of the record (the
+    UN's reference number, OFAC's entry number; the entity's id where the source gives none)."""
+    from followthemoney import model as ftm_model
+
+    from moneymen.store.resolution import canonical_ids, record_rows
+
+    canonical = canonical_ids(store)
+    count = 0
+    with atomic_write(path) as out:
+        writer = SafeDictWriter(out, fieldnames=LINK_FIELDS)
+        writer.writeheader()
+        for entity_id, record_dataset, schemata, record in record_rows(store):
+            if dataset is not None and record_dataset != dataset:
+                continue
+            schema = ftm_model.get(schemata.split(",")[0])
+            if schema is None or schema.edge or not schema.is_a("Thing") or schema.is_a("Address"):
+                continue
+            for label in RECORD_LABELS:
+                record = record.removeprefix(label) if record else record
+            writer.writerow({"canonical_id": canonical.get(entity_id, entity_id), "entity_id": entity_id,
+                             "schema": schema.name, "dataset": record_dataset, "record_id": record or entity_id})
+            count += 1
+            if progress is not None and count % 1000 == 0:
+                progress(count)
+    return count
+
+
 def write_csv(store: Store, path: Path, dataset: str | None = None, progress=None, cleaned=None) -> int:
     count = 0
     with atomic_write(path) as out:

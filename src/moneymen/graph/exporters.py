@@ -40,6 +40,8 @@ EXPORTERS: dict[str, Exporter] = {
     "ftm": Exporter("ftm", "moneymen.graph.export:write_ftm", ".ftm.json",
                     "FollowTheMoney JSON lines, every statement kept, lossless"),
     "csv": Exporter("csv", "moneymen.graph.export:write_csv", ".csv", "one statement a row, with its provenance"),
+    "links": Exporter("links", "moneymen.graph.export:write_links", ".csv",
+                      "one row per source record: canonical_id,entity_id,schema,dataset,record_id (which records were merged)"),
     "graphml": Exporter("graphml", "moneymen.graph.export:write_graphml", ".graphml",
                         "the network as GraphML, for yEd, Gephi or networkx", "nodes"),
     "gexf": Exporter("gexf", "moneymen.graph.export:write_gexf", ".gexf", "the network as GEXF, for Gephi", "nodes"),

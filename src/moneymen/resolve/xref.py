@@ -76,7 +76,7 @@ def _regime_table() -> dict[str, frozenset[str]]:
 def regimes_of(programs: Iterable[str]) -> frozenset[str]:
     """The sanctions regimes of these programmes ("DPRK3", "IRAN-EO13846", the UN's "DPRK")."""
     table = _regime_table()
-    found = set()
+    found: set[str] = set()
     for program in programs:
         found |= table.get(program.strip()) or table.get(program.split("-", 1)[0].strip()) or frozenset()
     return frozenset(found)

@@ -9,46 +9,36 @@ compared is kept per record). When every record is compared, the pairs sorted *m
 positive judgements by ``moneymen xref`` (never on a pair a person has judged, even if the
 judgement was undone, nor across a negative judgement), and the canonical ids are assigned again.
 
-:func:`judge` and :func:`undo` add analysts' judgements; :func:`review_queue` gives the pairs
-waiting for one, best first. :func:`canonical_of` and :func:`merged_entity` read the clusters.
+Analysts' judgements, the review queue and the merged view are in :mod:`moneymen.services.judgements`.
 """
 
 from __future__ import annotations
 
-import getpass
 import hashlib
 import json
-import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from moneymen.match.profiles import Match, Profile
 from moneymen.match.screener import ListedEntity, Screener
-from moneymen.model import (POSITIVE, UNDO, Entity, Judgement, is_canonical_id, ordered_pair)
-from moneymen.resolve.judgements import Clusters, Contradiction, assign_canonical, current
+from moneymen.model import POSITIVE, Judgement, ordered_pair
+from moneymen.resolve.judgements import Clusters, Contradiction, current
 from moneymen.resolve.xref import (CLOSE_NAME, MERGED, REVIEW, Finding, PairFacts, keep_unique, pair_explanation,
                                    regimes_of, shared_relations, sort_pair)
 from moneymen.store import Store
 from moneymen.store import resolution as kept
 from moneymen.store.resolution import Candidate
+from moneymen.services.judgements import recluster
 from moneymen.timestamps import utc_now
 
-__all__ = ["XREF_ANALYST", "JudgeOutcome", "XrefSettings", "XrefSummary", "analyst_name", "canonical_of", "judge",
-           "merged_entity", "recluster", "review_queue", "run_xref", "undo"]
+__all__ = ["XREF_ANALYST", "XrefSettings", "XrefSummary", "run_xref", "write_candidates_csv"]
 
 #: The analyst named on xref's automatic merges.
 XREF_ANALYST = "moneymen xref"
 #: Records compared per transaction (what a kill can lose, at most).
 BATCH = 500
-
-
-def analyst_name(given: str | None = None) -> str:
-    """Who is judging: ``given``, else ``MONEYMEN_ANALYST``, else the login name."""
-    name = (given or os.environ.get("MONEYMEN_ANALYST") or getpass.getuser() or "").strip()
-    if not name:
-        raise ValueError("say who is judging: --analyst NAME (or MONEYMEN_ANALYST)")
-    return name
 
 
 @dataclass(frozen=True)
@@ -79,8 +69,6 @@ class XrefSettings:
 
 
 def _rules_fingerprint() -> str:
-    from pathlib import Path
-
     import moneymen.resolve.xref as rules
 
     return hashlib.sha256(Path(rules.__file__).read_bytes()).hexdigest()
@@ -321,105 +309,31 @@ def _clusters_with(clusters: Clusters, pairs: Iterable[tuple[str, str]]) -> dict
     return {node: find(node) for node in parent}
 
 
-# -- judgements ---------------------------------------------------------------------------------
-
-def recluster(store: Store) -> list[Contradiction]:
-    """Assign canonical ids again from the judgements that hold; the contradictions among them.
-    Call inside a transaction."""
-    clusters = Clusters(current(kept.judgement_log(store)))
-    kept.replace_canonical(store, assign_canonical(clusters, kept.canonical_ids(store)))
-    return clusters.contradictions()
+#: The columns of ``moneymen xref -o``: the four the issue names first, then what a reader wants beside them.
+CANDIDATE_COLUMNS = ("left_id", "right_id", "score", "status", "left_name", "right_name", "left_datasets",
+                     "right_datasets", "judgement", "reasons")
 
 
-@dataclass(frozen=True)
-class JudgeOutcome:
-    """A judgement made: the event stored, the canonical id the two records now have (None when
-    they are apart), and the contradictions the judgements now hold."""
+def write_candidates_csv(store: Store, path: Path) -> int:
+    """Write every kept pair, best first, as CSV (:data:`CANDIDATE_COLUMNS`); how many rows.
+    ``judgement`` is the one that holds for the pair, if any (cells a spreadsheet would run as
+    formulas get a leading apostrophe)."""
+    from moneymen.files import SafeDictWriter, atomic_write
 
-    judgement: Judgement
-    canonical_id: str | None
-    contradictions: list[Contradiction]
-
-
-def judge(store: Store, left_id: str, right_id: str, judgement: str, analyst: str, reason: str = "") -> JudgeOutcome:
-    """Record an analyst's judgement on a pair of records (or of a record and a canonical id).
-
-    Raises ValueError for an id the store has no statement about (a typo), other than a
-    canonical id, and for a record judged against itself.
-    """
-    left, right = ordered_pair(left_id.strip(), right_id.strip())
-    missing = [node for node in (left, right) if not is_canonical_id(node) and not next(iter(store.statements([node])), None)]
-    if missing:
-        raise ValueError(f"no entity {', '.join(map(repr, missing))} in {store.location}; "
-                         "judge records by their ids (see `moneymen entities NAME`)")
-    found = kept.candidate(store, left, right)
-    event = Judgement(left, right, judgement, analyst, utc_now(), reason.strip(),
-                      found.score if found is not None else None, "analyst")
-    with store.transaction():
-        (event_id,) = kept.add_judgements(store, [event])
-        contradictions = recluster(store)
-        canonical = kept.canonical_ids(store)
-    stored = Judgement(*event.pair, event.judgement, event.analyst, event.created_at, event.reason, event.score,
-                       event.origin, None, event_id)
-    same = canonical.get(left) is not None and canonical.get(left) == canonical.get(right)
-    return JudgeOutcome(stored, canonical.get(left) if same else None, contradictions)
-
-
-def undo(store: Store, judgement_id: int, analyst: str, reason: str = "") -> JudgeOutcome:
-    """Take back judgement ``judgement_id`` (an event of its own: the log keeps both).
-
-    Raises LookupError when there is no such judgement, or it is an undo, or already undone.
-    """
-    log = kept.judgement_log(store)
-    target = next((event for event in log if event.id == judgement_id), None)
-    if target is None or target.judgement == UNDO:
-        raise LookupError(f"no judgement {judgement_id} to undo in {store.location}; see `moneymen judgements log`")
-    if any(event.undoes == judgement_id for event in log):
-        raise LookupError(f"judgement {judgement_id} is already undone")
-    event = Judgement(*target.pair, UNDO, analyst, utc_now(), reason.strip(), target.score, "analyst", judgement_id)
-    with store.transaction():
-        (event_id,) = kept.add_judgements(store, [event])
-        contradictions = recluster(store)
-        canonical = kept.canonical_ids(store)
-    stored = Judgement(*event.pair, UNDO, analyst, event.created_at, event.reason, event.score, "analyst",
-                       judgement_id, event_id)
-    left, right = target.pair
-    same = canonical.get(left) is not None and canonical.get(left) == canonical.get(right)
-    return JudgeOutcome(stored, canonical.get(left) if same else None, contradictions)
-
-
-def review_queue(store: Store, limit: int | None = None) -> list[Candidate]:
-    """The pairs waiting for a person, best score first: sorted review by xref, not judged (a judgement
-    undone counts as none), not already one cluster, not kept apart by a negative judgement."""
     holding = current(kept.judgement_log(store))
-    clusters = Clusters(holding)
-    queue = []
-    for pair in kept.candidates(store, status=REVIEW):
-        key = (pair.left_id, pair.right_id)
-        if key in holding or clusters.same(*key) or clusters.kept_apart(*key):
-            continue
-        queue.append(pair)
-        if limit is not None and len(queue) >= limit:
-            break
-    return queue
-
-
-def canonical_of(store: Store, entity_id: str) -> tuple[str, list[str]]:
-    """(canonical id, member records) of ``entity_id``'s cluster: ``(entity_id, [entity_id])`` when it
-    is a record of its own; members are the records only (canonical nodes left out)."""
-    canonical = kept.canonical_ids(store).get(entity_id)
-    if canonical is None:
-        members = kept.members_of(store, entity_id)  # entity_id may itself be a canonical id
-        if not members:
-            return entity_id, [entity_id]
-        canonical = entity_id
-    return canonical, [node for node in kept.members_of(store, canonical) if not is_canonical_id(node)]
-
-
-def merged_entity(store: Store, entity_id: str) -> Entity | None:
-    """The canonical entity of ``entity_id``'s cluster: the statements of all its records, each
-    with its own entity id, dataset, source record and grade; None when the store has none."""
-    canonical, members = canonical_of(store, entity_id)
-    statements = list(store.statements(members))
-    return Entity(canonical, statements) if statements else None
-
+    pairs = kept.candidates(store)
+    ids = sorted({node for pair in pairs for node in (pair.left_id, pair.right_id)})
+    names, datasets = kept.names_and_datasets(store, ids)
+    with atomic_write(path) as out:
+        writer = SafeDictWriter(out, fieldnames=CANDIDATE_COLUMNS)
+        writer.writeheader()
+        for pair in pairs:
+            reasons = json.loads(pair.explanation).get("reasons", [])
+            judged = holding.get((pair.left_id, pair.right_id))
+            writer.writerow({"left_id": pair.left_id, "right_id": pair.right_id, "score": f"{pair.score:.3f}",
+                             "status": pair.status, "left_name": names.get(pair.left_id, ""),
+                             "right_name": names.get(pair.right_id, ""),
+                             "left_datasets": ";".join(datasets.get(pair.left_id, ())),
+                             "right_datasets": ";".join(datasets.get(pair.right_id, ())),
+                             "judgement": judged.judgement if judged else "", "reasons": "; ".join(reasons)})
+    return len(pairs)

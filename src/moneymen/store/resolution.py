@@ -14,7 +14,7 @@ from moneymen.store.base import Store
 
 __all__ = ["Candidate", "XrefRun", "add_judgements", "canonical_ids", "candidate", "candidates", "compared_digests",
            "count_candidates", "finish_xref_run", "judgement_log", "members_of", "replace_canonical",
-           "forget_records_except", "update_candidates", "start_xref_run", "write_candidates", "xref_runs"]
+           "forget_records_except", "names_and_datasets", "record_rows", "update_candidates", "start_xref_run", "write_candidates", "xref_runs"]
 
 _JUDGEMENT_COLUMNS = "id, left_id, right_id, judgement, analyst, created_at, reason, score, origin, undoes"
 
@@ -247,3 +247,28 @@ def update_candidates(store: Store, changed: Sequence[Candidate]) -> None:
         store.engine.execute("UPDATE xref_candidates SET score = ?, status = ?, explanation = ? "
                              "WHERE left_id = ? AND right_id = ?",
                              [pair.score, pair.status, pair.explanation, pair.left_id, pair.right_id])
+
+
+def names_and_datasets(store: Store, entity_ids: Sequence[str]) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """The first name (in order) and the datasets of each of these records."""
+    if not entity_ids:
+        return {}, {}
+    engine = store.engine
+    engine.register_table("wanted_records", pa.table({"entity_id": pa.array(list(entity_ids), pa.string())}))
+    try:
+        names = dict(engine.execute("SELECT entity_id, min(value) FROM statements WHERE prop = 'name' AND entity_id IN "
+                                    "(SELECT entity_id FROM wanted_records) GROUP BY entity_id"))
+        datasets: dict[str, list[str]] = {}
+        for entity_id, dataset in engine.execute("SELECT DISTINCT entity_id, dataset FROM statements WHERE entity_id IN "
+                                                 "(SELECT entity_id FROM wanted_records) ORDER BY 1, 2"):
+            datasets.setdefault(entity_id, []).append(dataset)
+    finally:
+        engine.unregister_table("wanted_records")
+    return names, datasets
+
+
+def record_rows(store: Store) -> list[tuple[str, str, str, str | None]]:
+    """(entity id, dataset, schemata joined by ``,``, the source's record id) of every record, by id and dataset."""
+    return store.engine.execute(
+        "SELECT entity_id, dataset, string_agg(DISTINCT schema, ',' ORDER BY schema), min(source_record) "
+        "FROM statements GROUP BY entity_id, dataset ORDER BY entity_id, dataset")
