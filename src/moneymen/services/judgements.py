@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from moneymen.model import UNDO, Entity, Judgement, is_canonical_id, ordered_pair
 from moneymen.resolve.judgements import Clusters, Contradiction, assign_canonical, current
-from moneymen.resolve.xref import REVIEW
+from moneymen.resolve.xref import MERGED, REVIEW
 from moneymen.store import Store
 from moneymen.store import resolution as kept
 from moneymen.store.resolution import Candidate
@@ -97,14 +97,15 @@ def undo(store: Store, judgement_id: int, analyst: str, reason: str = "") -> Jud
 
 
 def review_queue(store: Store, limit: int | None = None) -> list[Candidate]:
-    """The pairs waiting for a person, best score first: sorted review by xref, not judged (a judgement
-    undone counts as none), not already one cluster, not kept apart by a negative judgement."""
+    """The pairs waiting for a person, best score first: sorted review by xref (or merged, when the
+    merge xref made was undone), not judged (a judgement undone counts as none), not already one
+    cluster, not kept apart by a negative judgement."""
     holding = current(kept.judgement_log(store))
     clusters = Clusters(holding)
     queue = []
-    for pair in kept.candidates(store, status=REVIEW):
+    for pair in kept.candidates(store):
         key = (pair.left_id, pair.right_id)
-        if key in holding or clusters.same(*key) or clusters.kept_apart(*key):
+        if pair.status not in (REVIEW, MERGED) or key in holding or clusters.same(*key) or clusters.kept_apart(*key):
             continue
         queue.append(pair)
         if limit is not None and len(queue) >= limit:

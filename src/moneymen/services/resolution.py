@@ -96,11 +96,12 @@ def _digest(entity: ListedEntity) -> str:
 
 
 def run_xref(store: Store, settings: XrefSettings = XrefSettings(), screener: Screener | None = None,
-             progress: Callable[[int, int], None] | None = None) -> XrefSummary:
+             progress: Callable[[int, int], None] | None = None, batch: int = BATCH) -> XrefSummary:
     """Compare the records of the scope that need it, save the pairs, merge on strong evidence.
 
     ``screener`` is the store's (built or read from its saved index when not given). ``progress``
-    hears (records compared, records to compare) after each batch.
+    hears (records compared, records to compare) after each ``batch`` of records, each saved in
+    one transaction.
     """
     from moneymen.services.screening import screener_of_store
 
@@ -126,18 +127,18 @@ def run_xref(store: Store, settings: XrefSettings = XrefSettings(), screener: Sc
     context = _Context.of(store, screener, settings, ids)
     queried: set[int] = set()
     found_pairs = 0
-    for start in range(0, len(todo), BATCH):
-        batch = todo[start:start + BATCH]
+    for start in range(0, len(todo), batch):
+        positions = todo[start:start + batch]
         findings: list[Finding] = []
-        for position in batch:
+        for position in positions:
             findings.extend(context.pairs_of(position, queried))
             queried.add(position)
         with store.transaction():
-            kept.write_candidates(store, run_id, settings_sha, {ids[p]: digests[p] for p in batch},
+            kept.write_candidates(store, run_id, settings_sha, {ids[p]: digests[p] for p in positions},
                                   [_candidate(finding, run_id) for finding in findings], changed)
         found_pairs += len(findings)
         if progress is not None:
-            progress(start + len(batch), len(todo))
+            progress(start + len(positions), len(todo))
     with store.transaction():
         merged_now = _merge_strong_pairs(store, context)
         contradictions = recluster(store)
