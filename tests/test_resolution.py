@@ -246,3 +246,22 @@ def test_xref_review_and_judgements_from_the_command_line(resolved, tmp_path):
     assert (linked[KOMID[1]]["record_id"], linked[KOMID[0]]["record_id"]) == ("KPe.001", "9345")
     bad = run_cli("judgements", "add", "ofac-9345", "no-such-record", "positive", db=db)
     assert bad.returncode == 1 and "no entity 'no-such-record'" in bad.stderr
+
+
+def test_the_network_is_resolved_with_a_switch_for_raw_records(resolved):
+    from moneymen.graph.builder import build_view
+
+    with open_store(resolved, read_only=True) as store:
+        canonical = canonical_of(store, KOMID[0])[0]
+        view = build_view(store)
+        raw = build_view(store, resolved=False)
+    assert canonical in view and view.index_of(KOMID[0]) == view.index_of(KOMID[1]) == view.index_of(canonical)
+    assert KOMID[0] not in view.ids and KOMID[1] not in view.ids
+    assert raw.index_of(KOMID[0]) != raw.index_of(KOMID[1])
+    node = view.index_of(canonical)
+    programs = set(view.programs[node])
+    assert programs == set(raw.programs[raw.index_of(KOMID[0])]) | set(raw.programs[raw.index_of(KOMID[1])])
+    degree = int((view.source == node).sum() + (view.target == node).sum())
+    raw_degree = sum(int((raw.source == raw.index_of(i)).sum() + (raw.target == raw.index_of(i)).sum()) for i in KOMID)
+    assert degree == raw_degree > 0  # every record's relations, on the one node
+    assert view.n_nodes < raw.n_nodes

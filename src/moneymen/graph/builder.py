@@ -252,8 +252,10 @@ def view_from_entities(entities: Iterable[Entity], *, datasets: Iterable[str] | 
     return builder.build({"datasets": sorted(wanted)} if wanted is not None else {})
 
 
-def _view_from_store(store, datasets: Sequence[str] | None) -> NetworkView:
-    entities, values = store.graph_tables(VIEW_PROPS, datasets)
+def _view_from_store(store, datasets: Sequence[str] | None, resolved: bool) -> NetworkView:
+    from moneymen.store.graph import graph_tables
+
+    entities, values = graph_tables(store, VIEW_PROPS, datasets, resolved=resolved)
     builder = ViewBuilder()
     value_ids = values.column("entity_id").to_pylist()
     props = values.column("prop").to_pylist()
@@ -272,7 +274,13 @@ def _view_from_store(store, datasets: Sequence[str] | None) -> NetworkView:
         schema = _schema_of(schemata)
         if schema is not None:
             builder.add(entity_id, schema, found, grade)
-    return builder.build({"datasets": sorted(datasets)} if datasets is not None else {})
+    filters: dict[str, Any] = {"datasets": sorted(datasets)} if datasets is not None else {}
+    view = builder.build({**filters, "resolved": resolved})
+    if resolved:
+        from moneymen.store.resolution import canonical_ids
+
+        view.merged = canonical_ids(store)
+    return view
 
 
 def build_view(
@@ -282,21 +290,25 @@ def build_view(
     datasets: Iterable[str] | None = None,
     as_of: str | None = None,
     relations: Iterable[str] | None = None,
+    resolved: bool = True,
 ) -> NetworkView:
     """The network view of a store (or of an iterable of entities), filtered.
 
     ``datasets`` keeps only the statements of those datasets; ``min_grade``, ``as_of`` and
     ``relations`` drop edges as :meth:`NetworkView.filter` does (nodes stay). From a
     :class:`~moneymen.store.Store` the view is read with one columnar query per table
-    (:meth:`Store.graph_tables`), not entity by entity.
+    (:func:`moneymen.store.graph.graph_tables`), not entity by entity, and is **resolved**: the
+    records merged into one canonical entity (``moneymen xref``, judgements) are one node with the
+    canonical id, holding every record's relations and the sanctions that list any of them;
+    ``resolved=False`` gives one node per record. Entities given as an iterable are taken as they are.
     """
     if min_grade is not None and not isinstance(min_grade, Grade):
         min_grade = parse_min_grade(min_grade)
     if as_of is not None:
         as_of = check_as_of(as_of)
     datasets = None if datasets is None else sorted(set([datasets] if isinstance(datasets, str) else datasets))
-    if hasattr(store_or_entities, "graph_tables"):
-        view = _view_from_store(store_or_entities, datasets)
+    if hasattr(store_or_entities, "engine"):
+        view = _view_from_store(store_or_entities, datasets, resolved)
     else:
         view = view_from_entities(store_or_entities, datasets=datasets)
     if min_grade is None and as_of is None and relations is None:

@@ -133,6 +133,9 @@ class NetworkView:
     filters: dict[str, Any] = field(default_factory=dict)
     node_details: list[dict[str, str] | None] | None = None
     edge_details: np.ndarray | None = None
+    #: In a resolved view, each record merged into a canonical entity → that entity's id (its node):
+    #: a scenario or a query may name a node by any of its records' ids.
+    merged: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         n, m = len(self.ids), len(self.source)
@@ -236,7 +239,11 @@ class NetworkView:
 
     @cached_property
     def _index(self) -> dict[str, int]:
-        return {entity_id: i for i, entity_id in enumerate(self.ids)}
+        index = {entity_id: i for i, entity_id in enumerate(self.ids)}
+        for record, canonical in self.merged.items():
+            if canonical in index and record not in index:
+                index[record] = index[canonical]
+        return index
 
     def __contains__(self, entity_id: object) -> bool:
         return entity_id in self._index
@@ -297,7 +304,7 @@ class NetworkView:
             amount=self.amount[mask], currency=self.currency[mask], date=self.date[mask], start=self.start[mask],
             end=self.end[mask], percentage=self.percentage[mask], edge_ids=self.edge_ids[mask],
             filters={**self.filters, **filters}, node_details=self.node_details,
-            edge_details=None if self.edge_details is None else self.edge_details[mask],
+            edge_details=None if self.edge_details is None else self.edge_details[mask], merged=self.merged,
         )
 
     def filter(self, *, min_grade: str | Grade | None = None, as_of: str | None = None,

@@ -174,7 +174,7 @@ class _Context:
     def of(cls, store: Store, screener: Screener, settings: XrefSettings, ids: Sequence[str]) -> "_Context":
         from moneymen.graph.builder import build_view
 
-        view = build_view(store)
+        view = build_view(store, resolved=False)  # ties between records, each its own node
         neighbours: dict[str, list[tuple[str, str]]] = defaultdict(list)
         for source, target in zip(view.source.tolist(), view.target.tolist()):
             neighbours[view.ids[source]].append((view.ids[target], view.captions[target]))

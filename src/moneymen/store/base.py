@@ -547,46 +547,6 @@ class Store:
         return _run_record(rows[0]) if rows else None
 
 
-    def graph_tables(self, props: Sequence[str], datasets: Sequence[str] | None = None) -> tuple[pa.Table, pa.Table]:
-        """The columns a network view is built from, without a Python object per statement.
-
-        Returns two Arrow tables (string columns):
-
-        - ``entities``: ``entity_id``, ``schemata`` (the entity's distinct schema names joined by
-          ``,``) and ``grade`` (its best Admiralty grade, e.g. ``B2``), one row per entity;
-        - ``values``: ``entity_id``, ``prop``, ``value`` and ``grade`` (the best grade of the
-          statements stating that value), for the properties ``props`` only, ordered by entity,
-          property and value (the order :class:`moneymen.model.Entity` gives).
-
-        ``datasets`` restricts both to the statements of those datasets.
-        """
-        where: list[str] = []
-        params: list[str] = []
-        if datasets is not None:
-            datasets = list(datasets)
-            if not datasets:
-                raise ValueError("datasets: an empty list selects nothing; pass None for all datasets")
-            where.append(f"dataset IN ({', '.join('?' for _ in datasets)})")
-            params.extend(datasets)
-        clause = f"WHERE {' AND '.join(where)}" if where else ""
-        entities = self.engine.arrow(
-            f"SELECT entity_id, string_agg(DISTINCT schema, ',' ORDER BY schema) AS schemata, "
-            f"min(reliability || credibility) AS grade FROM statements {clause} "
-            f"GROUP BY entity_id ORDER BY entity_id",
-            params, ("entity_id", "schemata", "grade"),
-        )
-        props = list(props)
-        if not props:
-            return entities, pa.table({name: pa.array([], pa.string()) for name in ("entity_id", "prop", "value", "grade")})
-        value_where = [*where, f"prop IN ({', '.join('?' for _ in props)})"]
-        values = self.engine.arrow(
-            f"SELECT entity_id, prop, value, min(reliability || credibility) AS grade FROM statements "
-            f"WHERE {' AND '.join(value_where)} GROUP BY entity_id, prop, value ORDER BY entity_id, prop, value",
-            [*params, *props], ("entity_id", "prop", "value", "grade"),
-        )
-        return entities, values
-
-
 def _run_record(row: Sequence) -> ScenarioRunRecord:
     """A ``scenario_runs`` row (id, the provenance columns, results) as a record."""
     return ScenarioRunRecord(row[0], RunProvenance(*row[1:9]), row[9])
