@@ -265,3 +265,26 @@ def test_the_network_is_resolved_with_a_switch_for_raw_records(resolved):
     raw_degree = sum(int((raw.source == raw.index_of(i)).sum() + (raw.target == raw.index_of(i)).sum()) for i in KOMID)
     assert degree == raw_degree > 0  # every record's relations, on the one node
     assert view.n_nodes < raw.n_nodes
+
+
+def test_the_api_redirects_a_merged_record_to_its_canonical_entity(resolved, tmp_path):
+    import httpx
+
+    from api_server import AUTHORIZATION, running_server
+
+    db = copy_of(resolved, tmp_path)
+    with open_store(db, read_only=True) as store:
+        canonical = canonical_of(store, KOMID[0])[0]
+        alone = next(entity_id for entity_id in store.listed_entity_ids("us_ofac_sdn")
+                     if entity_id not in kept.canonical_ids(store))
+    with running_server(db, tmp_path / "server.log", startup_s=60) as url, \
+            httpx.Client(base_url=url, timeout=60, headers=AUTHORIZATION) as http:
+        moved = http.get(f"/entities/{KOMID[0]}", params={"nested": "false"})
+        assert moved.status_code == 308
+        assert moved.headers["location"].endswith(f"/entities/{canonical}?nested=false")
+        document = http.get(moved.headers["location"]).json()
+        assert document["id"] == canonical
+        assert {s["dataset"] for s in document["provenance"]} == {"un_sc", "us_ofac_sdn"}
+        assert {s["entity_id"] for s in document["provenance"]} == set(KOMID)
+        assert set(KOMID) <= set(document["referents"])
+        assert http.get(f"/entities/{alone}").status_code == 200  # a record of its own is served as before

@@ -7,6 +7,7 @@ service and the store, ``render`` writes response bodies. See docs/api.md.
 from __future__ import annotations
 
 import os
+from urllib.parse import quote
 from collections.abc import Iterable
 from typing import Annotated, Any, Literal
 
@@ -183,18 +184,30 @@ def create_app(db: str | os.PathLike[str], dataset_names: Iterable[str] | None =
             hits, page = service.search(screener, text, schema, filters, limit, offset, sorts)
         return render.search_response(hits, page, limit, offset, facet_names(facets), grade)
 
-    @app.get("/entities/{entity_id}", response_model=EntityDocument, responses=ERRORS, tags=["Data access"],
+    @app.get("/entities/{entity_id}", response_model=EntityDocument, tags=["Data access"],
+             responses={**ERRORS, 308: {"description": "A record merged into a canonical entity: "
+                                             "`Location` is the canonical entity's address"}},
              summary="One entity with the entities around it, every statement and its relations")
     def fetch_entity(
+        request: Request,
         entity_id: str = Path(description="The entity id, e.g. unsc-690734."),
         nested: bool = Query(True, description="Nest the adjacent entities (sanctions, ownerships, family, "
                              "addresses…) in `properties`, as yente does."),
-    ) -> dict:
+    ) -> Any:
         """The entity in yente's form: adjacent entities nested in `properties` (a Sanction under
         `sanctions`, an Ownership under `ownershipOwner` with its `asset`), and moneymen's
         `provenance` (each statement as a FollowTheMoney statement with its source record, dates,
-        origin and Admiralty grade) and `relations` (the ids of what points at it)."""
+        origin and Admiralty grade) and `relations` (the ids of what points at it).
+
+        The id of a record merged into a canonical entity (see `moneymen xref`) is answered with a
+        308 redirect to the canonical id, as yente does; the canonical entity holds the statements
+        of all its records, each with its own dataset and source record, and lists the records'
+        ids under `referents`."""
         with catalog.store() as store:
+            canonical = service.canonical_id_of(store, entity_id)
+            if canonical is not None:
+                target = request.url.replace(path=str(request.url.path).rsplit("/", 1)[0] + "/" + quote(canonical))
+                return RedirectResponse(str(target), status_code=308)
             found = service.entity(store, entity_id, catalog.restricted_to, nested)
         if found is None:
             raise NotFound(f"No such entity: {entity_id!r}")

@@ -82,13 +82,18 @@ class Neighbourhood:
 def entity(store: Store, entity_id: str, datasets: Sequence[str] | None = None, nested: bool = True
            ) -> Neighbourhood | None:
     """The entity, what points at it and (``nested``) the entities around it, only as ``datasets``
-    state them (None: all); None when there is no such entity."""
-    found = get_entity(store, entity_id)
+    state them (None: all); None when there is no such entity. A canonical id gives the canonical
+    entity: the statements of all its records, and what points at any of them (a record's own id
+    is answered with a redirect to it: see :func:`canonical_id_of`)."""
+    from moneymen.services.judgements import canonical_of, merged_entity
+
+    records = canonical_of(store, entity_id)[1]
+    found = merged_entity(store, entity_id) if len(records) > 1 else get_entity(store, entity_id)
     if found is not None and datasets is not None:
         found = _only(found, datasets)
     if found is None:
         return None
-    relations = relations_of(store, found)
+    relations = [relation for record in get_entities(store, records) for relation in relations_of(store, record)]
     if datasets is not None:
         relations = [relation for relation in relations if set(relation.entity.datasets) & set(datasets)]
     adjacent: dict[str, Entity] = {}
@@ -99,7 +104,17 @@ def entity(store: Store, entity_id: str, datasets: Sequence[str] | None = None, 
         far = [value for neighbour in list(adjacent.values()) if neighbour.schema.edge
                for value in _references(neighbour)]
         _gather(adjacent, _fetch(store, far, adjacent, found.id, datasets), found.id)
-    return Neighbourhood(found, relations, adjacent, store.referents(found.id))
+    referents = sorted({*store.referents(found.id), *(r for r in records if r != found.id)})
+    return Neighbourhood(found, relations, adjacent, referents)
+
+
+def canonical_id_of(store: Store, entity_id: str) -> str | None:
+    """The canonical id of the entity record ``entity_id`` was merged into, if it was (yente answers
+    such an id with a redirect to the canonical one)."""
+    from moneymen.services.judgements import canonical_of
+
+    canonical = canonical_of(store, entity_id)[0]
+    return canonical if canonical != entity_id else None
 
 
 def entities(store: Store, entity_ids: Sequence[str], datasets: Sequence[str] | None = None) -> list[Entity]:
