@@ -111,7 +111,7 @@ def review(
 
 def _key(prompt: str) -> str:
     """One keystroke at a terminal; one line of input otherwise (a script, a test)."""
-    console.print(prompt, end="")
+    console.print(prompt, end="", markup=False, highlight=False)
     if sys.stdin.isatty():
         import click
 

@@ -125,7 +125,8 @@ def sort_pair(left_id: str, right_id: str, explanation: Mapping, facts: PairFact
     name_score = float(name.get("score", 0.0))
     evidence = explanation.get("evidence", [])
     disagreeing = [item["detail"] for item in evidence if item["effect"] < 0]
-    identifiers = [item["detail"] for item in evidence if item["feature"] == "identifier" and item["effect"] > 0
+    # a shared identifier beside a perfect name adds nothing to the score (effect 0), but it is there
+    identifiers = [item["detail"] for item in evidence if item["feature"] == "identifier" and item["effect"] >= 0
                    and any(item["detail"].startswith(f"same {kind} ") for kind in STRONG_IDENTIFIERS)]
     dates_agree = any(item["feature"] == "birth_date" and item["effect"] > 0 for item in evidence)
     country = any(item["feature"] == "country" and item["effect"] > 0 for item in evidence)
