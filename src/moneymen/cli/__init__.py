@@ -207,6 +207,8 @@ def export(
         f"{name}: {exporter.description}" for name, exporter in EXPORTERS.items()) + ".")],
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
     dataset: Annotated[Optional[str], typer.Option(help="Only entities of this dataset.")] = None,
+    raw: Annotated[bool, typer.Option("--raw", help="Networks (graphml, gexf, cytoscape): one node per record "
+                                      "instead of one per canonical entity.")] = False,
     db: DbOption = None,
 ) -> None:
     """Export the store in one of the formats listed under --format.
@@ -222,7 +224,8 @@ def export(
     with _open(db) as store:
         try:
             with render.count_progress(console, f"Exporting {format}") as progress:
-                count = export_store(store, format, output, dataset=dataset, progress=progress, cleaned=cleaned)
+                count = export_store(store, format, output, dataset=dataset, progress=progress, cleaned=cleaned,
+                                     raw=raw)
         except ValueError as error:
             _fail(str(error))
         if cleaned:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 import networkx as nx
@@ -85,47 +85,81 @@ def xml_text(value: str) -> str:
 
 
 def export(store: Store, format: str, path: Path | str, dataset: str | None = None,
-           progress: Callable[[int], None] | None = None, cleaned: list[tuple[str, str]] | None = None) -> int:
+           progress: Callable[[int], None] | None = None, cleaned: list[tuple[str, str]] | None = None,
+           raw: bool = False) -> int:
     """Write the store (or one dataset's entities) to ``path`` in ``format`` (one of :data:`EXPORT_FORMATS`);
     return the count written (entities, or the network's nodes: the format's ``counts``).
+
+    The network formats (GraphML, GEXF, Cytoscape) draw the resolved network: records merged into
+    one canonical entity are one node (``raw``: one node per record). FtM and CSV always write the
+    records as the store holds them (statements keep their record's id), so that they restore
+    losslessly; ``links`` says which records each canonical entity holds.
 
     For GraphML and GEXF, a list given as ``cleaned`` gets one ``(entity id, attribute)`` pair for each
     value that XML 1.0 cannot hold and was written with U+FFFD in place of its bad characters
     (attribute ``id`` for the entity's id itself); the entity id is the store's, not the cleaned one.
     """
-    return get_exporter(format).write(store, Path(path), dataset=dataset, progress=progress, cleaned=cleaned)
+    return get_exporter(format).write(store, Path(path), dataset=dataset, progress=progress, cleaned=cleaned, raw=raw)
 
 
 def network_view(store: Store, dataset: str | None = None,
-                 progress: Callable[[int], None] | None = None) -> NetworkView:
-    """The view the graph exports draw: the store's entities (those ``dataset`` mentions), with details."""
-    return view_from_entities(_progress(iter_entities(store, dataset), progress), details=True,
-                              latest_seen=store.latest_seen())
+                 progress: Callable[[int], None] | None = None, raw: bool = False) -> NetworkView:
+    """The view the graph exports draw: the store's entities (those ``dataset`` mentions), with
+    details; resolved (each canonical entity one node) unless ``raw``."""
+    from moneymen.store.resolution import canonical_ids
+
+    entities = _progress(iter_entities(store, dataset), progress)
+    return view_from_entities(entities if raw else resolved_entities(entities, canonical_ids(store)),
+                              details=True, latest_seen=store.latest_seen())
 
 
-def write_graphml(store: Store, path: Path, dataset: str | None = None, progress=None, cleaned=None) -> int:
-    graph = _xml_graph(store, dataset, progress, cleaned)
+def resolved_entities(entities: Iterable[Entity], canonical: Mapping[str, str]) -> Iterator[Entity]:
+    """``entities`` with the records of each canonical entity as one entity of the canonical id
+    (statements keep their record's id), and every value naming a merged record (a relation's
+    end, a sanction's target) naming its canonical id instead. Merged entities come last."""
+    if not canonical:
+        yield from entities
+        return
+    clusters: dict[str, list[Statement]] = {}
+    for entity in entities:
+        statements = [dataclasses.replace(stmt, value=canonical[stmt.value]) if stmt.value in canonical else stmt
+                      for stmt in entity.statements]
+        target = canonical.get(entity.id)
+        if target is None:
+            yield Entity(entity.id, statements)
+        else:
+            clusters.setdefault(target, []).extend(statements)
+    for target, statements in clusters.items():
+        yield Entity(target, statements)
+
+
+def write_graphml(store: Store, path: Path, dataset: str | None = None, progress=None, cleaned=None,
+                  raw: bool = False) -> int:
+    graph = _xml_graph(store, dataset, progress, cleaned, raw)
     with atomic_write(path, "wb") as out:
         nx.write_graphml(graph, out, named_key_ids=True)
     return graph.number_of_nodes()
 
 
-def write_gexf(store: Store, path: Path, dataset: str | None = None, progress=None, cleaned=None) -> int:
-    graph = _xml_graph(store, dataset, progress, cleaned)
+def write_gexf(store: Store, path: Path, dataset: str | None = None, progress=None, cleaned=None,
+                  raw: bool = False) -> int:
+    graph = _xml_graph(store, dataset, progress, cleaned, raw)
     with atomic_write(path, "wb") as out:
         nx.write_gexf(graph, out)
     return graph.number_of_nodes()
 
 
-def write_cytoscape(store: Store, path: Path, dataset: str | None = None, progress=None, cleaned=None) -> int:
-    graph = network_view(store, dataset, progress).export_graph()
+def write_cytoscape(store: Store, path: Path, dataset: str | None = None, progress=None, cleaned=None,
+                    raw: bool = False) -> int:
+    graph = network_view(store, dataset, progress, raw).export_graph()
     with atomic_write(path) as out:
         json.dump(nx.cytoscape_data(graph), out, ensure_ascii=False)
     return graph.number_of_nodes()
 
 
-def _xml_graph(store: Store, dataset: str | None, progress, cleaned: list[tuple[str, str]] | None) -> nx.MultiDiGraph:
-    graph, found = xml_safe_graph(network_view(store, dataset, progress).export_graph())
+def _xml_graph(store: Store, dataset: str | None, progress, cleaned: list[tuple[str, str]] | None,
+               raw: bool) -> nx.MultiDiGraph:
+    graph, found = xml_safe_graph(network_view(store, dataset, progress, raw).export_graph())
     if cleaned is not None:
         cleaned.extend(found)
     return graph
@@ -185,7 +219,7 @@ def _progress(entities, progress):
         yield entity
 
 
-def write_ftm(store: Store, path: Path, dataset: str | None = None, progress=None, cleaned=None) -> int:
+def write_ftm(store: Store, path: Path, dataset: str | None = None, progress=None, cleaned=None, raw=True) -> int:
     count = 0
     with atomic_write(path, "wb") as out:
         for entity in _progress(iter_entities(store, dataset), progress):
@@ -200,7 +234,7 @@ LINK_FIELDS = ("canonical_id", "entity_id", "schema", "dataset", "record_id")
 RECORD_LABELS = ("ent_num ",)
 
 
-def write_links(store: Store, path: Path, dataset: str | None = None, progress=None, cleaned=None) -> int:
+def write_links(store: Store, path: Path, dataset: str | None = None, progress=None, cleaned=None, raw=False) -> int:
     """One row per source record of a named thing (people, organisations, vessels…; not the
     sanctions, addresses or relationships it comes with): its canonical id (its own id when it was
     merged with nothing), id, schema, dataset, and the source's own identifier of the record (the
@@ -230,7 +264,7 @@ def write_links(store: Store, path: Path, dataset: str | None = None, progress=N
     return count
 
 
-def write_csv(store: Store, path: Path, dataset: str | None = None, progress=None, cleaned=None) -> int:
+def write_csv(store: Store, path: Path, dataset: str | None = None, progress=None, cleaned=None, raw=True) -> int:
     count = 0
     with atomic_write(path) as out:
         writer = SafeDictWriter(out, fieldnames=STATEMENT_FIELDS)

@@ -20,7 +20,7 @@ __all__ = ["EXPORTERS", "EXPORT_FORMATS", "Exporter", "get_exporter"]
 class Exporter:
     """An output format: its writer (``"module:function"``), file suffix, description, and what it counts.
 
-    The writer is called as ``write(store, path, dataset=…, progress=…, cleaned=…)`` and returns how many
+    The writer is called as ``write(store, path, dataset=…, progress=…, cleaned=…, raw=…)`` and returns how many
     ``counts`` (entities, or the network's nodes) it wrote.
     """
 
