@@ -209,10 +209,11 @@ def judgements_import(
     """Read judgements from a nomenklatura resolver file into the log (one transaction)."""
     from moneymen.cli import render_resolution as render
     from moneymen.services.judgements import import_resolver
+    from moneymen.sources.base import SourceError
 
     with open_db(db) as store:
         try:
             result = import_resolver(store, path)
-        except (OSError, ValueError) as error:
-            fail(f"{error}\nNothing was imported.")
+        except (OSError, SourceError, ValueError) as error:
+            fail(f"{error}\nNothing was imported; the judgements are as they were.")
     render.resolver_import(console, path, result)

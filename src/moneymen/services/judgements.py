@@ -10,6 +10,7 @@ from __future__ import annotations
 import getpass
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from moneymen.model import UNDO, Entity, Judgement, is_canonical_id, ordered_pair
 from moneymen.resolve.judgements import Clusters, Contradiction, assign_canonical, current
@@ -19,7 +20,7 @@ from moneymen.store import resolution as kept
 from moneymen.store.resolution import Candidate
 from moneymen.timestamps import utc_now
 
-__all__ = ["JudgeOutcome", "ReviewPair", "analyst_name", "canonical_of", "judge", "judgement_log", "merged_entity",
+__all__ = ["JudgeOutcome", "ResolverImport", "ReviewPair", "analyst_name", "export_resolver", "import_resolver", "canonical_of", "judge", "judgement_log", "merged_entity",
            "recluster", "review_pair", "review_queue", "undo"]
 
 
@@ -176,3 +177,42 @@ def review_pair(store: Store, candidate: Candidate) -> ReviewPair:
     left, left_ties = side(candidate.left_id)
     right, right_ties = side(candidate.right_id)
     return ReviewPair(candidate, left, right, json.loads(candidate.explanation), left_ties, right_ties)
+
+
+def export_resolver(store: Store, path: Path) -> int:
+    """Write the judgements that hold as a nomenklatura resolver file; how many lines."""
+    from moneymen.resolve.nomenklatura import write_resolver
+
+    return write_resolver(kept.judgement_log(store), path)
+
+
+@dataclass(frozen=True)
+class ResolverImport:
+    """What reading a resolver file did: decisions read, suggestions skipped, judgements added
+    (a decision the log already holds for that pair, the same, is not added again), and the
+    contradictions the judgements now hold."""
+
+    judgements: int
+    skipped: int
+    added: int
+    contradictions: list[Contradiction]
+
+
+def import_resolver(store: Store, path: Path) -> ResolverImport:
+    """Read a nomenklatura resolver file into the judgement log, in one transaction: all of it or,
+    for a bad line (named with its line number), nothing."""
+    from moneymen.resolve.nomenklatura import read_resolver
+
+    read = read_resolver(path)
+    holding = current(kept.judgement_log(store))
+    new = []
+    for judgement in read.judgements:
+        already = holding.get(judgement.pair)
+        if already is not None and already.judgement == judgement.judgement:
+            continue
+        new.append(judgement)
+        holding[judgement.pair] = judgement
+    with store.transaction():
+        kept.add_judgements(store, new)
+        contradictions = recluster(store)
+    return ResolverImport(len(read.judgements), read.suggestions_skipped, len(new), contradictions)
