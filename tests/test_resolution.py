@@ -288,3 +288,33 @@ def test_the_api_redirects_a_merged_record_to_its_canonical_entity(resolved, tmp
         assert {s["entity_id"] for s in document["provenance"]} == set(KOMID)
         assert set(KOMID) <= set(document["referents"])
         assert http.get(f"/entities/{alone}").status_code == 200  # a record of its own is served as before
+
+
+def test_judgements_travel_through_a_resolver_file(resolved, tmp_path):
+    exported = tmp_path / "resolver.json"
+    result = run_cli("judgements", "export", "-o", str(exported), db=resolved)
+    assert result.returncode == 0, result.stderr
+    lines = exported.read_text(encoding="utf-8").splitlines()
+    with open_store(resolved, read_only=True) as store:
+        merges = kept.judgement_log(store)
+        clusters = sorted(sorted(members) for members in Clusters(current(merges)).groups())
+    assert len(lines) == len(merges)
+    fresh = tmp_path / "fresh.duckdb"
+    with open_store(fresh) as store:
+        import_bundled(store)
+    imported = run_cli("judgements", "import", str(exported), db=fresh)
+    assert imported.returncode == 0, imported.stderr
+    assert f"{len(merges)} added to the log" in imported.stdout
+    with open_store(fresh, read_only=True) as store:
+        log = kept.judgement_log(store)
+        assert {event.origin for event in log} == {"import"}
+        assert sorted(sorted(members) for members in Clusters(current(log)).groups()) == clusters
+        assert canonical_of(store, KOMID[0])[1] == sorted(KOMID)
+    again = run_cli("judgements", "import", str(exported), db=fresh)
+    assert "0 added to the log" in again.stdout  # the same decisions are not logged twice
+    bad = tmp_path / "bad.json"
+    bad.write_text(lines[0] + "\n" + '["a", "b", "maybe", null, "x", "2024-01-01T00:00:00"]\n', encoding="utf-8")
+    refused = run_cli("judgements", "import", str(bad), db=fresh)
+    assert refused.returncode == 1 and "line 2" in refused.stderr and "Nothing was imported" in refused.stderr
+    with open_store(fresh, read_only=True) as store:
+        assert len(kept.judgement_log(store)) == len(log)
