@@ -7,8 +7,9 @@ that file comes from reading nomenklatura 4.17.4 (``resolver/edge.py``, ``resolv
 
 - **One edge per line**, a JSON array of six items ``[target, source, judgement, score, user,
   created_at]``, serialised by ``json.dumps`` with its default separators (``", "``, non-ASCII
-  escaped) and ended by ``\\n``. The reader also accepts a seventh item (``deleted_at``), but
-  the dump never writes it: only live edges are dumped, in ``created_at`` order.
+  escaped) and ended by ``\\n``. nomenklatura's reader would take a seventh item (``deleted_at``),
+  but its dump never writes one (only live edges are dumped, in ``created_at`` order), so
+  :func:`read_resolver` expects exactly six.
 - **Target and source.** An edge is undirected; its two ids are put in order by a weight and
   then by the id text: a Wikidata QID (``Q42``) weighs 3, a canonical id (``NK-`` followed by
   a short uuid) 2, any other id 1. The target is the greater of the two, the source the lesser.
@@ -25,7 +26,7 @@ that file comes from reading nomenklatura 4.17.4 (``resolver/edge.py``, ``resolv
   named nobody). The database refuses an edge without a user, so every line must have one.
 - **created_at** is ``datetime.now(timezone.utc).isoformat()`` cut to 28 characters, which
   with microseconds leaves a truncated zone: ``2024-05-03T10:00:00.123456+0``. A time with no
-  fraction of a second keeps its whole ``+00:00``. Older versions wrote naive UTC times. The
+  fraction of a second keeps its whole ``+00:00``. (A time without a zone is read as UTC.) The
   value is compared as text (order of the dump, which edges a reload picks up), so what we
   write for whole seconds, ``2024-05-03T10:00:00+00:00``, sorts before any later fraction.
 - **Canonical ids appear as ordinary nodes.** A positive decision between two ids neither of
