@@ -318,3 +318,14 @@ def test_judgements_travel_through_a_resolver_file(resolved, tmp_path):
     assert refused.returncode == 1 and "line 2" in refused.stderr and "Nothing was imported" in refused.stderr
     with open_store(fresh, read_only=True) as store:
         assert len(kept.judgement_log(store)) == len(log)
+
+
+def test_xref_in_two_processes_finds_what_one_finds(resolved, tmp_path):
+    path = tmp_path / "two.duckdb"
+    with open_store(path) as store:
+        import_bundled(store)
+        run_xref(store, workers=2, batch=100)
+        forked = {(c.left_id, c.right_id, c.status, round(c.score, 6)) for c in kept.candidates(store)}
+    with open_store(resolved, read_only=True) as store:
+        alone = {(c.left_id, c.right_id, c.status, round(c.score, 6)) for c in kept.candidates(store)}
+    assert forked == alone and forked

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -96,12 +97,15 @@ def _digest(entity: ListedEntity) -> str:
 
 
 def run_xref(store: Store, settings: XrefSettings = XrefSettings(), screener: Screener | None = None,
-             progress: Callable[[int, int], None] | None = None, batch: int = BATCH) -> XrefSummary:
+             progress: Callable[[int, int], None] | None = None, batch: int = BATCH,
+             workers: int | None = None) -> XrefSummary:
     """Compare the records of the scope that need it, save the pairs, merge on strong evidence.
 
     ``screener`` is the store's (built or read from its saved index when not given). ``progress``
     hears (records compared, records to compare) after each ``batch`` of records, each saved in
-    one transaction.
+    one transaction. The records are compared in ``workers`` processes (default: one per usable
+    core, for runs of :data:`PARALLEL_FROM` records or more), forked once the index is read, so
+    they share its pages; the store is written by this process only.
     """
     from moneymen.services.screening import screener_of_store
 
@@ -125,26 +129,63 @@ def run_xref(store: Store, settings: XrefSettings = XrefSettings(), screener: Sc
     todo = [position for position in in_scope if before.get(ids[position]) != digests[position]]
     changed = {ids[p] for p in todo if ids[p] in before}
     context = _Context.of(store, screener, settings, ids)
-    queried: set[int] = set()
+    context.rank = {position: rank for rank, position in enumerate(todo)}
     found_pairs = 0
-    for start in range(0, len(todo), batch):
-        positions = todo[start:start + batch]
-        findings: list[Finding] = []
-        for position in positions:
-            findings.extend(context.pairs_of(position, queried))
-            queried.add(position)
+    batches = [todo[start:start + batch] for start in range(0, len(todo), batch)]
+    done = 0
+    for positions, findings in zip(batches, _compared(context, batches, workers)):
         with store.transaction():
             kept.write_candidates(store, run_id, settings_sha, {ids[p]: digests[p] for p in positions},
                                   [_candidate(finding, run_id) for finding in findings], changed)
         found_pairs += len(findings)
+        done += len(positions)
         if progress is not None:
-            progress(start + len(positions), len(todo))
+            progress(done, len(todo))
     with store.transaction():
         merged_now = _merge_strong_pairs(store, context)
         contradictions = recluster(store)
         kept.finish_xref_run(store, run_id, utc_now())
     return XrefSummary(run_id, len(in_scope), len(todo), len(in_scope) - len(todo), found_pairs,
                        kept.count_candidates(store), merged_now, contradictions)
+
+
+#: Runs comparing fewer records than this stay in one process (forking costs more than it saves).
+PARALLEL_FROM = 2_000
+#: Records one worker's task compares.
+_TASK = 50
+#: What forked workers read (inherited from the parent, not sent to them).
+_SHARED: dict = {}
+
+
+def _compared(context: "_Context", batches: list[list[int]], workers: int | None) -> Iterator[list[Finding]]:
+    """The findings of each batch, in order: compared in forked workers when worth it."""
+    total = sum(len(positions) for positions in batches)
+    if workers is None:
+        workers = min(len(os.sched_getaffinity(0)), 8) if total >= PARALLEL_FROM else 1
+    if workers <= 1:
+        for positions in batches:
+            yield [finding for position in positions for finding in context.pairs_of(position)]
+        return
+    import gc
+    import multiprocessing
+
+    _SHARED["context"] = context
+    gc.freeze()  # what the workers inherit is never collected there: its pages stay shared
+    pool = multiprocessing.get_context("fork").Pool(workers)
+    try:
+        for positions in batches:
+            tasks = [positions[start:start + _TASK] for start in range(0, len(positions), _TASK)]
+            yield [finding for found in pool.imap(_compare_task, tasks) for finding in found]
+    finally:
+        _SHARED.clear()
+        pool.close()
+        pool.join()
+        gc.unfreeze()
+
+
+def _compare_task(positions: list[int]) -> list[Finding]:
+    context = _SHARED["context"]
+    return [finding for position in positions for finding in context.pairs_of(position)]
 
 
 def _forget_stale(store: Store, settings_sha: str, ids: Sequence[str]) -> None:
@@ -167,6 +208,8 @@ class _Context:
                  regimes: dict[str, frozenset[str]]):
         self.screener, self.settings = screener, settings
         self.position = {entity_id: position for position, entity_id in enumerate(ids)}
+        #: the order in which this run compares records (position → rank)
+        self.rank: dict[int, int] = {}
         self.neighbours, self.cluster_of, self.regimes = neighbours, cluster_of, regimes
         self.scope = set(settings.datasets)
 
@@ -182,9 +225,9 @@ class _Context:
         regimes = {entity_id: regimes_of(programs) for entity_id, programs in zip(view.ids, view.programs) if programs}
         return cls(screener, settings, ids, dict(neighbours), kept.canonical_ids(store), regimes)
 
-    def pairs_of(self, position: int, queried: set[int]) -> list[Finding]:
-        """The pairs of the record at ``position`` worth keeping, sorted; a pair with a record
-        queried before in this run is left out (that record's query found it)."""
+    def pairs_of(self, position: int) -> list[Finding]:
+        """The pairs of the record at ``position`` worth keeping, sorted; a pair with a record this
+        run compares before it (:attr:`rank`) is left out: that record's query finds it."""
         screener, settings = self.screener, self.settings
         entity = screener.entities[position]
         profile = screener.index.profiles[position]
@@ -196,7 +239,7 @@ class _Context:
             if other.id == entity.id or result.score < settings.floor:
                 continue
             other_position = self.position[other.id]
-            if other_position in queried:
+            if self.rank.get(other_position, len(self.rank)) < self.rank.get(position, len(self.rank)):
                 continue
             if self.scope and not self.scope & set(other.datasets):
                 continue
