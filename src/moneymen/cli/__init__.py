@@ -253,10 +253,12 @@ def summary(
 @app.command()
 def demo(db: DbOption = None) -> None:
     """Build an evidence store from the bundled OFAC and UN DPRK extracts and the illustrative example
-    network, summarise it, and run the example purge scenario (summary and HTML report)."""
+    network, summarise it, resolve the records the two lists share, and run the example purge
+    scenario (summary and HTML report)."""
     from moneymen.cli import render
     from moneymen.services.demo import example_screenings, import_bundled, import_example, run_example_scenario
     from moneymen.services.entities import summarize
+    from moneymen.services.resolution import run_xref
 
     store = _open(db, create=True)
     with store:
@@ -268,6 +270,11 @@ def demo(db: DbOption = None) -> None:
         for result in results:
             render.import_result(console, result)
         render.summary(console, summarize(store), store)
+        with render.step_progress(console, "Resolving records across the lists") as progress:
+            resolved = run_xref(store, progress=progress)
+        console.print(f"\n[bold]Resolution[/]: {resolved.statuses.get('merged', 0):,} pairs of UN and OFAC records merged into one "
+                      f"entity each on strong evidence, {resolved.statuses.get('review', 0):,} pairs "
+                      "left to review (`moneymen review`; `moneymen show ofac-9345` shows KOMID merged).")
         render.example_screenings(console, example_screenings(store))
         console.print("\n[bold]Example scenario[/]: the purge of Jang Song-thaek on the illustrative (fictional) "
                       "network")
