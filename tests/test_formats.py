@@ -161,13 +161,13 @@ def test_csv_import_from_the_command_line(tmp_path, db_path):
 def test_every_export_format_is_one_exporter_in_the_registry(store, tmp_path):
     from moneymen.graph.exporters import EXPORT_FORMATS, EXPORTERS
 
-    assert EXPORT_FORMATS == ("ftm", "csv", "graphml", "gexf", "cytoscape") == tuple(EXPORTERS)
+    assert EXPORT_FORMATS == ("ftm", "csv", "links", "graphml", "gexf", "cytoscape") == tuple(EXPORTERS)
     for name, exporter in EXPORTERS.items():
         assert exporter.name == name and exporter.suffix.startswith(".") and exporter.description
         assert callable(exporter.write)
         assert export(store, name, tmp_path / f"empty{exporter.suffix}") == 0  # an empty store writes an empty file
         assert (tmp_path / f"empty{exporter.suffix}").exists()
-    with pytest.raises(ValueError, match="unknown export format 'xlsx'; expected one of: ftm, csv, graphml, gexf, "
+    with pytest.raises(ValueError, match="unknown export format 'xlsx'; expected one of: ftm, csv, links, graphml, gexf, "
                                          "cytoscape"):
         export(store, "xlsx", tmp_path / "out.xlsx")
     assert not (tmp_path / "out.xlsx").exists()

@@ -8,8 +8,9 @@ the name agrees *and* independent facts confirm it, and nothing disagrees:
 
 * a shared strong identifier (IMO number, SWIFT/BIC, LEI, passport, national ID, registration
   number…) beside a name that matches (:data:`IDENTIFIED_NAME`);
-* a person, with a name that matches closely (:data:`CLOSE_NAME`): the same full birth date and
-  one more fact (a shared country, the same sanctions regime, a shared relation); or, with the
+* a shared e-mail address beside a close name (:data:`CLOSE_NAME`);
+* a person, with a name that matches closely: the same full birth date and one more fact (a
+  shared country, the same sanctions regime, a shared relation, the same phone number); or, with the
   same name (:data:`SAME_NAME`) and no other record of that name in the other list (*unique*),
   birth dates that agree (a year at least) or a shared relation, and a shared country or the
   same sanctions regime;
@@ -45,7 +46,8 @@ from importlib import resources
 from moneymen.match.profiles import Match, Profile
 
 __all__ = ["CLOSE_NAME", "IDENTIFIED_NAME", "MERGED", "REJECTED", "REVIEW", "SAME_NAME", "STATUSES", "Finding",
-           "PairFacts", "keep_unique", "pair_explanation", "regimes_of", "shared_relations", "sort_pair"]
+           "PairFacts", "keep_unique", "pair_explanation", "regimes_of", "shared_contacts", "shared_relations",
+           "sort_pair"]
 
 MERGED = "merged"
 REVIEW = "review"
@@ -85,12 +87,15 @@ def regimes_of(programs: Iterable[str]) -> frozenset[str]:
 @dataclass(frozen=True, slots=True)
 class PairFacts:
     """What resolution adds to the matcher's verdict on a pair: the relations both records share
-    (captions of the third entities), the sanctions regimes both are listed under, and how many
-    rivals the pair has (other candidates with a close name, of the same list as one of the two)."""
+    (captions of the third entities), the sanctions regimes both are listed under, how many
+    rivals the pair has (other candidates with a close name, of the same list as one of the two),
+    and the e-mail addresses and phone numbers both state (:func:`shared_contacts`)."""
 
     shared_relations: tuple[str, ...] = ()
     shared_regimes: tuple[str, ...] = ()
     rivals: int = 0
+    shared_emails: tuple[str, ...] = ()
+    shared_phones: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,12 +143,17 @@ def sort_pair(left_id: str, right_id: str, explanation: Mapping, facts: PairFact
         confirmed.append("same sanctions regime (" + ", ".join(facts.shared_regimes) + ")")
     if facts.shared_relations:
         confirmed.append("shared relation: " + ", ".join(facts.shared_relations[:3]))
+    if facts.shared_phones:
+        confirmed.append("same phone " + facts.shared_phones[0])
     status, reasons = REVIEW if score >= review_threshold else REJECTED, []
     if disagreeing:
         reasons.append("disagrees: " + "; ".join(disagreeing))
     elif identifiers and name_score >= IDENTIFIED_NAME:
         status = MERGED
         reasons.append(f"{identifiers[0]}, name {name_score:.2f}")
+    elif facts.shared_emails and name_score >= CLOSE_NAME:
+        status = MERGED
+        reasons.append(f"same e-mail {facts.shared_emails[0]}, name {name_score:.2f}")
     elif explanation.get("person"):
         if name_score >= CLOSE_NAME and explanation.get("same_full_birth_date") and confirmed:
             status = MERGED
@@ -222,6 +232,27 @@ def keep_unique(findings: Sequence[Finding], datasets_of: Mapping[str, Sequence[
                                + ", ".join(sorted(crowd)) + ")"), finding.explanation)
         kept.append(finding)
     return kept
+
+
+def shared_contacts(left: Mapping[str, Sequence[str]], right: Mapping[str, Sequence[str]]
+                    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The e-mail addresses (compared without case) and phone numbers (compared by their last
+    nine digits, so "+1 702-555-0100" is "(702) 555 0100") that two records' properties both state."""
+    def emails(props: Mapping[str, Sequence[str]]) -> dict[str, str]:
+        return {value.strip().lower(): value.strip() for value in props.get("email", ()) if "@" in value}
+
+    def phones(props: Mapping[str, Sequence[str]]) -> dict[str, str]:
+        found = {}
+        for value in props.get("phone", ()):
+            digits = "".join(ch for ch in value if ch.isdigit())
+            if len(digits) >= 7:
+                found[digits[-9:]] = value.strip()
+        return found
+
+    left_emails, right_emails = emails(left), emails(right)
+    left_phones, right_phones = phones(left), phones(right)
+    return (tuple(sorted(left_emails[key] for key in left_emails.keys() & right_emails.keys())),
+            tuple(sorted(left_phones[key] for key in left_phones.keys() & right_phones.keys())))
 
 
 def shared_relations(left_id: str, right_id: str, neighbours: Mapping[str, Iterable[tuple[str, str]]],

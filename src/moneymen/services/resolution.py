@@ -27,7 +27,7 @@ from moneymen.match.screener import ListedEntity, Screener
 from moneymen.model import POSITIVE, Judgement, ordered_pair
 from moneymen.resolve.judgements import Clusters, Contradiction, current
 from moneymen.resolve.xref import (CLOSE_NAME, MERGED, REVIEW, Finding, PairFacts, keep_unique, pair_explanation,
-                                   regimes_of, shared_relations, sort_pair)
+                                   regimes_of, shared_contacts, shared_relations, sort_pair)
 from moneymen.store import Store
 from moneymen.store import resolution as kept
 from moneymen.store.resolution import Candidate
@@ -260,10 +260,15 @@ class _Context:
 
     def sorted(self, left: str, right: str, explanation: dict, rivals: int) -> Finding:
         """The pair sorted from its explanation, with the relations and regimes the two records share."""
+        emails, phones = shared_contacts(self._properties(left), self._properties(right))
         facts = PairFacts(shared_relations(left, right, self.neighbours, self.cluster_of),
                           tuple(sorted(self.regimes.get(left, frozenset()) & self.regimes.get(right, frozenset()))),
-                          rivals)
+                          rivals, emails, phones)
         return sort_pair(left, right, explanation, facts, self.settings.threshold)
+
+    def _properties(self, entity_id: str) -> dict[str, list[str]]:
+        position = self.position.get(entity_id)
+        return self.screener.entities[position].properties if position is not None else {}
 
     def datasets_of(self, entity_id: str) -> tuple[str, ...]:
         position = self.position.get(entity_id)
