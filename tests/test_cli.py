@@ -84,10 +84,10 @@ def test_entities_searches_names_and_aliases(demo_db):
 
 def test_show_gives_every_statement_with_its_provenance(demo_db):
     db, _ = demo_db
-    result = run_cli("show", "ofac-9345", db=db)
+    result = run_cli("show", "ofac-9345", "--raw", db=db)  # the record alone (the demo merged it with the UN's)
     out = result.stdout
     assert result.returncode == 0
-    assert "KOREA MINING DEVELOPMENT TRADING CORPORATION" in out
+    assert "KOREA MINING DEVELOPMENT TRADING CORPORATION" in out and "Canonical entity" not in out
     assert re.search(r"Alias\s+│ KOMID\s+│ us_ofac_sdn ent_num 9345\s+│ 2024-05-03\s+│ A2", out)
     assert "Relations and linked records" in out and "Other link" in out and "Su Man HWANG" in out
     missing = run_cli("show", "nobody-123", db=db)
@@ -102,9 +102,14 @@ def test_exports_open_in_the_tools_they_are_for(demo_db, tmp_path, fmt):
     assert result.returncode == 0, result.stderr
     if fmt == "graphml":
         graph = nx.read_graphml(out)
-        komid = graph.nodes["ofac-9345"]
-        assert komid["label"] == "KOREA MINING DEVELOPMENT TRADING CORPORATION"
-        assert "DPRK2" in komid["sanctions"] and komid["grade"] == "A2"
+        (node,) = [node for node, data in graph.nodes(data=True)
+                   if data["label"] == "KOREA MINING DEVELOPMENT TRADING CORPORATION"]
+        komid = graph.nodes[node]  # one node for the OFAC and UN records the demo merged
+        assert node.startswith("mm-") and set(komid["datasets"].split("; ")) == {"un_sc", "us_ofac_sdn"}
+        assert "DPRK2" in komid["sanctions"] and "DPRK" in komid["sanctions"].split("; ") and komid["grade"] == "A2"
+        raw = tmp_path / "records.graphml"
+        assert run_cli("export", "--format", fmt, "-o", str(raw), "--raw", db=db).returncode == 0
+        assert nx.read_graphml(raw).nodes["ofac-9345"]["datasets"] == "us_ofac_sdn"
         schemata = Counter(data["schema"] for source, _, data in graph.edges(data=True) if not source.startswith("ex-"))
         assert schemata["UnknownLink"] == 162  # OFAC's "Linked To" (the example network's signatories aside)
         listed = {data["schema"] for source, _, data in graph.edges(data=True) if not source.startswith("ex-")}

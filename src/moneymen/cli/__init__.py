@@ -258,6 +258,7 @@ def demo(db: DbOption = None) -> None:
     from moneymen.cli import render
     from moneymen.services.demo import example_screenings, import_bundled, import_example, run_example_scenario
     from moneymen.services.entities import summarize
+    from moneymen.cli import render_resolution
     from moneymen.services.resolution import run_xref
 
     store = _open(db, create=True)
@@ -270,7 +271,7 @@ def demo(db: DbOption = None) -> None:
         for result in results:
             render.import_result(console, result)
         render.summary(console, summarize(store), store)
-        with render.step_progress(console, "Resolving records across the lists") as progress:
+        with render_resolution.step_progress(console, "Resolving records across the lists") as progress:
             resolved = run_xref(store, progress=progress)
         console.print(f"\n[bold]Resolution[/]: {resolved.statuses.get('merged', 0):,} pairs of UN and OFAC records merged into one "
                       f"entity each on strong evidence, {resolved.statuses.get('review', 0):,} pairs "

@@ -21,6 +21,8 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from moneymen.cli.render_resolution import records_differ
+
 if TYPE_CHECKING:  # for annotations only: these load followthemoney, which screening has no need of
     from moneymen.services.entities import Relation, Summary
     from moneymen.services.scenario_runs import Comparison
@@ -29,15 +31,13 @@ if TYPE_CHECKING:  # for annotations only: these load followthemoney, which scre
     from pathlib import Path
 
     from moneymen.analysis.results import ControlledRow, ScenarioRun
-    from moneymen.model import Entity, Grade, Statement
+    from moneymen.model import Entity, Grade
     from moneymen.store import ScenarioRunRecord, Store
     from moneymen.match.screener import ScreeningResult
     from moneymen.services.search import SearchHit
 
 __all__ = ["escape"]
 
-#: Properties whose different values across merged records are worth a reviewer's eye.
-DIFFERING_PROPS = ("birthDate", "deathDate", "gender", "nationality", "imoNumber", "incorporationDate", "birthPlace")
 #: What to show of a linked record that has no other end (a sanction, a passport).
 DETAIL_PROPS = ("program", "authority", "listingDate", "number", "country", "publicKey")
 
@@ -63,16 +63,6 @@ def count_progress(console: Console, label: str) -> Iterator[Callable[[int], Non
                   console=console, transient=True) as progress:
         task = progress.add_task(escape(label), total=None)
         yield lambda done: progress.update(task, completed=done)
-
-
-@contextmanager
-def step_progress(console: Console, label: str) -> Iterator[Callable[[int, int], None]]:
-    """A bar over items done out of a known total, with the time left."""
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-               TimeRemainingColumn())
-    with Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task(escape(label), total=None)
-        yield lambda done, total: progress.update(task, completed=done, total=total or None)
 
 
 @contextmanager
@@ -155,7 +145,7 @@ def entity_detail(console: Console, entity: Entity, relations: list[Relation], c
     for prop, grouped in groupby(statements, key=lambda stmt: stmt.prop):
         label = escape(schema.properties[prop].label if prop in schema.properties else prop)
         group = list(grouped)
-        if records and prop in DIFFERING_PROPS and _records_differ(group):
+        if records and records_differ(group):
             label += "\n[yellow]records differ[/]"
         for index, stmt in enumerate(group):
             value = escape(stmt.value)
@@ -190,14 +180,6 @@ def entity_detail(console: Console, entity: Entity, relations: list[Relation], c
             rel_table.add_row(linked.schema.label, escape(relation.role), escape(captions.get(other_id, other_id)),
                               escape(other_id), str(linked.best_grade()), escape(", ".join(linked.datasets)))
     console.print(rel_table)
-
-
-def _records_differ(statements: Sequence[Statement]) -> bool:
-    """Whether the records of a merged entity state different values of one property."""
-    by_record: dict[str, set[str]] = {}
-    for stmt in statements:
-        by_record.setdefault(stmt.entity_id, set()).add(stmt.value)
-    return len({frozenset(values) for values in by_record.values()}) > 1
 
 
 def summary(console: Console, result: Summary, store: Store) -> None:

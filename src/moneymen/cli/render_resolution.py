@@ -2,26 +2,51 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
 if TYPE_CHECKING:
-    from moneymen.model import Entity, Judgement
+    from moneymen.model import Entity, Judgement, Statement
     from moneymen.resolve.judgements import Contradiction
     from moneymen.services.judgements import JudgeOutcome, ReviewPair
     from moneymen.services.resolution import XrefSummary
 
-__all__ = ["escape", "judged", "judgement_log", "review_pair", "xref_summary"]
+__all__ = ["escape", "judged", "judgement_log", "records_differ", "review_pair", "step_progress", "xref_summary"]
 
 #: What a reviewer compares, in this order (the rest of the statements are left to `moneymen show`).
 REVIEW_PROPS = ("name", "alias", "weakAlias", "previousName", "birthDate", "birthPlace", "nationality", "citizenship",
                 "country", "gender", "position", "passportNumber", "idNumber", "imoNumber", "swiftBic",
                 "registrationNumber", "taxNumber", "address", "program")
+
+
+#: Properties whose different values across merged records are worth a reviewer's eye.
+DIFFERING_PROPS = ("birthDate", "deathDate", "gender", "nationality", "imoNumber", "incorporationDate", "birthPlace")
+@contextmanager
+def step_progress(console: Console, label: str) -> Iterator[Callable[[int, int], None]]:
+    """A bar over items done out of a known total, with the time left."""
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+               TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task(escape(label), total=None)
+        yield lambda done, total: progress.update(task, completed=done, total=total or None)
+
+
+def records_differ(statements: Sequence["Statement"]) -> bool:
+    """Whether the records of a merged entity state different values of a property worth a reviewer's
+    eye (:data:`DIFFERING_PROPS`; the statements are of one property)."""
+    if not statements or statements[0].prop not in DIFFERING_PROPS:
+        return False
+    by_record: dict[str, set[str]] = {}
+    for stmt in statements:
+        by_record.setdefault(stmt.entity_id, set()).add(stmt.value)
+    return len({frozenset(values) for values in by_record.values()}) > 1
 
 
 def xref_summary(console: Console, summary: "XrefSummary", output: Path | None, written: int | None) -> None:

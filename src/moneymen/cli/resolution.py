@@ -33,7 +33,8 @@ def xref(
     evidence, review, rejected) and merge the strong ones. Stopped midway, the next run goes on
     where it stopped; a later run compares only new or changed records."""
     from moneymen.cli import render_resolution as render
-    from moneymen.cli.render import count_progress as counting, step_progress as steps
+    from moneymen.cli.render import count_progress as counting
+    from moneymen.cli.render_resolution import step_progress as steps
     from moneymen.services.resolution import XrefSettings, run_xref, write_candidates_csv
     from moneymen.services.screening import screener_of_store
 
