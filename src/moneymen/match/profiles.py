@@ -173,22 +173,26 @@ def _pair_kind(query_schema: str, candidate_schema: str) -> str | None:
 
 
 def compare_profiles(query: Profile, candidate: Profile, threshold: float = DEFAULT_THRESHOLD,
-                     candidate_forms: tuple[NameForm, ...] | None = None) -> Match:
+                     candidate_forms: tuple[NameForm, ...] | None = None,
+                     query_forms: tuple[NameForm, ...] | None = None) -> Match:
     """Score how likely ``candidate`` is the entity ``query`` describes.
 
     ``candidate_forms`` are the candidate's names already analysed for its own schema (the
     screener keeps them for every listed entity); they are used when the pair is compared as
-    that kind of name.
+    that kind of name; ``query_forms`` are the query's, likewise (resolution compares two listed
+    entities, both analysed already).
     """
     kind = _pair_kind(query.schema, candidate.schema)
     if kind is None:
         return Match(0.0, False, threshold, None, (), (f"a {query.schema} cannot be a {candidate.schema}",))
     if candidate_forms is not None and kind != kind_of(candidate.schema):
         candidate_forms = None
+    if query_forms is not None and kind != kind_of(query.schema):
+        query_forms = None
     best: NameComparison | None = None
     best_score = 0.0
-    for left, left_weight in query.names:
-        left_form = analyse(left, kind)
+    for query_position, (left, left_weight) in enumerate(query.names):
+        left_form = query_forms[query_position] if query_forms is not None else analyse(left, kind)
         for position, (right, right_weight) in enumerate(candidate.names):
             right_form = candidate_forms[position] if candidate_forms is not None else analyse(right, kind)
             result = compare_forms(left_form, right_form)

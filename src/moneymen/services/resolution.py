@@ -1,7 +1,7 @@
 """Resolution as a service: xref over the store, judgements and their undo, canonical ids.
 
-:func:`run_xref` finds candidate pairs with the screening index (every record of the scope is
-screened against all the others), scores and sorts each (:mod:`moneymen.resolve.xref`), and
+:func:`run_xref` finds candidate pairs by blocking the screening index (:mod:`moneymen.match.blocking`:
+the records that share a key, a word, a sound or a slip of one), scores and sorts each (:mod:`moneymen.resolve.xref`), and
 saves them batch by batch, each batch in one transaction with the records it compared: a run
 stopped midway (Ctrl-C, a kill) leaves the store consistent, and the next run with the same
 settings compares only the records not yet compared, or changed since (the digest of what was
@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from moneymen.match.profiles import Match, Profile
+from moneymen.match.profiles import Match, Profile, compare_profiles
 from moneymen.match.screener import ListedEntity, Screener
 from moneymen.model import POSITIVE, Judgement, ordered_pair
 from moneymen.resolve.judgements import Clusters, Contradiction, current
@@ -101,11 +101,15 @@ def run_xref(store: Store, settings: XrefSettings = XrefSettings(), screener: Sc
              workers: int | None = None) -> XrefSummary:
     """Compare the records of the scope that need it, save the pairs, merge on strong evidence.
 
-    ``screener`` is the store's (built or read from its saved index when not given). ``progress``
-    hears (records compared, records to compare) after each ``batch`` of records, each saved in
-    one transaction. The records are compared in ``workers`` processes (default: one per usable
-    core, for runs of :data:`PARALLEL_FROM` records or more), forked once the index is read, so
-    they share its pages; the store is written by this process only.
+    The candidate pairs come from blocking the whole screening index at once
+    (:mod:`moneymen.match.blocking`), those with a record new or changed since the last run with
+    these settings; each pair is scored by the matcher, sorted, and saved with the record that owns
+    it (the one of the two this run compares first). ``screener`` is the store's (built or read
+    from its saved index when not given). ``progress`` hears (records compared, records to compare)
+    after each ``batch`` of records, each saved in one transaction with the pairs it owns. The
+    pairs are scored in ``workers`` processes (default: one per usable core, from
+    :data:`PARALLEL_FROM` pairs), forked once the index is read, so they share its pages; the
+    store is written by this process only.
     """
     from moneymen.services.screening import screener_of_store
 
@@ -117,8 +121,8 @@ def run_xref(store: Store, settings: XrefSettings = XrefSettings(), screener: Sc
     if unknown:
         raise ValueError(f"no dataset {', '.join(sorted(unknown))} in {store.location}; it holds "
                          f"{', '.join(store.datasets()) or 'nothing yet'}")
-    in_scope = [position for position in range(len(entities))
-                if not scope or scope & set(entities[position].datasets)]  # decodes every record once
+    datasets = [entities[position].datasets for position in range(len(entities))]  # decodes every record once
+    in_scope = [position for position in range(len(entities)) if not scope or scope & set(datasets[position])]
     settings_sha = settings.digest()
     with store.transaction():
         _forget_stale(store, settings_sha, ids)
@@ -129,11 +133,11 @@ def run_xref(store: Store, settings: XrefSettings = XrefSettings(), screener: Sc
     todo = [position for position in in_scope if before.get(ids[position]) != digests[position]]
     changed = {ids[p] for p in todo if ids[p] in before}
     context = _Context.of(store, screener, settings, ids)
-    context.rank = {position: rank for rank, position in enumerate(todo)}
+    owned = _owned_pairs(screener, settings, datasets, in_scope, todo) if todo else {}
     found_pairs = 0
     batches = [todo[start:start + batch] for start in range(0, len(todo), batch)]
     done = 0
-    for positions, findings in zip(batches, _compared(context, batches, workers)):
+    for positions, findings in zip(batches, _compared(context, batches, owned, workers)):
         with store.transaction():
             kept.write_candidates(store, run_id, settings_sha, {ids[p]: digests[p] for p in positions},
                                   [_candidate(finding, run_id) for finding in findings], changed)
@@ -149,27 +153,57 @@ def run_xref(store: Store, settings: XrefSettings = XrefSettings(), screener: Sc
                        kept.count_candidates(store), merged_now, contradictions)
 
 
-#: Runs comparing fewer records than this stay in one process (forking costs more than it saves).
-PARALLEL_FROM = 2_000
-#: Records one worker's task compares.
-_TASK = 50
+def _owned_pairs(screener: Screener, settings: XrefSettings, datasets: Sequence[Sequence[str]],
+                 in_scope: Sequence[int], todo: Sequence[int]) -> dict[int, list[int]]:
+    """``{position: [other positions]}``: the candidate pairs to score, each under the record of the
+    two that this run compares first (its *owner*). Pairs whose records are both compared already
+    and unchanged are not formed; nor pairs out of the scope, nor (unless ``within``) pairs of one dataset."""
+    import numpy as np
+
+    from moneymen.match.blocking import block_pairs, likely_pairs
+
+    index = screener.index
+    fresh = np.zeros(len(index), dtype=np.bool_)
+    fresh[np.asarray(todo, dtype=np.int64)] = True
+    pairs = likely_pairs(block_pairs(index, fresh=fresh), index)
+    rank = np.full(len(index), len(todo), dtype=np.int64)
+    rank[np.asarray(todo, dtype=np.int64)] = np.arange(len(todo))
+    if settings.datasets:
+        wanted = np.zeros(len(index), dtype=np.bool_)
+        wanted[np.asarray(in_scope, dtype=np.int64)] = True
+        pairs = pairs.subset(wanted[pairs.left] & wanted[pairs.right])
+    left, right = pairs.left.astype(np.int64), pairs.right.astype(np.int64)
+    owner_first = rank[left] <= rank[right]
+    owners, others = np.where(owner_first, left, right), np.where(owner_first, right, left)
+    owned: dict[int, list[int]] = defaultdict(list)
+    for owner, other in zip(owners.tolist(), others.tolist()):
+        if settings.within or not set(datasets[owner]) & set(datasets[other]):
+            owned[owner].append(other)
+    return owned
+
+
+#: Runs scoring fewer pairs than this stay in one process (forking costs more than it saves).
+PARALLEL_FROM = 4_000
+#: Records whose pairs one worker's task scores.
+_TASK = 200
 #: What forked workers read (inherited from the parent, not sent to them).
 _SHARED: dict = {}
 
 
-def _compared(context: "_Context", batches: list[list[int]], workers: int | None) -> Iterator[list[Finding]]:
-    """The findings of each batch, in order: compared in forked workers when worth it."""
-    total = sum(len(positions) for positions in batches)
+def _compared(context: "_Context", batches: list[list[int]], owned: Mapping[int, list[int]],
+              workers: int | None) -> Iterator[list[Finding]]:
+    """The findings of each batch of records (the pairs they own, scored), in order: in forked workers when worth it."""
+    total = sum(len(others) for others in owned.values())
     if workers is None:
         workers = min(len(os.sched_getaffinity(0)), 8) if total >= PARALLEL_FROM else 1
     if workers <= 1:
         for positions in batches:
-            yield [finding for position in positions for finding in context.pairs_of(position)]
+            yield [finding for position in positions for finding in context.pairs_of(position, owned.get(position, ()))]
         return
     import gc
     import multiprocessing
 
-    _SHARED["context"] = context
+    _SHARED["context"], _SHARED["owned"] = context, owned
     gc.freeze()  # what the workers inherit is never collected there: its pages stay shared
     pool = multiprocessing.get_context("fork").Pool(workers)
     try:
@@ -184,8 +218,8 @@ def _compared(context: "_Context", batches: list[list[int]], workers: int | None
 
 
 def _compare_task(positions: list[int]) -> list[Finding]:
-    context = _SHARED["context"]
-    return [finding for position in positions for finding in context.pairs_of(position)]
+    context, owned = _SHARED["context"], _SHARED["owned"]
+    return [finding for position in positions for finding in context.pairs_of(position, owned.get(position, ()))]
 
 
 def _forget_stale(store: Store, settings_sha: str, ids: Sequence[str]) -> None:
@@ -208,8 +242,6 @@ class _Context:
                  regimes: dict[str, frozenset[str]]):
         self.screener, self.settings = screener, settings
         self.position = {entity_id: position for position, entity_id in enumerate(ids)}
-        #: the order in which this run compares records (position → rank)
-        self.rank: dict[int, int] = {}
         self.neighbours, self.cluster_of, self.regimes = neighbours, cluster_of, regimes
         self.scope = set(settings.datasets)
 
@@ -225,30 +257,20 @@ class _Context:
         regimes = {entity_id: regimes_of(programs) for entity_id, programs in zip(view.ids, view.programs) if programs}
         return cls(screener, settings, ids, dict(neighbours), kept.canonical_ids(store), regimes)
 
-    def pairs_of(self, position: int) -> list[Finding]:
-        """The pairs of the record at ``position`` worth keeping, sorted; a pair with a record this
-        run compares before it (:attr:`rank`) is left out: that record's query finds it."""
+    def pairs_of(self, position: int, others: Iterable[int]) -> list[Finding]:
+        """The pairs of the record at ``position`` with ``others`` (positions) worth keeping, sorted:
+        scored by the matcher, at least :attr:`XrefSettings.floor`, the best ``limit``."""
         screener, settings = self.screener, self.settings
-        entity = screener.entities[position]
-        profile = screener.index.profiles[position]
-        limit = settings.limit + 1 + (4 * settings.limit if self.scope else 0)
-        results = screener.screen(profile, threshold=settings.threshold, limit=limit)
-        findings = []
-        for result in results:
-            other = result.entity
-            if other.id == entity.id or result.score < settings.floor:
-                continue
-            other_position = self.position[other.id]
-            if self.rank.get(other_position, len(self.rank)) < self.rank.get(position, len(self.rank)):
-                continue
-            if self.scope and not self.scope & set(other.datasets):
-                continue
-            if not settings.within and set(entity.datasets) & set(other.datasets):
-                continue
-            findings.append(self.finding(entity, profile, other, screener.index.profiles[other_position], result.match))
-            if len(findings) >= settings.limit:
-                break
-        return findings
+        profiles, forms = screener.index.profiles, screener.index.forms
+        entity, profile, own_forms = screener.entities[position], profiles[position], forms[position]
+        scored = []
+        for other in others:
+            match = compare_profiles(profile, profiles[other], settings.threshold, forms[other], own_forms)
+            if match.score >= settings.floor:
+                scored.append((match.score, other, match))
+        scored.sort(key=lambda item: (-item[0], item[1]))
+        return [self.finding(entity, profile, screener.entities[other], profiles[other], match)
+                for _, other, match in scored[:settings.limit]]
 
     def finding(self, entity: ListedEntity, profile: Profile, other: ListedEntity, other_profile: Profile,
                 match: Match) -> Finding:
@@ -321,10 +343,14 @@ def _merge_strong_pairs(store: Store, context: _Context) -> int:
 
 def _rivals(explanations: Mapping[tuple[str, str], Mapping], datasets_of: Callable[[str], Sequence[str]]
             ) -> dict[tuple[str, str], int]:
-    """For each pair, how many other candidates with a close name either record has in the other's list."""
+    """For each pair, how many other candidates with a close name either record has in the other's list.
+
+    A name that matches only as the initials of the other ("IIB" and "Ilsim International Bank") is
+    no rival: initials stand for many names."""
     close: dict[tuple[str, str], set[str]] = defaultdict(set)  # (record, a dataset) → its close candidates there
     for (left, right), explanation in explanations.items():
-        if float((explanation.get("name") or {}).get("score", 0.0)) >= CLOSE_NAME:
+        name = explanation.get("name") or {}
+        if float(name.get("score", 0.0)) >= CLOSE_NAME and not _by_initials(name):
             for one, other in ((left, right), (right, left)):
                 for dataset in datasets_of(other):
                     close[(one, dataset)].add(other)
@@ -336,6 +362,12 @@ def _rivals(explanations: Mapping[tuple[str, str], Mapping], datasets_of: Callab
                 others |= close.get((one, dataset), set())
         counts[(left, right)] = len(others - {left, right})
     return counts
+
+
+def _by_initials(name: Mapping) -> bool:
+    """Whether a name comparison (as an explanation holds it) matched only initials against words."""
+    parts = name.get("parts") or []
+    return bool(parts) and all(part.get("how") == "initials" for part in parts)
 
 
 def _clusters_with(clusters: Clusters, pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
