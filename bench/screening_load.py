@@ -433,16 +433,16 @@ def typo(text: str, rng: random.Random) -> str:
     return " ".join(words)
 
 
-def make_query(entity, material, rng: random.Random) -> tuple[str, dict, str]:
-    """A query (schema, properties) made from a listed entity, and the noise applied to it."""
-    kind, data = material
-    props = entity.properties
-    facts = {}
-    if entity.schema == "Person":
-        if props.get("birthDate") and rng.random() < 0.5:
-            facts["birthDate"] = props["birthDate"][:1]
-        if props.get("nationality") and rng.random() < 0.4:
-            facts["nationality"] = props["nationality"][:1]
+def variant_name(kind: str, data, props: dict, rng: random.Random) -> tuple[str, str]:
+    """Another written form of a generated entity's name, as another list or a query would write it,
+    and the noise applied (``"Korean: Hangul"``): another romanization, the Hangul, a typo, the given
+    name first; a Western name with a typo, its middle name dropped or "Surname, Given"; an Arabic
+    name in other spellings or short; a Russian name in Cyrillic or another transliteration; a
+    company with its legal form changed or dropped; a typo in an organisation's or vessel's name.
+
+    ``kind`` and ``data`` are the entity's seed material (:meth:`Generator.entity`), ``props`` its
+    properties (where the listed name is the Hangul, another romanization is given instead).
+    """
     if kind == "korean":
         name: KoreanName = data
         how = rng.choice(("another romanization", "Hangul", "typo", "given name first"))
@@ -455,7 +455,7 @@ def make_query(entity, material, rng: random.Random) -> tuple[str, dict, str]:
             text = typo(name.latin(rng, "dprk", "spaced"), rng)
         else:
             text = name.latin(rng, "dprk", "given_first")
-        return "Person", {"name": [text], **facts}, f"Korean: {how}"
+        return text, f"Korean: {how}"
     if kind == "western":
         first, middle, last = data
         how = rng.choice(("typo", "middle name dropped", "surname first", "exact"))
@@ -467,7 +467,7 @@ def make_query(entity, material, rng: random.Random) -> tuple[str, dict, str]:
             text = f"{last}, {first}"
         else:
             text = props["name"][0]
-        return "Person", {"name": [text], **facts}, f"Western: {how}"
+        return text, f"Western: {how}"
     if kind == "arabic":
         given, father, family, link = data
         how = rng.choice(("spelling", "typo", "short form"))
@@ -478,7 +478,7 @@ def make_query(entity, material, rng: random.Random) -> tuple[str, dict, str]:
             text = typo(props["name"][0], rng)
         else:
             text = f"{given[0]} {family[0]}"
-        return "Person", {"name": [text], **facts}, f"Arabic: {how}"
+        return text, f"Arabic: {how}"
     if kind == "russian":
         given, patronymic, last = data
         how = rng.choice(("Cyrillic", "transliteration", "typo"))
@@ -488,7 +488,7 @@ def make_query(entity, material, rng: random.Random) -> tuple[str, dict, str]:
             text = f"{given[1]} {last[0]}"
         else:
             text = typo(props["name"][0], rng)
-        return "Person", {"name": [text], **facts}, f"Russian: {how}"
+        return text, f"Russian: {how}"
     if kind == "company":
         words, form = data
         how = rng.choice(("legal form changed", "legal form dropped", "typo"))
@@ -498,13 +498,30 @@ def make_query(entity, material, rng: random.Random) -> tuple[str, dict, str]:
             text = " ".join(words)
         else:
             text = typo(props["name"][0], rng)
-        return "Company", {"name": [text]}, f"company: {how}"
+        return text, f"company: {how}"
     if kind == "organization":
-        return "Organization", {"name": [typo(props["name"][0], rng)]}, "organization: typo"
-    words, imo = data
-    if rng.random() < 0.5:
-        return "Vessel", {"name": [typo(props["name"][0], rng)], "imoNumber": [imo]}, "vessel: typo + IMO"
-    return "Vessel", {"name": [typo(props["name"][0], rng)]}, "vessel: typo"
+        return typo(props["name"][0], rng), "organization: typo"
+    return typo(props["name"][0], rng), "vessel: typo"
+
+
+def make_query(entity, material, rng: random.Random) -> tuple[str, dict, str]:
+    """A query (schema, properties) made from a listed entity, and the noise applied to it."""
+    kind, data = material
+    props = entity.properties
+    facts = {}
+    if entity.schema == "Person":
+        if props.get("birthDate") and rng.random() < 0.5:
+            facts["birthDate"] = props["birthDate"][:1]
+        if props.get("nationality") and rng.random() < 0.4:
+            facts["nationality"] = props["nationality"][:1]
+    with_imo = kind == "vessel" and rng.random() < 0.5
+    text, how = variant_name(kind, data, props, rng)
+    schema = entity.schema
+    if schema == "Person":
+        return schema, {"name": [text], **facts}, how
+    if with_imo:
+        return schema, {"name": [text], "imoNumber": [data[1]]}, how + " + IMO"
+    return schema, {"name": [text]}, how
 
 
 # -- one size, in a child process ------------------------------------------------------------------
