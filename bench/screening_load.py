@@ -270,7 +270,8 @@ class Generator:
         self.counter += 1
         return f"bench-{kind}-" + hashlib.sha1(f"{self.seed}:{self.counter}".encode()).hexdigest()[:16]
 
-    def _date(self) -> str:
+    def birth_date(self) -> str:
+        """A birth date: a full one, or (15 %) the year only."""
         rng = self.rng
         if rng.random() < 0.15:
             return str(rng.randrange(1940, 2002))
@@ -295,9 +296,10 @@ class Generator:
                               datasets=(DATASET,), sanctions=("synthetic",) if rng.random() < 0.5 else ())
         return entity, (kind, material)
 
-    def _person_facts(self, nationality: str) -> dict:
+    def person_facts(self, nationality: str) -> dict:
+        """A person's birth date, nationality, gender and passport number, each present or not."""
         rng = self.rng
-        return {"birthDate": [self._date()] if rng.random() < 0.8 else [],
+        return {"birthDate": [self.birth_date()] if rng.random() < 0.8 else [],
                 "nationality": [nationality] if rng.random() < 0.8 else [],
                 "gender": [rng.choice(("male", "female"))] if rng.random() < 0.5 else [],
                 "passportNumber": ["".join(rng.choice("0123456789") for _ in range(9))] if rng.random() < 0.3 else []}
@@ -309,7 +311,7 @@ class Generator:
         aliases = [name.latin(rng) for _ in range(rng.choice((0, 1, 1, 2, 3)))]
         if rng.random() < 0.45 and primary != name.hangul:
             aliases.append(name.hangul)
-        props = {"name": [primary], "alias": aliases, **self._person_facts(rng.choice(("kp", "kp", "kp", "kr", "cn")))}
+        props = {"name": [primary], "alias": aliases, **self.person_facts(rng.choice(("kp", "kp", "kp", "kr", "cn")))}
         return props, name, "Person"
 
     def _western(self):
@@ -319,7 +321,7 @@ class Generator:
         middle = rng.choice(WESTERN_FIRST) if rng.random() < 0.3 else ""
         full = " ".join(p for p in (first, middle, last) if p)
         aliases = [f"{last.upper()}, {first}"] if rng.random() < 0.3 else []
-        props = {"name": [full], "alias": aliases, **self._person_facts(rng.choice(COUNTRIES))}
+        props = {"name": [full], "alias": aliases, **self.person_facts(rng.choice(COUNTRIES))}
         return props, (first, middle, last), "Person"
 
     def _arabic(self):
@@ -338,7 +340,7 @@ class Generator:
         if rng.random() < 0.5:
             aliases.append(" ".join(p for p in (rng.choice(given), rng.choice(family)) if p))
         props = {"name": [name], "alias": aliases,
-                 **self._person_facts(rng.choice(("sy", "iq", "ir", "ly", "eg", "ae", "lb", "pk", "ye", "sa")))}
+                 **self.person_facts(rng.choice(("sy", "iq", "ir", "ly", "eg", "ae", "lb", "pk", "ye", "sa")))}
         return props, (given, father if full else None, family, link), "Person"
 
     def _russian(self):
@@ -361,7 +363,7 @@ class Generator:
             aliases.append(f"{last[1]} {given[2]} {patronymic[1]}")
         if rng.random() < 0.3:
             aliases.append(f"{last[0].upper()}, {given[1]} {patronymic[0]}")
-        props = {"name": [latin], "alias": aliases, **self._person_facts(rng.choice(("ru", "ru", "ru", "by", "ua", "kz", "cy")))}
+        props = {"name": [latin], "alias": aliases, **self.person_facts(rng.choice(("ru", "ru", "ru", "by", "ua", "kz", "cy")))}
         return props, (given, patronymic, last), "Person"
 
     def _company(self):
