@@ -270,7 +270,8 @@ class Generator:
         self.counter += 1
         return f"bench-{kind}-" + hashlib.sha1(f"{self.seed}:{self.counter}".encode()).hexdigest()[:16]
 
-    def _date(self) -> str:
+    def birth_date(self) -> str:
+        """A birth date: a full one, or (15 %) the year only."""
         rng = self.rng
         if rng.random() < 0.15:
             return str(rng.randrange(1940, 2002))
@@ -295,9 +296,10 @@ class Generator:
                               datasets=(DATASET,), sanctions=("synthetic",) if rng.random() < 0.5 else ())
         return entity, (kind, material)
 
-    def _person_facts(self, nationality: str) -> dict:
+    def person_facts(self, nationality: str) -> dict:
+        """A person's birth date, nationality, gender and passport number, each present or not."""
         rng = self.rng
-        return {"birthDate": [self._date()] if rng.random() < 0.8 else [],
+        return {"birthDate": [self.birth_date()] if rng.random() < 0.8 else [],
                 "nationality": [nationality] if rng.random() < 0.8 else [],
                 "gender": [rng.choice(("male", "female"))] if rng.random() < 0.5 else [],
                 "passportNumber": ["".join(rng.choice("0123456789") for _ in range(9))] if rng.random() < 0.3 else []}
@@ -309,7 +311,7 @@ class Generator:
         aliases = [name.latin(rng) for _ in range(rng.choice((0, 1, 1, 2, 3)))]
         if rng.random() < 0.45 and primary != name.hangul:
             aliases.append(name.hangul)
-        props = {"name": [primary], "alias": aliases, **self._person_facts(rng.choice(("kp", "kp", "kp", "kr", "cn")))}
+        props = {"name": [primary], "alias": aliases, **self.person_facts(rng.choice(("kp", "kp", "kp", "kr", "cn")))}
         return props, name, "Person"
 
     def _western(self):
@@ -319,7 +321,7 @@ class Generator:
         middle = rng.choice(WESTERN_FIRST) if rng.random() < 0.3 else ""
         full = " ".join(p for p in (first, middle, last) if p)
         aliases = [f"{last.upper()}, {first}"] if rng.random() < 0.3 else []
-        props = {"name": [full], "alias": aliases, **self._person_facts(rng.choice(COUNTRIES))}
+        props = {"name": [full], "alias": aliases, **self.person_facts(rng.choice(COUNTRIES))}
         return props, (first, middle, last), "Person"
 
     def _arabic(self):
@@ -338,7 +340,7 @@ class Generator:
         if rng.random() < 0.5:
             aliases.append(" ".join(p for p in (rng.choice(given), rng.choice(family)) if p))
         props = {"name": [name], "alias": aliases,
-                 **self._person_facts(rng.choice(("sy", "iq", "ir", "ly", "eg", "ae", "lb", "pk", "ye", "sa")))}
+                 **self.person_facts(rng.choice(("sy", "iq", "ir", "ly", "eg", "ae", "lb", "pk", "ye", "sa")))}
         return props, (given, father if full else None, family, link), "Person"
 
     def _russian(self):
@@ -361,7 +363,7 @@ class Generator:
             aliases.append(f"{last[1]} {given[2]} {patronymic[1]}")
         if rng.random() < 0.3:
             aliases.append(f"{last[0].upper()}, {given[1]} {patronymic[0]}")
-        props = {"name": [latin], "alias": aliases, **self._person_facts(rng.choice(("ru", "ru", "ru", "by", "ua", "kz", "cy")))}
+        props = {"name": [latin], "alias": aliases, **self.person_facts(rng.choice(("ru", "ru", "ru", "by", "ua", "kz", "cy")))}
         return props, (given, patronymic, last), "Person"
 
     def _company(self):
@@ -433,16 +435,16 @@ def typo(text: str, rng: random.Random) -> str:
     return " ".join(words)
 
 
-def make_query(entity, material, rng: random.Random) -> tuple[str, dict, str]:
-    """A query (schema, properties) made from a listed entity, and the noise applied to it."""
-    kind, data = material
-    props = entity.properties
-    facts = {}
-    if entity.schema == "Person":
-        if props.get("birthDate") and rng.random() < 0.5:
-            facts["birthDate"] = props["birthDate"][:1]
-        if props.get("nationality") and rng.random() < 0.4:
-            facts["nationality"] = props["nationality"][:1]
+def variant_name(kind: str, data, props: dict, rng: random.Random) -> tuple[str, str]:
+    """Another written form of a generated entity's name, as another list or a query would write it,
+    and the noise applied (``"Korean: Hangul"``): another romanization, the Hangul, a typo, the given
+    name first; a Western name with a typo, its middle name dropped or "Surname, Given"; an Arabic
+    name in other spellings or short; a Russian name in Cyrillic or another transliteration; a
+    company with its legal form changed or dropped; a typo in an organisation's or vessel's name.
+
+    ``kind`` and ``data`` are the entity's seed material (:meth:`Generator.entity`), ``props`` its
+    properties (where the listed name is the Hangul, another romanization is given instead).
+    """
     if kind == "korean":
         name: KoreanName = data
         how = rng.choice(("another romanization", "Hangul", "typo", "given name first"))
@@ -455,7 +457,7 @@ def make_query(entity, material, rng: random.Random) -> tuple[str, dict, str]:
             text = typo(name.latin(rng, "dprk", "spaced"), rng)
         else:
             text = name.latin(rng, "dprk", "given_first")
-        return "Person", {"name": [text], **facts}, f"Korean: {how}"
+        return text, f"Korean: {how}"
     if kind == "western":
         first, middle, last = data
         how = rng.choice(("typo", "middle name dropped", "surname first", "exact"))
@@ -467,7 +469,7 @@ def make_query(entity, material, rng: random.Random) -> tuple[str, dict, str]:
             text = f"{last}, {first}"
         else:
             text = props["name"][0]
-        return "Person", {"name": [text], **facts}, f"Western: {how}"
+        return text, f"Western: {how}"
     if kind == "arabic":
         given, father, family, link = data
         how = rng.choice(("spelling", "typo", "short form"))
@@ -478,7 +480,7 @@ def make_query(entity, material, rng: random.Random) -> tuple[str, dict, str]:
             text = typo(props["name"][0], rng)
         else:
             text = f"{given[0]} {family[0]}"
-        return "Person", {"name": [text], **facts}, f"Arabic: {how}"
+        return text, f"Arabic: {how}"
     if kind == "russian":
         given, patronymic, last = data
         how = rng.choice(("Cyrillic", "transliteration", "typo"))
@@ -488,7 +490,7 @@ def make_query(entity, material, rng: random.Random) -> tuple[str, dict, str]:
             text = f"{given[1]} {last[0]}"
         else:
             text = typo(props["name"][0], rng)
-        return "Person", {"name": [text], **facts}, f"Russian: {how}"
+        return text, f"Russian: {how}"
     if kind == "company":
         words, form = data
         how = rng.choice(("legal form changed", "legal form dropped", "typo"))
@@ -498,13 +500,30 @@ def make_query(entity, material, rng: random.Random) -> tuple[str, dict, str]:
             text = " ".join(words)
         else:
             text = typo(props["name"][0], rng)
-        return "Company", {"name": [text]}, f"company: {how}"
+        return text, f"company: {how}"
     if kind == "organization":
-        return "Organization", {"name": [typo(props["name"][0], rng)]}, "organization: typo"
-    words, imo = data
-    if rng.random() < 0.5:
-        return "Vessel", {"name": [typo(props["name"][0], rng)], "imoNumber": [imo]}, "vessel: typo + IMO"
-    return "Vessel", {"name": [typo(props["name"][0], rng)]}, "vessel: typo"
+        return typo(props["name"][0], rng), "organization: typo"
+    return typo(props["name"][0], rng), "vessel: typo"
+
+
+def make_query(entity, material, rng: random.Random) -> tuple[str, dict, str]:
+    """A query (schema, properties) made from a listed entity, and the noise applied to it."""
+    kind, data = material
+    props = entity.properties
+    facts = {}
+    if entity.schema == "Person":
+        if props.get("birthDate") and rng.random() < 0.5:
+            facts["birthDate"] = props["birthDate"][:1]
+        if props.get("nationality") and rng.random() < 0.4:
+            facts["nationality"] = props["nationality"][:1]
+    with_imo = kind == "vessel" and rng.random() < 0.5
+    text, how = variant_name(kind, data, props, rng)
+    schema = entity.schema
+    if schema == "Person":
+        return schema, {"name": [text], **facts}, how
+    if with_imo:
+        return schema, {"name": [text], "imoNumber": [data[1]]}, how + " + IMO"
+    return schema, {"name": [text]}, how
 
 
 # -- one size, in a child process ------------------------------------------------------------------
