@@ -53,7 +53,8 @@ def xref_summary(console: Console, summary: "XrefSummary", output: Path | None, 
     """What an xref run did, and where the queue stands."""
     statuses = summary.statuses
     console.print(f"Compared {summary.compared:,} of {summary.in_scope:,} records "
-                  f"({summary.skipped:,} unchanged since the last run); {summary.pairs:,} pairs found now.")
+                  f"({summary.skipped:,} unchanged since the last run): {summary.scored:,} candidate pairs scored, "
+                  f"{summary.pairs:,} kept.")
     console.print(f"Pairs in the store: [green]{statuses.get('merged', 0):,} merged[/] on strong evidence, "
                   f"[yellow]{statuses.get('review', 0):,} to review[/], {statuses.get('rejected', 0):,} rejected "
                   f"(below the threshold); {summary.merged_now:,} merges made now.")

@@ -36,6 +36,9 @@ __all__ = ["BlockedPairs", "block_pairs", "likely_pairs"]
 
 #: The families of blocks, as bits of :attr:`BlockedPairs.families`.
 KEYS, WORDS, WORD_PAIRS, DELETIONS, NEIGHBOURS = 1, 2, 4, 8, 16
+#: A key (an identifier, a Korean or Chinese name's syllables, a name written together) weighs this
+#: many times a word of the same rarity: sharing one says more than sharing a word.
+KEY_WEIGHT = 3.0
 #: Blocks with more members than this pair only neighbours (sorted by birth year).
 CAP = 64
 #: How many neighbours on each side a member of an oversized block is paired with.
@@ -183,48 +186,59 @@ def block_pairs(index: CandidateIndex, fresh: np.ndarray | None = None, cap: int
     incremental run: the entities new or changed since the last). Positions are the index's.
     """
     size = max(len(index), 1)
-    lefts, rights, weights, bits = [], [], [], []
+    reduced: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # each family's pairs, once each
     held = np.zeros(size, dtype=np.float64)
     for members in _memberships(index, cap):
         order = np.lexsort((members.entities, index.years_low[members.entities], members.blocks))
         blocks, entities = members.blocks[order], members.entities[order]
+        del members.blocks, members.entities, order
         starts = np.flatnonzero(np.concatenate(([True], blocks[1:] != blocks[:-1])))
         counts = np.diff(np.append(starts, len(blocks)))
         member_count = np.repeat(counts, counts)
-        weight = np.log(size / member_count).astype(np.float32)
+        weight = (np.log(size / member_count) * (KEY_WEIGHT if members.family == KEYS else 1.0)).astype(np.float32)
         np.add.at(held, entities, weight)
-        for a, b, w in _pairs_in_blocks(blocks, entities, member_count, weight, cap, window, members.oversized_pairs):
-            if fresh is not None:
-                keep = fresh[a] | fresh[b]
-                a, b, w = a[keep], b[keep], w[keep]
-            lefts.append(np.minimum(a, b))
-            rights.append(np.maximum(a, b))
-            weights.append(w)
-            bits.append(np.full(len(a), members.family, dtype=np.int8))
-    for a, b in _neighbours_in_order(index, window=NEIGHBOUR_WINDOW):
+        found = list(_pairs_in_blocks(blocks, entities, member_count, weight, cap, window, members.oversized_pairs))
+        del blocks, entities, member_count, weight
+        reduced.append(_reduce(found, members.family, size, fresh))
+    reduced.append(_reduce([(a, b, np.zeros(len(a), np.float32)) for a, b in
+                            _neighbours_in_order(index, window=NEIGHBOUR_WINDOW)], NEIGHBOURS, size, fresh))
+    code = np.concatenate([codes for codes, _, _ in reduced])
+    weight = np.concatenate([weights for _, weights, _ in reduced])
+    family = np.concatenate([bits for _, _, bits in reduced])
+    del reduced
+    code, weight, family = _summed(code, weight, family)
+    return BlockedPairs((code // size).astype(np.int32), (code % size).astype(np.int32), weight, family, held)
+
+
+def _reduce(found: list[tuple[np.ndarray, np.ndarray, np.ndarray]], family: int, size: int,
+            fresh: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(pair codes, summed weights, family bits) of one family's (left, right, weight) arrays:
+    each pair of two distinct entities once (with a fresh one, when ``fresh`` is given)."""
+    codes, weights = [], []
+    for a, b, w in found:
+        keep = a != b
         if fresh is not None:
-            keep = fresh[a] | fresh[b]
-            a, b = a[keep], b[keep]
-        lefts.append(np.minimum(a, b))
-        rights.append(np.maximum(a, b))
-        weights.append(np.zeros(len(a), np.float32))
-        bits.append(np.full(len(a), NEIGHBOURS, dtype=np.int8))
-    if not lefts:
-        empty = np.zeros(0, np.int32)
-        return BlockedPairs(empty, empty, np.zeros(0, np.float32), np.zeros(0, np.int8), held)
-    left, right = np.concatenate(lefts), np.concatenate(rights)
-    weight, family = np.concatenate(weights), np.concatenate(bits)
-    del lefts, rights, weights, bits
-    distinct = left != right
-    code = left[distinct].astype(np.int64) * size + right[distinct]
-    weight, family = weight[distinct], family[distinct]
+            keep &= fresh[a] | fresh[b]
+        a, b = a[keep], b[keep]
+        codes.append(np.minimum(a, b).astype(np.int64) * size + np.maximum(a, b))
+        weights.append(w[keep])
+    found.clear()
+    if not codes:
+        return np.zeros(0, np.int64), np.zeros(0, np.float32), np.zeros(0, np.int8)
+    code, weight = np.concatenate(codes), np.concatenate(weights)
+    del codes, weights
+    return _summed(code, weight, np.full(len(code), family, dtype=np.int8))
+
+
+def _summed(code: np.ndarray, weight: np.ndarray, family: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each distinct pair code once, its weights summed and its family bits joined."""
+    if not len(code):
+        return code, weight, family
     order = np.argsort(code, kind="stable")
     code, weight, family = code[order], weight[order], family[order]
+    del order
     starts = np.flatnonzero(np.concatenate(([True], code[1:] != code[:-1])))
-    summed = np.add.reduceat(weight, starts) if len(starts) else np.zeros(0, np.float32)
-    joined = np.bitwise_or.reduceat(family, starts) if len(starts) else np.zeros(0, np.int8)
-    code = code[starts]
-    return BlockedPairs((code // size).astype(np.int32), (code % size).astype(np.int32), summed, joined, held)
+    return code[starts], np.add.reduceat(weight, starts), np.bitwise_or.reduceat(family, starts)
 
 
 def _neighbours_in_order(index: CandidateIndex, window: int):
@@ -237,10 +251,7 @@ def _neighbours_in_order(index: CandidateIndex, window: int):
     rows = len(index.row_starts) - 1
     if rows < 2:
         return
-    vocabulary = index.words.texts(range(len(index.words)))
-    word_ids, starts = index.row_word_ids.tolist(), index.row_starts.tolist()
-    joined = ["".join(vocabulary[w] for w in word_ids[starts[r]:starts[r + 1]]) for r in range(rows)]
-    del vocabulary, word_ids
+    joined = _row_names(index, "")
     for written in (joined, [text[::-1] for text in joined]):
         order = np.asarray(sorted(range(rows), key=written.__getitem__), dtype=np.int64)
         for gap in range(1, window + 1):
@@ -273,29 +284,58 @@ def _pairs_in_blocks(blocks, entities, member_count, weight, cap, window, oversi
         yield e[:-gap][same], e[gap:][same], w[gap:][same]
 
 
-#: How many of its heaviest pairs each entity keeps (:func:`likely_pairs`).
-PER_ENTITY = 6
-#: A pair of entities born the same year weighs this much more when its pairs are ranked.
-SAME_YEAR = 1.5
+#: How many of its likeliest pairs each entity keeps (:func:`likely_pairs`).
+PER_ENTITY = 5
+#: How a pair's rank changes when the two were born the same year, or years apart (more than one).
+SAME_YEAR, YEARS_APART = 2.0, 0.25
 
 
 def likely_pairs(pairs: BlockedPairs, index: CandidateIndex, per_entity: int = PER_ENTITY) -> BlockedPairs:
-    """The pairs worth the matcher's full comparison: for each entity, its ``per_entity`` heaviest
-    pairs (a pair is kept when it is among the heaviest of either entity; born the same year weighs
-    :data:`SAME_YEAR` times more), and every pair of names next to each other in spelling order.
+    """The pairs worth the matcher's full comparison: for each entity, its ``per_entity`` likeliest
+    pairs (a pair is kept when it is among the likeliest of either entity), and every pair of names
+    next to each other in spelling order.
 
-    The weight of the blocks two entities share ranks their pairs well: a record's true match is
-    its heaviest pair in more than 99 in 100 cases on the synthetic lists (bench/resolution_scale.py),
-    and a crowd of namesakes stays bounded whatever its size.
+    A pair's likelihood is the weight of the blocks its two entities share, times how alike their
+    first names are in spelling (cubed; each name's words sorted), times :data:`SAME_YEAR` for
+    entities born the same year or :data:`YEARS_APART` for entities born years apart. A crowd of
+    namesakes stays bounded whatever its size, and a record's true match is among its likeliest
+    pairs in more than 99 cases in 100 on the synthetic lists (see bench/resolution_scale.py).
     """
     if not len(pairs):
         return pairs
+    from rapidfuzz import fuzz
+    from rapidfuzz.process import cpdist
+
+    names = _first_names(index)
+    alike = cpdist([names[a] for a in pairs.left.tolist()], [names[b] for b in pairs.right.tolist()],
+                   scorer=fuzz.ratio, workers=-1).astype(np.float32) / 100
     years = index.years_low
-    same_year = (years[pairs.left] > 0) & (years[pairs.left] == years[pairs.right])
-    rank = pairs.weight * np.where(same_year, SAME_YEAR, 1.0)
+    low, high = years[pairs.left].astype(np.int32), years[pairs.right].astype(np.int32)
+    known = (low > 0) & (high > 0)
+    facts = np.where(known & (low == high), SAME_YEAR, np.where(known & (np.abs(low - high) > 1), YEARS_APART, 1.0))
+    rank = pairs.weight * facts * (0.2 + alike) ** 3
     keep = (np.minimum(_ranks(pairs.left, rank), _ranks(pairs.right, rank)) < per_entity) \
         | ((pairs.families & NEIGHBOURS) > 0)
     return pairs.subset(keep)
+
+
+def _first_names(index: CandidateIndex) -> list[str]:
+    """Each entity's first name as analysed, its words sorted ("" for an entity without one)."""
+    names = [""] * len(index)
+    rows = _row_names(index, " ", sort=True)
+    for row, entity in enumerate(index.row_entity[:len(rows)].tolist()):
+        if not names[entity]:
+            names[entity] = rows[row]
+    return names
+
+
+def _row_names(index: CandidateIndex, separator: str, sort: bool = False) -> list[str]:
+    """Each row's (name's) words as analysed, joined by ``separator`` (in alphabetical order when ``sort``)."""
+    vocabulary = index.words.texts(range(len(index.words)))
+    word_ids, starts = index.row_word_ids.tolist(), index.row_starts.tolist()
+    order = sorted if sort else list
+    return [separator.join(order([vocabulary[w] for w in word_ids[starts[r]:starts[r + 1]]]))
+            for r in range(len(starts) - 1)]
 
 
 def _ranks(entities: np.ndarray, rank: np.ndarray) -> np.ndarray:

@@ -66,9 +66,13 @@ class Clusters:
         self.negatives = [j for j in judgements.values() if j.judgement == NEGATIVE]
         for judgement in judgements.values():
             if judgement.judgement == POSITIVE:
-                self._union(judgement.left_id, judgement.right_id)
-                self._positive[judgement.left_id].append(judgement)
-                self._positive[judgement.right_id].append(judgement)
+                self.join(judgement)
+
+    def join(self, judgement: Judgement) -> None:
+        """Add a positive judgement: its two records' clusters become one."""
+        self._union(judgement.left_id, judgement.right_id)
+        self._positive[judgement.left_id].append(judgement)
+        self._positive[judgement.right_id].append(judgement)
 
     def find(self, node: str) -> str:
         """The representative of ``node``'s cluster (``node`` itself when it is alone)."""

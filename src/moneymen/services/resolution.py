@@ -78,7 +78,8 @@ def _rules_fingerprint() -> str:
 @dataclass
 class XrefSummary:
     """What a run did: records in scope, compared now, skipped (compared before, unchanged), pairs
-    found now, pairs by status in the store, merges made now, contradictions in the judgements."""
+    found now, pairs by status in the store, merges made now, contradictions in the judgements,
+    and the candidate pairs the matcher scored (those blocking found worth it)."""
 
     run_id: int
     in_scope: int
@@ -88,6 +89,7 @@ class XrefSummary:
     statuses: dict[str, int] = field(default_factory=dict)
     merged_now: int = 0
     contradictions: list[Contradiction] = field(default_factory=list)
+    scored: int = 0
 
 
 def _digest(entity: ListedEntity) -> str:
@@ -127,6 +129,8 @@ def run_xref(store: Store, settings: XrefSettings = XrefSettings(), screener: Sc
     with store.transaction():
         _forget_stale(store, settings_sha, ids)
         before = kept.compared_digests(store, settings_sha)
+        # a run stopped before its merges leaves pairs no later run's records touch: sort them all
+        interrupted = any(run.finished_at is None for run in kept.xref_runs(store) if run.settings_sha256 == settings_sha)
         run_id = kept.start_xref_run(store, json.dumps({**asdict(settings), "datasets": sorted(scope)}),
                                      settings_sha, utc_now())
     digests = {position: _digest(entities[position]) for position in in_scope}
@@ -135,6 +139,7 @@ def run_xref(store: Store, settings: XrefSettings = XrefSettings(), screener: Sc
     context = _Context.of(store, screener, settings, ids)
     owned = _owned_pairs(screener, settings, datasets, in_scope, todo) if todo else {}
     found_pairs = 0
+    touched: set[str] = set(changed)  # the records of the pairs found now (an incremental run sorts theirs again)
     batches = [todo[start:start + batch] for start in range(0, len(todo), batch)]
     done = 0
     for positions, findings in zip(batches, _compared(context, batches, owned, workers)):
@@ -142,15 +147,17 @@ def run_xref(store: Store, settings: XrefSettings = XrefSettings(), screener: Sc
             kept.write_candidates(store, run_id, settings_sha, {ids[p]: digests[p] for p in positions},
                                   [_candidate(finding, run_id) for finding in findings], changed)
         found_pairs += len(findings)
+        touched.update(node for finding in findings for node in (finding.left_id, finding.right_id))
         done += len(positions)
         if progress is not None:
             progress(done, len(todo))
     with store.transaction():
-        merged_now = _merge_strong_pairs(store, context)
+        merged_now = _merge_strong_pairs(store, context, None if interrupted or len(todo) == len(in_scope) else touched)
         contradictions = recluster(store)
         kept.finish_xref_run(store, run_id, utc_now())
     return XrefSummary(run_id, len(in_scope), len(todo), len(in_scope) - len(todo), found_pairs,
-                       kept.count_candidates(store), merged_now, contradictions)
+                       kept.count_candidates(store), merged_now, contradictions,
+                       sum(len(others) for others in owned.values()))
 
 
 def _owned_pairs(screener: Screener, settings: XrefSettings, datasets: Sequence[Sequence[str]],
@@ -165,7 +172,8 @@ def _owned_pairs(screener: Screener, settings: XrefSettings, datasets: Sequence[
     index = screener.index
     fresh = np.zeros(len(index), dtype=np.bool_)
     fresh[np.asarray(todo, dtype=np.int64)] = True
-    pairs = likely_pairs(block_pairs(index, fresh=fresh), index)
+    pairs = likely_pairs(block_pairs(index), index)  # ranked among all of an entity's pairs, then the fresh ones kept
+    pairs = pairs.subset(fresh[pairs.left] | fresh[pairs.right])
     rank = np.full(len(index), len(todo), dtype=np.int64)
     rank[np.asarray(todo, dtype=np.int64)] = np.arange(len(todo))
     if settings.datasets:
@@ -297,9 +305,11 @@ class _Context:
         return self.screener.entities[position].datasets if position is not None else ()
 
 
-def _merge_strong_pairs(store: Store, context: _Context) -> int:
+def _merge_strong_pairs(store: Store, context: _Context, touched: set[str] | None = None) -> int:
     """Sort the stored pairs again with everything known once every record is compared, and turn
-    those sorted merged into positive judgements by xref; how many.
+    those sorted merged into positive judgements by xref; how many. With ``touched`` (an
+    incremental run), only the pairs of those records are sorted again: no other pair gained a
+    rival or lost one.
 
     Rivals are counted (other candidates of a close name from the same list), and the pairs are
     sorted again while merges add shared relations (a director of two merged companies now shares
@@ -311,7 +321,9 @@ def _merge_strong_pairs(store: Store, context: _Context) -> int:
     ever_judged = {event.pair for event in log}
     holding = current(log)
     clusters = Clusters(holding)
-    stored = {(c.left_id, c.right_id): c for c in kept.candidates(store) if c.status in (MERGED, REVIEW)}
+    if touched is not None and not touched:
+        return 0
+    stored = {(c.left_id, c.right_id): c for c in kept.candidates(store, nodes=touched) if c.status in (MERGED, REVIEW)}
     explanations = {pair: json.loads(c.explanation) for pair, c in stored.items()}
     rivals = _rivals(explanations, context.datasets_of)
     findings: dict[tuple[str, str], Finding] = {}
@@ -334,9 +346,10 @@ def _merge_strong_pairs(store: Store, context: _Context) -> int:
     for pair, finding in sorted(unique.items()):
         if finding.status != MERGED or pair in ever_judged or clusters.same(*pair) or clusters.kept_apart(*pair):
             continue
-        judgements.append(Judgement(*pair, POSITIVE, XREF_ANALYST, now, "; ".join(finding.reasons),
-                                    round(finding.score, 4), "xref"))
-        clusters = Clusters({**holding, **{j.pair: j for j in judgements}})
+        judgement = Judgement(*pair, POSITIVE, XREF_ANALYST, now, "; ".join(finding.reasons),
+                              round(finding.score, 4), "xref")
+        judgements.append(judgement)
+        clusters.join(judgement)
     kept.add_judgements(store, judgements)
     return len(judgements)
 

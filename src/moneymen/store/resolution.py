@@ -242,11 +242,22 @@ def count_candidates(store: Store) -> dict[str, int]:
 
 
 def update_candidates(store: Store, changed: Sequence[Candidate]) -> None:
-    """Give these candidate pairs their new score, status and explanation."""
-    for pair in changed:
-        store.engine.execute("UPDATE xref_candidates SET score = ?, status = ?, explanation = ? "
-                             "WHERE left_id = ? AND right_id = ?",
-                             [pair.score, pair.status, pair.explanation, pair.left_id, pair.right_id])
+    """Give these candidate pairs their new score, status and explanation (in one statement)."""
+    if not changed:
+        return
+    engine = store.engine
+    engine.register_table("changed_pairs", pa.table({
+        "left_id": pa.array([c.left_id for c in changed], pa.string()),
+        "right_id": pa.array([c.right_id for c in changed], pa.string()),
+        "score": pa.array([c.score for c in changed], pa.float64()),
+        "status": pa.array([c.status for c in changed], pa.string()),
+        "explanation": pa.array([c.explanation for c in changed], pa.string())}))
+    try:
+        engine.execute("UPDATE xref_candidates SET score = c.score, status = c.status, explanation = c.explanation "
+                       "FROM changed_pairs AS c WHERE xref_candidates.left_id = c.left_id "
+                       "AND xref_candidates.right_id = c.right_id")
+    finally:
+        engine.unregister_table("changed_pairs")
 
 
 def names_and_datasets(store: Store, entity_ids: Sequence[str]) -> tuple[dict[str, str], dict[str, list[str]]]:
