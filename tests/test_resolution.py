@@ -142,6 +142,15 @@ def test_a_second_run_compares_only_new_or_changed_records(resolved, tmp_path):
         assert third.compared == 1
         pairs = {(c.left_id, c.right_id) for c in kept.candidates(store, nodes=["note-komid"])}
         assert tuple(sorted(("note-komid", KOMID[0]))) in pairs
+    # a record in Hangul with the same birth date and nationality merges, in a run that compares it alone
+    hangul = tmp_path / "hangul.ftm.json"
+    hangul.write_text('{"id": "note-jang", "schema": "Person", "properties": {"name": ["장성철"], '
+                      '"birthDate": ["1967-03-12"], "nationality": ["kp"]}}\n', encoding="utf-8")
+    with open_store(path) as store:
+        import_file(store, hangul, format="ftm", dataset="my_hangul_notes")
+        fourth = run_xref(store)
+        assert fourth.compared == 1 and fourth.merged_now >= 1
+        assert set(JANG_SONG_CHOL) <= set(canonical_of(store, "note-jang")[1])
 
 
 def test_canonical_ids_survive_a_reimport(resolved, tmp_path):
