@@ -188,7 +188,7 @@ def test_hangul_words_are_written_as_rigour_writes_them():
     assert [hangul_ascii(word) for word in words] == [ascii_text(word) for word in words]
 
 
-# -- organisations named with their country -------------------------------------------------------
+# -- organisations named with their country, and OFAC's abbreviated words ------------------------
 
 
 def organisation(name: str, country: str | None = None) -> Profile:
@@ -197,9 +197,11 @@ def organisation(name: str, country: str | None = None) -> Profile:
 
 @pytest.mark.parametrize("un, ofac", [
     ("FOREIGN TRADE BANK (FTB)", "FOREIGN TRADE BANK OF THE DEMOCRATIC PEOPLE'S REPUBLIC OF KOREA"),  # KPe.047
+    ("SHANGHAI DONGFENG SHIPPING CO LTD", "SHANGHAI DONGFENG SHPG CO LTD"),                           # KPe.072
+    ("SHEN ZHONG INTERNATIONAL SHIPPING", "SHEN ZHONG INTERNATIONAL SHPG"),                           # KPe.073
 ])
 def test_un_and_ofac_names_of_one_dprk_entity_match(un, ofac):
-    """The UN's and OFAC's names of DPRK entities, as the two lists write them, reach the
+    """The UN's and OFAC's names of three DPRK entities, as the two lists write them, reach the
     screening threshold on their names alone."""
     verdict = compare_profiles(organisation(un), organisation(ofac))
     assert verdict.match and verdict.score >= DEFAULT_THRESHOLD, verdict.explanation()
@@ -239,3 +241,19 @@ def test_the_records_country_confirms_or_contradicts_a_country_only_one_name_say
     assert in_pyongyang.score == 1.0, in_pyongyang.explanation()
     assert in_pyongyang.score > bare.score > in_iran.score, (bare.explanation(), in_iran.explanation())
     assert "the other's record states it: kp" in " ".join(in_pyongyang.name.notes)
+
+
+@pytest.mark.parametrize("abbreviated, written_out", [
+    ("X SHPG CO LTD", "X Shipping Company Limited"),
+    ("KOREA SAMMA SHPG CO", "Korea Samma Shipping Company"),
+    ("KOREA MARINE & INDUSTRIAL TRDG", "Korea Marine and Industrial Trading"),
+    ("OIL TANKERS SCF MGMT FZCO", "Oil Tankers SCF Management FZCO"),
+    ("BLACK DROP INTL CO., LIMITED", "Black Drop International Company Limited"),
+    ("ZHEJIANG QINGJI IND. CO., LTD", "Zhejiang Qingji Industry Company Limited"),
+    ("PALM GROVE AFRICA DEV'T CORP. LTD", "Palm Grove Africa Development Corporation Limited"),
+    ("ZHEJIANG WONDER IMP. AND EXP. CO., LTD.", "Zhejiang Wonder Import and Export Company Limited"),
+    ("SADID CARAN SABA ENG. CO.", "SADID CARAN SABA ENGINEERING COMPANY"),
+])
+def test_words_ofac_abbreviates_are_the_words_in_full(abbreviated, written_out):
+    verdict = compare_profiles(organisation(abbreviated), organisation(written_out))
+    assert verdict.match and verdict.score == 1.0, verdict.explanation()
