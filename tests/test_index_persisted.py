@@ -119,7 +119,7 @@ def test_a_damaged_index_file_is_rebuilt(bundled, tmp_path):
 
 
 #: Names whose analysis has every part a record keeps: Korean readings in each script (and of a
-#: name written in two), qualifiers, legal forms, words in their own script.
+#: name written in two), qualifiers, legal forms, words in their own script, a country qualifier.
 ANALYSED_NAMES = [
     ("Person", "장성택"), ("Person", "張成澤"), ("Person", "Chang Sŏng-t'aek"), ("Person", "JANG Song Thaek"),
     ("Person", "Чан Сон Тхэк"), ("Person", "김정은 (정치인)"), ("Person", "Kim Jong-sun (fictional, born 1951)"),
@@ -127,7 +127,31 @@ ANALYSED_NAMES = [
     ("Person", "Ахмед Аль-Сайед"), ("Person", "سالم عبد الله"),
     ("Company", "Korea Kwangson Banking Corp."), ("Company", "조선광선은행"), ("Company", "Kaveh Pars Mining (KMID)"),
     ("Organization", "Bank of China (Hong Kong) Limited"), ("Company", "ООО Ромашка"), ("Vessel", "CHONG CHON GANG"),
+    ("Organization", "FOREIGN TRADE BANK OF THE DEMOCRATIC PEOPLE'S REPUBLIC OF KOREA"),
 ]
+
+
+def test_an_edited_word_list_makes_saved_indexes_stale(tmp_path):
+    """The word lists of name analysis (``names/data``: abbreviations, legal forms…) shape every
+    saved index as the code does: an index saved before one of them changed is not used after."""
+    import shutil
+    import subprocess
+    import sys
+
+    import moneymen
+
+    copy = tmp_path / "src" / "moneymen"
+    shutil.copytree(Path(moneymen.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+
+    def fingerprint() -> str:
+        return subprocess.run([sys.executable, "-c", "from moneymen.services.screening_index import code_fingerprint; "
+                               "print(code_fingerprint())"], env={"PYTHONPATH": str(copy.parent)},
+                              capture_output=True, text=True, check=True).stdout.strip()
+
+    before = fingerprint()
+    with (copy / "names" / "data" / "abbreviations.tsv").open("a", encoding="utf-8") as words:
+        words.write("shpgg\tshipping\n")
+    assert fingerprint() != before
 
 
 def test_names_decoded_from_the_index_are_the_names_analysed_anew(bundled):

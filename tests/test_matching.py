@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from moneymen.match.profiles import Profile, compare_profiles
+from moneymen.match.profiles import DEFAULT_THRESHOLD, Profile, compare_profiles
 from moneymen.match.names import compare_names
 
 from conftest import run_cli
@@ -186,3 +186,74 @@ def test_hangul_words_are_written_as_rigour_writes_them():
     words = ["장성택", "김정은", "가어", "속귕", "쵻쓴", "앉아", "닭알"]
     words += ["".join(chr(rng.randint(0xAC00, 0xD7A3)) for _ in range(rng.randint(1, 5))) for _ in range(1500)]
     assert [hangul_ascii(word) for word in words] == [ascii_text(word) for word in words]
+
+
+# -- organisations named with their country, and OFAC's abbreviated words ------------------------
+
+
+def organisation(name: str, country: str | None = None) -> Profile:
+    return Profile.from_properties("Organization", {"name": [name], **({"country": [country]} if country else {})})
+
+
+@pytest.mark.parametrize("un, ofac", [
+    ("FOREIGN TRADE BANK (FTB)", "FOREIGN TRADE BANK OF THE DEMOCRATIC PEOPLE'S REPUBLIC OF KOREA"),  # KPe.047
+    ("SHANGHAI DONGFENG SHIPPING CO LTD", "SHANGHAI DONGFENG SHPG CO LTD"),                           # KPe.072
+    ("SHEN ZHONG INTERNATIONAL SHIPPING", "SHEN ZHONG INTERNATIONAL SHPG"),                           # KPe.073
+])
+def test_un_and_ofac_names_of_one_dprk_entity_match(un, ofac):
+    """The UN's and OFAC's names of three DPRK entities, as the two lists write them, reach the
+    screening threshold on their names alone."""
+    verdict = compare_profiles(organisation(un), organisation(ofac))
+    assert verdict.match and verdict.score >= DEFAULT_THRESHOLD, verdict.explanation()
+
+
+@pytest.mark.parametrize("left, right", [
+    ("Foreign Trade Bank of Iran", "Foreign Trade Bank of the Democratic People's Republic of Korea"),
+    ("Foreign Trade Bank of Iran", "Foreign Trade Bank of the DPRK"),
+    ("Foreign Trade Bank of the Republic of Korea", "Foreign Trade Bank of North Korea"),  # the South, the North
+    ("Foreign Trade Bank of Iran", "Myanma Foreign Trade Bank"),  # the country against a word of the other
+    ("Bank of China", "Bank of Korea"),  # nothing but the country tells these apart
+])
+def test_one_name_of_two_countries_does_not_match(left, right):
+    verdict = compare_profiles(organisation(left), organisation(right))
+    assert not verdict.match and verdict.score < DEFAULT_THRESHOLD, verdict.explanation()
+
+
+@pytest.mark.parametrize("left", ["Foreign Trade Bank of North Korea", "Foreign Trade Bank of Korea, North",
+                                  "Foreign Trade Bank of the DPRK", "Foreign Trade Bank of DPR Korea"])
+def test_the_same_country_in_any_of_its_names_is_the_same_name(left):
+    result = compare_names(left, "FOREIGN TRADE BANK OF THE DEMOCRATIC PEOPLE'S REPUBLIC OF KOREA", "Organization")
+    assert result.score == 1.0 and "same country: kp" in result.notes, result.to_dict()
+
+
+def test_a_country_qualifier_is_set_aside_and_said_so():
+    result = compare_names("Foreign Trade Bank", "Foreign Trade Bank of the DPRK", "Organization")
+    assert 0.7 <= result.score < 0.9, result.to_dict()  # a near match, not a close name by itself
+    assert "only one name says its country: kp" in result.notes
+    assert any("set aside as a qualifier" in note and "of the dprk" in note for note in result.notes)
+
+
+def test_the_records_country_confirms_or_contradicts_a_country_only_one_name_says():
+    ofac = organisation("FOREIGN TRADE BANK OF THE DEMOCRATIC PEOPLE'S REPUBLIC OF KOREA")
+    bare = compare_profiles(organisation("FOREIGN TRADE BANK (FTB)"), ofac)
+    in_pyongyang = compare_profiles(organisation("FOREIGN TRADE BANK (FTB)", "Democratic People's Republic of Korea"), ofac)
+    in_iran = compare_profiles(organisation("FOREIGN TRADE BANK (FTB)", "Iran"), ofac)
+    assert in_pyongyang.score == 1.0, in_pyongyang.explanation()
+    assert in_pyongyang.score > bare.score > in_iran.score, (bare.explanation(), in_iran.explanation())
+    assert "the other's record states it: kp" in " ".join(in_pyongyang.name.notes)
+
+
+@pytest.mark.parametrize("abbreviated, written_out", [
+    ("X SHPG CO LTD", "X Shipping Company Limited"),
+    ("KOREA SAMMA SHPG CO", "Korea Samma Shipping Company"),
+    ("KOREA MARINE & INDUSTRIAL TRDG", "Korea Marine and Industrial Trading"),
+    ("OIL TANKERS SCF MGMT FZCO", "Oil Tankers SCF Management FZCO"),
+    ("BLACK DROP INTL CO., LIMITED", "Black Drop International Company Limited"),
+    ("ZHEJIANG QINGJI IND. CO., LTD", "Zhejiang Qingji Industry Company Limited"),
+    ("PALM GROVE AFRICA DEV'T CORP. LTD", "Palm Grove Africa Development Corporation Limited"),
+    ("ZHEJIANG WONDER IMP. AND EXP. CO., LTD.", "Zhejiang Wonder Import and Export Company Limited"),
+    ("SADID CARAN SABA ENG. CO.", "SADID CARAN SABA ENGINEERING COMPANY"),
+])
+def test_words_ofac_abbreviates_are_the_words_in_full(abbreviated, written_out):
+    verdict = compare_profiles(organisation(abbreviated), organisation(written_out))
+    assert verdict.match and verdict.score == 1.0, verdict.explanation()

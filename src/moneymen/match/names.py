@@ -3,8 +3,9 @@
 Names are analysed by :mod:`moneymen.names.forms` (words, sounds, scripts, legal forms, Korean
 readings, qualifiers set aside). Two people's names that both read as Korean are compared
 syllable by syllable, in order; everything else goes through token alignment with
-transliteration, edit distance and phonetics. The explanation says which part matched which,
-how, and what was set aside.
+transliteration, edit distance and phonetics. An organisation's country qualifier ("... of the
+DPRK") is weighed apart from its words (:func:`compare_forms`). The explanation says which part
+matched which, how, and what was set aside.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from moneymen.names.chinese import same_chinese_name, same_syllable, uses_wade_g
 from moneymen.names.forms import NameForm, analyse
 from moneymen.names.korean import KoreanComparison, KoreanName, compare_korean_names
 from moneymen.names.orgs import generic_words, synonyms
+from moneymen.names.qualifiers import COUNTRY_WORDS, country_codes
 
 #: Particles of names ("al", "bin", "van", "de"), never read as initials.
 PARTICLES = frozenset({"al", "el", "bin", "ibn", "bint", "abu", "ben", "van", "von", "de", "da", "di", "du",
@@ -90,9 +92,21 @@ def compare_names(left: str, right: str, schema: str = "Person") -> NameComparis
     return compare_forms(analyse(left, kind), analyse(right, kind))
 
 
-def compare_forms(a: NameForm, b: NameForm) -> NameComparison:
-    """Compare two analysed names (see :func:`analyse`); the qualifiers set aside are noted."""
-    result = _compare_forms(a, b)
+def compare_forms(a: NameForm, b: NameForm, left_countries: frozenset[str] = frozenset(),
+                  right_countries: frozenset[str] = frozenset()) -> NameComparison:
+    """Compare two analysed names (see :func:`analyse`); the qualifiers set aside are noted.
+
+    Organisations' names are compared without their country qualifiers (a trailing "of (the)
+    <country>"), which then weigh as :func:`_weigh_countries` says: "Foreign Trade Bank" and
+    "Foreign Trade Bank of the DPRK" are a near match, "Foreign Trade Bank of Iran" and "Foreign
+    Trade Bank of the DPRK" are not. ``left_countries`` and ``right_countries`` are the FtM
+    country codes the records of the two names state (their country, jurisdiction…), if any:
+    they confirm or contradict a country qualifier only the other name has.
+    """
+    if a.countries or b.countries:
+        result = _weigh_countries(a, b, left_countries, right_countries)
+    else:
+        result = _compare_forms(a, b)
     set_aside = (*a.qualifiers, *b.qualifiers)
     if set_aside:
         many = len(set_aside) > 1
@@ -100,6 +114,82 @@ def compare_forms(a: NameForm, b: NameForm) -> NameComparison:
             f"of the name: {', '.join(set_aside)}"
         result = replace(result, notes=(*result.notes, note))
     return result
+
+
+#: A country qualifier only one organisation's name has, the other having no word in its place
+#: and its record no country ("Foreign Trade Bank" / "Foreign Trade Bank of the DPRK"): a near
+#: match, but below a close name (0.9, which makes a rival in resolution): the shorter name may
+#: be the parent of a national branch ("ISIL" / "ISIL of Yemen") or one of many ministries.
+COUNTRY_UNSAID = 0.85
+#: A country qualifier only one name has, where the other's record states other countries
+#: ("Ministry of Defense" in Pyongyang / "Ministry of Defense of Burma"): worth a look, no more.
+COUNTRY_ELSEWHERE = 0.75
+
+
+def _weigh_countries(a: NameForm, b: NameForm, left_countries: frozenset[str] = frozenset(),
+                     right_countries: frozenset[str] = frozenset()) -> NameComparison:
+    """Two organisations' names of which one at least ends in a country qualifier.
+
+    Both with one: their words are compared, and countries with none in common count as two
+    different words in one place (:data:`CONFLICT`). One only, in this order: where the other
+    name says the same country in its words ("Iran Foreign Trade Bank" / "Foreign Trade Bank of
+    Iran"), those words are set against the qualifier and the rest compared; where the other's
+    record states that country (``left_countries``, ``right_countries``), the qualifier says
+    nothing the record does not; where the other name has a distinctive word of its own left
+    over ("Myanma Foreign Trade Bank"), that word and the country are two different words in one
+    place (:data:`CONFLICT`); where the other's record states other countries, the qualifier
+    names another (:data:`COUNTRY_ELSEWHERE`); otherwise it is merely unsaid (:data:`COUNTRY_UNSAID`).
+    """
+    if a.countries and b.countries:
+        result = _compare_forms(a, b)
+        shared = sorted(set(a.countries) & set(b.countries))
+        if shared:
+            return replace(result, notes=(*result.notes, f"same country: {', '.join(shared)}"))
+        return _scaled(result, CONFLICT, f"the countries differ: {', '.join(a.countries)} / {', '.join(b.countries)}")
+    said, other = (a, b) if a.countries else (b, a)
+    run = _country_run(other.tokens, said.countries)
+    if run is not None:
+        start, end = run
+        rest = other.tokens[:start] + other.tokens[end:]
+        reduced = replace(other, tokens=rest, phonetic=other.phonetic[:start] + other.phonetic[end:],
+                          weights=other.weights[:start] + other.weights[end:])
+        result = _compare_forms(a, reduced) if said is a else _compare_forms(reduced, b)
+        result = replace(result, left=a.text, right=b.text)
+        return _scaled(result, 1.0, f"same country, said in the words of one name: {' '.join(other.tokens[start:end])}")
+    result = _compare_forms(a, b)
+    stated = right_countries if said is a else left_countries
+    if stated & set(said.countries):
+        return _scaled(result, 1.0, f"one name says its country, the other's record states it: "
+                       f"{', '.join(sorted(stated & set(said.countries)))}")
+    generic = generic_words()
+    side = "right" if said is a else "left"
+    left_over = [getattr(part, side) for part in result.parts if part.how == "no counterpart"
+                 and getattr(part, side) and getattr(part, side) not in generic]
+    if left_over:
+        return _scaled(result, CONFLICT, f"a country against a word of the other name: {', '.join(said.countries)} / "
+                       f"{', '.join(left_over)}")
+    if stated:
+        return _scaled(result, COUNTRY_ELSEWHERE, f"one name says its country, the other's record states others: "
+                       f"{', '.join(said.countries)} / {', '.join(sorted(stated))}")
+    return _scaled(result, COUNTRY_UNSAID, f"only one name says its country: {', '.join(said.countries)}")
+
+
+def _country_run(tokens: tuple[str, ...], countries: tuple[str, ...]) -> tuple[int, int] | None:
+    """Where ``tokens`` say one of ``countries`` in words of their own (start, end), with an "of"
+    or "the" before them; None where they do not, or where nothing else would be left."""
+    for start in range(len(tokens)):
+        for end in range(start + 1, min(len(tokens), start + COUNTRY_WORDS) + 1):
+            if (end - start < len(tokens)) and set(country_codes(" ".join(tokens[start:end]))) & set(countries):
+                while start > 0 and tokens[start - 1] in ("of", "the") and end - start + 1 < len(tokens):
+                    start -= 1
+                return start, end
+    return None
+
+
+def _scaled(result: NameComparison, factor: float, note: str) -> NameComparison:
+    """``result`` with its score times ``factor`` and ``note`` added; no longer "exact" if lowered."""
+    method = "tokens" if factor < 1 and result.method == "exact" else result.method
+    return replace(result, score=result.score * factor, method=method, notes=(*result.notes, note))
 
 
 def _compare_forms(a: NameForm, b: NameForm) -> NameComparison:

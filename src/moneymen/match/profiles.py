@@ -4,7 +4,9 @@ The name decides; other facts move the score when both sides have them: an ident
 identifier (IMO, passport, SWIFT/BIC, registration number) is near-proof, a different IMO
 number on two vessels is near-disproof; birth dates that agree confirm, birth dates that
 disagree count against; nationality and gender weigh lightly. Every adjustment is listed in
-the explanation with its effect on the score.
+the explanation with its effect on the score. The countries a record states also weigh, in the
+name comparison, a country qualifier only the other's name has ("Foreign Trade Bank", stated in
+North Korea, against "Foreign Trade Bank of the DPRK": see :func:`~moneymen.match.names.compare_forms`).
 
 Birth dates are read in the forms people write them (``13/10/1944``, ``January 8, 1984``,
 ``circa 1960``, ``1960 to 1962``: see :mod:`moneymen.dates`); one that cannot be read is
@@ -195,7 +197,7 @@ def compare_profiles(query: Profile, candidate: Profile, threshold: float = DEFA
         left_form = query_forms[query_position] if query_forms is not None else analyse(left, kind)
         for position, (right, right_weight) in enumerate(candidate.names):
             right_form = candidate_forms[position] if candidate_forms is not None else analyse(right, kind)
-            result = compare_forms(left_form, right_form)
+            result = compare_forms(left_form, right_form, query.countries, candidate.countries)
             weighted = result.score * left_weight * right_weight
             if best is None or weighted > best_score:
                 best, best_score = result, weighted
