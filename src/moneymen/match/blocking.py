@@ -26,6 +26,7 @@ returned as arrays of positions in the index, never as Python objects per pair.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,6 +47,8 @@ WINDOW = 12
 #: Names next to each other in spelling order paired (each side, forwards and backwards), and how alike they must be.
 NEIGHBOUR_WINDOW = 4
 NEIGHBOUR_LIKENESS = 0.8
+#: Pairs handled at a time where each needs Python objects (a name per side), and summed at a time (× 8).
+_CHUNK = 2_000_000
 #: The words of a name (its first ones) paired with each other for the word-pair blocks.
 PAIRED_WORDS = 5
 
@@ -197,11 +200,11 @@ def block_pairs(index: CandidateIndex, fresh: np.ndarray | None = None, cap: int
         member_count = np.repeat(counts, counts)
         weight = (np.log(size / member_count) * (KEY_WEIGHT if members.family == KEYS else 1.0)).astype(np.float32)
         np.add.at(held, entities, weight)
-        found = list(_pairs_in_blocks(blocks, entities, member_count, weight, cap, window, members.oversized_pairs))
+        reduced.append(_reduce(_pairs_in_blocks(blocks, entities, member_count, weight, cap, window,
+                                                members.oversized_pairs), members.family, size, fresh))
         del blocks, entities, member_count, weight
-        reduced.append(_reduce(found, members.family, size, fresh))
-    reduced.append(_reduce([(a, b, np.zeros(len(a), np.float32)) for a, b in
-                            _neighbours_in_order(index, window=NEIGHBOUR_WINDOW)], NEIGHBOURS, size, fresh))
+    reduced.append(_reduce(((a, b, np.zeros(len(a), np.float32)) for a, b in
+                            _neighbours_in_order(index, window=NEIGHBOUR_WINDOW)), NEIGHBOURS, size, fresh))
     code = np.concatenate([codes for codes, _, _ in reduced])
     weight = np.concatenate([weights for _, weights, _ in reduced])
     family = np.concatenate([bits for _, _, bits in reduced])
@@ -210,11 +213,16 @@ def block_pairs(index: CandidateIndex, fresh: np.ndarray | None = None, cap: int
     return BlockedPairs((code // size).astype(np.int32), (code % size).astype(np.int32), weight, family, held)
 
 
-def _reduce(found: list[tuple[np.ndarray, np.ndarray, np.ndarray]], family: int, size: int,
+def _reduce(found: Iterable[tuple[np.ndarray, np.ndarray, np.ndarray]], family: int, size: int,
             fresh: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(pair codes, summed weights, family bits) of one family's (left, right, weight) arrays:
-    each pair of two distinct entities once (with a fresh one, when ``fresh`` is given)."""
-    codes, weights = [], []
+    each pair of two distinct entities once (with a fresh one, when ``fresh`` is given). The
+    arrays are summed a few million pairs at a time, so that a pair found in many blocks is held
+    once, not once per block."""
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    codes: list[np.ndarray] = []
+    weights: list[np.ndarray] = []
+    held = 0
     for a, b, w in found:
         keep = a != b
         if fresh is not None:
@@ -222,11 +230,25 @@ def _reduce(found: list[tuple[np.ndarray, np.ndarray, np.ndarray]], family: int,
         a, b = a[keep], b[keep]
         codes.append(np.minimum(a, b).astype(np.int64) * size + np.maximum(a, b))
         weights.append(w[keep])
-    found.clear()
+        held += len(a)
+        if held >= _CHUNK * 8:
+            parts.append(_part(codes, weights, family))
+            held = 0
+    parts.append(_part(codes, weights, family))
+    if len(parts) == 1:
+        return parts[0]
+    merged = tuple(np.concatenate([part[i] for part in parts]) for i in range(3))
+    parts.clear()
+    return _summed(*merged)
+
+
+def _part(codes: list[np.ndarray], weights: list[np.ndarray], family: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pairs of ``codes`` and ``weights`` summed (the lists are emptied)."""
     if not codes:
         return np.zeros(0, np.int64), np.zeros(0, np.float32), np.zeros(0, np.int8)
     code, weight = np.concatenate(codes), np.concatenate(weights)
-    del codes, weights
+    codes.clear()
+    weights.clear()
     return _summed(code, weight, np.full(len(code), family, dtype=np.int8))
 
 
@@ -307,8 +329,11 @@ def likely_pairs(pairs: BlockedPairs, index: CandidateIndex, per_entity: int = P
     from rapidfuzz.process import cpdist
 
     names = _first_names(index)
-    alike = cpdist([names[a] for a in pairs.left.tolist()], [names[b] for b in pairs.right.tolist()],
-                   scorer=fuzz.ratio, workers=-1).astype(np.float32) / 100
+    alike = np.empty(len(pairs), dtype=np.float32)
+    for start in range(0, len(pairs), _CHUNK):  # a chunk at a time: a Python string per pair and side
+        left, right = pairs.left[start:start + _CHUNK].tolist(), pairs.right[start:start + _CHUNK].tolist()
+        alike[start:start + len(left)] = cpdist([names[a] for a in left], [names[b] for b in right],
+                                                scorer=fuzz.ratio, workers=-1) / 100
     years = index.years_low
     low, high = years[pairs.left].astype(np.int32), years[pairs.right].astype(np.int32)
     known = (low > 0) & (high > 0)
