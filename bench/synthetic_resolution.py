@@ -78,6 +78,8 @@ import orjson
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from screening_load import COUNTRIES, Generator, typo, variant_name  # noqa: E402
 
+from moneymen.services.imports import file_sha256  # noqa: E402
+
 GENERATOR_VERSION = "1"
 
 #: How many sources a cluster appears in (share of clusters), with three or more sources.
@@ -312,7 +314,7 @@ def generate(size: int, seed: int, out_dir: Path, sources: int = 3, progress=Non
         for handle in handles:
             handle.close()
     files = [{"file": file_name(n + 1), "dataset": dataset_name(n + 1), "records": records[n],
-              "sha256": _sha256(out_dir / file_name(n + 1))} for n in range(sources)]
+              "sha256": file_sha256(out_dir / file_name(n + 1))} for n in range(sources)]
     manifest = {
         "generator": "bench/synthetic_resolution.py",
         "generator_version": GENERATOR_VERSION,
@@ -334,14 +336,6 @@ def generate(size: int, seed: int, out_dir: Path, sources: int = 3, progress=Non
     }
     (out_dir / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return manifest
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 # -- reading the truth back ------------------------------------------------------------------------

@@ -162,15 +162,11 @@ def write_candidates(store: Store, run_id: int, settings_sha256: str, compared: 
     """
     engine = store.engine
     ids = list(compared)
+    changed = set(changed)
     engine.register_table("batch_compared", pa.table({
         "entity_id": pa.array(ids, pa.string()), "digest": pa.array([compared[i] for i in ids], pa.string()),
-        "changed": pa.array([i in set(changed) for i in ids], pa.bool_())}))
-    engine.register_table("batch_found", pa.table({
-        "left_id": pa.array([c.left_id for c in found], pa.string()),
-        "right_id": pa.array([c.right_id for c in found], pa.string()),
-        "score": pa.array([c.score for c in found], pa.float64()),
-        "status": pa.array([c.status for c in found], pa.string()),
-        "explanation": pa.array([c.explanation for c in found], pa.string())}))
+        "changed": pa.array([i in changed for i in ids], pa.bool_())}))
+    engine.register_table("batch_found", _candidate_table(found))
     try:
         engine.execute(
             "DELETE FROM xref_candidates WHERE run_id <> ? AND "
@@ -193,6 +189,15 @@ def write_candidates(store: Store, run_id: int, settings_sha256: str, compared: 
     finally:
         engine.unregister_table("batch_compared")
         engine.unregister_table("batch_found")
+
+
+def _candidate_table(pairs: Sequence[Candidate]) -> pa.Table:
+    """Candidate pairs as an Arrow table (to join in one statement)."""
+    return pa.table({"left_id": pa.array([c.left_id for c in pairs], pa.string()),
+                     "right_id": pa.array([c.right_id for c in pairs], pa.string()),
+                     "score": pa.array([c.score for c in pairs], pa.float64()),
+                     "status": pa.array([c.status for c in pairs], pa.string()),
+                     "explanation": pa.array([c.explanation for c in pairs], pa.string())})
 
 
 def forget_records_except(store: Store, entity_ids: Sequence[str]) -> None:
@@ -246,12 +251,7 @@ def update_candidates(store: Store, changed: Sequence[Candidate]) -> None:
     if not changed:
         return
     engine = store.engine
-    engine.register_table("changed_pairs", pa.table({
-        "left_id": pa.array([c.left_id for c in changed], pa.string()),
-        "right_id": pa.array([c.right_id for c in changed], pa.string()),
-        "score": pa.array([c.score for c in changed], pa.float64()),
-        "status": pa.array([c.status for c in changed], pa.string()),
-        "explanation": pa.array([c.explanation for c in changed], pa.string())}))
+    engine.register_table("changed_pairs", _candidate_table(changed))
     try:
         engine.execute("UPDATE xref_candidates SET score = c.score, status = c.status, explanation = c.explanation "
                        "FROM changed_pairs AS c WHERE xref_candidates.left_id = c.left_id "
