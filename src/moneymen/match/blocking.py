@@ -11,17 +11,22 @@ entities are a candidate pair when they share a block. The blocks are, by family
   of a name written together), and a name written together with one letter dropped (a slip);
 - ``words``: a word of a name, and a word's sound (its phonetic code, so "Jhon" meets "John");
 - ``word pairs``: two words of one name together, by sound ("John Smith" is a block when "John" and
-  "Smith" alone are too common to be).
+  "Smith" alone are too common to be);
+- ``deletions``: a word held by at most ``cap`` entities with one letter dropped, so that two
+  spellings one slip apart meet ("Muprhy" and "Murphy" share "murhy");
+- ``neighbours``: not blocks but names next to each other once every name is written together and
+  sorted, forwards and backwards, and spelt alike ("Eastern Bureau" and "Eatsern Bureau", both
+  words too common to form blocks).
 
 A block of more than ``cap`` members pairs each member only with its ``window`` nearest neighbours
 once the members are sorted by birth year (a sorted neighbourhood), so a name held by thousands
-does not pair them all; a word or a sound held by more than ``cap`` entities forms no pairs at all
-(the word pairs and keys find those entities' matches).
+does not pair them all; a word, a sound or a slip held by more than ``cap`` entities forms no
+pairs at all (the word pairs, keys and neighbours find those entities' matches).
 
 Each pair carries the weight of the blocks its two entities share (each block weighs
-``log(entities / members)``, rarer is heavier), which :func:`likely` compares with what each entity
-holds: the estimate that decides which pairs are worth the matcher's full comparison. Pairs are
-returned as arrays of positions in the index, never as Python objects per pair.
+``log(entities / members)``, rarer is heavier; a key three times a word), which
+:func:`likely_pairs` turns into the rank that decides which pairs are worth the matcher's full
+comparison. Pairs are returned as arrays of positions in the index, never as Python objects per pair.
 """
 
 from __future__ import annotations
@@ -56,24 +61,18 @@ PAIRED_WORDS = 5
 @dataclass(frozen=True)
 class BlockedPairs:
     """Candidate pairs of index positions (``left < right``), with the summed weight of the blocks
-    each pair shares and the families (bits) of those blocks; and each entity's total block weight."""
+    each pair shares and the families (bits) of those blocks."""
 
     left: np.ndarray
     right: np.ndarray
     weight: np.ndarray
     families: np.ndarray
-    held: np.ndarray
 
     def __len__(self) -> int:
         return len(self.left)
 
-    def share(self) -> np.ndarray:
-        """For each pair, the weight it shares over the smaller of the two entities' total weights."""
-        smaller = np.minimum(self.held[self.left], self.held[self.right])
-        return self.weight / np.maximum(smaller, 1e-6)
-
     def subset(self, keep: np.ndarray) -> "BlockedPairs":
-        return BlockedPairs(self.left[keep], self.right[keep], self.weight[keep], self.families[keep], self.held)
+        return BlockedPairs(self.left[keep], self.right[keep], self.weight[keep], self.families[keep])
 
 
 @dataclass
@@ -190,7 +189,6 @@ def block_pairs(index: CandidateIndex, fresh: np.ndarray | None = None, cap: int
     """
     size = max(len(index), 1)
     reduced: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # each family's pairs, once each
-    held = np.zeros(size, dtype=np.float64)
     for members in _memberships(index, cap):
         order = np.lexsort((members.entities, index.years_low[members.entities], members.blocks))
         blocks, entities = members.blocks[order], members.entities[order]
@@ -199,7 +197,6 @@ def block_pairs(index: CandidateIndex, fresh: np.ndarray | None = None, cap: int
         counts = np.diff(np.append(starts, len(blocks)))
         member_count = np.repeat(counts, counts)
         weight = (np.log(size / member_count) * (KEY_WEIGHT if members.family == KEYS else 1.0)).astype(np.float32)
-        np.add.at(held, entities, weight)
         reduced.append(_reduce(_pairs_in_blocks(blocks, entities, member_count, weight, cap, window,
                                                 members.oversized_pairs), members.family, size, fresh))
         del blocks, entities, member_count, weight
@@ -210,7 +207,7 @@ def block_pairs(index: CandidateIndex, fresh: np.ndarray | None = None, cap: int
     family = np.concatenate([bits for _, _, bits in reduced])
     del reduced
     code, weight, family = _summed(code, weight, family)
-    return BlockedPairs((code // size).astype(np.int32), (code % size).astype(np.int32), weight, family, held)
+    return BlockedPairs((code // size).astype(np.int32), (code % size).astype(np.int32), weight, family)
 
 
 def _reduce(found: Iterable[tuple[np.ndarray, np.ndarray, np.ndarray]], family: int, size: int,
