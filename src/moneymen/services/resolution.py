@@ -123,8 +123,14 @@ def run_xref(store: Store, settings: XrefSettings = XrefSettings(), screener: Sc
     if unknown:
         raise ValueError(f"no dataset {', '.join(sorted(unknown))} in {store.location}; it holds "
                          f"{', '.join(store.datasets()) or 'nothing yet'}")
-    datasets = [entities[position].datasets for position in range(len(entities))]  # decodes every record once
-    in_scope = [position for position in range(len(entities)) if not scope or scope & set(datasets[position])]
+    datasets: list[tuple[str, ...]] = []
+    digests: dict[int, str] = {}  # of the records in scope, by position
+    for position in range(len(entities)):  # decodes every record once
+        entity = entities[position]
+        datasets.append(entity.datasets)
+        if not scope or scope & set(entity.datasets):
+            digests[position] = _digest(entity)
+    in_scope = list(digests)
     settings_sha = settings.digest()
     with store.transaction():
         _forget_stale(store, settings_sha, ids)
@@ -133,7 +139,6 @@ def run_xref(store: Store, settings: XrefSettings = XrefSettings(), screener: Sc
         interrupted = any(run.finished_at is None for run in kept.xref_runs(store) if run.settings_sha256 == settings_sha)
         run_id = kept.start_xref_run(store, json.dumps({**asdict(settings), "datasets": sorted(scope)}),
                                      settings_sha, utc_now())
-    digests = {position: _digest(entities[position]) for position in in_scope}
     todo = [position for position in in_scope if before.get(ids[position]) != digests[position]]
     changed = {ids[p] for p in todo if ids[p] in before}
     context = _Context.of(store, screener, settings, ids)
@@ -251,7 +256,6 @@ class _Context:
         self.screener, self.settings = screener, settings
         self.position = {entity_id: position for position, entity_id in enumerate(ids)}
         self.neighbours, self.cluster_of, self.regimes = neighbours, cluster_of, regimes
-        self.scope = set(settings.datasets)
 
     @classmethod
     def of(cls, store: Store, screener: Screener, settings: XrefSettings, ids: Sequence[str]) -> "_Context":
