@@ -321,12 +321,12 @@ def _merge_strong_pairs(store: Store, context: _Context, touched: set[str] | Non
     merges with neither (:func:`keep_unique`). A pair that any judgement was ever made on (undone
     or not) is left to people, and so is a pair across a negative judgement.
     """
+    if touched is not None and not touched:
+        return 0
     log = kept.judgement_log(store)
     ever_judged = {event.pair for event in log}
     holding = current(log)
     clusters = Clusters(holding)
-    if touched is not None and not touched:
-        return 0
     stored = {(c.left_id, c.right_id): c for c in kept.candidates(store, nodes=touched) if c.status in (MERGED, REVIEW)}
     explanations = {pair: json.loads(c.explanation) for pair, c in stored.items()}
     rivals = _rivals(explanations, context.datasets_of)
