@@ -309,6 +309,46 @@ class _Context:
         return self.screener.entities[position].datasets if position is not None else ()
 
 
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    """What sorting a stored pair again reads of it: its status and reasons as stored, the parts of
+    its explanation the rules read (:func:`_sortable`), whether its name makes a rival, its run."""
+
+    score: float
+    status: str
+    reasons: tuple[str, ...]
+    explanation: dict
+    close_name: bool
+    run_id: int
+
+
+def _sortable(explanation: Mapping) -> dict:
+    """The parts of a pair's explanation that :func:`~moneymen.resolve.xref.sort_pair` reads (the
+    scores, the evidence, whether a person, whether the same full birth date), without the name's
+    parts and notes, which are most of it."""
+    name = explanation.get("name")
+    return {"score": explanation["score"], "name": {"score": name.get("score", 0.0)} if name else None,
+            "evidence": explanation.get("evidence", []), "person": explanation.get("person", False),
+            "same_full_birth_date": explanation.get("same_full_birth_date", False)}
+
+
+def _stored_pairs(store: Store, touched: set[str] | None) -> dict[tuple[str, str], _Stored]:
+    """The merged and review pairs (of the ``touched`` records, when given), each in its compact form."""
+    stored = {}
+    for batch in kept.candidate_batches(store, (MERGED, REVIEW), nodes=touched):
+        for c in batch:
+            explanation = json.loads(c.explanation)
+            name = explanation.get("name") or {}
+            stored[(c.left_id, c.right_id)] = _Stored(
+                c.score, c.status, tuple(explanation.get("reasons", ())), _sortable(explanation),
+                float(name.get("score", 0.0)) >= CLOSE_NAME and not _by_initials(name), c.run_id)
+    return stored
+
+
+#: Pairs whose explanations are read back and rewritten at a time when their status or reasons change.
+_REWRITE = 20_000
+
+
 def _merge_strong_pairs(store: Store, context: _Context, touched: set[str] | None = None) -> int:
     """Sort the stored pairs again with everything known once every record is compared, and turn
     those sorted merged into positive judgements by xref; how many. With ``touched`` (an
@@ -319,32 +359,38 @@ def _merge_strong_pairs(store: Store, context: _Context, touched: set[str] | Non
     sorted again while merges add shared relations (a director of two merged companies now shares
     a relation), until nothing changes. A record that would merge with two records of one dataset
     merges with neither (:func:`keep_unique`). A pair that any judgement was ever made on (undone
-    or not) is left to people, and so is a pair across a negative judgement.
+    or not) is left to people, and so is a pair across a negative judgement. Each pair is held in
+    the compact form its sorting reads (:class:`_Stored`); the explanations of the pairs whose
+    status or reasons change are read back and rewritten a few thousand at a time.
     """
     if touched is not None and not touched:
         return 0
     log = kept.judgement_log(store)
     ever_judged = {event.pair for event in log}
-    holding = current(log)
-    clusters = Clusters(holding)
-    stored = {(c.left_id, c.right_id): c for c in kept.candidates(store, nodes=touched) if c.status in (MERGED, REVIEW)}
-    explanations = {pair: json.loads(c.explanation) for pair, c in stored.items()}
-    rivals = _rivals(explanations, context.datasets_of)
+    clusters = Clusters(current(log))
+    stored = _stored_pairs(store, touched)
+    rivals = _rivals({pair: item.close_name for pair, item in stored.items()}, context.datasets_of)
     findings: dict[tuple[str, str], Finding] = {}
     merged: set[tuple[str, str]] = set()
     for _ in range(4):  # each round's merges may add relations for the next; four reach a director's company's owner
         context.cluster_of = _clusters_with(clusters, merged)
-        findings = {pair: context.sorted(*pair, explanation, rivals.get(pair, 0))
-                    for pair, explanation in explanations.items()}
+        findings = {pair: context.sorted(*pair, item.explanation, rivals.get(pair, 0)) for pair, item in stored.items()}
         now_merged = {pair for pair, finding in findings.items() if finding.status == MERGED}
         if now_merged == merged:
             break
         merged = now_merged
     unique = {(f.left_id, f.right_id): f for f in keep_unique(list(findings.values()), {
         node: context.datasets_of(node) for pair in merged for node in pair})}
-    changed = [_candidate(f, stored[pair].run_id) for pair, f in unique.items()
-               if f.status != stored[pair].status or f.reasons != tuple(explanations[pair].get("reasons", ()))]
-    kept.update_candidates(store, changed)
+    del findings
+    changed = [pair for pair, f in unique.items() if f.status != stored[pair].status or f.reasons != stored[pair].reasons]
+    for start in range(0, len(changed), _REWRITE):
+        part = changed[start:start + _REWRITE]
+        texts = kept.explanations_of(store, part)
+        kept.update_candidates(store, [
+            Candidate(*pair, stored[pair].score, unique[pair].status,
+                      json.dumps({**json.loads(texts[pair]), "status": unique[pair].status,
+                                  "reasons": list(unique[pair].reasons)}, ensure_ascii=False), stored[pair].run_id)
+            for pair in part])
     now = utc_now()
     judgements: list[Judgement] = []
     for pair, finding in sorted(unique.items()):
@@ -358,21 +404,19 @@ def _merge_strong_pairs(store: Store, context: _Context, touched: set[str] | Non
     return len(judgements)
 
 
-def _rivals(explanations: Mapping[tuple[str, str], Mapping], datasets_of: Callable[[str], Sequence[str]]
+def _rivals(close_names: Mapping[tuple[str, str], bool], datasets_of: Callable[[str], Sequence[str]]
             ) -> dict[tuple[str, str], int]:
-    """For each pair, how many other candidates with a close name either record has in the other's list.
-
-    A name that matches only as the initials of the other ("IIB" and "Ilsim International Bank") is
-    no rival: initials stand for many names."""
+    """For each pair, how many other candidates with a close name either record has in the other's
+    list; ``close_names`` says of each pair whether its name is close (and not initials only:
+    :func:`_by_initials`)."""
     close: dict[tuple[str, str], set[str]] = defaultdict(set)  # (record, a dataset) → its close candidates there
-    for (left, right), explanation in explanations.items():
-        name = explanation.get("name") or {}
-        if float(name.get("score", 0.0)) >= CLOSE_NAME and not _by_initials(name):
+    for (left, right), is_close in close_names.items():
+        if is_close:
             for one, other in ((left, right), (right, left)):
                 for dataset in datasets_of(other):
                     close[(one, dataset)].add(other)
     counts = {}
-    for left, right in explanations:
+    for left, right in close_names:
         others = set()
         for one, other in ((left, right), (right, left)):
             for dataset in datasets_of(other):
@@ -382,7 +426,9 @@ def _rivals(explanations: Mapping[tuple[str, str], Mapping], datasets_of: Callab
 
 
 def _by_initials(name: Mapping) -> bool:
-    """Whether a name comparison (as an explanation holds it) matched only initials against words."""
+    """Whether a name comparison (as an explanation holds it) matched only initials against words.
+    A name that matches only as the initials of the other ("IIB" and "Ilsim International Bank") is
+    no rival: initials stand for many names."""
     parts = name.get("parts") or []
     return bool(parts) and all(part.get("how") == "initials" for part in parts)
 

@@ -4,7 +4,7 @@ xref's candidate pairs and runs (tables of migration 005). Call the writing func
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import pyarrow as pa
@@ -12,8 +12,8 @@ import pyarrow as pa
 from moneymen.model import Judgement
 from moneymen.store.base import Store
 
-__all__ = ["Candidate", "XrefRun", "add_judgements", "canonical_ids", "candidate", "candidates", "compared_digests",
-           "count_candidates", "finish_xref_run", "judgement_log", "members_of", "replace_canonical",
+__all__ = ["Candidate", "XrefRun", "add_judgements", "canonical_ids", "candidate", "candidate_batches", "candidates", "compared_digests",
+           "count_candidates", "explanations_of", "finish_xref_run", "judgement_log", "members_of", "replace_canonical",
            "forget_records_except", "names_and_datasets", "record_rows", "update_candidates", "start_xref_run", "write_candidates", "xref_runs"]
 
 _JUDGEMENT_COLUMNS = "id, left_id, right_id, judgement, analyst, created_at, reason, score, origin, undoes"
@@ -232,6 +232,44 @@ def candidates(store: Store, status: str | None = None, nodes: Iterable[str] | N
     sql = f"SELECT {_CANDIDATE_COLUMNS} FROM xref_candidates" + (" WHERE " + " AND ".join(where) if where else "")
     sql += " ORDER BY score DESC, left_id, right_id" + (f" LIMIT {int(limit)}" if limit is not None else "")
     return [Candidate(*row) for row in store.engine.execute(sql, params)]
+
+
+def candidate_batches(store: Store, statuses: Sequence[str], nodes: Iterable[str] | None = None,
+                      batch: int = 20_000) -> Iterator[list[Candidate]]:
+    """The candidate pairs of these ``statuses`` (of those touching any of ``nodes``, when given),
+    in no particular order, a ``batch`` at a time: a pass over every pair that never holds all
+    their explanations at once (with ``nodes``, the few an incremental run touched are read at once)."""
+    where = f"status IN ({', '.join('?' * len(statuses))})"
+    if nodes is None:
+        for rows in store.engine.stream(f"SELECT {_CANDIDATE_COLUMNS} FROM xref_candidates WHERE {where}",
+                                        list(statuses), batch_size=batch):
+            yield [Candidate(*row) for row in rows]
+        return
+    engine = store.engine
+    engine.register_table("wanted_records", pa.table({"entity_id": pa.array(sorted(set(nodes)), pa.string())}))
+    try:
+        rows = engine.execute(f"SELECT {_CANDIDATE_COLUMNS} FROM xref_candidates WHERE {where} AND "
+                              "(left_id IN (SELECT entity_id FROM wanted_records) "
+                              "OR right_id IN (SELECT entity_id FROM wanted_records))", list(statuses))
+    finally:
+        engine.unregister_table("wanted_records")
+    for start in range(0, len(rows), batch):
+        yield [Candidate(*row) for row in rows[start:start + batch]]
+
+
+def explanations_of(store: Store, pairs: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """The stored explanations (JSON text) of these candidate pairs, by pair."""
+    if not pairs:
+        return {}
+    engine = store.engine
+    engine.register_table("wanted_pairs", pa.table({"left_id": pa.array([a for a, _ in pairs], pa.string()),
+                                                    "right_id": pa.array([b for _, b in pairs], pa.string())}))
+    try:
+        rows = engine.execute("SELECT c.left_id, c.right_id, c.explanation FROM xref_candidates AS c "
+                              "JOIN wanted_pairs AS w ON c.left_id = w.left_id AND c.right_id = w.right_id")
+    finally:
+        engine.unregister_table("wanted_pairs")
+    return {(left, right): explanation for left, right, explanation in rows}
 
 
 def candidate(store: Store, left_id: str, right_id: str) -> Candidate | None:
