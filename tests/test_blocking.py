@@ -74,3 +74,21 @@ def test_only_pairs_with_a_fresh_record_are_formed_when_some_are():
     named = {tuple(sorted((ids[a], ids[b]))) for a, b in zip(found.left.tolist(), found.right.tolist())}
     assert ("a", "b") in named
     assert all("b" in pair for pair in named)
+
+
+def test_blocking_only_the_fresh_records_finds_every_pair_the_whole_index_has_with_them():
+    """An incremental run pairs only the blocks with a fresh member: it must find exactly the pairs
+    with a fresh record that blocking the whole index finds, with the same weights and families."""
+    crowd = [listed(f"k{n}", "Person", "Kim Chol", birthDate=str(1940 + n % 60)) for n in range(200)]
+    entities = FILLER + crowd + [listed("a", "Person", "Pedro Murphy"), listed("b", "Person", "Pedro Muprhy"),
+                                 listed("c", "Organization", "Eastern Bureau"),
+                                 listed("d", "Organization", "Eatsern Bureau"),
+                                 listed("e", "Person", "Jang Song Thaek"), listed("f", "Person", "장성택")]
+    index = Screener(entities).index
+    fresh = np.random.default_rng(7).random(len(index)) < 0.05
+    whole = block_pairs(index)
+    with_fresh = whole.subset(fresh[whole.left] | fresh[whole.right])
+    found = block_pairs(index, fresh=fresh)
+    assert len(found) == len(with_fresh) > 0
+    assert np.array_equal(found.left, with_fresh.left) and np.array_equal(found.right, with_fresh.right)
+    assert np.allclose(found.weight, with_fresh.weight) and np.array_equal(found.families, with_fresh.families)

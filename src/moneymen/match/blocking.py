@@ -185,7 +185,9 @@ def block_pairs(index: CandidateIndex, fresh: np.ndarray | None = None, cap: int
     """The candidate pairs of ``index``: every two entities that share a block (see the module).
 
     ``fresh`` (a boolean per position) keeps only the pairs with at least one fresh entity (an
-    incremental run: the entities new or changed since the last). Positions are the index's.
+    incremental run: the entities new or changed since the last): only the blocks with a fresh
+    member are paired, so a few new records in a large index cost little more than reading its
+    arrays. Positions are the index's.
     """
     size = max(len(index), 1)
     reduced: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # each family's pairs, once each
@@ -196,12 +198,15 @@ def block_pairs(index: CandidateIndex, fresh: np.ndarray | None = None, cap: int
         starts = np.flatnonzero(np.concatenate(([True], blocks[1:] != blocks[:-1])))
         counts = np.diff(np.append(starts, len(blocks)))
         member_count = np.repeat(counts, counts)
+        if fresh is not None and len(blocks):  # only the blocks with a fresh member can form a pair with one
+            holds_fresh = np.repeat(np.maximum.reduceat(fresh[entities], starts), counts)
+            blocks, entities, member_count = blocks[holds_fresh], entities[holds_fresh], member_count[holds_fresh]
         weight = (np.log(size / member_count) * (KEY_WEIGHT if members.family == KEYS else 1.0)).astype(np.float32)
         reduced.append(_reduce(_pairs_in_blocks(blocks, entities, member_count, weight, cap, window,
                                                 members.oversized_pairs), members.family, size, fresh))
         del blocks, entities, member_count, weight
     reduced.append(_reduce(((a, b, np.zeros(len(a), np.float32)) for a, b in
-                            _neighbours_in_order(index, window=NEIGHBOUR_WINDOW)), NEIGHBOURS, size, fresh))
+                            _neighbours_in_order(index, NEIGHBOUR_WINDOW, fresh)), NEIGHBOURS, size, fresh))
     code = np.concatenate([codes for codes, _, _ in reduced])
     weight = np.concatenate([weights for _, weights, _ in reduced])
     family = np.concatenate([bits for _, _, bits in reduced])
@@ -260,10 +265,11 @@ def _summed(code: np.ndarray, weight: np.ndarray, family: np.ndarray) -> tuple[n
     return code[starts], np.add.reduceat(weight, starts), np.bitwise_or.reduceat(family, starts)
 
 
-def _neighbours_in_order(index: CandidateIndex, window: int):
+def _neighbours_in_order(index: CandidateIndex, window: int, fresh: np.ndarray | None = None):
     """(left, right) entity arrays of names next to each other when every name is written with its
     words together and sorted, forwards and backwards, whose spellings are alike (a slip in a word
-    common enough to form no block of its own: "Eastern Bureau" and "Eatsern Bureau")."""
+    common enough to form no block of its own: "Eastern Bureau" and "Eatsern Bureau"); with
+    ``fresh``, only the pairs with a fresh entity are compared."""
     from rapidfuzz.distance import Levenshtein
     from rapidfuzz.process import cpdist
 
@@ -277,6 +283,8 @@ def _neighbours_in_order(index: CandidateIndex, window: int):
             a, b = order[:-gap], order[gap:]
             ea, eb = index.row_entity[a], index.row_entity[b]
             other = ea != eb
+            if fresh is not None:
+                other &= fresh[ea] | fresh[eb]
             a, b, ea, eb = a[other], b[other], ea[other], eb[other]
             alike = cpdist([joined[r] for r in a.tolist()], [joined[r] for r in b.tolist()],
                            scorer=Levenshtein.normalized_similarity, workers=-1) >= NEIGHBOUR_LIKENESS

@@ -169,7 +169,12 @@ def _owned_pairs(screener: Screener, settings: XrefSettings, datasets: Sequence[
                  in_scope: Sequence[int], todo: Sequence[int]) -> dict[int, list[int]]:
     """``{position: [other positions]}``: the candidate pairs to score, each under the record of the
     two that this run compares first (its *owner*). Pairs whose records are both compared already
-    and unchanged are not formed; nor pairs out of the scope, nor (unless ``within``) pairs of one dataset."""
+    and unchanged are not formed; nor pairs out of the scope, nor (unless ``within``) pairs of one dataset.
+
+    When some records are compared already (an incremental run), only the blocks with a fresh
+    record are paired, and a record compared before ranks its pairs with the fresh ones only: it
+    keeps its likeliest fresh pairs, some of which the whole index would have ranked lower (so
+    an incremental run scores a few more pairs than a full one, never fewer)."""
     import numpy as np
 
     from moneymen.match.blocking import block_pairs, likely_pairs
@@ -177,8 +182,7 @@ def _owned_pairs(screener: Screener, settings: XrefSettings, datasets: Sequence[
     index = screener.index
     fresh = np.zeros(len(index), dtype=np.bool_)
     fresh[np.asarray(todo, dtype=np.int64)] = True
-    pairs = likely_pairs(block_pairs(index), index)  # ranked among all of an entity's pairs, then the fresh ones kept
-    pairs = pairs.subset(fresh[pairs.left] | fresh[pairs.right])
+    pairs = likely_pairs(block_pairs(index, fresh=None if fresh.all() else fresh), index)
     rank = np.full(len(index), len(todo), dtype=np.int64)
     rank[np.asarray(todo, dtype=np.int64)] = np.arange(len(todo))
     if settings.datasets:
