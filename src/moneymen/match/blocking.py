@@ -313,14 +313,24 @@ def _pairs_in_blocks(blocks, entities, member_count, weight, cap, window, oversi
 
 #: How many of its likeliest pairs each entity keeps (:func:`likely_pairs`).
 PER_ENTITY = 5
+#: How many times ``per_entity`` pairs a fresh entity keeps in an incremental run (:func:`likely_pairs`).
+FRESH_PER_ENTITY = 2
 #: How a pair's rank changes when the two were born the same year, or years apart (more than one).
 SAME_YEAR, YEARS_APART = 2.0, 0.25
 
 
-def likely_pairs(pairs: BlockedPairs, index: CandidateIndex, per_entity: int = PER_ENTITY) -> BlockedPairs:
+def likely_pairs(pairs: BlockedPairs, index: CandidateIndex, per_entity: int = PER_ENTITY,
+                 fresh: np.ndarray | None = None) -> BlockedPairs:
     """The pairs worth the matcher's full comparison: for each entity, its ``per_entity`` likeliest
     pairs (a pair is kept when it is among the likeliest of either entity), and every pair of names
     next to each other in spelling order.
+
+    With ``fresh`` (the pairs were blocked for the fresh entities only: an incremental run), a
+    pair is ranked among its fresh entity's pairs only, and kept among the likeliest
+    :data:`FRESH_PER_ENTITY` × ``per_entity`` of them: the other entity's pairs with entities not
+    fresh were not formed, so its side cannot rank them. On the synthetic lists (110,000 records,
+    10,000 of them fresh) that keeps as many true pairs as ranking the whole index does (7,188 of
+    7,298), with 156,000 pairs instead of 125,000.
 
     A pair's likelihood is the weight of the blocks its two entities share, times how alike their
     first names are in spelling (cubed; each name's words sorted), times :data:`SAME_YEAR` for
@@ -344,9 +354,13 @@ def likely_pairs(pairs: BlockedPairs, index: CandidateIndex, per_entity: int = P
     known = (low > 0) & (high > 0)
     facts = np.where(known & (low == high), SAME_YEAR, np.where(known & (np.abs(low - high) > 1), YEARS_APART, 1.0))
     rank = pairs.weight * facts * (0.2 + alike) ** 3
-    keep = (np.minimum(_ranks(pairs.left, rank), _ranks(pairs.right, rank)) < per_entity) \
-        | ((pairs.families & NEIGHBOURS) > 0)
-    return pairs.subset(keep)
+    left_rank, right_rank = _ranks(pairs.left, rank), _ranks(pairs.right, rank)
+    if fresh is None:
+        keep = np.minimum(left_rank, right_rank) < per_entity
+    else:
+        allowed = per_entity * FRESH_PER_ENTITY
+        keep = ((left_rank < allowed) & fresh[pairs.left]) | ((right_rank < allowed) & fresh[pairs.right])
+    return pairs.subset(keep | ((pairs.families & NEIGHBOURS) > 0))
 
 
 def _first_names(index: CandidateIndex) -> list[str]:

@@ -172,9 +172,8 @@ def _owned_pairs(screener: Screener, settings: XrefSettings, datasets: Sequence[
     and unchanged are not formed; nor pairs out of the scope, nor (unless ``within``) pairs of one dataset.
 
     When some records are compared already (an incremental run), only the blocks with a fresh
-    record are paired, and a record compared before ranks its pairs with the fresh ones only: it
-    keeps its likeliest fresh pairs, some of which the whole index would have ranked lower (so
-    an incremental run scores a few more pairs than a full one, never fewer)."""
+    record are paired, and each pair is ranked among its fresh record's pairs
+    (:func:`~moneymen.match.blocking.likely_pairs` with ``fresh``)."""
     import numpy as np
 
     from moneymen.match.blocking import block_pairs, likely_pairs
@@ -182,7 +181,8 @@ def _owned_pairs(screener: Screener, settings: XrefSettings, datasets: Sequence[
     index = screener.index
     fresh = np.zeros(len(index), dtype=np.bool_)
     fresh[np.asarray(todo, dtype=np.int64)] = True
-    pairs = likely_pairs(block_pairs(index, fresh=None if fresh.all() else fresh), index)
+    some = None if fresh.all() else fresh
+    pairs = likely_pairs(block_pairs(index, fresh=some), index, fresh=some)
     rank = np.full(len(index), len(todo), dtype=np.int64)
     rank[np.asarray(todo, dtype=np.int64)] = np.arange(len(todo))
     if settings.datasets:
