@@ -575,6 +575,7 @@ def disrupt(
     render.disruption(console, curve, edges.name, plot)
 
 
+from moneymen.cli import reading as _reading  # noqa: E402,F401 (registers read, claims)
 from moneymen.cli import resolution as _resolution  # noqa: E402,F401 (registers xref, review, judgements)
 
 

@@ -25,7 +25,6 @@ prolog is refused before lxml sees the document.
 
 from __future__ import annotations
 
-import codecs
 import re
 from collections.abc import Iterator
 from datetime import datetime, timezone
@@ -35,6 +34,7 @@ from typing import IO
 from lxml import etree
 
 from moneymen.sources.base import ImportContext, SourceEntity, SourceError
+from moneymen.sources.prolog import decode_head, scan_prolog
 
 ROOT_TAG = "CONSOLIDATED_LIST"
 AUTHORITY = "United Nations Security Council"
@@ -82,13 +82,12 @@ GENDERS = {"male": "male", "female": "female"}
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _YEAR_RE = re.compile(r"^\d{4}$")
 _DATAID_RE = re.compile(r"^[0-9A-Za-z_.-]{1,64}$")
-_NAME_RE = re.compile(r"[A-Za-z_:][A-Za-z0-9_.:\-]*")
 _PASSPORT_RE = re.compile(r"pass(?:port|eport)|pasaporte", re.IGNORECASE)
 
 
 def sniff(head: bytes) -> bool:
     """True when the first bytes of a file look like the UN consolidated list (root CONSOLIDATED_LIST)."""
-    kind, _, name = _scan_prolog(_decode_head(head))
+    kind, _, name = scan_prolog(decode_head(head))
     return kind == "root" and name == ROOT_TAG
 
 
@@ -106,45 +105,10 @@ def read(path: Path, context: ImportContext) -> Iterator[SourceEntity]:
 # -- safety -------------------------------------------------------------------------------
 
 
-def _decode_head(head: bytes) -> str:
-    """The head as text, good enough to read markup (BOM-aware; undecodable bytes replaced)."""
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return head.decode("utf-16", errors="replace")
-    return head.decode("utf-8-sig", errors="replace")
-
-
-def _scan_prolog(text: str) -> tuple[str, int, str | None]:
-    """Walk the prolog: ("root", pos, name), ("declaration", pos, None), ("text", pos, None)
-    for anything else before the root, or ("incomplete", pos, None) when the text ends first."""
-    i, end = 0, len(text)
-    while True:
-        while i < end and text[i] in " \t\r\n":
-            i += 1
-        if i >= end:
-            return "incomplete", i, None
-        if text.startswith("<?", i):
-            close = text.find("?>", i + 2)
-            if close < 0:
-                return "incomplete", i, None
-            i = close + 2
-        elif text.startswith("<!--", i):
-            close = text.find("-->", i + 4)
-            if close < 0:
-                return "incomplete", i, None
-            i = close + 3
-        elif text.startswith("<!", i):
-            return "declaration", i, None
-        elif text.startswith("<", i):
-            match = _NAME_RE.match(text, i + 1)
-            return ("root", i, match.group(0)) if match else ("text", i, None)
-        else:
-            return "text", i, None
-
-
 def _refuse_declarations(path: Path, head: bytes, total: int) -> None:
     """Raise SourceError for a DOCTYPE or entity declaration before the root element."""
-    text = _decode_head(head)
-    kind, pos, _ = _scan_prolog(text)
+    text = decode_head(head)
+    kind, pos, _ = scan_prolog(text)
     if kind == "declaration":
         line = text.count("\n", 0, pos) + 1
         found = text[pos : pos + 9]

@@ -1,0 +1,80 @@
+"""Commands of the news: ``read`` (a URL, file or feed into the store) and ``claims`` (the review queue)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from moneymen.cli.common import DbOption, app, console, fail, open_db
+
+AnalystOption = Annotated[Optional[str], typer.Option(
+    "--analyst", envvar="MONEYMEN_ANALYST", help="Who decides (kept with the decision). Default: "
+    "MONEYMEN_ANALYST or your login name.", show_default=False)]
+
+
+@app.command()
+def read(
+    source: Annotated[str, typer.Argument(help="A URL, an HTML or text file, or an RSS/Atom feed (each new item).")],
+    outlet: Annotated[Optional[str], typer.Option(help="Who published it. Default: what the page or feed says.")] = None,
+    date: Annotated[Optional[str], typer.Option(help="When it was published (YYYY-MM-DD): relative dates in the "
+                                                "text are read against it. Default: what the page says.")] = None,
+    reliability: Annotated[Optional[str], typer.Option(help="The outlet's reliability, A-F. Default: the outlet "
+                                                       "table's letter, F when the outlet is not in it.")] = None,
+    outlets: Annotated[Optional[Path], typer.Option(help="Your own outlet table (YAML, as "
+                                                    "extract/data/outlets.yaml). Default: the bundled one.")] = None,
+    max_items: Annotated[int, typer.Option(help="For a feed: read at most this many items, newest first.")] = 200,
+    insecure: Annotated[bool, typer.Option("--insecure", help="Allow plain http.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print what was extracted as JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Read a report: its mentions, relations, events and attributed, graded claims. The document is
+    stored once; its claims wait in the review queue (`moneymen claims`)."""
+    from moneymen.cli import render_reading as render
+    from moneymen.sources.articles import ArticleError
+    from moneymen.services.reading import read_source
+
+    store = open_db(db, create=True)
+    with store:
+        try:
+            results, skipped = read_source(store, source, outlet=outlet, date=date, reliability=reliability,
+                                           outlets_path=outlets, insecure=insecure, max_items=max_items)
+        except (ArticleError, ValueError, OSError) as error:
+            fail(f"{error}\nNothing was stored.")
+    if as_json:
+        shown = [result.to_dict() for result in results]
+        typer.echo(json.dumps(shown[0] if len(shown) == 1 else shown, ensure_ascii=False, indent=2))
+        return
+    for result in results:
+        render.read_result(console, result)
+    if skipped:
+        console.print(f"{skipped} more feed items were not read (--max-items {max_items}).")
+
+
+claims_app = typer.Typer(help="The claims read from documents, waiting for review: list, accept, reject.",
+                         invoke_without_command=True)
+app.add_typer(claims_app, name="claims")
+
+
+@claims_app.callback()
+def claims_list(
+    ctx: typer.Context,
+    document: Annotated[Optional[str], typer.Option(help="Only the claims of this document id.")] = None,
+    status: Annotated[Optional[str], typer.Option(help="Only claims of this status: pending, accepted, "
+                                                  "rejected.")] = None,
+    db: DbOption = None,
+) -> None:
+    """List claims: each with its evidence, who says it (outlet → … → final source) and its grade."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from moneymen.cli import render_reading as render
+    from moneymen.store.documents import claims
+
+    if status is not None and status not in ("pending", "accepted", "rejected"):
+        fail(f"invalid status {status!r}: expected pending, accepted or rejected")
+    store = open_db(db)
+    with store:
+        found = claims(store, document_id=document, status=status)
+    render.claim_table(console, found)

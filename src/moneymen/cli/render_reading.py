@@ -1,0 +1,64 @@
+"""How the CLI shows the news: a document read, and the claims of the review queue.
+
+Every value from a document is escaped before rich sees it: a report may hold "[red]" or worse.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+if TYPE_CHECKING:
+    from moneymen.services.reading import ReadResult
+    from moneymen.store.documents import ClaimRecord
+
+
+def read_result(console: Console, result: "ReadResult") -> None:
+    """A document read: what it is, then its mentions, events and claims, briefly."""
+    record = result.document
+    data = result.extraction
+    state = "already in the store" if result.already_stored else "stored"
+    console.print(f"[bold]{escape(record.title or record.id)}[/] ({escape(record.outlet)}, "
+                  f"{escape(record.published or 'undated')}, reliability {record.reliability}): {state} as {record.id}")
+    by_type: dict[str, list[str]] = {}
+    for mention in data["mentions"]:
+        label = mention["text"] + (f" → {mention['entity_id']}" if mention.get("entity_id") else "")
+        by_type.setdefault(mention["type"], []).append(label)
+    for kind in ("Person", "Organization", "Group", "Place", "Money", "Date"):
+        if kind in by_type:
+            console.print(f"  {kind}: {escape('; '.join(by_type[kind]))}")
+    if data["relations"]:
+        console.print(f"  relations: {len(data['relations'])}")
+        for item in data["relations"]:
+            console.print(f"    {escape(item['subject'])} —{item['predicate']}→ {escape(item['object'])}")
+    if data["events"]:
+        console.print(f"  events: {len(data['events'])}")
+        for item in data["events"]:
+            where = f" in {item['place']}" if item.get("place") else ""
+            when = f" ({item['date']})" if item.get("date") else ""
+            status = "" if item["status"] == "happened" else f" [{item['status']}]"
+            console.print(f"    {item['type']}{escape(status)}: {escape(', '.join(item['participants']))}"
+                          f"{escape(where)}{escape(when)}")
+    console.print(f"  claims: {len(data['claims'])} in the review queue (moneymen claims --document {record.id})")
+
+
+def claim_table(console: Console, claims: Sequence["ClaimRecord"]) -> None:
+    """The review queue: one row per claim."""
+    if not claims:
+        console.print("No claims.")
+        return
+    table = Table(show_lines=True)
+    for column in ("claim", "evidence", "who says it", "hedged", "grade", "status"):
+        table.add_column(column, overflow="fold")
+    for item in claims:
+        chain = " → ".join(json.loads(item.chain))
+        cues = ", ".join(json.loads(item.hedge_cues))
+        evidence = item.evidence if len(item.evidence) <= 300 else item.evidence[:297] + "…"
+        table.add_row(escape(item.id), escape(evidence), escape(chain), escape(cues or "no"), item.grade,
+                      escape(item.status + (f" by {item.decided_by}" if item.decided_by else "")))
+    console.print(table)

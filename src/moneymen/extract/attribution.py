@@ -1,0 +1,515 @@
+"""Claims and who makes them: attribution chains from the outlet to the final source, and hedging.
+
+Each reported proposition becomes a :class:`~moneymen.extract.extraction.Claim` whose chain runs
+from the outlet that published the text to whoever the text says the proposition comes from:
+
+* a reporting verb's subject ("X said", "X told me", "X reports that") is the source of its clause;
+  "X quoted Y as saying" and "X, citing Y," put Y beyond X; "according to X" makes X the source;
+* a quotation takes the speaker its cue names ("…,” said the source), or, with no cue, the
+  speaker of the claim before it (a long quotation continued over paragraphs);
+* inside a quotation the chain starts from the quotation's speaker: "A source told me ‘…’" in
+  Lee's words is [outlet, Lee, a source];
+* a source interviewed by another outlet ("The Ilbo carries an interview with Lee", "an official
+  interviewed by the AP") is reached through that outlet;
+* "reportedly" and "reports say" with no one named end the chain in ``unspecified reports``;
+* the outlet's own statements are claims of the outlet alone; its questions and its opinions
+  in the first person are not claims.
+
+Hedging cues ("possibly", "may", "seemed", "speculation", "reportedly") found in a claim's own
+words set ``hedged``; reporting verbs are attribution, never hedging.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span as SpacySpan, Token
+
+from moneymen.extract.extraction import Claim, Span, UNSPECIFIED
+from moneymen.extract.lexicon import lexicon
+from moneymen.extract.mentions import Clusters
+from moneymen.extract.outlets import OutletTable
+from moneymen.extract.quotes import Quotation, innermost, quotations
+
+OUTLET = "outlet"
+_FIRST_PERSON = frozenset({"i", "me", "we", "us", "my", "our"})
+_THIRD_SINGULAR = frozenset({"he", "him", "she", "her"})
+_MODALS_POSSIBLE = frozenset({"may", "might", "could"})
+_OPINION_OPENERS = re.compile(r"^\s*(?:not that|good for|it[’']s hard to imagine|for what it[’']s worth)\b",
+                              re.IGNORECASE)
+
+
+@dataclass
+class _Speaker:
+    """Who a quotation, or a run of sentences, is attributed to: the chain without the outlet."""
+
+    chain: list[str]
+    cue: Token | None = None
+
+
+@dataclass
+class Attribution:
+    """The claims of a document, in order, with the state rules need as they read it."""
+
+    doc: Doc
+    clusters: Clusters
+    outlet: str
+    outlets: OutletTable
+    claims: list[Claim] = field(default_factory=list)
+    quotes: list[Quotation] = field(default_factory=list)
+    speakers: dict[int, _Speaker] = field(default_factory=dict)   # quotation start → its speaker
+    frames: dict[str, list[str]] = field(default_factory=dict)    # mention id → the outlets that relay it
+    reached: dict[str, list[str]] = field(default_factory=dict)   # source mention → the chain it was reached by
+    last_speaker: _Speaker | None = None
+
+
+def attribute(doc: Doc, clusters: Clusters, outlet: str, outlets: OutletTable) -> list[Claim]:
+    """Every claim of ``doc``, attributed and hedged (grades are set by :mod:`moneymen.extract.grading`)."""
+    state = Attribution(doc, clusters, outlet, outlets, quotes=quotations(doc.text))
+    for sentence in doc.sents:
+        if not sentence.text.strip():
+            continue
+        _read_sentence(state, sentence)
+    for number, claim in enumerate(state.claims, start=1):
+        claim.id = f"c{number}"
+    return state.claims
+
+
+def _read_sentence(state: Attribution, sentence: SpacySpan) -> None:
+    words = lexicon()
+    _note_frames(state, sentence)
+    cues = [t for t in sentence if _is_cue(t, words)]
+    quote = innermost(state.quotes, sentence.start_char, sentence.end_char) or \
+        innermost(state.quotes, _first_char(sentence), _last_char(sentence))
+    made = False
+    for cue in cues:
+        if _inside_other_cue_content(cue, cues):
+            continue
+        made = _claim_of_cue(state, sentence, cue) or made
+    according = _according_to(state, sentence)
+    if according is not None:
+        made = True
+    if made:
+        return
+    # quoted words with no cue of their own: the quotation's speaker, or whoever spoke last
+    if quote is not None:
+        speaker = state.speakers.get(quote.start) or _speaker_for_quote(state, quote, sentence)
+        if speaker is not None:
+            evidence = _clip(sentence, quote.start, quote.end)
+            _add(state, sentence, evidence, speaker.chain, speaker.cue, polarity="assert")
+            return
+    if _is_outlet_statement(sentence):
+        chain: list[str] = []
+        if _unspecified_in(sentence):
+            chain = [UNSPECIFIED]
+        _add(state, sentence, _span(sentence.doc, sentence.start_char, sentence.end_char), chain, None)
+
+
+# --- cues ---------------------------------------------------------------------------------------
+
+
+def _is_cue(token: Token, words) -> bool:
+    lemma = token.lemma_.lower()
+    if token.pos_ not in ("VERB", "AUX") or lemma not in words.reporting_verbs | words.denial_verbs:
+        return False
+    if lemma == "say" and token.dep_ == "pcomp":
+        return False  # "quoted X as saying": the cue is "quoted"
+    if lemma == "add" and not any(c.dep_ in ("ccomp", "parataxis") for c in token.children) \
+            and not _next_to_quote(token):
+        return False  # "adds to the risk" is no report
+    if lemma == "report" and token.dep_ == "amod":
+        return False
+    return True
+
+
+def _inside_other_cue_content(cue: Token, cues: list[Token]) -> bool:
+    """A cue within another cue's reported clause: it is handled as part of the outer one's chain."""
+    for other in cues:
+        if other is cue:
+            continue
+        content = _content_root(other)
+        if content is not None and cue in content.subtree and other.lemma_.lower() == "quote":
+            return True
+    return False
+
+
+def _next_to_quote(token: Token) -> bool:
+    text = token.doc.text
+    before = text[max(0, token.idx - 4):token.idx]
+    after = text[token.idx + len(token.text):token.idx + len(token.text) + 4]
+    return any(mark in before + after for mark in "“”\"‘’")
+
+
+def _content_root(cue: Token) -> Token | None:
+    """The root of what a cue reports: its clause ("said that …"), or "as saying …" under "quoted"."""
+    for child in cue.children:
+        if child.dep_ in ("ccomp", "xcomp") and child.i > cue.i:
+            return child
+    for child in cue.children:
+        if child.dep_ == "prep" and child.lower_ == "as":
+            for grandchild in child.children:
+                if grandchild.dep_ == "pcomp" and grandchild.lemma_.lower() == "say":
+                    for clause in grandchild.children:
+                        if clause.dep_ in ("ccomp", "xcomp"):
+                            return clause
+    for child in cue.children:
+        if child.dep_ in ("ccomp", "parataxis"):
+            return child
+    if cue.lemma_.lower() in lexicon().denial_verbs:
+        for child in cue.children:
+            if child.dep_ == "dobj":
+                return child
+    return None
+
+
+def _claim_of_cue(state: Attribution, sentence: SpacySpan, cue: Token) -> bool:
+    """The claim a reporting verb makes, if it reports something; True when one was made."""
+    words = lexicon()
+    lemma = cue.lemma_.lower()
+    quote_here = innermost(state.quotes, cue.idx)
+    subject = _subject_of(cue)
+    chain = _source_chain(state, subject, cue, quote_here)
+    if chain is None:
+        return False
+    if lemma == "tell" and quote_here is None:
+        # "S told Lee …": what S said reached the outlet through Lee
+        for child in cue.children:
+            if child.dep_ in ("dobj", "dative") and child.lower_ not in _FIRST_PERSON:
+                relay = _resolve(state, child, quote_here)
+                if relay and relay[-1] != UNSPECIFIED and _is_person(state, relay[-1]):
+                    chain = _extend(relay, chain)
+                break
+    # "X quoted Y as saying", "X, citing Y,": Y is X's source
+    for child in cue.children:
+        if lemma == "quote" and child.dep_ == "dobj":
+            chain = _extend(chain, _resolve(state, child, quote_here))
+        if child.dep_ == "advcl" and child.lemma_.lower() == "cite":
+            cited = [c for c in child.children if c.dep_ == "dobj"]
+            if cited:
+                chain = _extend(chain, _resolve(state, cited[0], quote_here))
+    content = _content_root(cue)
+    evidence: Span | None = None
+    adjacent = _adjacent_quote(state, cue, sentence)
+    if adjacent is not None and (content is None or content.idx >= adjacent.start and content.idx < adjacent.end
+                                 or content.idx < adjacent.start <= content.idx + len(content.text) + 200):
+        state.speakers[adjacent.start] = _Speaker(chain, cue)
+        state.last_speaker = _Speaker(chain, cue)
+        # the claim is the quotation's own sentences: the part in this sentence now, the rest as they
+        # come (a cue inside them makes a nested claim)
+        evidence = _clip(sentence, adjacent.start, adjacent.end) if _overlaps(sentence, adjacent) else None
+        if evidence is None or _has_inner_cue(state, evidence):
+            return True
+    elif content is not None:
+        tokens = [t for t in content.subtree]
+        evidence = _span(sentence.doc, tokens[0].idx, tokens[-1].idx + len(tokens[-1].text))
+    else:
+        return False
+    evidence = _strip_marks(sentence.doc, evidence)
+    polarity = "deny" if lemma in words.denial_verbs else "assert"
+    if chain and chain[-1] != UNSPECIFIED and _unspecified_in(sentence, evidence) and len(chain) == 0:
+        chain = chain + [UNSPECIFIED]
+    _add(state, sentence, evidence, chain, cue, polarity=polarity)
+    if chain and chain[-1] not in (OUTLET, UNSPECIFIED):
+        state.last_speaker = _Speaker(chain, cue)
+    return True
+
+
+def _extend(chain: list[str], more: list[str]) -> list[str]:
+    """``chain`` continued by ``more``, without repeating the steps both have (a relay named twice)."""
+    return chain + [step for step in more if step not in chain]
+
+
+def _subject_of(cue: Token) -> Token | None:
+    for child in cue.children:
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            return child
+    if cue.dep_ in ("conj", "xcomp") and cue.head.pos_ in ("VERB", "AUX"):
+        return _subject_of(cue.head)
+    if cue.dep_ == "relcl":
+        return cue.head
+    return None
+
+
+def _source_chain(state: Attribution, subject: Token | None, cue: Token, quote: Quotation | None) -> list[str] | None:
+    """The chain (without the outlet) of whoever ``subject`` is; None when the cue has no source."""
+    prefix = _quote_prefix(state, quote)
+    if subject is None:
+        return None
+    return prefix + _resolve(state, subject, quote) if prefix is not None else _resolve(state, subject, quote)
+
+
+def _quote_prefix(state: Attribution, quote: Quotation | None) -> list[str] | None:
+    """Within a quotation, the chain of its speaker, which every source inside it extends."""
+    if quote is None:
+        return None
+    speaker = state.speakers.get(quote.start)
+    if speaker is None:
+        outer = [q for q in state.quotes if q.depth < quote.depth and q.holds(quote.start, quote.end)]
+        for candidate in sorted(outer, key=lambda q: -q.depth):
+            speaker = state.speakers.get(candidate.start)
+            if speaker is not None:
+                break
+    if speaker is None and state.last_speaker is not None and quote.depth == 1:
+        return list(state.last_speaker.chain)
+    return list(speaker.chain) if speaker is not None else None
+
+
+def _resolve(state: Attribution, token: Token, quote: Quotation | None) -> list[str]:
+    """The chain steps a source token stands for (its relaying outlets, then itself)."""
+    lower = token.lower_
+    if lower in _FIRST_PERSON:
+        return []  # inside a quotation the speaker, outside it the author: the prefix already
+    if lower in _THIRD_SINGULAR or (lower in ("they", "them") and token.dep_ in ("nsubj", "nsubjpass")):
+        mention = _antecedent(state, token, plural=lower in ("they", "them"))
+        return _with_frame(state, mention) if mention else [token.text]
+    mention = _mention_of(state, token)
+    if mention is None:
+        if token.lemma_.lower() in ("report", "media", "rumour", "rumor", "account"):
+            return [UNSPECIFIED]
+        return [_phrase(token)]
+    return _with_frame(state, mention)
+
+
+def _with_frame(state: Attribution, mention: str) -> list[str]:
+    """A source with whoever relays it: the outlet that interviewed it, or the chain it was last reached by."""
+    if mention in state.reached:
+        return [*state.reached[mention], mention]
+    return [*state.frames.get(mention, []), mention]
+
+
+def _mention_of(state: Attribution, token: Token) -> str | None:
+    """The mention a source token belongs to: the token's own, or one on the noun it heads."""
+    found = state.clusters.at(token.i)
+    if found is not None:
+        return found
+    for child in token.children:
+        if child.dep_ in ("compound", "prep", "amod", "poss"):
+            inner = state.clusters.at(child.i)
+            if inner is not None and child.dep_ in ("compound",):
+                return inner
+    return None
+
+
+def _phrase(token: Token) -> str:
+    """A source the text describes but no mention covers ("some analysts"), as written."""
+    left = min(t.i for t in token.subtree if t.i <= token.i and t.dep_ not in ("punct", "relcl", "acl"))
+    return token.doc[left:token.i + 1].text
+
+
+def _is_person(state: Attribution, step: str) -> bool:
+    return any(m.id == step and m.type == "Person" for m in state.clusters.mentions)
+
+
+def _has_inner_cue(state: Attribution, evidence: Span) -> bool:
+    """Whether a reporting verb inside ``evidence`` makes the claim there (one nested deeper)."""
+    span = state.doc.char_span(evidence.start, evidence.end, alignment_mode="expand")
+    own = innermost(state.quotes, evidence.start, evidence.end)
+    for token in span or ():
+        if _is_cue(token, lexicon()) and innermost(state.quotes, token.idx) == own and _content_root(token) is not None:
+            return True
+    return False
+
+
+def _antecedent(state: Attribution, token: Token, plural: bool = False) -> str | None:
+    """The person (or, for "they", the group) a pronoun points back to: the nearest before it,
+    outside quotations when the pronoun is not in one (a speaker is rarely someone they quote)."""
+    outside = None
+    if innermost(state.quotes, token.idx) is None:
+        outside = [(q.start, q.end) for q in state.quotes]
+    return state.clusters.antecedent(token, plural, outside)
+
+
+def _adjacent_quote(state: Attribution, cue: Token, sentence: SpacySpan) -> Quotation | None:
+    """The quotation a cue introduces or closes ("X told me ‘…’", "“…,” said X"), within its sentence."""
+    best = None
+    here = innermost(state.quotes, cue.idx)
+    for quote in state.quotes:
+        if here is not None and (quote.depth != here.depth + 1 or not here.holds(quote.start, quote.end)):
+            continue
+        if here is None and quote.depth != 1:
+            continue
+        if quote.holds(cue.idx):
+            continue
+        gap_after = cue.idx - quote.end      # “…,” said X
+        gap_before = quote.start - (cue.idx + len(cue.text))  # X said: “…”
+        near_end = 0 <= gap_after <= 40 and not _clause_between(cue.doc.text[quote.end:cue.idx])
+        near_start = 0 <= gap_before <= 40 and not _clause_between(cue.doc.text[cue.idx + len(cue.text):quote.start])
+        if near_end or near_start:
+            if best is None or abs(quote.start - cue.idx) < abs(best.start - cue.idx):
+                best = quote
+    return best
+
+
+def _clause_between(text: str) -> bool:
+    return bool(re.search(r"[.!?]\s", text)) or len(text.split()) > 8
+
+
+def _speaker_for_quote(state: Attribution, quote: Quotation, sentence: SpacySpan) -> _Speaker | None:
+    """A quotation no cue introduced: the speaker of the claim before it."""
+    if quote.depth > 1:
+        outer = _quote_prefix(state, quote)
+        return _Speaker(outer) if outer is not None else None
+    if state.last_speaker is not None:
+        state.speakers[quote.start] = state.last_speaker
+        return state.last_speaker
+    return None
+
+
+def _according_to(state: Attribution, sentence: SpacySpan) -> Claim | None:
+    """"According to X, …": X is the source of the rest of the sentence."""
+    for token in sentence:
+        if token.lower_ == "according" and token.i + 1 < len(sentence.doc) and sentence.doc[token.i + 1].lower_ == "to":
+            objects = [t for t in sentence.doc[token.i + 1].children if t.dep_ == "pobj"]
+            if not objects:
+                continue
+            quote = innermost(state.quotes, token.idx)
+            prefix = _quote_prefix(state, quote) or []
+            chain = prefix + _resolve(state, objects[0], quote)
+            phrase_end = max(t.i for t in token.subtree) + 1
+            rest = [t for t in sentence if t.i >= phrase_end or t.i < token.i]
+            rest = [t for t in rest if not t.is_punct or t.i > phrase_end]
+            if not rest:
+                continue
+            evidence = _strip_marks(sentence.doc, _span(sentence.doc, rest[0].idx, rest[-1].idx + len(rest[-1].text)))
+            return _add(state, sentence, evidence, chain, token)
+    return None
+
+
+def _note_frames(state: Attribution, sentence: SpacySpan) -> None:
+    """Outlets that relay a source: "O carries an interview with S", "S, interviewed by O", "S told O"."""
+    words = lexicon()
+    for token in sentence:
+        lemma = token.lemma_.lower()
+        if lemma in words.carrying_verbs:
+            carrier = _subject_of(token)
+            for obj in (c for c in token.children if c.dep_ == "dobj" and c.lemma_.lower() in words.interview_nouns):
+                for prep in (c for c in obj.children if c.dep_ == "prep" and c.lower_ == "with"):
+                    for person in (c for c in prep.children if c.dep_ == "pobj"):
+                        _frame(state, carrier, person)
+        if lemma == "interview" and token.dep_ == "acl":
+            for agent in (c for c in token.children if c.dep_ == "agent"):
+                for outlet in (c for c in agent.children if c.dep_ == "pobj"):
+                    _frame(state, outlet, token.head)
+
+
+def _frame(state: Attribution, carrier: Token | None, person: Token) -> None:
+    if carrier is None:
+        return
+    outlet = state.clusters.at(carrier.i)
+    source = state.clusters.at(person.i)
+    if outlet is not None and source is not None and outlet != source:
+        state.frames[source] = [*state.frames.get(outlet, []), outlet]
+
+
+# --- the outlet's own statements ----------------------------------------------------------------
+
+
+def _is_outlet_statement(sentence: SpacySpan) -> bool:
+    """A declarative sentence of the outlet's own: not a question, an exclamation, an opinion in
+    the first person, a heading or a fragment with no verb."""
+    text = sentence.text.strip()
+    if not text or text.endswith("?") or _OPINION_OPENERS.match(text):
+        return False
+    if text.startswith("[") and text.endswith("]"):
+        return False  # "[via Yonhap]": a credit line
+    if not any(t.pos_ in ("VERB", "AUX") for t in sentence):
+        return False
+    if any(t.lower_ in ("i", "me", "my") and t.dep_ in ("nsubj", "poss", "dobj") for t in sentence
+           if t.idx < sentence.end_char):
+        return False  # the author's opinion ("I suppose", "my swipe")
+    return True
+
+
+def _unspecified_in(sentence: SpacySpan, evidence: Span | None = None) -> bool:
+    text = (evidence.text if evidence else sentence.text).lower()
+    return any(re.search(rf"\b{re.escape(cue)}\b", text) for cue in lexicon().unspecified_cues)
+
+
+# --- spans and claims ---------------------------------------------------------------------------
+
+
+def _add(state: Attribution, sentence: SpacySpan, evidence: Span | None, chain: list[str], cue: Token | None,
+         polarity: str = "assert") -> Claim | None:
+    if evidence is None or not evidence.text.strip():
+        return None
+    doc = sentence.doc
+    full = [state.outlet, *chain]
+    if len(full) == 1 and _unspecified_in(sentence, evidence):
+        full.append(UNSPECIFIED)
+    cue_span = _span(doc, cue.idx, cue.idx + len(cue.text)) if cue is not None else None
+    hedges = hedge_cues(doc, evidence, state.quotes, cue)
+    claim = Claim("", evidence, full, cue=cue_span, hedge_cues=[text for text, _ in hedges],
+                  hedge_classes=[kind for _, kind in hedges], polarity=polarity)
+    if len(chain) >= 2 and chain[-1] != UNSPECIFIED and chain[-1] not in state.reached:
+        state.reached[chain[-1]] = list(chain[:-1])
+    for earlier in state.claims:
+        if earlier.evidence.start == evidence.start and earlier.evidence.end == evidence.end:
+            return earlier
+    state.claims.append(claim)
+    return claim
+
+
+def hedge_cues(doc: Doc, evidence: Span, quotes: list[Quotation], cue: Token | None = None) -> list[tuple[str, str]]:
+    """The hedging words of a claim, each with its class (``possible`` or ``doubtful``): those in its
+    own words (not in a quotation nested inside it), and the modal on its reporting verb ("may
+    also have to decide")."""
+    words = lexicon()
+    own = innermost(quotes, evidence.start, evidence.end)
+    own_depth = own.depth if own is not None else 0
+    found: list[tuple[str, str]] = []
+    span = doc.char_span(evidence.start, evidence.end, alignment_mode="expand")
+    tokens = list(span) if span is not None else []
+    if cue is not None:
+        tokens += [c for c in cue.children if c.dep_ in ("aux", "advmod") and c.i not in {t.i for t in tokens}]
+    for token in tokens:
+        inner = innermost(quotes, token.idx)
+        if inner is not None and inner.depth > own_depth and inner.start > evidence.start:
+            continue
+        lower, lemma = token.lower_, token.lemma_.lower()
+        if lower in _MODALS_POSSIBLE and token.tag_ != "MD":
+            continue
+        if lemma in ("appear", "expect", "believe", "suggest", "interpret") and token.pos_ != "VERB":
+            continue
+        if lemma == "possible" and token.pos_ not in ("ADJ", "ADV"):
+            continue
+        key = lower if lower in words.hedges else lemma if lemma in words.hedges else None
+        if key is not None and " " not in key and all(text != token.text for text, _ in found):
+            found.append((token.text, words.hedges[key]))
+    text = evidence.text.lower().replace("’", "'")
+    for phrase, kind in words.hedges.items():
+        if " " in phrase and re.search(rf"\b{re.escape(phrase)}\b", text):
+            found.append((phrase, kind))
+    return found
+
+
+def _span(doc: Doc, start: int, end: int) -> Span:
+    return Span(start, end, doc.text[start:end])
+
+
+def _clip(sentence: SpacySpan, start: int, end: int) -> Span:
+    """The part of ``sentence`` within ``start``–``end``."""
+    return _strip_marks(sentence.doc, _span(sentence.doc, max(start, sentence.start_char), min(end, sentence.end_char)))
+
+
+def _overlaps(sentence: SpacySpan, quote: Quotation) -> bool:
+    return sentence.start_char < quote.end and quote.start < sentence.end_char
+
+
+def _strip_marks(doc: Doc, span: Span) -> Span:
+    """A span without surrounding spaces, quotation marks and trailing commas."""
+    start, end = span.start, span.end
+    text = doc.text
+    while start < end and (text[start].isspace() or text[start] in "“”\"‘’,"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in "“”\"‘’,"):
+        end -= 1
+    return _span(doc, start, end)
+
+
+def _first_char(sentence: SpacySpan) -> int:
+    return sentence.start_char + (len(sentence.text) - len(sentence.text.lstrip("“\"‘ \n")))
+
+
+def _last_char(sentence: SpacySpan) -> int:
+    return sentence.end_char - (len(sentence.text) - len(sentence.text.rstrip("”\"’ \n.")))

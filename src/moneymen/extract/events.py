@@ -1,0 +1,210 @@
+"""Events: purges, recalls, disappearances, arrests, flights, defections… with who, where and when.
+
+A trigger (a verb, a noun or a phrase of the lexicon's ``events``) makes an event when the text
+says who it happened to: for events done to someone (purged, recalled, arrested) the object or the
+passive subject, for events someone does (fled, vanished, defected) the subject, following the
+clause up through "was able to flee" and "who disappeared". "I" in a quotation is its speaker.
+The status says what the text commits to: ``happened``; ``planned`` under a verb of intent
+("mulling fleeing"); ``possible`` under a modal or "whether"; ``negated`` ("did not defect");
+``threatened`` for an arrest squad sent, not an arrest made.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from spacy.tokens import Doc, Span as SpacySpan, Token
+
+from moneymen.extract.extraction import Event, Span
+from moneymen.extract.lexicon import EventTriggers, lexicon
+from moneymen.extract.mentions import Clusters
+
+#: Who "I" is at a character of the text (a quotation's speaker), if anyone: a mention id.
+SpeakerAt = Callable[[int], "str | None"]
+
+#: Verbs that are events only with a person to undergo them ("removed the files" is no purge).
+_NEEDS_PERSON = frozenset({"remove", "dismiss", "seize", "send", "move", "return", "hold", "run"})
+_PLURAL_PRONOUNS = frozenset({"they", "them", "themselves", "those", "others", "many", "some", "most", "all"})
+
+
+def find_events(doc: Doc, clusters: Clusters, speaker_at: SpeakerAt) -> list[Event]:
+    """Every event ``doc`` states, in order."""
+    found: list[Event] = []
+    seen: set[tuple] = set()
+    for sentence in doc.sents:
+        for trigger, triggers in _triggers(sentence):
+            participants = _participants(trigger, triggers, clusters, speaker_at)
+            people = [p for p in participants if clusters.type_of(p) in ("Person", "Group", "Organization")]
+            if not people:
+                continue
+            key = (triggers.type, tuple(people), sentence.start)
+            if key in seen:
+                continue
+            seen.add(key)
+            found.append(Event(triggers.type, Span(trigger.idx, trigger.idx + len(trigger.text), trigger.text),
+                               tuple(people), _evidence(sentence), place=_place(trigger, clusters),
+                               date=_date(trigger, sentence, clusters), status=_status(trigger, triggers)))
+    return found
+
+
+def _triggers(sentence: SpacySpan) -> list[tuple[Token, EventTriggers]]:
+    words = lexicon()
+    found: list[tuple[Token, EventTriggers]] = []
+    taken: set[int] = set()
+    lower = sentence.text.lower()
+    for triggers in words.events:
+        for phrase in triggers.phrases:
+            start = lower.find(phrase)
+            while start >= 0:
+                span = sentence.doc.char_span(sentence.start_char + start, sentence.start_char + start + len(phrase),
+                                              alignment_mode="expand")
+                if span is not None:
+                    head = next((t for t in span if t.pos_ in ("VERB", "AUX")), span.root)
+                    if head.i not in taken:
+                        found.append((head, triggers))
+                        taken.update(t.i for t in span)
+                start = lower.find(phrase, start + 1)
+    for token in sentence:
+        if token.i in taken:
+            continue
+        lemma = token.lemma_.lower()
+        for triggers in words.events:
+            if (token.pos_ == "VERB" and lemma in triggers.verbs) or (token.pos_ == "NOUN" and lemma in triggers.nouns):
+                if token.pos_ == "NOUN" and lemma in words.role_nouns:
+                    continue
+                found.append((token, triggers))
+                taken.add(token.i)
+                break
+    found.sort(key=lambda item: item[0].i)
+    return found
+
+
+def _participants(trigger: Token, triggers: EventTriggers, clusters: Clusters, speaker_at: SpeakerAt) -> list[str]:
+    """Who the event happened to, as mention ids."""
+    tokens: list[Token] = []
+    if trigger.pos_ == "NOUN":
+        for child in trigger.children:
+            if child.dep_ == "poss" or (child.dep_ == "prep" and child.lower_ in ("of", "against", "on")):
+                tokens.extend(c for c in ([child] if child.dep_ == "poss" else child.children) if c.dep_ in ("poss", "pobj"))
+        if not tokens and trigger.lemma_.lower() in triggers.threat_nouns | {"arrest"} and trigger.dep_ == "compound":
+            return []
+        if not tokens and trigger.dep_ == "pobj" and trigger.head.lower_ in ("from", "in", "into"):
+            # "fled from arrest", "an official in hiding": the subject of what the phrase modifies
+            tokens.extend(_subjects(trigger.head.head))
+    else:
+        deps = ("nsubjpass", "dobj") if triggers.passive else ("nsubj",)
+        tokens.extend(c for c in trigger.children if c.dep_ in deps)
+        if triggers.passive and not tokens:
+            tokens.extend(c for c in trigger.children if c.dep_ == "nsubj" and _is_passive(trigger))
+        if not tokens:
+            tokens.extend(_subjects(trigger, passive=triggers.passive))
+    found: list[str] = []
+    for token in tokens:
+        for member in [token, *(c for c in token.conjuncts)]:
+            mention = _mention_for(member, clusters, speaker_at)
+            if mention is not None and mention not in found:
+                found.append(mention)
+    if trigger.lemma_.lower() in _NEEDS_PERSON and not any(clusters.type_of(m) in ("Person", "Group") for m in found):
+        return []
+    return found
+
+
+def _is_passive(token: Token) -> bool:
+    return any(c.dep_ == "auxpass" for c in token.children)
+
+
+def _subjects(token: Token, passive: bool = False) -> list[Token]:
+    """The subject of the clause a verb sits in: "X was able to flee", "those who vanished"."""
+    current = token
+    for _ in range(4):
+        if current.dep_ == "relcl":
+            return [current.head]
+        if current.dep_ == "acl":
+            return [current.head]  # "an arrest squad dispatched from the North", "officials stationed in …"
+        subjects = [c for c in current.children if c.dep_ in (("nsubjpass", "nsubj") if passive else ("nsubj", "nsubjpass"))]
+        if subjects and current is not token:
+            return subjects
+        if current.dep_ in ("xcomp", "acomp", "pcomp", "conj", "advcl", "ccomp", "prep") and current.head is not current:
+            current = current.head
+            if current.dep_ == "prep":
+                continue
+            continue
+        break
+    return []
+
+
+def _mention_for(token: Token, clusters: Clusters, speaker_at: SpeakerAt) -> str | None:
+    lower = token.lower_
+    if lower in ("i", "me", "we", "us"):
+        return speaker_at(token.idx)
+    if lower in ("who", "that") and token.head.dep_ == "relcl":
+        return clusters.of_phrase(token.head.head)
+    if lower in ("he", "him", "she", "her"):
+        return clusters.antecedent(token)
+    if lower in _PLURAL_PRONOUNS:
+        inner = clusters.of_phrase(token)
+        return inner if inner is not None else clusters.antecedent(token, plural=True)
+    return clusters.of_phrase(token)
+
+
+def _place(trigger: Token, clusters: Clusters) -> str | None:
+    for child in trigger.subtree:
+        if child.dep_ == "pobj" and child.head.lower_ in ("to", "in", "from", "at", "into") and child.head.head == trigger:
+            mention = clusters.at(child.i)
+            if mention is not None and clusters.type_of(mention) == "Place":
+                return mention
+    return None
+
+
+def _date(trigger: Token, sentence: SpacySpan, clusters: Clusters) -> str | None:
+    dates = []
+    for token in sentence:
+        mention = clusters.at(token.i)
+        if mention is not None and clusters.type_of(mention) == "Date" and mention not in dates:
+            dates.append(mention)
+    for token in trigger.subtree:
+        mention = clusters.at(token.i)
+        if mention is not None and clusters.type_of(mention) == "Date":
+            return mention
+    return dates[0] if len(dates) == 1 else None
+
+
+def _status(trigger: Token, triggers: EventTriggers) -> str:
+    words = lexicon()
+    if trigger.pos_ == "NOUN" and trigger.dep_ == "compound" and trigger.head.lemma_.lower() in triggers.threat_nouns:
+        return "threatened"
+    chain = [trigger]
+    current = trigger
+    for _ in range(3):
+        if current.dep_ in ("xcomp", "pcomp", "ccomp", "acomp", "conj", "pobj", "prep") and current.head is not current:
+            current = current.head
+            chain.append(current)
+        else:
+            break
+    for token in chain:
+        children = list(token.children)
+        if any(c.dep_ == "neg" for c in children) and token is trigger or \
+                (token is not trigger and token.pos_ == "AUX" and any(c.dep_ == "neg" for c in children)):
+            return "negated"
+    if any(c.dep_ == "neg" for c in trigger.children) or any(c.dep_ == "neg" for c in trigger.head.children
+                                                                 if trigger.head.pos_ == "AUX"):
+        return "negated"
+    for token in chain[1:]:
+        if token.lemma_.lower() in words.planning_verbs and token.pos_ == "VERB":
+            return "planned"
+    for token in chain:
+        if any(c.dep_ == "aux" and c.lower_ in ("may", "might", "could") for c in token.children) or \
+                any(c.dep_ == "mark" and c.lower_ == "whether" for c in token.children) or \
+                any(c.lower_ in ("possibly", "perhaps") for c in token.children):
+            return "possible"
+    return "happened"
+
+
+def _evidence(sentence: SpacySpan) -> Span:
+    text = sentence.doc.text
+    start, end = sentence.start_char, sentence.end_char
+    while start < end and (text[start].isspace() or text[start] in "“”\"‘’"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in "“”\"‘’"):
+        end -= 1
+    return Span(start, end, text[start:end])
