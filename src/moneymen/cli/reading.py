@@ -78,3 +78,78 @@ def claims_list(
     with store:
         found = claims(store, document_id=document, status=status)
     render.claim_table(console, found)
+
+
+def _analyst(name: str | None) -> str:
+    import getpass
+
+    return name or getpass.getuser()
+
+
+@claims_app.command("accept")
+def claims_accept(
+    claim_id: Annotated[str, typer.Argument(help="The claim's id, as `moneymen claims` lists it.")],
+    reason: Annotated[Optional[str], typer.Option(help="Why (kept with the decision).")] = None,
+    grade: Annotated[Optional[str], typer.Option(help="Accept it at this Admiralty grade instead, e.g. B2.")] = None,
+    analyst: AnalystOption = None,
+    db: DbOption = None,
+) -> None:
+    """Accept a claim: its people, organisations, relations and events become statements (dataset
+    news, origin extraction) quoting the claim's words, with its document and grade."""
+    from moneymen.services.claims import ClaimError, accept_claim
+
+    store = open_db(db)
+    with store:
+        try:
+            decision = accept_claim(store, claim_id, _analyst(analyst), reason, grade)
+        except ClaimError as error:
+            fail(str(error))
+    confirmed = f"; confirmed by {', '.join(decision.confirmed_by)}" if decision.confirmed_by else ""
+    console.print(f"Accepted {decision.claim_id} at {decision.grade}: {decision.statements} statements written"
+                  + (f" (import {decision.import_id})" if decision.import_id else " (it names no person or organisation)")
+                  + confirmed)
+
+
+@claims_app.command("reject")
+def claims_reject(
+    claim_id: Annotated[str, typer.Argument(help="The claim's id, as `moneymen claims` lists it.")],
+    reason: Annotated[Optional[str], typer.Option(help="Why (kept with the decision).")] = None,
+    analyst: AnalystOption = None,
+    db: DbOption = None,
+) -> None:
+    """Reject a claim; one accepted before has its statements taken out of the store again."""
+    from moneymen.services.claims import ClaimError, reject_claim
+    from moneymen.store.base import RevertError
+
+    store = open_db(db)
+    with store:
+        try:
+            decision = reject_claim(store, claim_id, _analyst(analyst), reason)
+        except (ClaimError, RevertError) as error:
+            fail(str(error))
+    console.print(f"Rejected {decision.claim_id}.")
+
+
+@claims_app.command("edit")
+def claims_edit(
+    claim_id: Annotated[str, typer.Argument(help="The claim's id, as `moneymen claims` lists it.")],
+    grade: Annotated[Optional[str], typer.Option(help="The claim's Admiralty grade, e.g. C3.")] = None,
+    chain: Annotated[Optional[str], typer.Option(help="Who says it, from the outlet to the final source, "
+                                                 "separated by ' > ', e.g. 'Daily NK > a source in China'.")] = None,
+    reason: Annotated[Optional[str], typer.Option(help="Why (kept with the edit).")] = None,
+    analyst: AnalystOption = None,
+    db: DbOption = None,
+) -> None:
+    """Correct a pending claim's grade or chain before deciding on it."""
+    from moneymen.services.claims import ClaimError, edit_claim
+
+    if grade is None and chain is None:
+        fail("nothing to edit: give --grade or --chain")
+    steps = [step.strip() for step in chain.split(">")] if chain is not None else None
+    store = open_db(db)
+    with store:
+        try:
+            decision = edit_claim(store, claim_id, _analyst(analyst), grade=grade, chain=steps, reason=reason)
+        except ClaimError as error:
+            fail(str(error))
+    console.print(f"Edited {decision.claim_id}: grade {decision.grade}, still pending.")

@@ -53,8 +53,12 @@ def claim_table(console: Console, claims: Sequence["ClaimRecord"]) -> None:
         console.print("No claims.")
         return
     table = Table(show_lines=True)
-    for column in ("claim", "evidence", "who says it", "hedged", "grade", "status"):
-        table.add_column(column, overflow="fold")
+    table.add_column("claim", no_wrap=True)
+    table.add_column("evidence", ratio=4, overflow="fold")
+    table.add_column("who says it", ratio=2, overflow="fold")
+    table.add_column("hedged", ratio=1, overflow="fold")
+    table.add_column("grade", no_wrap=True)
+    table.add_column("status", ratio=1, overflow="fold")
     for item in claims:
         chain = " → ".join(json.loads(item.chain))
         cues = ", ".join(json.loads(item.hedge_cues))

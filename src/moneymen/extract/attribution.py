@@ -103,7 +103,8 @@ def _read_sentence(state: Attribution, sentence: SpacySpan) -> None:
         chain: list[str] = []
         if _unspecified_in(sentence):
             chain = [UNSPECIFIED]
-        _add(state, sentence, _span(sentence.doc, sentence.start_char, sentence.end_char), chain, None)
+        _add(state, sentence, _strip_marks(sentence.doc, _span(sentence.doc, sentence.start_char, sentence.end_char)),
+             chain, None)
 
 
 # --- cues ---------------------------------------------------------------------------------------
