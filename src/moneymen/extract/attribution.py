@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from moneymen.extract.extraction import Claim, Span, UNSPECIFIED
+from moneymen.extract.nlp import text_of
 from moneymen.extract.lexicon import lexicon
 from moneymen.extract.mentions import Clusters
 from moneymen.extract.outlets import OutletTable
@@ -36,6 +37,8 @@ OUTLET = "outlet"
 _FIRST_PERSON = frozenset({"i", "me", "we", "us", "my", "our"})
 _THIRD_SINGULAR = frozenset({"he", "him", "she", "her"})
 _MODALS_POSSIBLE = frozenset({"may", "might", "could"})
+#: Modals that make an outlet's sentence a prediction or a hypothetical, not a claim.
+_PREDICTIONS = frozenset({"will", "would", "could", "should", "must", "can", "'ll", "’ll", "wo"})
 _OPINION_OPENERS = re.compile(r"^\s*(?:not that|good for|it[’']s hard to imagine|for what it[’']s worth)\b",
                               re.IGNORECASE)
 
@@ -62,11 +65,13 @@ class Attribution:
     frames: dict[str, list[str]] = field(default_factory=dict)    # mention id → the outlets that relay it
     reached: dict[str, list[str]] = field(default_factory=dict)   # source mention → the chain it was reached by
     last_speaker: _Speaker | None = None
+    skip_until: int = 0                                            # the headline's end: no claims before it
 
 
-def attribute(doc: Doc, clusters: Clusters, outlet: str, outlets: OutletTable) -> list[Claim]:
-    """Every claim of ``doc``, attributed and hedged (grades are set by :mod:`moneymen.extract.grading`)."""
-    state = Attribution(doc, clusters, outlet, outlets, quotes=quotations(doc.text))
+def attribute(doc: Doc, clusters: Clusters, outlet: str, outlets: OutletTable, headline_end: int = 0) -> list[Claim]:
+    """Every claim of ``doc``, attributed and hedged (grades are set by :mod:`moneymen.extract.grading`).
+    The text before ``headline_end`` (a headline) holds no claims."""
+    state = Attribution(doc, clusters, outlet, outlets, quotes=quotations(text_of(doc)), skip_until=headline_end)
     for sentence in doc.sents:
         if not sentence.text.strip():
             continue
@@ -79,15 +84,18 @@ def attribute(doc: Doc, clusters: Clusters, outlet: str, outlets: OutletTable) -
 def _read_sentence(state: Attribution, sentence: SpacySpan) -> None:
     words = lexicon()
     _note_frames(state, sentence)
-    cues = [t for t in sentence if _is_cue(t, words)]
+    if sentence.start_char < state.skip_until:
+        return  # the headline: named, not claimed
     quote = innermost(state.quotes, sentence.start_char, sentence.end_char) or \
         innermost(state.quotes, _first_char(sentence), _last_char(sentence))
-    made = False
+    taken = _noun_cue_claims(state, sentence)
+    made = bool(taken)
+    cues = [t for t in sentence if _is_cue(t, words) and not any(start <= t.idx < end for start, end in taken)]
     for cue in cues:
         if _inside_other_cue_content(cue, cues):
             continue
-        made = _claim_of_cue(state, sentence, cue) or made
-    according = _according_to(state, sentence)
+        made = _claim_of_cue(state, sentence, cue, taken) or made
+    according = _according_to(state, sentence, taken)
     if according is not None:
         made = True
     if made:
@@ -96,15 +104,68 @@ def _read_sentence(state: Attribution, sentence: SpacySpan) -> None:
     if quote is not None:
         speaker = state.speakers.get(quote.start) or _speaker_for_quote(state, quote, sentence)
         if speaker is not None:
-            evidence = _clip(sentence, quote.start, quote.end)
-            _add(state, sentence, evidence, speaker.chain, speaker.cue, polarity="assert")
+            _add(state, sentence, _sentence_evidence(sentence, taken), speaker.chain, None, polarity="assert")
             return
     if _is_outlet_statement(sentence):
         chain: list[str] = []
         if _unspecified_in(sentence):
             chain = [UNSPECIFIED]
-        _add(state, sentence, _strip_marks(sentence.doc, _span(sentence.doc, sentence.start_char, sentence.end_char)),
-             chain, None)
+        _add(state, sentence, _sentence_evidence(sentence, taken), chain, None)
+
+
+def _sentence_evidence(sentence: SpacySpan, taken: list[tuple[int, int]], at: int | None = None) -> Span:
+    """The sentence as a claim's evidence, less the clauses other claims of it hold (``taken``):
+    the longest stretch left, or the one holding character ``at``."""
+    doc = sentence.doc
+    pieces = [(sentence.start_char, sentence.end_char)]
+    for start, end in sorted(taken):
+        next_pieces = []
+        for left, right in pieces:
+            if end <= left or start >= right:
+                next_pieces.append((left, right))
+                continue
+            if left < start:
+                next_pieces.append((left, start))
+            if end < right:
+                next_pieces.append((end, right))
+        pieces = next_pieces
+    pieces = [p for p in pieces if text_of(doc)[p[0]:p[1]].strip(" ,;:-—\n“”\"‘’")]
+    if not pieces:
+        return _strip_marks(doc, _span(doc, sentence.start_char, sentence.end_char))
+    chosen = next((p for p in pieces if at is not None and p[0] <= at < p[1]), None) or \
+        max(pieces, key=lambda p: p[1] - p[0])
+    return _strip_marks(doc, _span(doc, *chosen))
+
+
+def _noun_cue_claims(state: Attribution, sentence: SpacySpan) -> list[tuple[int, int]]:
+    """Claims a noun reports: "speculation that X", "the news broke that X", "the regime's
+    denunciation of X". Their clauses, by character span (the sentence's other claims leave them out)."""
+    words = lexicon()
+    taken: list[tuple[int, int]] = []
+    for token in sentence:
+        lemma = token.lemma_.lower()
+        if token.pos_ != "NOUN" or lemma not in words.noun_cues:
+            continue
+        clause = next((c for c in token.children if c.dep_ in ("acl", "ccomp", "relcl") and
+                       any(m.lower_ == "that" and m.dep_ == "mark" for m in c.children)), None)
+        owner = next((c for c in token.children if c.dep_ == "poss"), None)
+        if clause is None and token.dep_ == "nsubj" and token.head.pos_ == "VERB":
+            clause = next((c for c in token.head.children if c.dep_ == "ccomp"), None)
+        if clause is None and owner is None:
+            continue
+        if clause is None and not any(c.dep_ == "prep" and c.lower_ in ("of", "for", "that") for c in token.children):
+            continue
+        quote = innermost(state.quotes, token.idx)
+        prefix = _quote_prefix(state, quote) or []
+        chain = prefix + (_resolve(state, owner, quote) if owner is not None else [UNSPECIFIED])
+        tokens = list(token.subtree) if clause is None or clause.head is token else [token, *clause.subtree]
+        head = token.head if token.dep_ in ("dobj", "nsubj") and token.head.pos_ == "VERB" else token
+        first = min([head, *tokens], key=lambda t: t.i)
+        last = max(tokens, key=lambda t: t.i)
+        evidence = _strip_marks(sentence.doc, _span(sentence.doc, first.idx, last.idx + len(last.text)))
+        taken.append((evidence.start, evidence.end))
+        _add(state, sentence, evidence, chain, token)
+    return taken
 
 
 # --- cues ---------------------------------------------------------------------------------------
@@ -112,8 +173,12 @@ def _read_sentence(state: Attribution, sentence: SpacySpan) -> None:
 
 def _is_cue(token: Token, words) -> bool:
     lemma = token.lemma_.lower()
-    if token.pos_ not in ("VERB", "AUX") or lemma not in words.reporting_verbs | words.denial_verbs:
+    if token.pos_ not in ("VERB", "AUX") or lemma not in words.reporting_verbs | words.denial_verbs | words.opinion_verbs:
         return False
+    if lemma in words.opinion_verbs:
+        subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+        if subject is None or subject.lower_ in _FIRST_PERSON or _is_passive_token(token):
+            return False  # "I suppose": the author's opinion; "are expected to": an obligation
     if lemma == "say" and token.dep_ == "pcomp":
         return False  # "quoted X as saying": the cue is "quoted"
     if lemma == "add" and not any(c.dep_ in ("ccomp", "parataxis") for c in token.children) \
@@ -122,6 +187,10 @@ def _is_cue(token: Token, words) -> bool:
     if lemma == "report" and token.dep_ == "amod":
         return False
     return True
+
+
+def _is_passive_token(token: Token) -> bool:
+    return any(c.dep_ == "auxpass" for c in token.children)
 
 
 def _inside_other_cue_content(cue: Token, cues: list[Token]) -> bool:
@@ -136,7 +205,7 @@ def _inside_other_cue_content(cue: Token, cues: list[Token]) -> bool:
 
 
 def _next_to_quote(token: Token) -> bool:
-    text = token.doc.text
+    text = text_of(token.doc)
     before = text[max(0, token.idx - 4):token.idx]
     after = text[token.idx + len(token.text):token.idx + len(token.text) + 4]
     return any(mark in before + after for mark in "“”\"‘’")
@@ -157,14 +226,14 @@ def _content_root(cue: Token) -> Token | None:
     for child in cue.children:
         if child.dep_ in ("ccomp", "parataxis"):
             return child
-    if cue.lemma_.lower() in lexicon().denial_verbs:
+    if cue.lemma_.lower() in lexicon().denial_verbs | lexicon().opinion_verbs:
         for child in cue.children:
             if child.dep_ == "dobj":
                 return child
     return None
 
 
-def _claim_of_cue(state: Attribution, sentence: SpacySpan, cue: Token) -> bool:
+def _claim_of_cue(state: Attribution, sentence: SpacySpan, cue: Token, taken: list[tuple[int, int]]) -> bool:
     """The claim a reporting verb makes, if it reports something; True when one was made."""
     words = lexicon()
     lemma = cue.lemma_.lower()
@@ -185,28 +254,23 @@ def _claim_of_cue(state: Attribution, sentence: SpacySpan, cue: Token) -> bool:
     for child in cue.children:
         if lemma == "quote" and child.dep_ == "dobj":
             chain = _extend(chain, _resolve(state, child, quote_here))
-        if child.dep_ == "advcl" and child.lemma_.lower() == "cite":
+        if child.dep_ == "advcl" and child.lemma_.lower() in ("cite", "quote"):
             cited = [c for c in child.children if c.dep_ == "dobj"]
             if cited:
                 chain = _extend(chain, _resolve(state, cited[0], quote_here))
     content = _content_root(cue)
-    evidence: Span | None = None
     adjacent = _adjacent_quote(state, cue, sentence)
     if adjacent is not None and (content is None or content.idx >= adjacent.start and content.idx < adjacent.end
                                  or content.idx < adjacent.start <= content.idx + len(content.text) + 200):
         state.speakers[adjacent.start] = _Speaker(chain, cue)
         state.last_speaker = _Speaker(chain, cue)
-        # the claim is the quotation's own sentences: the part in this sentence now, the rest as they
-        # come (a cue inside them makes a nested claim)
-        evidence = _clip(sentence, adjacent.start, adjacent.end) if _overlaps(sentence, adjacent) else None
-        if evidence is None or _has_inner_cue(state, evidence):
+        # the quotation's sentences are claims of this speaker, each read as it comes; a cue inside
+        # one makes a nested claim there
+        if not _overlaps(sentence, adjacent) or _has_inner_cue(state, _clip(sentence, adjacent.start, adjacent.end)):
             return True
-    elif content is not None:
-        tokens = [t for t in content.subtree]
-        evidence = _span(sentence.doc, tokens[0].idx, tokens[-1].idx + len(tokens[-1].text))
-    else:
+    elif content is None:
         return False
-    evidence = _strip_marks(sentence.doc, evidence)
+    evidence = _sentence_evidence(sentence, taken, at=cue.idx)
     polarity = "deny" if lemma in words.denial_verbs else "assert"
     if chain and chain[-1] != UNSPECIFIED and _unspecified_in(sentence, evidence) and len(chain) == 0:
         chain = chain + [UNSPECIFIED]
@@ -264,6 +328,10 @@ def _resolve(state: Attribution, token: Token, quote: Quotation | None) -> list[
     if lower in _THIRD_SINGULAR or (lower in ("they", "them") and token.dep_ in ("nsubj", "nsubjpass")):
         mention = _antecedent(state, token, plural=lower in ("they", "them"))
         return _with_frame(state, mention) if mention else [token.text]
+    if lower == "it" and token.dep_ == "nsubj":
+        outside = None if innermost(state.quotes, token.idx) else [(q.start, q.end) for q in state.quotes]
+        mention = state.clusters.antecedent(token, kind="Organization", outside=outside)
+        return _with_frame(state, mention) if mention else [UNSPECIFIED]
     mention = _mention_of(state, token)
     if mention is None:
         if token.lemma_.lower() in ("report", "media", "rumour", "rumor", "account"):
@@ -334,8 +402,8 @@ def _adjacent_quote(state: Attribution, cue: Token, sentence: SpacySpan) -> Quot
             continue
         gap_after = cue.idx - quote.end      # “…,” said X
         gap_before = quote.start - (cue.idx + len(cue.text))  # X said: “…”
-        near_end = 0 <= gap_after <= 40 and not _clause_between(cue.doc.text[quote.end:cue.idx])
-        near_start = 0 <= gap_before <= 40 and not _clause_between(cue.doc.text[cue.idx + len(cue.text):quote.start])
+        near_end = 0 <= gap_after <= 40 and not _clause_between(text_of(cue.doc)[quote.end:cue.idx])
+        near_start = 0 <= gap_before <= 40 and not _clause_between(text_of(cue.doc)[cue.idx + len(cue.text):quote.start])
         if near_end or near_start:
             if best is None or abs(quote.start - cue.idx) < abs(best.start - cue.idx):
                 best = quote
@@ -357,7 +425,7 @@ def _speaker_for_quote(state: Attribution, quote: Quotation, sentence: SpacySpan
     return None
 
 
-def _according_to(state: Attribution, sentence: SpacySpan) -> Claim | None:
+def _according_to(state: Attribution, sentence: SpacySpan, taken: list[tuple[int, int]]) -> Claim | None:
     """"According to X, …": X is the source of the rest of the sentence."""
     for token in sentence:
         if token.lower_ == "according" and token.i + 1 < len(sentence.doc) and sentence.doc[token.i + 1].lower_ == "to":
@@ -367,13 +435,7 @@ def _according_to(state: Attribution, sentence: SpacySpan) -> Claim | None:
             quote = innermost(state.quotes, token.idx)
             prefix = _quote_prefix(state, quote) or []
             chain = prefix + _resolve(state, objects[0], quote)
-            phrase_end = max(t.i for t in token.subtree) + 1
-            rest = [t for t in sentence if t.i >= phrase_end or t.i < token.i]
-            rest = [t for t in rest if not t.is_punct or t.i > phrase_end]
-            if not rest:
-                continue
-            evidence = _strip_marks(sentence.doc, _span(sentence.doc, rest[0].idx, rest[-1].idx + len(rest[-1].text)))
-            return _add(state, sentence, evidence, chain, token)
+            return _add(state, sentence, _sentence_evidence(sentence, taken, at=token.idx), chain, token)
     return None
 
 
@@ -419,6 +481,11 @@ def _is_outlet_statement(sentence: SpacySpan) -> bool:
     if any(t.lower_ in ("i", "me", "my") and t.dep_ in ("nsubj", "poss", "dobj") for t in sentence
            if t.idx < sentence.end_char):
         return False  # the author's opinion ("I suppose", "my swipe")
+    root = sentence.root
+    if any(c.dep_ == "aux" and c.lower_ in _PREDICTIONS for c in root.children):
+        return False  # a prediction or a hypothetical ("will certainly chill", "could even be lost")
+    if any(t.dep_ == "mark" and t.lower_ == "if" for t in sentence):
+        return False
     return True
 
 
@@ -468,8 +535,10 @@ def hedge_cues(doc: Doc, evidence: Span, quotes: list[Quotation], cue: Token | N
         if inner is not None and inner.depth > own_depth and inner.start > evidence.start:
             continue
         lower, lemma = token.lower_, token.lemma_.lower()
-        if lower in _MODALS_POSSIBLE and token.tag_ != "MD":
-            continue
+        if lower in _MODALS_POSSIBLE and (token.tag_ != "MD" or any(c.dep_ == "neg" for c in token.head.children)):
+            continue  # "could not be reached" says nothing doubtful
+        if lemma == "expect" and _is_passive_token(token):
+            continue  # "are expected to": an obligation
         if lemma in ("appear", "expect", "believe", "suggest", "interpret") and token.pos_ != "VERB":
             continue
         if lemma == "possible" and token.pos_ not in ("ADJ", "ADV"):
@@ -485,7 +554,7 @@ def hedge_cues(doc: Doc, evidence: Span, quotes: list[Quotation], cue: Token | N
 
 
 def _span(doc: Doc, start: int, end: int) -> Span:
-    return Span(start, end, doc.text[start:end])
+    return Span(start, end, text_of(doc)[start:end])
 
 
 def _clip(sentence: SpacySpan, start: int, end: int) -> Span:
@@ -500,7 +569,7 @@ def _overlaps(sentence: SpacySpan, quote: Quotation) -> bool:
 def _strip_marks(doc: Doc, span: Span) -> Span:
     """A span without surrounding spaces, quotation marks and trailing commas."""
     start, end = span.start, span.end
-    text = doc.text
+    text = text_of(doc)
     while start < end and (text[start].isspace() or text[start] in "“”\"‘’,"):
         start += 1
     while end > start and (text[end - 1].isspace() or text[end - 1] in "“”\"‘’,"):

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from moneymen.extract.extraction import Event, Span
+from moneymen.extract.nlp import text_of
 from moneymen.extract.lexicon import EventTriggers, lexicon
 from moneymen.extract.mentions import Clusters
 
@@ -201,7 +202,7 @@ def _status(trigger: Token, triggers: EventTriggers) -> str:
 
 
 def _evidence(sentence: SpacySpan) -> Span:
-    text = sentence.doc.text
+    text = text_of(sentence.doc)
     start, end = sentence.start_char, sentence.end_char
     while start < end and (text[start].isspace() or text[start] in "“”\"‘’"):
         start += 1

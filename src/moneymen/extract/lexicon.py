@@ -36,6 +36,8 @@ class RelationTriggers:
 class Lexicon:
     reporting_verbs: frozenset[str]
     denial_verbs: frozenset[str]
+    opinion_verbs: frozenset[str]
+    noun_cues: frozenset[str]
     carrying_verbs: frozenset[str]
     interview_nouns: frozenset[str]
     according_to: tuple[str, ...]
@@ -49,6 +51,7 @@ class Lexicon:
     people_nouns: frozenset[str]
     source_nouns: frozenset[str]
     organization_nouns: frozenset[str]
+    outlet_nouns: frozenset[str]
     vague_nouns: frozenset[str]
 
     def relation(self, predicate: str) -> RelationTriggers:
@@ -77,11 +80,12 @@ def lexicon() -> Lexicon:
                       for kind, spec in data["relations"].items())
     return Lexicon(
         reporting_verbs=_words(data, "reporting_verbs"), denial_verbs=_words(data, "denial_verbs"),
+        opinion_verbs=_words(data, "opinion_verbs"), noun_cues=_words(data, "noun_cues"),
         carrying_verbs=_words(data, "carrying_verbs"), interview_nouns=_words(data, "interview_nouns"),
         according_to=tuple(data["according_to"]), unspecified_cues=tuple(data["unspecified_cues"]),
         hedges=hedges, events=events, planning_verbs=_words(data, "planning_verbs"),
         role_nouns=_words(data, "role_nouns"), relations=relations,
         money_nouns=_words(data["relations"]["money_transfer"], "money_nouns"),
         people_nouns=_words(data, "people_nouns"), source_nouns=_words(data, "source_nouns"),
-        organization_nouns=_words(data, "organization_nouns"), vague_nouns=_words(data, "vague_nouns"),
+        organization_nouns=_words(data, "organization_nouns"), outlet_nouns=_words(data, "outlet_nouns"), vague_nouns=_words(data, "vague_nouns"),
     )

@@ -65,14 +65,19 @@ def find_candidates(doc: Doc, outlets: OutletTable) -> list[Candidate]:
         if start >= end:
             continue
         text = doc[start:end].text
-        if outlets.find(text) is not None:
-            kind = "Organization"
+        if outlets.find(text) is not None or (kind == "Person" and _is_outlet_name(text, outlets)):
+            kind = "Organization"  # "Joongang Ilbo", "Tongil Sinmun": news outlets, whatever the model says
+        elif entity.label_ not in ("DATE", "MONEY", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "QUANTITY") \
+                and end - start >= 2 and kind != "Person" and _reads_as_korean_name(text):
+            kind = "Person"  # "Ri Kwang Nam" read as an organisation, "Han Tae-song" as a nationality
+        elif _korean_institution(text):
+            kind = "Organization"  # "Inmin Poan-Bu": a ministry's Korean name
         elif kind is None and entity.label_ == "NORP" and doc[end - 1].tag_ == "NNPS" and _is_group_head(doc, end - 1):
             continue  # "North Koreans" is read as a group from its noun phrase
         if kind is None:
             continue
-        if kind == "Date" and not _DATE_ANCHORS.search(text):
-            continue  # "some years", "hours": a duration, not a date
+        if kind == "Date" and (not _DATE_ANCHORS.search(text) or re.fullmatch(r"\d{1,3}", text)):
+            continue  # "some years", "hours": a duration; "Ri, 52,": an age
         found.append(Candidate(start, end, kind, kind != "Date" and kind != "Money", end - 1))
         covered.update(range(start, end))
     found.extend(_amounts(doc, covered))
@@ -83,6 +88,23 @@ def find_candidates(doc: Doc, outlets: OutletTable) -> list[Candidate]:
     found.extend(_one_of(doc, covered))
     found.sort(key=lambda c: (c.start, -(c.end - c.start)))
     return found
+
+
+def _reads_as_korean_name(text: str) -> bool:
+    """Whether a name of two to four words reads as a Korean person's (surname and given name)."""
+    from moneymen.names.korean.reading import read_korean_name
+
+    words = _words_of(text)
+    return 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words) and bool(read_korean_name(text))
+
+
+#: Last words of Korean institutions' names as romanized ("Inmin Poan-Bu", "Kukka Bowibu").
+_KOREAN_INSTITUTIONS = frozenset({"bu", "bowibu", "poanbu", "bowisong", "guk", "wiwonhoe", "chongguk"})
+
+
+def _korean_institution(text: str) -> bool:
+    words = _words_of(text)
+    return len(words) >= 2 and words[-1].casefold() in _KOREAN_INSTITUTIONS
 
 
 def _trim(span: SpacySpan) -> tuple[int, int]:
@@ -149,6 +171,8 @@ def _description(doc: Doc, chunk: SpacySpan, covered: set[int], words) -> Candid
         end = _defined_end(doc, head, end)
         return Candidate(start if not back else chunk.start, end, kind, False, head.i, back=back,
                          source_noun=lemma in words.source_nouns)
+    if lemma in words.outlet_nouns and determiner == "the" and not plural:
+        return Candidate(chunk.start, end, "Organization", False, head.i, back=True)
     if lemma in words.organization_nouns and not plural:
         if not determiner and not any(t.dep_ in ("amod", "compound") for t in chunk):
             return None
@@ -261,10 +285,12 @@ class Clusters:
                         return self.at(obj.i)
         return None
 
-    def antecedent(self, token: Token, plural: bool = False, outside: list | None = None) -> str | None:
-        """The person (or, ``plural``, the group) a pronoun points back to: the nearest mention before
-        it of that type, skipping the character ranges in ``outside`` (quotations the pronoun is not in)."""
-        wanted = "Group" if plural else "Person"
+    def antecedent(self, token: Token, plural: bool = False, outside: list | None = None,
+                   kind: str | None = None) -> str | None:
+        """The person (or, ``plural``, the group; or a mention of ``kind``) a pronoun points back to: the
+        nearest mention before it of that type, skipping the character ranges in ``outside``
+        (quotations the pronoun is not in)."""
+        wanted = kind or ("Group" if plural else "Person")
         index = token.i - 1
         while index >= 0 and token.i - index < 250:
             char = self.doc[index].idx
@@ -278,7 +304,7 @@ class Clusters:
         return None
 
 
-def cluster(doc: Doc, candidates: list[Candidate], linker: Linker | None = None) -> Clusters:
+def cluster(doc: Doc, candidates: list[Candidate], outlets: OutletTable | None = None) -> Clusters:
     """Tie the candidate spans of one entity together into mentions, ids in order of first appearance."""
     mentions: list[Mention] = []
     heads: dict[str, str] = {}
@@ -296,6 +322,10 @@ def cluster(doc: Doc, candidates: list[Candidate], linker: Linker | None = None)
             target = keys.get(key)
             if target is None and candidate.type == "Person":
                 target, how = _person_of(text, mentions)
+            if target is None and candidate.type in ("Place", "Organization") and len(_words_of(text)) == 1:
+                target, how = _person_of(text, mentions)  # "Ri" read as a place: the surname of Ri Kwang Nam
+                if target is not None:
+                    how = "surname (not a place)"
             if target is None and candidate.type in ("Organization", "Place"):
                 target = keys.get((candidate.type, outlet_key(text)))
         elif candidate.type == "Person":
@@ -304,10 +334,18 @@ def cluster(doc: Doc, candidates: list[Candidate], linker: Linker | None = None)
                 how = "description" if target else ""
         elif candidate.type in ("Group", "Organization") and candidate.back:
             lemma = doc[candidate.head].lemma_.lower()
+            outlet_noun = lemma in lexicon().outlet_nouns
             for mention in reversed(mentions):
-                if mention.type == candidate.type and heads.get(mention.id) == lemma:
+                if mention.type != candidate.type:
+                    continue
+                if outlet_noun and mention.named and _is_outlet_name(mention.text, outlets):
+                    target, how = mention, "the outlet it describes"
+                    break
+                if heads.get(mention.id) == lemma and not outlet_noun:
                     target, how = mention, "description"
                     break
+            if target is None and outlet_noun:
+                continue  # "the newspaper" with no outlet before it: nothing to tie it to
         if target is None and not candidate.named and candidate.type in ("Group", "Organization"):
             target = keys.get((candidate.type, _name_key(text)))
         if target is None:
@@ -333,11 +371,19 @@ def cluster(doc: Doc, candidates: list[Candidate], linker: Linker | None = None)
                 current = by_token.get(index)
                 if current is None or _width(spans_of[current], index) > end - start:
                     by_token[index] = mention.id
-    if linker is not None:
-        for mention in mentions:
-            if mention.named and mention.type in ("Person", "Organization"):
-                mention.entity_id = linker(mention.aliases, mention.type)
     return Clusters(doc, mentions, heads, by_token)
+
+
+_OUTLET_WORDS = frozenset({"sinmun", "ilbo", "news", "times", "post", "herald", "daily", "radio", "agency", "wire",
+                           "tv", "television", "broadcasting", "journal", "gazette", "tribune", "press", "nk",
+                           "shimbun", "chronicle", "telegraph", "guardian", "reuters", "yonhap", "kcna"})
+
+
+def _is_outlet_name(name: str, outlets: OutletTable | None) -> bool:
+    """Whether a name is a news outlet's: in the outlet table, or named like one ("Tongil Sinmun")."""
+    if outlets is not None and outlets.find(name) is not None:
+        return True
+    return any(word.casefold() in _OUTLET_WORDS for word in _words_of(name))
 
 
 def _width(spans: list[tuple[int, int]], index: int) -> int:

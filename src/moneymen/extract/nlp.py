@@ -21,12 +21,26 @@ class ModelError(RuntimeError):
     """The English model is missing or not the version extraction was written for."""
 
 
+def _in_first_line_of_paragraph(doc: Doc, index: int) -> bool:
+    """Whether token ``index`` is within the first 12 tokens of its paragraph (where a dateline is)."""
+    for back in range(1, 13):
+        if index - back < 0 or "\n" in doc[index - back].text_with_ws:
+            return True
+    return False
+
+
 @Language.component("moneymen_paragraphs")
 def paragraphs(doc: Doc) -> Doc:
     """A line break starts a sentence: headlines, captions and credit lines are not run together."""
     for token in doc[1:]:
-        if "\n" in doc[token.i - 1].text_with_ws and not token.is_space:
+        before = doc[token.i - 1]
+        if "\n" in before.text_with_ws and not token.is_space:
             token.is_sent_start = True
+        elif before.text in ("…", "...") and token.is_title and token.i >= 2 and not doc[token.i - 2].is_punct:
+            token.is_sent_start = True  # "… We don't know": the ellipsis ends a sentence
+        elif before.text in ("-", "–", "—", "--") and token.i >= 2 and doc[token.i - 2].text == ")" \
+                and _in_first_line_of_paragraph(doc, token.i):
+            token.is_sent_start = True  # "ROME, May 20 (Example Wire) - North Korea …": a dateline
     return doc
 
 
@@ -45,6 +59,14 @@ def english() -> Language:
                          f"extraction expects {MODEL_VERSION}")
     nlp.add_pipe("moneymen_paragraphs", before="parser")
     return nlp
+
+
+def text_of(doc: Doc) -> str:
+    """The document's text, built once (``Doc.text`` joins every token each time it is read)."""
+    text = doc.user_data.get("moneymen_text")
+    if text is None:
+        text = doc.user_data["moneymen_text"] = doc.text
+    return text
 
 
 def parse(text: str) -> Doc:

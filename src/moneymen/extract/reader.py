@@ -19,7 +19,7 @@ from moneymen.extract.events import find_events
 from moneymen.extract.extraction import Claim, Extraction
 from moneymen.extract.grading import grade
 from moneymen.extract.mentions import Linker, cluster, find_candidates
-from moneymen.extract.nlp import parse, parse_many
+from moneymen.extract.nlp import parse, parse_many, text_of
 from moneymen.extract.outlets import OutletTable, bundled_outlets
 from moneymen.extract.quotes import innermost, quotations
 from moneymen.extract.relations import find_relations
@@ -34,6 +34,14 @@ class Report:
     outlet: str
     published: dt.date | None = None
     reliability: str | None = None    # overrides the outlet table's letter
+    title: str | None = None          # a headline the text starts with holds no claims or events
+
+    @property
+    def headline_end(self) -> int:
+        """Where the headline ends, when the text starts with it; else 0."""
+        if self.title and self.text.startswith(self.title.strip()):
+            return len(self.title.strip())
+        return 0
 
 
 class Reader:
@@ -45,19 +53,29 @@ class Reader:
 
     def read(self, report: Report) -> Extraction:
         """Everything extracted from one report."""
-        return self._extract(report, parse(report.text))
+        return self._linked(self._extract(report, parse(report.text)))
 
-    def read_many(self, reports: Iterable[Report], processes: int = 1) -> Iterator[Extraction]:
-        """Many reports, parsed in ``processes`` worker processes, in order."""
-        pending: list[Report] = []
+    def read_many(self, reports: Iterable[Report], processes: int = 1, chunk: int = 16) -> Iterator[Extraction]:
+        """Many reports, in order: in this process, or in ``processes`` worker processes that each
+        parse and extract ``chunk`` reports at a time (mentions are linked here, in the caller's
+        process, where the store is)."""
+        if processes <= 1:
+            for batch in _chunks(reports, chunk):
+                for report, doc in zip(batch, parse_many([r.text for r in batch], batch_size=chunk)):
+                    yield self._linked(self._extract(report, doc))
+            return
+        import multiprocessing
 
-        def texts() -> Iterator[str]:
-            for report in reports:
-                pending.append(report)
-                yield report.text
+        context = multiprocessing.get_context("spawn")  # the caller may hold a database and its threads
+        with context.Pool(processes, initializer=_start_worker, initargs=(self.outlets,)) as pool:
+            for extractions in pool.imap(_read_in_worker, _chunks(reports, chunk)):
+                for extraction in extractions:
+                    yield self._linked(extraction)
 
-        for doc in parse_many(texts(), processes=processes):
-            yield self._extract(pending.pop(0), doc)
+    def _linked(self, extraction: Extraction) -> Extraction:
+        if self.linker is not None:
+            link_mentions(extraction, self.linker)
+        return extraction
 
     def reliability_of(self, report: Report) -> str:
         if report.reliability is not None:
@@ -68,12 +86,12 @@ class Reader:
         return self.outlets.reliability(report.outlet)
 
     def _extract(self, report: Report, doc: Doc) -> Extraction:
-        clusters = cluster(doc, find_candidates(doc, self.outlets), self.linker)
+        clusters = cluster(doc, find_candidates(doc, self.outlets), self.outlets)
         for mention in clusters.mentions:
             if mention.type == "Date":
                 mention.value = resolve_date(mention.text, report.published)
-        claims = attribute(doc, clusters, report.outlet, self.outlets)
-        quotes = quotations(doc.text)
+        claims = attribute(doc, clusters, report.outlet, self.outlets, report.headline_end)
+        quotes = quotations(text_of(doc))
 
         def speaker_at(char: int) -> str | None:
             """Who "I" is at ``char``: the last source of the claim whose quoted words hold it."""
@@ -88,14 +106,14 @@ class Reader:
                         return last
             return None
 
-        events = find_events(doc, clusters, speaker_at)
+        events = [e for e in find_events(doc, clusters, speaker_at) if e.trigger.start >= report.headline_end]
         relations = find_relations(doc, clusters, speaker_at)
         reliability = self.reliability_of(report)
         for claim in claims:
             _attach(claim, events, relations)
             claim.grade = grade(claim, reliability)
         published = report.published.isoformat() if report.published else None
-        return Extraction(doc.text, report.outlet, clusters.mentions, relations, events, claims, published)
+        return Extraction(text_of(doc), report.outlet, clusters.mentions, relations, events, claims, published)
 
 
 def _attach(claim: Claim, events, relations) -> None:
@@ -103,3 +121,35 @@ def _attach(claim: Claim, events, relations) -> None:
     start, end = claim.evidence.start, claim.evidence.end
     claim.events = [e for e in events if start <= e.trigger.start < end]
     claim.relations = [r for r in relations if r.evidence.start < end and start < r.evidence.end]
+
+
+def link_mentions(extraction: Extraction, linker: Linker) -> None:
+    """Tie each named person and organisation of ``extraction`` to the store entity ``linker`` finds."""
+    for mention in extraction.mentions:
+        if mention.named and mention.type in ("Person", "Organization"):
+            mention.entity_id = linker(mention.aliases, mention.type)
+
+
+def _chunks(reports: Iterable[Report], size: int) -> Iterator[list[Report]]:
+    batch: list[Report] = []
+    for report in reports:
+        batch.append(report)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+_WORKER: Reader | None = None
+
+
+def _start_worker(outlets: OutletTable) -> None:
+    global _WORKER
+    _WORKER = Reader(outlets)
+
+
+def _read_in_worker(batch: list[Report]) -> list[Extraction]:
+    assert _WORKER is not None
+    docs = parse_many([report.text for report in batch], batch_size=len(batch))
+    return [_WORKER._extract(report, doc) for report, doc in zip(batch, docs)]

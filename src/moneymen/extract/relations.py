@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from moneymen.extract.events import SpeakerAt, _mention_for
 from moneymen.extract.extraction import Relation, Span
+from moneymen.extract.nlp import text_of
 from moneymen.extract.lexicon import lexicon
 from moneymen.extract.mentions import Clusters
 
@@ -202,7 +203,7 @@ def _owner_of_ties(tie: Token) -> Token | None:
 
 
 def _evidence(sentence: SpacySpan) -> Span:
-    text = sentence.doc.text
+    text = text_of(sentence.doc)
     start, end = sentence.start_char, sentence.end_char
     while start < end and (text[start].isspace() or text[start] in "“”\"‘’"):
         start += 1

@@ -98,7 +98,7 @@ def _read_one(store: Store, reader: Reader, article: Article, outlet: str | None
         return ReadResult(existing, json.loads(existing.extraction), already_stored=True)
     name = outlet or article.outlet or UNKNOWN_OUTLET
     when = published if published is not None else read_document_date(article.published)
-    report = Report(article.text, name, when, reliability)
+    report = Report(article.text, name, when, reliability, title=article.title)
     extraction = reader.read(report)
     record = DocumentRecord(
         id=f"doc-{article.text_sha256[:16]}", title=article.title, outlet=name, author=article.author,
