@@ -33,7 +33,9 @@ def find_events(doc: Doc, clusters: Clusters, speaker_at: SpeakerAt) -> list[Eve
     found: list[Event] = []
     seen: set[tuple] = set()
     for sentence in doc.sents:
-        for trigger, triggers in _triggers(sentence):
+        for trigger, triggers, phrase in _triggers(sentence):
+            if _in_question(trigger):
+                continue
             participants = _participants(trigger, triggers, clusters, speaker_at)
             people = [p for p in participants if clusters.type_of(p) in ("Person", "Group", "Organization")]
             if not people:
@@ -44,13 +46,14 @@ def find_events(doc: Doc, clusters: Clusters, speaker_at: SpeakerAt) -> list[Eve
             seen.add(key)
             found.append(Event(triggers.type, Span(trigger.idx, trigger.idx + len(trigger.text), trigger.text),
                                tuple(people), _evidence(sentence), place=_place(trigger, clusters),
-                               date=_date(trigger, sentence, clusters), status=_status(trigger, triggers)))
+                               date=_date(trigger, sentence, clusters), status=_status(trigger, triggers, phrase)))
     return found
 
 
-def _triggers(sentence: SpacySpan) -> list[tuple[Token, EventTriggers]]:
+def _triggers(sentence: SpacySpan) -> list[tuple[Token, EventTriggers, bool]]:
+    """The event triggers of a sentence: (token, its event type's triggers, whether a phrase found it)."""
     words = lexicon()
-    found: list[tuple[Token, EventTriggers]] = []
+    found: list[tuple[Token, EventTriggers, bool]] = []
     taken: set[int] = set()
     lower = sentence.text.lower()
     for triggers in words.events:
@@ -62,7 +65,7 @@ def _triggers(sentence: SpacySpan) -> list[tuple[Token, EventTriggers]]:
                 if span is not None:
                     head = next((t for t in span if t.pos_ in ("VERB", "AUX")), span.root)
                     if head.i not in taken:
-                        found.append((head, triggers))
+                        found.append((head, triggers, True))
                         taken.update(t.i for t in span)
                 start = lower.find(phrase, start + 1)
     for token in sentence:
@@ -73,7 +76,7 @@ def _triggers(sentence: SpacySpan) -> list[tuple[Token, EventTriggers]]:
             if (token.pos_ == "VERB" and lemma in triggers.verbs) or (token.pos_ == "NOUN" and lemma in triggers.nouns):
                 if token.pos_ == "NOUN" and lemma in words.role_nouns:
                     continue
-                found.append((token, triggers))
+                found.append((token, triggers, False))
                 taken.add(token.i)
                 break
     found.sort(key=lambda item: item[0].i)
@@ -81,17 +84,25 @@ def _triggers(sentence: SpacySpan) -> list[tuple[Token, EventTriggers]]:
 
 
 def _participants(trigger: Token, triggers: EventTriggers, clusters: Clusters, speaker_at: SpeakerAt) -> list[str]:
-    """Who the event happened to, as mention ids."""
+    """Who the event happened to (and who did it: "detained by two officials", "U.S. sanctions"), as mention ids."""
     tokens: list[Token] = []
     if trigger.pos_ == "NOUN":
         for child in trigger.children:
             if child.dep_ == "poss" or (child.dep_ == "prep" and child.lower_ in ("of", "against", "on")):
                 tokens.extend(c for c in ([child] if child.dep_ == "poss" else child.children) if c.dep_ in ("poss", "pobj"))
-        if not tokens and trigger.lemma_.lower() in triggers.threat_nouns | {"arrest"} and trigger.dep_ == "compound":
+        if trigger.dep_ == "compound" and trigger.head.lemma_.lower() in triggers.threat_nouns:
+            tokens.append(trigger.head)  # "an arrest squad": the squad sent to arrest
+        elif not tokens and trigger.dep_ == "compound":
             return []
-        if not tokens and trigger.dep_ == "pobj" and trigger.head.lower_ in ("from", "in", "into"):
-            # "fled from arrest", "an official in hiding": the subject of what the phrase modifies
-            tokens.extend(_subjects(trigger.head.head))
+        if not tokens and trigger.dep_ == "pobj" and trigger.head.lower_ in ("in", "into") \
+                and trigger.head.head.pos_ in ("NOUN", "PROPN"):
+            tokens.append(trigger.head.head)  # "an official in hiding"
+        elif not tokens and trigger.dep_ == "pobj" and trigger.head.lower_ in ("for", "under", "in", "into"):
+            # "asked for asylum", "has been under sanctions since 2010", "went into hiding"
+            tokens.extend(_subjects(trigger.head.head) or _subjects(trigger.head))
+        for child in trigger.children:  # "U.S. sanctions", "United Nations sanctions": who imposed them
+            if child.dep_ in ("compound", "amod", "nmod") and clusters.at(child.i) is not None:
+                tokens.append(child)
     else:
         deps = ("nsubjpass", "dobj") if triggers.passive else ("nsubj",)
         tokens.extend(c for c in trigger.children if c.dep_ in deps)
@@ -99,6 +110,11 @@ def _participants(trigger: Token, triggers: EventTriggers, clusters: Clusters, s
             tokens.extend(c for c in trigger.children if c.dep_ == "nsubj" and _is_passive(trigger))
         if not tokens:
             tokens.extend(_subjects(trigger, passive=triggers.passive))
+        # "detained by two security officials": whoever did it takes part too
+        tokens.extend(o for c in trigger.children if c.dep_ == "agent" for o in c.children if o.dep_ == "pobj")
+    # "flee to Germany with his family"
+    tokens.extend(o for c in trigger.children if c.dep_ == "prep" and c.lower_ == "with"
+                  for o in c.children if o.dep_ == "pobj")
     found: list[str] = []
     for token in tokens:
         for member in [token, *(c for c in token.conjuncts)]:
@@ -108,6 +124,21 @@ def _participants(trigger: Token, triggers: EventTriggers, clusters: Clusters, s
     if trigger.lemma_.lower() in _NEEDS_PERSON and not any(clusters.type_of(m) in ("Person", "Group") for m in found):
         return []
     return found
+
+
+def _in_question(trigger: Token) -> bool:
+    """Whether a trigger sits in a question put to someone ("When asked how many fled, …")."""
+    current = trigger
+    for _ in range(5):
+        if current.lemma_.lower() == "ask" and current is not trigger:
+            return True
+        if any(c.lower_ in ("how", "whether") and c.dep_ in ("advmod", "mark") and current.dep_ == "ccomp"
+               for c in current.children) and current.head.lemma_.lower() == "ask":
+            return True
+        if current.head is current:
+            break
+        current = current.head
+    return False
 
 
 def _is_passive(token: Token) -> bool:
@@ -140,7 +171,7 @@ def _mention_for(token: Token, clusters: Clusters, speaker_at: SpeakerAt) -> str
         return speaker_at(token.idx)
     if lower in ("who", "that") and token.head.dep_ == "relcl":
         return clusters.of_phrase(token.head.head)
-    if lower in ("he", "him", "she", "her"):
+    if lower in ("he", "him", "she", "her", "his"):
         return clusters.antecedent(token)
     if lower in _PLURAL_PRONOUNS:
         inner = clusters.of_phrase(token)
@@ -170,8 +201,10 @@ def _date(trigger: Token, sentence: SpacySpan, clusters: Clusters) -> str | None
     return dates[0] if len(dates) == 1 else None
 
 
-def _status(trigger: Token, triggers: EventTriggers) -> str:
+def _status(trigger: Token, triggers: EventTriggers, phrase: bool = False) -> str:
     words = lexicon()
+    if phrase and trigger.lemma_.lower() in ("be", "have", "see"):
+        return "happened"  # "has not been seen since": the negation is the phrase's own
     if trigger.pos_ == "NOUN" and trigger.dep_ == "compound" and trigger.head.lemma_.lower() in triggers.threat_nouns:
         return "threatened"
     chain = [trigger]

@@ -52,6 +52,7 @@ class Lexicon:
     source_nouns: frozenset[str]
     organization_nouns: frozenset[str]
     outlet_nouns: frozenset[str]
+    part_nouns: frozenset[str]
     vague_nouns: frozenset[str]
 
     def relation(self, predicate: str) -> RelationTriggers:
@@ -87,5 +88,6 @@ def lexicon() -> Lexicon:
         role_nouns=_words(data, "role_nouns"), relations=relations,
         money_nouns=_words(data["relations"]["money_transfer"], "money_nouns"),
         people_nouns=_words(data, "people_nouns"), source_nouns=_words(data, "source_nouns"),
-        organization_nouns=_words(data, "organization_nouns"), outlet_nouns=_words(data, "outlet_nouns"), vague_nouns=_words(data, "vague_nouns"),
+        organization_nouns=_words(data, "organization_nouns"), outlet_nouns=_words(data, "outlet_nouns"),
+        part_nouns=_words(data, "part_nouns"), vague_nouns=_words(data, "vague_nouns"),
     )

@@ -277,6 +277,8 @@ class Clusters:
         if found is not None:
             return found
         for child in token.children:
+            if child.dep_ == "appos" and self.at(child.i) is not None:
+                return self.at(child.i)  # "His predecessor, Pak Song-il, was recalled"
             if child.dep_ == "compound" and self.at(child.i) is not None:
                 return self.at(child.i)
             if child.dep_ == "prep" and child.lower_ == "of":

@@ -63,29 +63,48 @@ def _sentence_relations(sentence: SpacySpan, clusters: Clusters, speaker_at: Spe
 
     for token in sentence:
         lemma = token.lemma_.lower()
-        # roles: "X, a deputy director of Y" / "X, the son of Y" / "a Y correspondent"
+        # roles: "X, a deputy director of Y" / "X, the son of Y" / "a Y correspondent" / "his wife"
         if token.pos_ in ("NOUN", "PROPN") and lemma in role_of:
-            holder = _role_holder(token)
+            holder = _role_holder(token, clusters)
             holder_id = typed(mention(holder), *_AGENTS) if holder is not None else None
             if holder_id is None:
                 continue
             predicate = role_of[lemma]
+            if predicate == "leads" and any(c.lower_ in _JUNIOR for c in token.children):
+                predicate = "employment"  # "a deputy director of Y" works for Y; it does not lead it
             for other in _role_objects(token):
                 other_id = mention(other)
                 if predicate == "family":
-                    yield holder_id, predicate, typed(other_id, "Person")
-                elif predicate in ("employment", "leads", "membership", "subordinate_of", "ownership"):
+                    yield holder_id, predicate, typed(other_id, "Person", "Group")
+                elif predicate in ("employment", "leads", "membership", "subordinate_of", "ownership", "associate"):
                     kinds = ("Organization", "Place") if predicate == "employment" else _AGENTS
                     yield holder_id, predicate, typed(other_id, *kinds)
+        # an organisation's part: "a unit of Y", "Office 39 of the Workers' Party", "the company's office"
+        if token.pos_ in ("NOUN", "PROPN") and lemma in words.part_nouns | {"office"}:
+            part = typed(clusters.at(token.i), "Organization")
+            if part is None and token.dep_ == "attr":
+                subject = _verb_subject(token.head)
+                part = typed(mention(subject), "Organization") if subject is not None else None
+            if part is not None:
+                for other in _role_objects(token, compounds=False):
+                    yield part, "subordinate_of", typed(mention(other), "Organization")
+        if token.dep_ == "prep" and token.lower_ == "of" and token.head.ent_type_ == "ORG":
+            part = typed(clusters.at(token.head.i), "Organization")
+            for obj in (c for c in token.children if c.dep_ == "pobj" and c.ent_type_ == "ORG"):
+                yield part, "subordinate_of", typed(clusters.at(obj.i), "Organization")
         # verbs: "worked for Y", "led by X", "stationed in Y", "transferred money to Y"
         if token.pos_ == "VERB" and lemma in verb_of:
             subject = _verb_subject(token)
             subject_id = typed(mention(subject), *_AGENTS) if subject is not None else None
             for predicate in verb_of[lemma]:
                 yield from _verb_relation(token, predicate, subject_id, mention, typed)
-        # "a company under the department"
+        # "a company under the department" ("worked for a company under …" hangs it on the verb)
         if token.lower_ == "under" and token.dep_ == "prep":
             head_id = typed(mention(token.head), "Organization")
+            if head_id is None and token.head.pos_ == "VERB":
+                before = [c for c in token.head.children if c.dep_ == "prep" and c.i < token.i and c.lower_ in ("for", "at")]
+                for prep in before:
+                    head_id = next((typed(mention(o), "Organization") for o in prep.children if o.dep_ == "pobj"), None)
             for obj in (c for c in token.children if c.dep_ == "pobj"):
                 yield head_id, "subordinate_of", typed(mention(obj), "Organization")
         # "ties to Jang", "close to Jang", "worked with Jang"
@@ -101,36 +120,64 @@ def _sentence_relations(sentence: SpacySpan, clusters: Clusters, speaker_at: Spe
                     subject = _verb_subject(token.head) if token.dep_ == "acomp" else token.head
                     yield (typed(mention(subject), *_AGENTS) if subject is not None else None), "associate", \
                         typed(mention(obj), *_AGENTS)
-        # a group or described person defined by a place: "workers in Beijing", "a source in China"
+        # "X in PLACE": a person, group or organisation defined by where it is ("a branch in Dandong")
         if token.dep_ == "prep" and token.lower_ in ("in", "at") and token.head.pos_ in ("NOUN", "PROPN"):
-            head_id = typed(clusters.at(token.head.i), "Group", "Person")
-            if head_id is not None and not clusters.mentions[int(head_id[1:]) - 1].named:
+            head_id = typed(clusters.at(token.head.i), "Group", "Person", "Organization")
+            if head_id is not None:
                 for obj in (c for c in token.children if c.dep_ == "pobj"):
-                    yield head_id, "located_in", typed(clusters.at(obj.i), "Place")
+                    yield head_id, "located_in", typed(_place_of(obj, clusters), "Place")
+        # "X were in China", "Those who were in Guangzhou": being somewhere
+        if token.dep_ == "prep" and token.lower_ in ("in", "at") and token.head.lemma_ == "be":
+            subject = _verb_subject(token.head)
+            if subject is not None:
+                for obj in (c for c in token.children if c.dep_ == "pobj"):
+                    yield typed(mention(subject), "Group", "Person", "Organization"), "located_in", \
+                        typed(_place_of(obj, clusters), "Place")
 
 
-def _role_holder(role: Token) -> Token | None:
-    """Whose role a role noun is: the noun it is in apposition to, or the subject it is predicated of."""
+#: Words that make a role noun junior: a deputy director works for the body, the director leads it.
+_JUNIOR = frozenset({"deputy", "vice", "assistant", "associate", "acting", "former", "co"})
+
+
+def _place_of(token: Token, clusters: Clusters) -> str | None:
+    """The place a prepositional object names: itself, or "the city of X", "a house in X"."""
+    found = clusters.at(token.i)
+    if found is not None and clusters.type_of(found) == "Place":
+        return found
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ in ("of", "in"):
+            for obj in (c for c in child.children if c.dep_ == "pobj"):
+                inner = clusters.at(obj.i)
+                if inner is not None and clusters.type_of(inner) == "Place":
+                    return inner
+    return found
+
+
+def _role_holder(role: Token, clusters: Clusters) -> Token | None:
+    """Whose role a role noun is: the noun it is in apposition to, the subject it is predicated of,
+    or the mention it heads itself ("a manager of a shipping agency", "his wife")."""
     if role.dep_ == "appos":
         return role.head
     if role.dep_ == "conj" and role.head.dep_ == "appos":
         return role.head.head
     if role.dep_ == "attr":
         return next((c for c in role.head.children if c.dep_ == "nsubj"), None)
-    if role.dep_ in ("nsubj", "pobj", "dobj"):
-        for child in role.children:
-            if child.dep_ == "appos":
-                return child  # "the deputy director, Kim …"
+    for child in role.children:
+        if child.dep_ == "appos":
+            return child  # "the deputy director, Kim …", "His wife, Ri Song-ae"
+    if clusters.at(role.i) is not None:
+        return role
     return None
 
 
-def _role_objects(role: Token) -> list[Token]:
-    """The organisation or person a role is of: "director of Y", "Y's director", "a Y correspondent"."""
+def _role_objects(role: Token, compounds: bool = True) -> list[Token]:
+    """The organisation or person a role is of: "director of Y", "Y's director", "a Y correspondent",
+    "his cousin" (the pronoun, resolved by the caller)."""
     found: list[Token] = []
     for child in role.children:
         if child.dep_ == "prep" and child.lower_ in ("of", "at", "for", "with", "in", "to"):
             found.extend(c for c in child.children if c.dep_ == "pobj")
-        if child.dep_ in ("poss", "compound"):
+        if child.dep_ == "poss" or (compounds and child.dep_ == "compound"):
             found.append(child)
     return found
 
