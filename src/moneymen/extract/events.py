@@ -63,7 +63,9 @@ def _triggers(sentence: SpacySpan) -> list[tuple[Token, EventTriggers, bool]]:
                 span = sentence.doc.char_span(sentence.start_char + start, sentence.start_char + start + len(phrase),
                                               alignment_mode="expand")
                 if span is not None:
-                    head = next((t for t in span if t.pos_ in ("VERB", "AUX")), span.root)
+                    head = next((t for t in span if t.lemma_.lower() in triggers.verbs | triggers.nouns), None) or \
+                        next((t for t in span if t.pos_ == "VERB" and t.dep_ not in ("aux", "auxpass")), None) or \
+                        next((t for t in span if t.pos_ in ("VERB", "AUX", "NOUN")), span.root)
                     if head.i not in taken:
                         found.append((head, triggers, True))
                         taken.update(t.i for t in span)
@@ -156,7 +158,8 @@ def _subjects(token: Token, passive: bool = False) -> list[Token]:
         subjects = [c for c in current.children if c.dep_ in (("nsubjpass", "nsubj") if passive else ("nsubj", "nsubjpass"))]
         if subjects and current is not token:
             return subjects
-        if current.dep_ in ("xcomp", "acomp", "pcomp", "conj", "advcl", "ccomp", "prep") and current.head is not current:
+        if current.dep_ in ("xcomp", "acomp", "pcomp", "conj", "advcl", "ccomp", "prep", "advmod") \
+                and current.head is not current:
             current = current.head
             if current.dep_ == "prep":
                 continue
@@ -172,11 +175,26 @@ def _mention_for(token: Token, clusters: Clusters, speaker_at: SpeakerAt) -> str
     if lower in ("who", "that") and token.head.dep_ == "relcl":
         return clusters.of_phrase(token.head.head)
     if lower in ("he", "him", "she", "her", "his"):
-        return clusters.antecedent(token)
+        teller = _teller(token, clusters)
+        return teller if teller is not None else clusters.antecedent(token)
     if lower in _PLURAL_PRONOUNS:
         inner = clusters.of_phrase(token)
         return inner if inner is not None else clusters.antecedent(token, plural=True)
     return clusters.of_phrase(token)
+
+
+def _teller(pronoun: Token, clusters: Clusters) -> str | None:
+    """"X told Lee he was mulling …": the subject of what someone says is, most often, the speaker."""
+    if pronoun.dep_ not in ("nsubj", "nsubjpass") or pronoun.head.dep_ != "ccomp":
+        return None
+    verb = pronoun.head.head
+    if verb.lemma_.lower() not in lexicon().reporting_verbs:
+        return None
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None or subject.lower_ in ("he", "she", "i", "we", "they"):
+        return None
+    found = clusters.of_phrase(subject)
+    return found if found is not None and clusters.type_of(found) == "Person" else None
 
 
 def _place(trigger: Token, clusters: Clusters) -> str | None:

@@ -148,7 +148,7 @@ def _description(doc: Doc, chunk: SpacySpan, covered: set[int], words) -> Candid
         return None
     plural = head.tag_ in ("NNS", "NNPS")
     demonym = head.ent_type_ == "NORP" or (head.tag_ in ("NNP", "NNPS") and lemma.endswith(("korean", "koreans")))
-    if head.dep_ == "appos" or (head.dep_ == "attr" and not plural):
+    if head.dep_ == "appos" or (head.dep_ == "attr" and not plural and lemma not in ("squad", "team", "unit")):
         return None  # "Lee, a defector": a role of a named person, not another person
     start, end = _trim(chunk)
     if start >= end:
@@ -334,7 +334,7 @@ def cluster(doc: Doc, candidates: list[Candidate], outlets: OutletTable | None =
             if candidate.back:
                 target = _described_before(candidate, last_unnamed_person, heads, doc)
                 how = "description" if target else ""
-        elif candidate.type in ("Group", "Organization") and candidate.back:
+        elif candidate.type in ("Group", "Organization") and candidate.back and not _defines_itself(doc, candidate):
             lemma = doc[candidate.head].lemma_.lower()
             outlet_noun = lemma in lexicon().outlet_nouns
             for mention in reversed(mentions):
@@ -386,6 +386,12 @@ def _is_outlet_name(name: str, outlets: OutletTable | None) -> bool:
     if outlets is not None and outlets.find(name) is not None:
         return True
     return any(word.casefold() in _OUTLET_WORDS for word in _words_of(name))
+
+
+def _defines_itself(doc: Doc, candidate: Candidate) -> bool:
+    """"these North Koreans in Beijing": a description with a place of its own names another group."""
+    return any(t.dep_ == "prep" and t.lower_ in _DEFINING_PREPS and t.head.i == candidate.head
+               for t in doc[candidate.head:candidate.end])
 
 
 def _width(spans: list[tuple[int, int]], index: int) -> int:

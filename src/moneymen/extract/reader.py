@@ -108,6 +108,10 @@ class Reader:
 
         events = [e for e in find_events(doc, clusters, speaker_at) if e.trigger.start >= report.headline_end]
         relations = find_relations(doc, clusters, speaker_at)
+        # what the outlet only opines, asks or predicts is no finding: keep what the claims state
+        events = [e for e in events if any(c.evidence.start <= e.trigger.start < c.evidence.end for c in claims)]
+        relations = [r for r in relations if any(c.evidence.start < r.evidence.end and r.evidence.start < c.evidence.end
+                                                 for c in claims)]
         reliability = self.reliability_of(report)
         for claim in claims:
             _attach(claim, events, relations)
