@@ -34,7 +34,7 @@ def find_events(doc: Doc, clusters: Clusters, speaker_at: SpeakerAt) -> list[Eve
     seen: set[tuple] = set()
     for sentence in doc.sents:
         for trigger, triggers, phrase in _triggers(sentence):
-            if _in_question(trigger):
+            if _in_question(trigger) or _defines_group(trigger):
                 continue
             participants = _participants(trigger, triggers, clusters, speaker_at)
             people = [p for p in participants if clusters.type_of(p) in ("Person", "Group", "Organization")]
@@ -105,6 +105,10 @@ def _participants(trigger: Token, triggers: EventTriggers, clusters: Clusters, s
         for child in trigger.children:  # "U.S. sanctions", "United Nations sanctions": who imposed them
             if child.dep_ in ("compound", "amod", "nmod") and clusters.at(child.i) is not None:
                 tokens.append(child)
+    elif trigger.dep_ in ("pcomp", "pobj") and trigger.head.lower_ in ("in", "into") and trigger.head.head.pos_ == "VERB" \
+            and any(c.dep_ == "dobj" for c in trigger.head.head.children):
+        # "reached a North Korean official in hiding": the one in hiding is the object reached
+        tokens.extend(c for c in trigger.head.head.children if c.dep_ == "dobj")
     else:
         deps = ("nsubjpass", "dobj") if triggers.passive else ("nsubj",)
         tokens.extend(c for c in trigger.children if c.dep_ in deps)
@@ -126,6 +130,11 @@ def _participants(trigger: Token, triggers: EventTriggers, clusters: Clusters, s
     if trigger.lemma_.lower() in _NEEDS_PERSON and not any(clusters.type_of(m) in ("Person", "Group") for m in found):
         return []
     return found
+
+
+def _defines_group(trigger: Token) -> bool:
+    """"those who disappeared": the clause says who the group is, not that something happened now."""
+    return trigger.dep_ == "relcl" and trigger.head.lower_ in ("those", "others", "people")
 
 
 def _in_question(trigger: Token) -> bool:
@@ -177,6 +186,12 @@ def _mention_for(token: Token, clusters: Clusters, speaker_at: SpeakerAt) -> str
     if lower in ("he", "him", "she", "her", "his"):
         teller = _teller(token, clusters)
         return teller if teller is not None else clusters.antecedent(token)
+    if lower == "its":
+        subject = next((c for c in token.sent.root.children if c.dep_ == "nsubj" and c.i < token.i), None)
+        own = clusters.at(subject.i) if subject is not None else None
+        if own is not None and clusters.type_of(own) in ("Organization", "Place"):
+            return own  # "Pyongyang keeps … its overseas agents"
+        return clusters.antecedent(token, kind="Organization") or clusters.antecedent(token, kind="Place")
     if lower in _PLURAL_PRONOUNS:
         inner = clusters.of_phrase(token)
         return inner if inner is not None else clusters.antecedent(token, plural=True)

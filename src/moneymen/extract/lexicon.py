@@ -53,6 +53,8 @@ class Lexicon:
     organization_nouns: frozenset[str]
     outlet_nouns: frozenset[str]
     part_nouns: frozenset[str]
+    state_posts: frozenset[str]
+    demonyms: dict[str, str]           # "north korean" → "north korea"
     vague_nouns: frozenset[str]
 
     def relation(self, predicate: str) -> RelationTriggers:
@@ -89,5 +91,6 @@ def lexicon() -> Lexicon:
         money_nouns=_words(data["relations"]["money_transfer"], "money_nouns"),
         people_nouns=_words(data, "people_nouns"), source_nouns=_words(data, "source_nouns"),
         organization_nouns=_words(data, "organization_nouns"), outlet_nouns=_words(data, "outlet_nouns"),
-        part_nouns=_words(data, "part_nouns"), vague_nouns=_words(data, "vague_nouns"),
+        part_nouns=_words(data, "part_nouns"), state_posts=_words(data, "state_posts"),
+        demonyms={str(k).casefold(): str(v).casefold() for k, v in data["demonyms"].items()}, vague_nouns=_words(data, "vague_nouns"),
     )

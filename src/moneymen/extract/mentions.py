@@ -80,14 +80,76 @@ def find_candidates(doc: Doc, outlets: OutletTable) -> list[Candidate]:
             continue  # "some years", "hours": a duration; "Ri, 52,": an age
         found.append(Candidate(start, end, kind, kind != "Date" and kind != "Money", end - 1))
         covered.update(range(start, end))
+    korean = _korean_names(doc, covered)
+    if korean:
+        taken = {i for c in korean for i in range(c.start, c.end)}
+        found = [c for c in found if not (c.type in ("Place", "Group") and taken & set(range(c.start, c.end)))]
+        found.extend(korean)
+        covered.update(taken)
+    for candidate in found:
+        if _is_dateline_place(doc, candidate):
+            candidate.type = "Place"  # "VIENNA, Sept 6 (Example Wire) -": where the report was filed
     found.extend(_amounts(doc, covered))
     for chunk in doc.noun_chunks:
         candidate = _description(doc, chunk, covered, words)
         if candidate is not None:
             found.append(candidate)
     found.extend(_one_of(doc, covered))
+    found.extend(_those_who(doc, covered))
     found.sort(key=lambda c: (c.start, -(c.end - c.start)))
     return found
+
+
+def _korean_names(doc: Doc, covered: set[int]) -> list[Candidate]:
+    """Korean people's names the model left out or labelled otherwise ("Han Ung-chol", whose "Han"
+    it reads as the Chinese people): two or three capitalised words (hyphenated syllables joined),
+    surname first, that the names module reads as a Korean name, not already a named entity."""
+    from moneymen.names.korean.reading import read_korean_name
+
+    words: list[tuple[int, int, str]] = []   # token start, end, word text
+    index = 0
+    while index < len(doc):
+        token = doc[index]
+        end = index + 1
+        text = token.text
+        while end + 1 < len(doc) and doc[end].text in ("-", "‐") and not doc[end - 1].whitespace_ \
+                and not doc[end].whitespace_ and doc[end + 1].is_alpha:
+            text += "-" + doc[end + 1].text
+            end += 2
+        words.append((index, end, text))
+        index = end
+    found: list[Candidate] = []
+    position = 0
+    while position < len(words):
+        start, _, first = words[position]
+        best = None
+        if first[:1].isupper() and first.replace("-", "").isalpha() and not (set(range(start, words[position][1])) & covered):
+            for size in (3, 2):
+                window = words[position:position + size]
+                if len(window) < size or any(not w[2][:1].isupper() or not w[2].replace("-", "").isalpha()
+                                             or set(range(w[0], w[1])) & covered for w in window):
+                    continue
+                if any(doc[w[0]].is_sent_start and w is not window[0] for w in window):
+                    continue
+                text = " ".join(w[2] for w in window)
+                if any(r.surname.spelled and r.surname.spelled[0] == first.casefold() and not r.given_first
+                       for r in read_korean_name(text)):
+                    best = (window[0][0], window[-1][1], size)
+                    break
+        if best is not None:
+            found.append(Candidate(best[0], best[1], "Person", True, best[1] - 1))
+            position += best[2]
+        else:
+            position += 1
+    return found
+
+
+def _is_dateline_place(doc: Doc, candidate: Candidate) -> bool:
+    """A word in capitals at a paragraph's start, then a comma: the place of a dateline."""
+    text = doc[candidate.start:candidate.end].text
+    starts_line = candidate.start == 0 or "\n" in doc[candidate.start - 1].text_with_ws
+    after = doc[candidate.end] if candidate.end < len(doc) else None
+    return starts_line and text.isupper() and len(text) > 2 and after is not None and after.text == ","
 
 
 def _reads_as_korean_name(text: str) -> bool:
@@ -173,6 +235,8 @@ def _description(doc: Doc, chunk: SpacySpan, covered: set[int], words) -> Candid
                          source_noun=lemma in words.source_nouns)
     if lemma in words.outlet_nouns and determiner == "the" and not plural:
         return Candidate(chunk.start, end, "Organization", False, head.i, back=True)
+    if lemma in words.organization_nouns and plural and any(t.dep_ == "poss" and t.pos_ == "PROPN" for t in chunk):
+        return Candidate(start, end, "Organization", False, head.i)  # "North Korea's trading companies"
     if lemma in words.organization_nouns and not plural:
         if not determiner and not any(t.dep_ in ("amod", "compound") for t in chunk):
             return None
@@ -205,6 +269,28 @@ def _defined_end(doc: Doc, head: Token, end: int) -> int:
     while end > head.i + 1 and (doc[end - 1].is_punct or doc[end - 1].tag_ == "POS"):
         end -= 1
     return end
+
+
+_THOSE = frozenset({"those", "others", "people"})
+
+
+def _those_who(doc: Doc, covered: set[int]) -> list[Candidate]:
+    """"those who disappeared", "others with ties to Jang", "the people who looked after X": a group
+    the text defines by what its members did or are."""
+    found = []
+    for token in doc:
+        if token.lower_ not in _THOSE or token.i in covered or token.dep_ in ("poss", "compound"):
+            continue
+        definition = next((c for c in token.rights if c.dep_ == "relcl" or
+                           (c.dep_ == "prep" and c.lower_ in ("with", "in", "from", "at"))), None)
+        if definition is None:
+            continue
+        last = max(t.i for t in definition.subtree)
+        if last - token.i > 14:
+            continue
+        start = token.i - 1 if token.i and doc[token.i - 1].lower_ == "the" else token.i
+        found.append(Candidate(start, last + 1, "Group", False, token.i))
+    return found
 
 
 def _one_of(doc: Doc, covered: set[int]) -> list[Candidate]:
@@ -328,6 +414,9 @@ def cluster(doc: Doc, candidates: list[Candidate], outlets: OutletTable | None =
                 target, how = _person_of(text, mentions)  # "Ri" read as a place: the surname of Ri Kwang Nam
                 if target is not None:
                     how = "surname (not a place)"
+            if target is None and len(_words_of(text)) == 1:
+                target = _short_name_of(text, mentions)  # "Myohyang" for Myohyang Machine Trading Corporation
+                how = "short name" if target is not None else how
             if target is None and candidate.type in ("Organization", "Place"):
                 target = keys.get((candidate.type, outlet_key(text)))
         elif candidate.type == "Person":
@@ -346,10 +435,20 @@ def cluster(doc: Doc, candidates: list[Candidate], outlets: OutletTable | None =
                 if heads.get(mention.id) == lemma and not outlet_noun:
                     target, how = mention, "description"
                     break
+                if not outlet_noun and mention.named and _names_kind(mention.text, lemma):
+                    target, how = mention, "description"  # "the bank" after Kumsong Trade Bank
+                    break
             if target is None and outlet_noun:
                 continue  # "the newspaper" with no outlet before it: nothing to tie it to
-        if target is None and not candidate.named and candidate.type in ("Group", "Organization"):
-            target = keys.get((candidate.type, _name_key(text)))
+        if target is None and not candidate.named and candidate.type in ("Group", "Organization", "Person"):
+            target = keys.get((candidate.type, _name_key(text))) if candidate.type != "Person" else None
+            defined = _defined_by(doc, candidate)
+            if target is None and defined is not None:
+                target = keys.get(defined)
+                how = "the same definition" if target is not None else how
+            if target is None:
+                target = _subject_of_copula(doc, candidate, mentions, spans_of)
+                how = "what the subject is" if target is not None else how
         if target is None:
             target = Mention(f"m{len(mentions) + 1}", candidate.type, text, named=candidate.named)
             mentions.append(target)
@@ -366,6 +465,9 @@ def cluster(doc: Doc, candidates: list[Candidate], outlets: OutletTable | None =
                 target.text = text
         if candidate.type == "Person" and not candidate.named:
             last_unnamed_person.append(target)
+        defined = _defined_by(doc, candidate) if not candidate.named else None
+        if defined is not None:
+            keys.setdefault(defined, target)
     by_token: dict[int, str] = {}
     for mention in mentions:  # the innermost span wins where spans nest
         for start, end in spans_of[mention.id]:
@@ -388,10 +490,62 @@ def _is_outlet_name(name: str, outlets: OutletTable | None) -> bool:
     return any(word.casefold() in _OUTLET_WORDS for word in _words_of(name))
 
 
+_KIND_WORDS = {"company": {"company", "corporation", "corp", "co", "firm", "enterprise"},
+               "firm": {"company", "corporation", "corp", "firm", "enterprise"},
+               "bank": {"bank"}, "committee": {"committee"}, "ministry": {"ministry"}, "agency": {"agency"},
+               "institute": {"institute"}, "embassy": {"embassy"}, "party": {"party"}, "bureau": {"bureau"},
+               "office": {"office"}, "department": {"department"}, "commission": {"commission"}}
+
+
+def _names_kind(name: str, noun: str) -> bool:
+    """Whether an organisation's name says it is a ``noun`` ("Kumsong Trade Bank" is a bank)."""
+    kinds = _KIND_WORDS.get(noun)
+    return bool(kinds) and any(word.casefold() in kinds for word in _words_of(name))
+
+
+def _short_name_of(word: str, mentions: list[Mention]) -> Mention | None:
+    """The organisation a single word is the short name of: the first word of its full name."""
+    for mention in reversed(mentions):
+        if mention.type == "Organization" and mention.named:
+            parts = _words_of(mention.text)
+            if len(parts) >= 2 and parts[0].casefold() == word.casefold():
+                return mention
+    return None
+
+
 def _defines_itself(doc: Doc, candidate: Candidate) -> bool:
     """"these North Koreans in Beijing": a description with a place of its own names another group."""
     return any(t.dep_ == "prep" and t.lower_ in _DEFINING_PREPS and t.head.i == candidate.head
                for t in doc[candidate.head:candidate.end])
+
+
+def _defined_by(doc: Doc, candidate: Candidate) -> tuple[str, str] | None:
+    """What a "those who …" group is defined by: the verb of its clause ("those who disappeared" and
+    "those who have disappeared" are one group)."""
+    head = doc[candidate.head]
+    if head.lower_ not in _THOSE:
+        return None
+    clause = next((c for c in head.rights if c.dep_ == "relcl"), None)
+    return ("Group", f"who {clause.lemma_.lower()}") if clause is not None else None
+
+
+def _subject_of_copula(doc: Doc, candidate: Candidate, mentions: list[Mention],
+                       spans_of: dict[str, list[tuple[int, int]]]) -> Mention | None:
+    """"Myohyang is a unit of …", "Those who were in Guangzhou are the people who …": a predicate
+    nominal is another span of its subject's entity."""
+    head = doc[candidate.head]
+    if head.dep_ != "attr" or head.head.lemma_ != "be":
+        return None
+    subject = next((c for c in head.head.children if c.dep_ == "nsubj"), None)
+    if subject is None:
+        return None
+    for token in (subject, *(c for c in subject.children if c.dep_ == "prep" and c.lower_ == "of"
+                             for c in c.children if c.dep_ == "pobj")):
+        for mention in mentions:
+            if any(start <= token.i < end for start, end in spans_of[mention.id]) and \
+                    (mention.type == candidate.type or {mention.type, candidate.type} <= {"Group", "Person"}):
+                return mention
+    return None
 
 
 def _width(spans: list[tuple[int, int]], index: int) -> int:
@@ -415,15 +569,21 @@ def _person_of(text: str, mentions: list[Mention]) -> tuple[Mention | None, str]
     return None, ""
 
 
+#: Nouns that can point back to any person described before ("the man", "the North Korean").
+_ANY_PERSON = frozenset({"man", "woman", "person", "korean", "official", "officer", "diplomat", "defector"})
+
+
 def _described_before(candidate: Candidate, earlier: list[Mention], heads: dict[str, str], doc: Doc) -> Mention | None:
-    """The person a definite description ("the source", "the man") points back to."""
+    """The person a definite description ("the source", "the man") points back to. A possessive
+    one ("his wife", "his Chinese source") names someone else unless its noun is the earlier one's."""
     lemma = doc[candidate.head].lemma_.lower()
     words = lexicon()
+    possessive = doc[candidate.start].dep_ == "poss" or doc[candidate.start].lower_ in ("his", "her", "their", "its")
     for mention in reversed(earlier[-6:]):
         head = heads.get(mention.id, "")
         if candidate.source_noun:
             if head in words.source_nouns:
                 return mention
-        elif head == lemma or head not in words.source_nouns:
+        elif head == lemma or (not possessive and lemma in _ANY_PERSON and head not in words.source_nouns):
             return mention
     return None

@@ -79,6 +79,12 @@ def _sentence_relations(sentence: SpacySpan, clusters: Clusters, speaker_at: Spe
                 elif predicate in ("employment", "leads", "membership", "subordinate_of", "ownership", "associate"):
                     kinds = ("Organization", "Place") if predicate == "employment" else _AGENTS
                     yield holder_id, predicate, typed(other_id, *kinds)
+        # "a North Korean official": a state post, employment with that state
+        if token.pos_ == "NOUN" and lemma in words.state_posts:
+            holder_id = typed(clusters.at(token.i), "Person", "Group")
+            country = _demonym_country(token, clusters)
+            if holder_id is not None and country is not None:
+                yield holder_id, "employment", country
         # an organisation's part: "a unit of Y", "Office 39 of the Workers' Party", "the company's office"
         if token.pos_ in ("NOUN", "PROPN") and lemma in words.part_nouns | {"office"}:
             part = typed(clusters.at(token.i), "Organization")
@@ -135,6 +141,23 @@ def _sentence_relations(sentence: SpacySpan, clusters: Clusters, speaker_at: Spe
                         typed(_place_of(obj, clusters), "Place")
 
 
+def _demonym_country(noun: Token, clusters: Clusters) -> str | None:
+    """The Place mention of the country a state post's demonym names ("North Korean" → North Korea)."""
+    demonyms = lexicon().demonyms
+    modifiers = [t for left in noun.lefts if left.dep_ in ("amod", "compound")
+                 for t in left.subtree if t.ent_type_ == "NORP"]
+    if not modifiers:
+        return None
+    text = " ".join(t.text for t in sorted(modifiers, key=lambda t: t.i)).casefold()
+    country = demonyms.get(text)
+    if country is None:
+        return None
+    for mention in clusters.mentions:
+        if mention.type == "Place" and any(alias.casefold() == country for alias in mention.aliases):
+            return mention.id
+    return None
+
+
 #: Words that make a role noun junior: a deputy director works for the body, the director leads it.
 _JUNIOR = frozenset({"deputy", "vice", "assistant", "associate", "acting", "former", "co"})
 
@@ -175,7 +198,7 @@ def _role_objects(role: Token, compounds: bool = True) -> list[Token]:
     "his cousin" (the pronoun, resolved by the caller)."""
     found: list[Token] = []
     for child in role.children:
-        if child.dep_ == "prep" and child.lower_ in ("of", "at", "for", "with", "in", "to"):
+        if child.dep_ == "prep" and child.lower_ in ("of", "at", "for", "with", "to"):
             found.extend(c for c in child.children if c.dep_ == "pobj")
         if child.dep_ == "poss" or (compounds and child.dep_ == "compound"):
             found.append(child)
@@ -183,6 +206,9 @@ def _role_objects(role: Token, compounds: bool = True) -> list[Token]:
 
 
 def _verb_subject(verb: Token) -> Token | None:
+    if verb.dep_ == "relcl" and any(c.lower_ == "who" for c in verb.children) and verb.head.dep_ == "pobj" \
+            and verb.head.head.lower_ == "of" and verb.head.lemma_.lower() in lexicon().organization_nouns:
+        return verb.head.head.head  # "members of the trading companies who have worked with Jang": the members
     if verb.dep_ in ("relcl", "acl"):
         return verb.head
     for child in verb.children:
@@ -221,6 +247,8 @@ def _verb_relation(verb: Token, predicate: str, subject_id: str | None, mention,
         if money:
             for obj in preps.get("to", []):
                 yield subject_id, predicate, typed(mention(obj), "Person", "Organization", "Place", "Group")
+    elif predicate == "employment" and preps.get("with"):
+        return  # "worked with Jang": an associate (below), not an employer
     elif predicate == "associate":
         for obj in preps.get("with", []) + objects:
             yield subject_id, predicate, typed(mention(obj), "Person", "Organization")
