@@ -29,7 +29,7 @@ from spacy.tokens import Doc, Span as SpacySpan, Token
 from moneymen.extract.extraction import Claim, Span, UNSPECIFIED
 from moneymen.extract.nlp import text_of
 from moneymen.extract.lexicon import lexicon
-from moneymen.extract.mentions import Clusters
+from moneymen.extract.coreference import Clusters
 from moneymen.extract.outlets import OutletTable
 from moneymen.extract.quotes import Quotation, innermost, quotations
 

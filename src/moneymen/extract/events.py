@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span as SpacySpan, Token
 from moneymen.extract.extraction import Event, Span
 from moneymen.extract.nlp import text_of
 from moneymen.extract.lexicon import EventTriggers, lexicon
-from moneymen.extract.mentions import Clusters
+from moneymen.extract.coreference import Clusters
 
 #: Who "I" is at a character of the text (a quotation's speaker), if anyone: a mention id.
 SpeakerAt = Callable[[int], "str | None"]

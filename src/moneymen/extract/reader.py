@@ -18,7 +18,8 @@ from moneymen.extract.dates import resolve_date
 from moneymen.extract.events import find_events
 from moneymen.extract.extraction import Claim, Extraction
 from moneymen.extract.grading import grade
-from moneymen.extract.mentions import Linker, cluster, find_candidates
+from moneymen.extract.coreference import cluster
+from moneymen.extract.mentions import Linker, find_candidates
 from moneymen.extract.nlp import parse, parse_many, text_of
 from moneymen.extract.outlets import OutletTable, bundled_outlets
 from moneymen.extract.quotes import innermost, quotations

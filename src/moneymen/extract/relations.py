@@ -22,7 +22,7 @@ from moneymen.extract.events import SpeakerAt, _mention_for
 from moneymen.extract.extraction import Relation, Span
 from moneymen.extract.nlp import text_of
 from moneymen.extract.lexicon import lexicon
-from moneymen.extract.mentions import Clusters
+from moneymen.extract.coreference import Clusters
 
 _AGENTS = ("Person", "Group", "Organization")
 _SYMMETRIC = frozenset({"associate", "family"})
