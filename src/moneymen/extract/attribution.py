@@ -30,6 +30,7 @@ from moneymen.extract.extraction import Claim, Span, UNSPECIFIED
 from moneymen.extract.nlp import text_of
 from moneymen.extract.lexicon import lexicon
 from moneymen.extract.coreference import Clusters
+from moneymen.extract.mentions import is_outlet_name
 from moneymen.extract.outlets import OutletTable
 from moneymen.extract.quotes import Quotation, innermost, quotations
 
@@ -247,7 +248,7 @@ def _claim_of_cue(state: Attribution, sentence: SpacySpan, cue: Token, taken: li
         for child in cue.children:
             if child.dep_ in ("dobj", "dative") and child.lower_ not in _FIRST_PERSON:
                 relay = _resolve(state, child, quote_here)
-                if relay and relay[-1] != UNSPECIFIED and _is_person(state, relay[-1]):
+                if relay and relay[-1] != UNSPECIFIED and (_is_person(state, relay[-1]) or _is_outlet(state, relay[-1])):
                     chain = _extend(relay, chain)
                 break
     # "X quoted Y as saying", "X, citing Y,": Y is X's source
@@ -259,6 +260,15 @@ def _claim_of_cue(state: Attribution, sentence: SpacySpan, cue: Token, taken: li
             if cited:
                 chain = _extend(chain, _resolve(state, cited[0], quote_here))
     content = _content_root(cue)
+    inverted = content is None and _reports_what_came_before(cue, sentence)
+    if inverted:
+        # "North Korea has summoned …, Daily NK reported, citing a source": the sentence's main
+        # clause is the report, and what the main verb cites is the source's source
+        for child in sentence.root.children:
+            if child.dep_ == "advcl" and child.lemma_.lower() in ("cite", "quote") and child.i > cue.i:
+                cited = [c for c in child.children if c.dep_ == "dobj"]
+                if cited:
+                    chain = _extend(chain, _resolve(state, cited[0], quote_here))
     adjacent = _adjacent_quote(state, cue, sentence)
     if adjacent is not None and (content is None or content.idx >= adjacent.start and content.idx < adjacent.end
                                  or content.idx < adjacent.start <= content.idx + len(content.text) + 200):
@@ -268,7 +278,7 @@ def _claim_of_cue(state: Attribution, sentence: SpacySpan, cue: Token, taken: li
         # one makes a nested claim there
         if not _overlaps(sentence, adjacent) or _has_inner_cue(state, _clip(sentence, adjacent.start, adjacent.end)):
             return True
-    elif content is None:
+    elif content is None and not inverted:
         return False
     evidence = _sentence_evidence(sentence, taken, at=cue.idx)
     polarity = "deny" if lemma in words.denial_verbs else "assert"
@@ -285,7 +295,16 @@ def _extend(chain: list[str], more: list[str]) -> list[str]:
     return chain + [step for step in more if step not in chain]
 
 
+def _reports_what_came_before(cue: Token, sentence: SpacySpan) -> bool:
+    """"…, the newspaper reported": a cue after the clause it reports, hung on it by the parser."""
+    if cue is sentence.root or cue.i <= sentence.root.i:
+        return False
+    return cue.dep_ in ("acl", "parataxis", "ccomp", "advcl", "conj") and _subject_of(cue) is not None
+
+
 def _subject_of(cue: Token) -> Token | None:
+    if cue.dep_ == "acl" and cue.head.pos_ in ("PROPN", "NOUN") and not any(c.dep_ == "nsubj" for c in cue.children):
+        return cue.head  # "the Seoul-based Daily NK reported": the parser hangs the verb on its subject
     for child in cue.children:
         if child.dep_ in ("nsubj", "nsubjpass"):
             return child
@@ -364,6 +383,11 @@ def _phrase(token: Token) -> str:
     """A source the text describes but no mention covers ("some analysts"), as written."""
     left = min(t.i for t in token.subtree if t.i <= token.i and t.dep_ not in ("punct", "relcl", "acl"))
     return token.doc[left:token.i + 1].text
+
+
+def _is_outlet(state: Attribution, step: str) -> bool:
+    return any(m.id == step and m.type == "Organization" and m.named and is_outlet_name(m.text, state.outlets)
+               for m in state.clusters.mentions)
 
 
 def _is_person(state: Attribution, step: str) -> bool:

@@ -22,6 +22,14 @@ from moneymen.extract.outlets import OutletTable, outlet_key
 from moneymen.match.names import compare_names
 
 
+def _org_key(text: str) -> str:
+    """An organisation's name without its legal form ("Blue Pine Trading Co." is Blue Pine Trading)."""
+    from moneymen.names.forms import analyse
+
+    form = analyse(text, "organization")
+    return "".join(form.tokens).casefold() if form.tokens else _name_key(text)
+
+
 def _name_key(text: str) -> str:
     text = re.sub(r"^(?:the|a|an)\s+", "", text.strip(), flags=re.IGNORECASE)
     text = re.sub(r"[’']s$", "", text)
@@ -124,6 +132,8 @@ def cluster(doc: Doc, candidates: list[Candidate], outlets: OutletTable | None =
                 how = "short name" if target is not None else how
             if target is None and candidate.type in ("Organization", "Place"):
                 target = keys.get((candidate.type, outlet_key(text)))
+            if target is None and candidate.type == "Organization":
+                target = keys.get(("Organization-form", _org_key(text)))
         elif candidate.type == "Person":
             if candidate.back:
                 target = _described_before(candidate, last_unnamed_person, heads, doc)
@@ -166,6 +176,10 @@ def cluster(doc: Doc, candidates: list[Candidate], outlets: OutletTable | None =
         if candidate.named:
             keys[(candidate.type, _name_key(text))] = target
             keys.setdefault((candidate.type, outlet_key(text)), target)
+            if candidate.type == "Organization":
+                keys.setdefault(("Organization-form", _org_key(text)), target)
+            if target.text.isupper() and not text.isupper():
+                target.text = text  # "Dandong", not the dateline's "DANDONG"
             if candidate.type == "Person" and len(words_of(text)) > len(words_of(target.text)):
                 target.text = text
         if candidate.type == "Person" and not candidate.named:
@@ -193,7 +207,7 @@ _KIND_WORDS = {"company": {"company", "corporation", "corp", "co", "firm", "ente
 def _names_kind(name: str, noun: str) -> bool:
     """Whether an organisation's name says it is a ``noun`` ("Kumsong Trade Bank" is a bank)."""
     kinds = _KIND_WORDS.get(noun)
-    return kinds is not None and any(word.casefold() in kinds for word in words_of(name))
+    return kinds is not None and any(word.casefold().rstrip(".") in kinds for word in words_of(name))
 
 
 def _short_name_of(word: str, mentions: list[Mention]) -> Mention | None:

@@ -167,8 +167,8 @@ def _subjects(token: Token, passive: bool = False) -> list[Token]:
         subjects = [c for c in current.children if c.dep_ in (("nsubjpass", "nsubj") if passive else ("nsubj", "nsubjpass"))]
         if subjects and current is not token:
             return subjects
-        if current.dep_ in ("xcomp", "acomp", "pcomp", "conj", "advcl", "ccomp", "prep", "advmod") \
-                and current.head is not current:
+        if (current.dep_ in ("xcomp", "acomp", "pcomp", "conj", "advcl", "ccomp", "prep", "advmod")
+                or (current.dep_ == "dobj" and current.pos_ == "VERB")) and current.head is not current:
             current = current.head
             if current.dep_ == "prep":
                 continue
@@ -243,8 +243,9 @@ def _status(trigger: Token, triggers: EventTriggers, phrase: bool = False) -> st
     chain = [trigger]
     current = trigger
     for _ in range(3):
-        if current.dep_ in ("xcomp", "pcomp", "ccomp", "acomp", "conj", "pobj", "prep") and current.head is not current:
-            current = current.head
+        if (current.dep_ in ("xcomp", "pcomp", "ccomp", "acomp", "conj", "pobj", "prep")
+                or (current.dep_ == "dobj" and current.pos_ == "VERB")) and current.head is not current:
+            current = current.head  # "mulling fleeing": the gerund under a verb of intent
             chain.append(current)
         else:
             break

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc
 
@@ -117,6 +117,10 @@ class Reader:
         for claim in claims:
             _attach(claim, events, relations)
             claim.grade = grade(claim, reliability)
+            if claim.polarity == "deny":
+                # "denied that any official had defected": what is denied is said not to have happened
+                claim.events = [replace(e, status="negated") for e in claim.events]
+                events = [next((d for d in claim.events if d.trigger == e.trigger), e) for e in events]
         published = report.published.isoformat() if report.published else None
         return Extraction(text_of(doc), report.outlet, clusters.mentions, relations, events, claims, published)
 
