@@ -253,10 +253,12 @@ def summary(
 @app.command()
 def demo(db: DbOption = None) -> None:
     """Build an evidence store from the bundled OFAC and UN DPRK extracts and the illustrative example
-    network, summarise it, resolve the records the two lists share, and run the example purge
-    scenario (summary and HTML report)."""
+    network, summarise it, resolve the records the two lists share, read the example news report,
+    and run the example purge scenario (summary and HTML report)."""
     from moneymen.cli import render
-    from moneymen.services.demo import example_screenings, import_bundled, import_example, run_example_scenario
+    from moneymen.cli import render_reading
+    from moneymen.services.demo import (example_screenings, import_bundled, import_example, read_example_report,
+                                        run_example_scenario)
     from moneymen.services.entities import summarize
     from moneymen.cli import render_resolution
     from moneymen.services.resolution import run_xref
@@ -277,6 +279,11 @@ def demo(db: DbOption = None) -> None:
                       f"entity each on strong evidence, {resolved.statuses.get('review', 0):,} pairs "
                       "left to review (`moneymen review`; `moneymen show ofac-9345` shows KOMID merged).")
         render.example_screenings(console, example_screenings(store))
+        console.print("\n[bold]Reading the news[/]: the example report (fiction), its people linked to the store, "
+                      "its relations and events, and who says each claim")
+        with console.status("Reading the example report"):
+            read = read_example_report(store)
+        render_reading.read_result(console, read, sourcing=True)
         console.print("\n[bold]Example scenario[/]: the purge of Jang Song-thaek on the illustrative (fictional) "
                       "network")
         with render.scenario_progress(console) as progress:

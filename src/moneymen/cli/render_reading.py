@@ -18,8 +18,9 @@ if TYPE_CHECKING:
     from moneymen.store.documents import ClaimRecord
 
 
-def read_result(console: Console, result: "ReadResult") -> None:
-    """A document read: what it is, then its mentions, events and claims, briefly."""
+def read_result(console: Console, result: "ReadResult", sourcing: bool = False) -> None:
+    """A document read: what it is, then its mentions, relations and events, and its claims (with
+    ``sourcing``, each claim's chain, hedges and grade; else how many there are)."""
     record = result.document
     data = result.extraction
     state = "already in the store" if result.already_stored else "stored"
@@ -45,6 +46,22 @@ def read_result(console: Console, result: "ReadResult") -> None:
             console.print(f"    {item['type']}{escape(status)}: {escape(', '.join(item['participants']))}"
                           f"{escape(where)}{escape(when)}")
     console.print(f"  claims: {len(data['claims'])} in the review queue (moneymen claims --document {record.id})")
+    if sourcing:
+        claim_sourcing(console, data["claims"])
+
+
+def claim_sourcing(console: Console, claims: Sequence[dict]) -> None:
+    """Who says what: each claim's chain from the outlet to its final source, hedges and grade."""
+    table = Table(title="Who says what")
+    table.add_column("claim", ratio=5, overflow="fold")
+    table.add_column("who says it", ratio=3, overflow="fold")
+    table.add_column("hedged by", ratio=1, overflow="fold")
+    table.add_column("grade", no_wrap=True)
+    for claim in claims:
+        evidence = claim["evidence"] if len(claim["evidence"]) <= 160 else claim["evidence"][:157] + "…"
+        who = " → ".join(claim["chain"]) + (" (denies)" if claim["polarity"] == "deny" else "")
+        table.add_row(escape(evidence), escape(who), escape(", ".join(claim["hedge_cues"]) or "—"), claim["grade"])
+    console.print(table)
 
 
 def claim_table(console: Console, claims: Sequence["ClaimRecord"]) -> None:

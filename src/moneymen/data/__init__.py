@@ -1,6 +1,6 @@
 """The data shipped inside the package: two official list extracts (DPRK programs), the
-illustrative example network and the example scenario (licences in ``NOTICE.md``), and where
-each one is."""
+illustrative example network, the example scenario and the example news report (licences in
+``NOTICE.md``), and where each one is."""
 
 from __future__ import annotations
 
@@ -40,6 +40,17 @@ EXAMPLE_NETWORK = BundledList("example_network.jsonl", "ftm", "moneymen_example"
                               "illustrative example network (fictional), moneymen",
                               grade="B1")  # our own file: its statements' grades (B2 … E5) stand
 EXAMPLE_SCENARIO = "example_purge.toml"
+#: The demo's example news report (fiction, written for moneymen) and what the demo reads it as.
+EXAMPLE_REPORT = "example_report.txt"
+EXAMPLE_REPORT_OUTLET = "Example Wire"
+EXAMPLE_REPORT_DATE = "2013-12-16"
+#: The reliability the demo gives the example outlet, which the outlet table does not know (it would be F).
+EXAMPLE_REPORT_RELIABILITY = "B"
+
+
+def example_report_path() -> Path:
+    """Where the bundled example report is."""
+    return Path(str(resources.files("moneymen.data") / EXAMPLE_REPORT))
 
 
 def example_scenario_path() -> Path:

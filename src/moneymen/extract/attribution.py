@@ -172,8 +172,23 @@ def _noun_cue_claims(state: Attribution, sentence: SpacySpan) -> list[tuple[int,
 # --- cues ---------------------------------------------------------------------------------------
 
 
+#: What a source calls a report it rejects ("called the reports a fabrication"): a denial.
+_REJECTIONS = frozenset({"fabrication", "lie", "lies", "smear", "fake", "slander", "nonsense", "baseless", "false",
+                         "groundless", "invention", "fiction", "propaganda", "unfounded"})
+
+
+def _is_rejection(token: Token) -> bool:
+    """"It called the reports a fabrication", "dismissed the claims as baseless": a denial by its subject."""
+    if token.lemma_.lower() not in ("call", "describe", "brand", "label", "dismiss") or token.pos_ != "VERB":
+        return False
+    objects = [c for c in token.children if c.dep_ == "dobj" and c.lemma_.lower() in lexicon().noun_cues]
+    return bool(objects) and any(t.lower_ in _REJECTIONS for t in token.subtree if t.i > objects[0].i)
+
+
 def _is_cue(token: Token, words) -> bool:
     lemma = token.lemma_.lower()
+    if _is_rejection(token):
+        return True
     if token.pos_ not in ("VERB", "AUX") or lemma not in words.reporting_verbs | words.denial_verbs | words.opinion_verbs:
         return False
     if lemma in words.opinion_verbs:
@@ -278,10 +293,10 @@ def _claim_of_cue(state: Attribution, sentence: SpacySpan, cue: Token, taken: li
         # one makes a nested claim there
         if not _overlaps(sentence, adjacent) or _has_inner_cue(state, _clip(sentence, adjacent.start, adjacent.end)):
             return True
-    elif content is None and not inverted:
+    elif content is None and not inverted and not _is_rejection(cue):
         return False
     evidence = _sentence_evidence(sentence, taken, at=cue.idx)
-    polarity = "deny" if lemma in words.denial_verbs else "assert"
+    polarity = "deny" if lemma in words.denial_verbs or _is_rejection(cue) else "assert"
     if chain and chain[-1] != UNSPECIFIED and _unspecified_in(sentence, evidence) and len(chain) == 0:
         chain = chain + [UNSPECIFIED]
     _add(state, sentence, evidence, chain, cue, polarity=polarity)

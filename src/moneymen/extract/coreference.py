@@ -134,6 +134,10 @@ def cluster(doc: Doc, candidates: list[Candidate], outlets: OutletTable | None =
                 target = keys.get((candidate.type, outlet_key(text)))
             if target is None and candidate.type == "Organization":
                 target = keys.get(("Organization-form", _org_key(text)))
+            if target is None and candidate.type == "Place" and text in ("North", "South") and candidate.start \
+                    and doc[candidate.start - 1].lower_ == "the":
+                target = keys.get(("Place", _name_key(f"{text} Korea")))  # "sent from the North"
+                how = "the North for North Korea" if target is not None else how
         elif candidate.type == "Person":
             if candidate.back:
                 target = _described_before(candidate, last_unnamed_person, heads, doc)
@@ -197,8 +201,8 @@ def cluster(doc: Doc, candidates: list[Candidate], outlets: OutletTable | None =
     return Clusters(doc, mentions, heads, by_token)
 
 
-_KIND_WORDS = {"company": {"company", "corporation", "corp", "co", "firm", "enterprise"},
-               "firm": {"company", "corporation", "corp", "firm", "enterprise"},
+_KIND_WORDS = {"company": {"company", "corporation", "corp", "co", "firm", "enterprise", "gmbh", "ltd"},
+               "firm": {"company", "corporation", "corp", "co", "firm", "enterprise", "gmbh", "ltd"},
                "bank": {"bank"}, "committee": {"committee"}, "ministry": {"ministry"}, "agency": {"agency"},
                "institute": {"institute"}, "embassy": {"embassy"}, "party": {"party"}, "bureau": {"bureau"},
                "office": {"office"}, "department": {"department"}, "commission": {"commission"}}

@@ -72,6 +72,8 @@ def find_candidates(doc: Doc, outlets: OutletTable) -> list[Candidate]:
             continue  # "North Koreans" is read as a group from its noun phrase
         if kind is None:
             continue
+        if kind not in ("Date", "Money") and not any(ch.isupper() for ch in text):
+            continue  # "patron": no proper name is written all in lower case
         if kind == "Date" and (not _DATE_ANCHORS.search(text) or re.fullmatch(r"\d{1,3}", text)):
             continue  # "some years", "hours": a duration; "Ri, 52,": an age
         found.append(Candidate(start, end, kind, kind != "Date" and kind != "Money", end - 1))

@@ -1,6 +1,6 @@
 """The demo: build an evidence store from the bundled DPRK-program list extracts and the
-illustrative example network (:mod:`moneymen.data` lists them), run the example purge scenario on
-it and screen a few names."""
+illustrative example network (:mod:`moneymen.data` lists them), read the example news report, run
+the example purge scenario on it and screen a few names."""
 
 from __future__ import annotations
 
@@ -43,6 +43,18 @@ def run_example_scenario(store: Store, report_dir: Path | None = None,
     if report_dir is not None:
         path = report_dir / path.name
     return run, write_report(run, path)
+
+
+def read_example_report(store: Store):
+    """Read the bundled example report into ``store`` (stored once): its mentions linked to the
+    example network's entities, its claims in the review queue. Returns the ReadResult."""
+    from moneymen.data import (EXAMPLE_REPORT_DATE, EXAMPLE_REPORT_OUTLET, EXAMPLE_REPORT_RELIABILITY,
+                               example_report_path)
+    from moneymen.services.reading import read_source
+
+    results, _ = read_source(store, str(example_report_path()), outlet=EXAMPLE_REPORT_OUTLET,
+                             date=EXAMPLE_REPORT_DATE, reliability=EXAMPLE_REPORT_RELIABILITY)
+    return results[0]
 
 
 def import_bundled(store: Store, progress: Callable[[BundledList], Callable[[int, int], None]] | None = None
