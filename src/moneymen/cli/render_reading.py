@@ -52,7 +52,7 @@ def read_result(console: Console, result: "ReadResult", sourcing: bool = False) 
 
 def claim_sourcing(console: Console, claims: Sequence[dict]) -> None:
     """Who says what: each claim's chain from the outlet to its final source, hedges and grade."""
-    table = Table(title="Who says what")
+    table = Table(title="Who says what", expand=True)
     table.add_column("claim", ratio=5, overflow="fold")
     table.add_column("who says it", ratio=3, overflow="fold")
     table.add_column("hedged by", ratio=1, overflow="fold")
@@ -69,17 +69,17 @@ def claim_table(console: Console, claims: Sequence["ClaimRecord"]) -> None:
     if not claims:
         console.print("No claims.")
         return
-    table = Table(show_lines=True)
+    table = Table(show_lines=True, expand=True)
     table.add_column("claim", no_wrap=True)
-    table.add_column("evidence", ratio=4, overflow="fold")
-    table.add_column("who says it", ratio=2, overflow="fold")
-    table.add_column("hedged", ratio=1, overflow="fold")
+    table.add_column("evidence", ratio=6, overflow="fold")
+    table.add_column("who says it", ratio=3, overflow="fold")
+    table.add_column("hedged", min_width=7, overflow="fold")
     table.add_column("grade", no_wrap=True)
-    table.add_column("status", ratio=1, overflow="fold")
+    table.add_column("status", min_width=8, overflow="fold")
     for item in claims:
         chain = " → ".join(json.loads(item.chain))
         cues = ", ".join(json.loads(item.hedge_cues))
         evidence = item.evidence if len(item.evidence) <= 300 else item.evidence[:297] + "…"
         table.add_row(escape(item.id), escape(evidence), escape(chain), escape(cues or "no"), item.grade,
-                      escape(item.status + (f" by {item.decided_by}" if item.decided_by else "")))
+                      escape(item.status + (f"\n{item.decided_by}" if item.decided_by else "")))
     console.print(table)

@@ -94,6 +94,7 @@ def find_candidates(doc: Doc, outlets: OutletTable) -> list[Candidate]:
             found.append(described)
     found.extend(_one_of(doc, covered))
     found.extend(_those_who(doc, covered))
+    found.extend(_surnames_alone(doc, found, covered))
     found.sort(key=lambda c: (c.start, -(c.end - c.start)))
     return found
 
@@ -140,6 +141,20 @@ def _korean_names(doc: Doc, covered: set[int]) -> list[Candidate]:
         else:
             position += 1
     return found
+
+
+def _surnames_alone(doc: Doc, found: list[Candidate], covered: set[int]) -> list[Candidate]:
+    """"Ri left without telling anyone": a surname on its own, after the person's full name, which
+    the model does not label."""
+    surnames: dict[str, int] = {}
+    for candidate in found:
+        if candidate.type == "Person" and candidate.named and candidate.end - candidate.start >= 2:
+            first = doc[candidate.start].text
+            surnames.setdefault(first, candidate.end)
+    taken = covered | {i for c in found for i in range(c.start, c.end)}
+    return [Candidate(token.i, token.i + 1, "Person", True, token.i) for token in doc
+            if token.text in surnames and token.i >= surnames[token.text] and token.i not in taken
+            and token.pos_ == "PROPN" and (token.i + 1 >= len(doc) or doc[token.i + 1].text not in ("-", "‐"))]
 
 
 def _is_dateline_place(doc: Doc, candidate: Candidate) -> bool:

@@ -185,7 +185,7 @@ def claim_entities(record: ClaimRecord, paper: DocumentRecord) -> Iterator[Sourc
         subject, obj = relation["subject_id"], relation["object_id"]
         if relation["predicate"] == "located_in":
             if subject in people:
-                country = registry.country.clean(relation["object"])
+                country = _country(relation["object"])
                 add(people[subject], "country" if country else "address", country or relation["object"],
                     relation["evidence"])
             continue
@@ -211,12 +211,22 @@ def claim_entities(record: ClaimRecord, paper: DocumentRecord) -> Iterator[Sourc
         if event.get("date") and re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", event["date"]):
             add(entity, "date", event["date"], said)
         if event.get("place"):
-            country = registry.country.clean(event["place"])
-            add(entity, "country" if country else "location", country or event["place"], said)
+            add(entity, "location", event["place"], said)
+            country = _country(event["place"])
+            add(entity, "country", country, said)
         add(entity, "description", f"{event['type']} ({event['status']})", said)
         add(entity, "summary", said[:4000], said)
         yield entity
     yield from people.values()
+
+
+def _country(place: str) -> str | None:
+    """The country code of a place that is a country ("North Korea" → kp); None for a city (FtM would
+    read "Pyongyang" as kp too, but a city is an address, not a country)."""
+    code = registry.country.clean(place)
+    if code is None or (registry.country.caption(code) or "").casefold() != place.strip().casefold():
+        return None
+    return code
 
 
 def _value(prop: str, value: str, quote: str, overrides: dict):

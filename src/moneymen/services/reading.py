@@ -101,7 +101,7 @@ def _read_one(store: Store, reader: Reader, article: Article, outlet: str | None
     report = Report(article.text, name, when, reliability, title=article.title)
     extraction = reader.read(report)
     record = DocumentRecord(
-        id=f"doc-{article.text_sha256[:16]}", title=article.title, outlet=name, author=article.author,
+        id=f"doc-{article.text_sha256[:12]}", title=article.title, outlet=name, author=article.author,
         published=when.isoformat() if when else None, url=article.url, kind=article.kind, text=article.text,
         text_sha256=article.text_sha256, raw_sha256=article.raw_sha256, reliability=reader.reliability_of(report),
         read_at=utc_now(), extraction="")

@@ -4,7 +4,7 @@
 -- A document, stored once (its cleaned text's sha256 is unique): where it came from, what it is,
 -- and everything extraction found in it (JSON: mentions, relations, events).
 CREATE TABLE documents (
-    id VARCHAR PRIMARY KEY,          -- 'doc-' and the first 16 hex digits of text_sha256
+    id VARCHAR PRIMARY KEY,          -- 'doc-' and the first 12 hex digits of text_sha256
     title VARCHAR,
     outlet VARCHAR NOT NULL,
     author VARCHAR,
