@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.tokens import Doc, Token
 
@@ -42,15 +43,24 @@ def _surname_matches(single: str, full: Mention) -> bool:
         parts = words_of(name)
         if len(parts) < 2:
             continue
-        surnames = {parts[0], parts[-1]}
-        for surname in surnames:
-            if surname.casefold() == single.casefold():
-                return True
-            # "Chang" for "Jang": the same Korean surname in another romanization
-            if compare_names(f"{single} Ho", f"{surname} Ho", "Person").score >= 0.99 and \
-                    compare_names(single, surname, "Person").score >= 0.9:
-                return True
+        if any(_same_surname(single, surname) for surname in {parts[0], parts[-1]}):
+            return True
     return False
+
+
+@lru_cache(maxsize=65536)
+def _same_surname(single: str, surname: str) -> bool:
+    """The same surname, or the same Korean surname in another romanization ("Chang" for "Jang")."""
+    if surname.casefold() == single.casefold():
+        return True
+    return compare_names(f"{single} Ho", f"{surname} Ho", "Person").score >= 0.99 and \
+        compare_names(single, surname, "Person").score >= 0.9
+
+
+@lru_cache(maxsize=65536)
+def _same_person_name(a: str, b: str) -> bool:
+    """Two full names of one person written differently ("Ri Kwang Nam", "Lee Kwang-nam")."""
+    return compare_names(a, b, "Person").score >= 0.92
 
 
 @dataclass
@@ -92,16 +102,14 @@ class Clusters:
         nearest mention before it of that type, skipping the character ranges in ``outside``
         (quotations the pronoun is not in)."""
         wanted = kind or ("Group" if plural else "Person")
-        index = token.i - 1
-        while index >= 0 and token.i - index < 250:
+        for index in sorted((i for i in self.by_token if token.i - 250 < i < token.i), reverse=True):
+            mention = self.by_token[index]
+            if self.type_of(mention) != wanted:
+                continue
             char = self.doc[index].idx
             if outside and any(start <= char < end for start, end in outside):
-                index -= 1
                 continue
-            mention = self.at(index)
-            if mention is not None and self.type_of(mention) == wanted:
-                return mention
-            index -= 1
+            return mention
         return None
 
 
@@ -275,7 +283,7 @@ def _person_of(text: str, mentions: list[Mention]) -> tuple[Mention | None, str]
     for mention in reversed(people):
         if len(words_of(mention.text)) == 1 and _surname_matches(mention.text, Mention("", "Person", text, [Span(0, 0, text)])):
             return mention, "full name of an earlier surname"
-        if compare_names(text, mention.text, "Person").score >= 0.92:
+        if _same_person_name(text, mention.text):
             return mention, "another spelling"
     return None, ""
 
