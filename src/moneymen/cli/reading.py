@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from moneymen.cli.common import DbOption, app, console, fail, open_db
+from moneymen.cli.common import DbOption, app, console, errors, fail, open_db
 
 AnalystOption = Annotated[Optional[str], typer.Option(
     "--analyst", envvar="MONEYMEN_ANALYST", help="Who decides (kept with the decision). Default: "
@@ -39,8 +39,10 @@ def read(
     store = open_db(db, create=True)
     with store:
         try:
-            results, skipped = read_source(store, source, outlet=outlet, date=date, reliability=reliability,
-                                           outlets_path=outlets, insecure=insecure, max_items=max_items)
+            with render.reading_progress(errors if as_json else console, source) as progress:
+                results, skipped = read_source(store, source, outlet=outlet, date=date, reliability=reliability,
+                                               outlets_path=outlets, insecure=insecure, max_items=max_items,
+                                               progress=progress)
         except (ArticleError, ValueError, OSError) as error:
             fail(f"{error}\nNothing was stored.")
     if as_json:

@@ -6,16 +6,27 @@ Every value from a document is escaped before rich sees it: a report may hold "[
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 if TYPE_CHECKING:
     from moneymen.services.reading import ReadResult
     from moneymen.store.documents import ClaimRecord
+
+
+@contextmanager
+def reading_progress(console: Console, source: str) -> Iterator[Callable[[int, int], None]]:
+    """A bar over the documents of a source (one for a page, each item of a feed), with the time."""
+    with Progress(TextColumn("Reading {task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=True) as progress:
+        task = progress.add_task(escape(source[-60:]), total=None)
+        yield lambda done, total: progress.update(task, completed=done, total=total)
 
 
 def read_result(console: Console, result: "ReadResult", sourcing: bool = False) -> None:
