@@ -30,7 +30,6 @@ from moneymen.extract.extraction import Claim, Span, UNSPECIFIED
 from moneymen.extract.nlp import text_of
 from moneymen.extract.lexicon import lexicon
 from moneymen.extract.coreference import Clusters
-from moneymen.extract.mentions import is_outlet_name
 from moneymen.extract.outlets import OutletTable
 from moneymen.extract.quotes import Quotation, innermost, quotations
 
@@ -263,7 +262,7 @@ def _claim_of_cue(state: Attribution, sentence: SpacySpan, cue: Token, taken: li
         for child in cue.children:
             if child.dep_ in ("dobj", "dative") and child.lower_ not in _FIRST_PERSON:
                 relay = _resolve(state, child, quote_here)
-                if relay and relay[-1] != UNSPECIFIED and (_is_person(state, relay[-1]) or _is_outlet(state, relay[-1])):
+                if relay and relay[-1] != UNSPECIFIED and _is_person(state, relay[-1]):
                     chain = _extend(relay, chain)
                 break
     # "X quoted Y as saying", "X, citing Y,": Y is X's source
@@ -398,11 +397,6 @@ def _phrase(token: Token) -> str:
     """A source the text describes but no mention covers ("some analysts"), as written."""
     left = min(t.i for t in token.subtree if t.i <= token.i and t.dep_ not in ("punct", "relcl", "acl"))
     return token.doc[left:token.i + 1].text
-
-
-def _is_outlet(state: Attribution, step: str) -> bool:
-    return any(m.id == step and m.type == "Organization" and m.named and is_outlet_name(m.text, state.outlets)
-               for m in state.clusters.mentions)
 
 
 def _is_person(state: Attribution, step: str) -> bool:
