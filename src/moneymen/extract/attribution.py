@@ -91,6 +91,9 @@ def _read_sentence(state: Attribution, sentence: SpacySpan) -> None:
     taken = _noun_cue_claims(state, sentence)
     made = bool(taken)
     cues = [t for t in sentence if _is_cue(t, words) and not any(start <= t.idx < end for start, end in taken)]
+    # the cues outside quotations first: "“A source told me …,” Pak said" names the quotation's speaker,
+    # whom the cue inside it extends
+    cues.sort(key=lambda t: (innermost(state.quotes, t.idx) is not None, t.i))
     for cue in cues:
         if _inside_other_cue_content(cue, cues):
             continue
@@ -201,6 +204,8 @@ def _is_cue(token: Token, words) -> bool:
         return False  # "adds to the risk" is no report
     if lemma == "report" and token.dep_ == "amod":
         return False
+    if lemma in ("tell", "order", "ask") and _is_passive_token(token):
+        return False  # "workers were told to return home": an order, not a report
     return True
 
 
@@ -515,8 +520,10 @@ def _is_outlet_statement(sentence: SpacySpan) -> bool:
            if t.idx < sentence.end_char):
         return False  # the author's opinion ("I suppose", "my swipe")
     root = sentence.root
-    if any(c.dep_ == "aux" and c.lower_ in _PREDICTIONS for c in root.children):
-        return False  # a prediction or a hypothetical ("will certainly chill", "could even be lost")
+    if any(c.dep_ == "aux" and c.lower_ in _PREDICTIONS for c in root.children) \
+            and not any(c.dep_ == "neg" for c in root.children):
+        return False  # a prediction or a hypothetical ("will certainly chill", "could even be lost"),
+        # not a fact stated with a modal ("could not be reached for comment")
     if any(t.dep_ == "mark" and t.lower_ == "if" for t in sentence):
         return False
     return True
@@ -582,6 +589,7 @@ def hedge_cues(doc: Doc, evidence: Span, quotes: list[Quotation], cue: Token | N
     text = evidence.text.lower().replace("’", "'")
     for phrase, kind in words.hedges.items():
         if " " in phrase and re.search(rf"\b{re.escape(phrase)}\b", text):
+            found = [(cue, k) for cue, k in found if cue.lower() not in phrase.split()]  # "it seems", not "seems" too
             found.append((phrase, kind))
     return found
 
@@ -600,14 +608,25 @@ def _overlaps(sentence: SpacySpan, quote: Quotation) -> bool:
 
 
 def _strip_marks(doc: Doc, span: Span) -> Span:
-    """A span without surrounding spaces, quotation marks and trailing commas."""
+    """A span without surrounding spaces, trailing commas, and quotation marks that open or close
+    nothing within it (a sentence that quotes keeps its marks: “…,” said X)."""
     start, end = span.start, span.end
     text = text_of(doc)
-    while start < end and (text[start].isspace() or text[start] in "“”\"‘’,"):
-        start += 1
-    while end > start and (text[end - 1].isspace() or text[end - 1] in "“”\"‘’,"):
-        end -= 1
-    return _span(doc, start, end)
+    while True:
+        before = (start, end)
+        while start < end and (text[start].isspace() or text[start] == ","):
+            start += 1
+        while end > start and (text[end - 1].isspace() or text[end - 1] == ","):
+            end -= 1
+        inner = text[start:end]
+        if not inner:
+            return _span(doc, start, end)
+        if inner[0] in "“\"‘" and not any(mark in inner[1:] for mark in "”\"’"):
+            start += 1
+        elif inner[-1] in "”\"’" and not any(mark in inner[:-1] for mark in "“\"‘") and not inner[-2:-1].isalpha():
+            end -= 1
+        if (start, end) == before:
+            return _span(doc, start, end)
 
 
 def _first_char(sentence: SpacySpan) -> int:

@@ -37,14 +37,16 @@ def _name_key(text: str) -> str:
     return re.sub(r"[\s\-‐–'’.]+", "", text).casefold()
 
 
-def _surname_matches(single: str, full: Mention) -> bool:
-    """Whether a one-word mention is the surname of ``full`` (or the same surname romanized otherwise)."""
+def _surname_matches(single: str, full: Mention, exact: bool = False) -> bool:
+    """Whether a one-word mention is the surname of ``full`` (as written, or with ``exact`` False
+    also the same surname romanized otherwise)."""
     for name in full.aliases:
         parts = words_of(name)
         if len(parts) < 2:
             continue
-        if any(_same_surname(single, surname) for surname in {parts[0], parts[-1]}):
-            return True
+        for surname in {parts[0], parts[-1]}:
+            if surname.casefold() == single.casefold() or (not exact and _same_surname(single, surname)):
+                return True
     return False
 
 
@@ -53,8 +55,7 @@ def _same_surname(single: str, surname: str) -> bool:
     """The same surname, or the same Korean surname in another romanization ("Chang" for "Jang")."""
     if surname.casefold() == single.casefold():
         return True
-    return compare_names(f"{single} Ho", f"{surname} Ho", "Person").score >= 0.99 and \
-        compare_names(single, surname, "Person").score >= 0.9
+    return compare_names(f"{single} Ho", f"{surname} Ho", "Person").score >= 0.99  # read as Korean surnames
 
 
 @lru_cache(maxsize=65536)
@@ -97,14 +98,14 @@ class Clusters:
         return None
 
     def antecedent(self, token: Token, plural: bool = False, outside: list | None = None,
-                   kind: str | None = None) -> str | None:
+                   kind: str | None = None, exclude: set[str] | None = None) -> str | None:
         """The person (or, ``plural``, the group; or a mention of ``kind``) a pronoun points back to: the
         nearest mention before it of that type, skipping the character ranges in ``outside``
         (quotations the pronoun is not in)."""
         wanted = kind or ("Group" if plural else "Person")
         for index in sorted((i for i in self.by_token if token.i - 250 < i < token.i), reverse=True):
             mention = self.by_token[index]
-            if self.type_of(mention) != wanted:
+            if self.type_of(mention) != wanted or (exclude and mention in exclude):
                 continue
             char = self.doc[index].idx
             if outside and any(start <= char < end for start, end in outside):
@@ -276,9 +277,12 @@ def _person_of(text: str, mentions: list[Mention]) -> tuple[Mention | None, str]
     parts = words_of(text)
     people = [m for m in mentions if m.type == "Person" and m.named]
     if len(parts) == 1:
-        for mention in reversed(people):
-            if _surname_matches(parts[0], mention):
-                return mention, "surname"
+        # the surname as written first ("Lee" is Lee Kwang-nam, even after a Ri), then the same
+        # surname in another romanization ("Chang" for Jang Song-thaek)
+        for exact in (True, False):
+            for mention in reversed(people):
+                if _surname_matches(parts[0], mention, exact):
+                    return mention, "surname" if exact else "surname in another romanization"
         return None, ""
     for mention in reversed(people):
         if len(words_of(mention.text)) == 1 and _surname_matches(mention.text, Mention("", "Person", text, [Span(0, 0, text)])):

@@ -99,6 +99,9 @@ def _participants(trigger: Token, triggers: EventTriggers, clusters: Clusters, s
         if not tokens and trigger.dep_ == "pobj" and trigger.head.lower_ in ("in", "into") \
                 and trigger.head.head.pos_ in ("NOUN", "PROPN"):
             tokens.append(trigger.head.head)  # "an official in hiding"
+        elif not tokens and trigger.dep_ == "dobj" and trigger.head.pos_ == "VERB":
+            tokens.extend(_subjects(trigger.head) or [c for c in trigger.head.children if c.dep_ == "nsubj"])
+            # "requested asylum": whoever requested it
         elif not tokens and trigger.dep_ == "pobj" and trigger.head.lower_ in ("for", "under", "in", "into"):
             # "asked for asylum", "has been under sanctions since 2010", "went into hiding"
             tokens.extend(_subjects(trigger.head.head) or _subjects(trigger.head))
@@ -185,7 +188,10 @@ def _mention_for(token: Token, clusters: Clusters, speaker_at: SpeakerAt) -> str
         return clusters.of_phrase(token.head.head)
     if lower in ("he", "him", "she", "her", "his"):
         teller = _teller(token, clusters)
-        return teller if teller is not None else clusters.antecedent(token)
+        if teller is not None:
+            return teller
+        speaker = speaker_at(token.idx)  # inside a quotation "his" is someone the speaker talks of
+        return clusters.antecedent(token, exclude={speaker} if speaker else None)
     if lower == "its":
         subject = next((c for c in token.sent.root.children if c.dep_ == "nsubj" and c.i < token.i), None)
         own = clusters.at(subject.i) if subject is not None else None
@@ -213,11 +219,16 @@ def _teller(pronoun: Token, clusters: Clusters) -> str | None:
 
 
 def _place(trigger: Token, clusters: Clusters) -> str | None:
-    for child in trigger.subtree:
-        if child.dep_ == "pobj" and child.head.lower_ in ("to", "in", "from", "at", "into") and child.head.head == trigger:
-            mention = clusters.at(child.i)
-            if mention is not None and clusters.type_of(mention) == "Place":
-                return mention
+    """The place the clause attaches to the event: "fled to Seoul", "went into hiding in Shenyang"."""
+    anchors = [trigger]
+    if trigger.dep_ in ("pobj", "pcomp", "dobj") and trigger.head.head is not trigger.head:
+        anchors.append(trigger.head.head if trigger.dep_ != "dobj" else trigger.head)
+    for anchor in anchors:
+        for child in anchor.subtree:
+            if child.dep_ == "pobj" and child.head.lower_ in ("to", "in", "from", "at", "into") and child.head.head == anchor:
+                mention = clusters.at(child.i)
+                if mention is not None and clusters.type_of(mention) == "Place":
+                    return mention
     return None
 
 
@@ -260,6 +271,9 @@ def _status(trigger: Token, triggers: EventTriggers, phrase: bool = False) -> st
     for token in chain[1:]:
         if token.lemma_.lower() in words.planning_verbs and token.pos_ == "VERB":
             return "planned"
+    if trigger.dep_ in ("advcl", "xcomp") and any(c.dep_ == "aux" and c.lower_ == "to" for c in trigger.children):
+        # "a squad was sent to seize him": what the sending is for, not what was done
+        return "threatened" if triggers.type == "arrest" else "planned"
     for token in chain:
         if any(c.dep_ == "aux" and c.lower_ in ("may", "might", "could") for c in token.children) or \
                 any(c.dep_ == "mark" and c.lower_ == "whether" for c in token.children) or \

@@ -74,6 +74,10 @@ def find_candidates(doc: Doc, outlets: OutletTable) -> list[Candidate]:
             continue
         if kind not in ("Date", "Money") and not any(ch.isupper() for ch in text):
             continue  # "patron": no proper name is written all in lower case
+        if kind in ("Person", "Organization", "Place") and any(t.tag_ in ("VBD", "VBZ", "VBP") for t in doc[start:end]):
+            continue  # "Banker called home": a headline the model read as a name
+        if kind == "Person" and _names_an_organisation(text):
+            kind = "Organization"  # "Sobaeksu Trading": a firm the model read as a person
         if kind == "Date" and (not _DATE_ANCHORS.search(text) or re.fullmatch(r"\d{1,3}", text)):
             continue  # "some years", "hours": a duration; "Ri, 52,": an age
         found.append(Candidate(start, end, kind, kind != "Date" and kind != "Money", end - 1))
@@ -169,12 +173,24 @@ def _reads_as_korean_name(text: str) -> bool:
     """Whether a name of two to four words reads as a Korean person's (surname and given name)."""
     from moneymen.names.korean.reading import read_korean_name
 
-    words = words_of(text)
+    words = text.split()
     return 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words) and bool(read_korean_name(text))
 
 
 #: Last words of Korean institutions' names as romanized ("Inmin Poan-Bu", "Kukka Bowibu").
 _KOREAN_INSTITUTIONS = frozenset({"bu", "bowibu", "poanbu", "bowisong", "guk", "wiwonhoe", "chongguk"})
+
+
+_ORGANISATION_WORDS = frozenset({"trading", "shipping", "bank", "banking", "company", "corporation", "corp", "co",
+                                 "ltd", "limited", "llc", "inc", "gmbh", "group", "holdings", "industries",
+                                 "enterprise", "enterprises", "ministry", "bureau", "committee", "office", "agency",
+                                 "institute", "association", "party", "union", "fund", "foundation", "trust"})
+
+
+def _names_an_organisation(text: str) -> bool:
+    """Whether a name ends in a word only organisations' names end in ("… Trading", "… Bank", "… Co.")."""
+    words = text.split()
+    return len(words) >= 2 and words[-1].casefold().rstrip(".,") in _ORGANISATION_WORDS
 
 
 def _korean_institution(text: str) -> bool:
@@ -186,9 +202,10 @@ def _trim(span: SpacySpan) -> tuple[int, int]:
     """A span without a leading determiner or a trailing possessive "’s" or punctuation."""
     start, end = span.start, span.end
     doc = span.doc
-    while start < end and doc[start].lower_ in _DETERMINERS:
-        start += 1
-    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct):
+    while start < end and (doc[start].lower_ in _DETERMINERS or doc[start].tag_ == "MD" or doc[start].is_space
+                           or (doc[start].pos_ == "AUX" and doc[start].is_sent_start)):
+        start += 1  # "Will Kim Chol-su flee?": the question's verb is no part of the name
+    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct or doc[end - 1].is_space):
         end -= 1
     if end > start and doc[end - 1].text.endswith(("’s", "'s")) and len(doc[end - 1].text) > 2:
         return start, end  # rare: the tokenizer left the possessive on; spans are cut at tokens

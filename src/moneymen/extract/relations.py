@@ -242,8 +242,8 @@ def _verb_relation(verb: Token, predicate: str, subject_id: str | None, mention,
                 for conj in obj.conjuncts:
                     yield subject_id, predicate, typed(mention(conj), "Place")
     elif predicate == "money_transfer":
-        money = [o for o in objects if o.lemma_.lower() in words.money_nouns or
-                 any(c.lemma_.lower() in words.money_nouns for c in o.subtree)]
+        money = [o for o in objects if o.lemma_.lower() in words.money_nouns or o.ent_type_ == "MONEY" or
+                 any(c.lemma_.lower() in words.money_nouns or c.text in "$€¥£" for c in o.subtree)]
         if money:
             for obj in preps.get("to", []):
                 yield subject_id, predicate, typed(mention(obj), "Person", "Organization", "Place", "Group")

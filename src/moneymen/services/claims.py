@@ -26,14 +26,13 @@ from followthemoney.types import registry
 
 from moneymen.model import Grade, InvalidGrade, Origin
 from moneymen.services.import_writer import write_statements
+from moneymen.services.reading import NEWS_DATASET
 from moneymen.sources.base import ImportContext, SourceEntity, SourceError
 from moneymen.sources.clean import ValueCleaner
 from moneymen.store import Store
 from moneymen.store.documents import ClaimRecord, DocumentRecord, claim, claims, decide_claim, document
 from moneymen.timestamps import utc_now
 
-#: The dataset accepted claims are written into.
-NEWS_DATASET = "news"
 STATUSES = ("pending", "accepted", "rejected")
 
 #: relation predicate → (FtM schema, subject property, object property, role or relationship)

@@ -27,6 +27,8 @@ from moneymen.timestamps import utc_now
 
 #: How alike a mention's name must be to a store entity's to be linked to it.
 LINK_THRESHOLD = 0.9
+#: The dataset accepted claims go into (an entity only a report named is linked to last).
+NEWS_DATASET = "news"
 #: Outlet of a document whose outlet neither the reader nor the document names.
 UNKNOWN_OUTLET = "unknown outlet"
 
@@ -160,13 +162,16 @@ def store_linker(store: Store) -> Callable[[Sequence[str], str], str | None]:
                 cache[key] = None
                 return None
             screener = screener_of_store(store)
-        best: tuple[float, str] | None = None
+        best: tuple[bool, float, str] | None = None
         for name in wanted:
             for result in screener.screen(Profile.from_properties(schema, {"name": [name]}),
-                                          threshold=LINK_THRESHOLD, limit=1):
-                if result.score >= LINK_THRESHOLD and (best is None or result.score > best[0]):
-                    best = (result.score, result.entity.id)
-        cache[key] = best[1] if best else None
+                                          threshold=LINK_THRESHOLD, limit=5):
+                # a listed record before an entity only an earlier report named
+                listed = set(result.entity.datasets) != {NEWS_DATASET}
+                found = (listed, result.score, result.entity.id)
+                if result.score >= LINK_THRESHOLD and (best is None or found[:2] > best[:2]):
+                    best = found
+        cache[key] = best[2] if best else None
         return cache[key]
 
     return link
