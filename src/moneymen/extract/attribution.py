@@ -26,17 +26,18 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
-from moneymen.extract.extraction import Claim, Span, UNSPECIFIED
-from moneymen.extract.nlp import text_of
-from moneymen.extract.lexicon import lexicon
 from moneymen.extract.coreference import Clusters
+from moneymen.extract.extraction import Claim, Span, UNSPECIFIED
+from moneymen.extract.hedging import hedge_cues, is_passive
+from moneymen.extract.lexicon import lexicon
+from moneymen.extract.nlp import text_of
 from moneymen.extract.outlets import OutletTable
 from moneymen.extract.quotes import Quotation, innermost, quotations
+from moneymen.extract.spans import clip, first_char, last_char, overlaps, sentence_evidence, span_of, strip_marks
 
 OUTLET = "outlet"
 _FIRST_PERSON = frozenset({"i", "me", "we", "us", "my", "our"})
 _THIRD_SINGULAR = frozenset({"he", "him", "she", "her"})
-_MODALS_POSSIBLE = frozenset({"may", "might", "could"})
 #: Modals that make an outlet's sentence a prediction or a hypothetical, not a claim.
 _PREDICTIONS = frozenset({"will", "would", "could", "should", "must", "can", "'ll", "’ll", "wo"})
 _OPINION_OPENERS = re.compile(r"^\s*(?:not that|good for|it[’']s hard to imagine|for what it[’']s worth)\b",
@@ -87,7 +88,7 @@ def _read_sentence(state: Attribution, sentence: SpacySpan) -> None:
     if sentence.start_char < state.skip_until:
         return  # the headline: named, not claimed
     quote = innermost(state.quotes, sentence.start_char, sentence.end_char) or \
-        innermost(state.quotes, _first_char(sentence), _last_char(sentence))
+        innermost(state.quotes, first_char(sentence), last_char(sentence))
     taken = _noun_cue_claims(state, sentence)
     made = bool(taken)
     cues = [t for t in sentence if _is_cue(t, words) and not any(start <= t.idx < end for start, end in taken)]
@@ -107,37 +108,13 @@ def _read_sentence(state: Attribution, sentence: SpacySpan) -> None:
     if quote is not None:
         speaker = state.speakers.get(quote.start) or _speaker_for_quote(state, quote, sentence)
         if speaker is not None:
-            _add(state, sentence, _sentence_evidence(sentence, taken), speaker.chain, None, polarity="assert")
+            _add(state, sentence, sentence_evidence(sentence, taken), speaker.chain, None, polarity="assert")
             return
     if _is_outlet_statement(sentence):
         chain: list[str] = []
         if _unspecified_in(sentence):
             chain = [UNSPECIFIED]
-        _add(state, sentence, _sentence_evidence(sentence, taken), chain, None)
-
-
-def _sentence_evidence(sentence: SpacySpan, taken: list[tuple[int, int]], at: int | None = None) -> Span:
-    """The sentence as a claim's evidence, less the clauses other claims of it hold (``taken``):
-    the longest stretch left, or the one holding character ``at``."""
-    doc = sentence.doc
-    pieces = [(sentence.start_char, sentence.end_char)]
-    for start, end in sorted(taken):
-        next_pieces = []
-        for left, right in pieces:
-            if end <= left or start >= right:
-                next_pieces.append((left, right))
-                continue
-            if left < start:
-                next_pieces.append((left, start))
-            if end < right:
-                next_pieces.append((end, right))
-        pieces = next_pieces
-    pieces = [p for p in pieces if text_of(doc)[p[0]:p[1]].strip(" ,;:-—\n“”\"‘’")]
-    if not pieces:
-        return _strip_marks(doc, _span(doc, sentence.start_char, sentence.end_char))
-    chosen = next((p for p in pieces if at is not None and p[0] <= at < p[1]), None) or \
-        max(pieces, key=lambda p: p[1] - p[0])
-    return _strip_marks(doc, _span(doc, *chosen))
+        _add(state, sentence, sentence_evidence(sentence, taken), chain, None)
 
 
 def _noun_cue_claims(state: Attribution, sentence: SpacySpan) -> list[tuple[int, int]]:
@@ -165,7 +142,7 @@ def _noun_cue_claims(state: Attribution, sentence: SpacySpan) -> list[tuple[int,
         head = token.head if token.dep_ in ("dobj", "nsubj") and token.head.pos_ == "VERB" else token
         first = min([head, *tokens], key=lambda t: t.i)
         last = max(tokens, key=lambda t: t.i)
-        evidence = _strip_marks(sentence.doc, _span(sentence.doc, first.idx, last.idx + len(last.text)))
+        evidence = strip_marks(sentence.doc, span_of(sentence.doc, first.idx, last.idx + len(last.text)))
         taken.append((evidence.start, evidence.end))
         _add(state, sentence, evidence, chain, token)
     return taken
@@ -195,7 +172,7 @@ def _is_cue(token: Token, words) -> bool:
         return False
     if lemma in words.opinion_verbs:
         subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
-        if subject is None or subject.lower_ in _FIRST_PERSON or _is_passive_token(token):
+        if subject is None or subject.lower_ in _FIRST_PERSON or is_passive(token):
             return False  # "I suppose": the author's opinion; "are expected to": an obligation
     if lemma == "say" and token.dep_ == "pcomp":
         return False  # "quoted X as saying": the cue is "quoted"
@@ -204,13 +181,9 @@ def _is_cue(token: Token, words) -> bool:
         return False  # "adds to the risk" is no report
     if lemma == "report" and token.dep_ == "amod":
         return False
-    if lemma in ("tell", "order", "ask") and _is_passive_token(token):
+    if lemma in ("tell", "order", "ask") and is_passive(token):
         return False  # "workers were told to return home": an order, not a report
     return True
-
-
-def _is_passive_token(token: Token) -> bool:
-    return any(c.dep_ == "auxpass" for c in token.children)
 
 
 def _inside_other_cue_content(cue: Token, cues: list[Token]) -> bool:
@@ -295,11 +268,11 @@ def _claim_of_cue(state: Attribution, sentence: SpacySpan, cue: Token, taken: li
         state.last_speaker = _Speaker(chain, cue)
         # the quotation's sentences are claims of this speaker, each read as it comes; a cue inside
         # one makes a nested claim there
-        if not _overlaps(sentence, adjacent) or _has_inner_cue(state, _clip(sentence, adjacent.start, adjacent.end)):
+        if not overlaps(sentence, adjacent) or _has_inner_cue(state, clip(sentence, adjacent.start, adjacent.end)):
             return True
     elif content is None and not inverted and not _is_rejection(cue):
         return False
-    evidence = _sentence_evidence(sentence, taken, at=cue.idx)
+    evidence = sentence_evidence(sentence, taken, at=cue.idx)
     polarity = "deny" if lemma in words.denial_verbs or _is_rejection(cue) else "assert"
     if chain and chain[-1] != UNSPECIFIED and _unspecified_in(sentence, evidence) and len(chain) == 0:
         chain = chain + [UNSPECIFIED]
@@ -473,7 +446,7 @@ def _according_to(state: Attribution, sentence: SpacySpan, taken: list[tuple[int
             quote = innermost(state.quotes, token.idx)
             prefix = _quote_prefix(state, quote) or []
             chain = prefix + _resolve(state, objects[0], quote)
-            return _add(state, sentence, _sentence_evidence(sentence, taken, at=token.idx), chain, token)
+            return _add(state, sentence, sentence_evidence(sentence, taken, at=token.idx), chain, token)
     return None
 
 
@@ -545,7 +518,7 @@ def _add(state: Attribution, sentence: SpacySpan, evidence: Span | None, chain: 
     full = [state.outlet, *chain]
     if len(full) == 1 and _unspecified_in(sentence, evidence):
         full.append(UNSPECIFIED)
-    cue_span = _span(doc, cue.idx, cue.idx + len(cue.text)) if cue is not None else None
+    cue_span = span_of(doc, cue.idx, cue.idx + len(cue.text)) if cue is not None else None
     hedges = hedge_cues(doc, evidence, state.quotes, cue)
     claim = Claim("", evidence, full, cue=cue_span, hedge_cues=[text for text, _ in hedges],
                   hedge_classes=[kind for _, kind in hedges], polarity=polarity)
@@ -558,80 +531,3 @@ def _add(state: Attribution, sentence: SpacySpan, evidence: Span | None, chain: 
     return claim
 
 
-def hedge_cues(doc: Doc, evidence: Span, quotes: list[Quotation], cue: Token | None = None) -> list[tuple[str, str]]:
-    """The hedging words of a claim, each with its class (``possible`` or ``doubtful``): those in its
-    own words (not in a quotation nested inside it), and the modal on its reporting verb ("may
-    also have to decide")."""
-    words = lexicon()
-    own = innermost(quotes, evidence.start, evidence.end)
-    own_depth = own.depth if own is not None else 0
-    found: list[tuple[str, str]] = []
-    span = doc.char_span(evidence.start, evidence.end, alignment_mode="expand")
-    tokens = list(span) if span is not None else []
-    if cue is not None:
-        tokens += [c for c in cue.children if c.dep_ in ("aux", "advmod") and c.i not in {t.i for t in tokens}]
-    for token in tokens:
-        inner = innermost(quotes, token.idx)
-        if inner is not None and inner.depth > own_depth and inner.start > evidence.start:
-            continue
-        lower, lemma = token.lower_, token.lemma_.lower()
-        if lower in _MODALS_POSSIBLE and (token.tag_ != "MD" or any(c.dep_ == "neg" for c in token.head.children)):
-            continue  # "could not be reached" says nothing doubtful
-        if lemma == "expect" and _is_passive_token(token):
-            continue  # "are expected to": an obligation
-        if lemma in ("appear", "expect", "believe", "suggest", "interpret") and token.pos_ != "VERB":
-            continue
-        if lemma == "possible" and token.pos_ not in ("ADJ", "ADV"):
-            continue
-        key = lower if lower in words.hedges else lemma if lemma in words.hedges else None
-        if key is not None and " " not in key and all(text != token.text for text, _ in found):
-            found.append((token.text, words.hedges[key]))
-    text = evidence.text.lower().replace("’", "'")
-    for phrase, kind in words.hedges.items():
-        if " " in phrase and re.search(rf"\b{re.escape(phrase)}\b", text):
-            found = [(cue, k) for cue, k in found if cue.lower() not in phrase.split()]  # "it seems", not "seems" too
-            found.append((phrase, kind))
-    return found
-
-
-def _span(doc: Doc, start: int, end: int) -> Span:
-    return Span(start, end, text_of(doc)[start:end])
-
-
-def _clip(sentence: SpacySpan, start: int, end: int) -> Span:
-    """The part of ``sentence`` within ``start``–``end``."""
-    return _strip_marks(sentence.doc, _span(sentence.doc, max(start, sentence.start_char), min(end, sentence.end_char)))
-
-
-def _overlaps(sentence: SpacySpan, quote: Quotation) -> bool:
-    return sentence.start_char < quote.end and quote.start < sentence.end_char
-
-
-def _strip_marks(doc: Doc, span: Span) -> Span:
-    """A span without surrounding spaces, trailing commas, and quotation marks that open or close
-    nothing within it (a sentence that quotes keeps its marks: “…,” said X)."""
-    start, end = span.start, span.end
-    text = text_of(doc)
-    while True:
-        before = (start, end)
-        while start < end and (text[start].isspace() or text[start] == ","):
-            start += 1
-        while end > start and (text[end - 1].isspace() or text[end - 1] == ","):
-            end -= 1
-        inner = text[start:end]
-        if not inner:
-            return _span(doc, start, end)
-        if inner[0] in "“\"‘" and not any(mark in inner[1:] for mark in "”\"’"):
-            start += 1
-        elif inner[-1] in "”\"’" and not any(mark in inner[:-1] for mark in "“\"‘") and not inner[-2:-1].isalpha():
-            end -= 1
-        if (start, end) == before:
-            return _span(doc, start, end)
-
-
-def _first_char(sentence: SpacySpan) -> int:
-    return sentence.start_char + (len(sentence.text) - len(sentence.text.lstrip("“\"‘ \n")))
-
-
-def _last_char(sentence: SpacySpan) -> int:
-    return sentence.end_char - (len(sentence.text) - len(sentence.text.rstrip("”\"’ \n.")))

@@ -144,8 +144,9 @@ def _in_question(trigger: Token) -> bool:
     """Whether a trigger sits in a question put to someone ("When asked how many fled, …")."""
     current = trigger
     for _ in range(5):
-        if current.lemma_.lower() == "ask" and current is not trigger:
-            return True
+        if current.lemma_.lower() == "ask" and current is not trigger and \
+                (current.dep_ == "advcl" or _is_passive(current)):
+            return True  # "When asked how many fled, …"; not "he asked for asylum"
         if any(c.lower_ in ("how", "whether") and c.dep_ in ("advmod", "mark") and current.dep_ == "ccomp"
                for c in current.children) and current.head.lemma_.lower() == "ask":
             return True
@@ -220,10 +221,12 @@ def _teller(pronoun: Token, clusters: Clusters) -> str | None:
 
 def _place(trigger: Token, clusters: Clusters) -> str | None:
     """The place the clause attaches to the event: "fled to Seoul", "went into hiding in Shenyang"."""
-    anchors = [trigger]
+    anchors = {trigger}
     if trigger.dep_ in ("pobj", "pcomp", "dobj") and trigger.head.head is not trigger.head:
-        anchors.append(trigger.head.head if trigger.dep_ != "dobj" else trigger.head)
-    for anchor in anchors:
+        anchors.add(trigger.head.head if trigger.dep_ != "dobj" else trigger.head)
+    for anchor in list(anchors):  # "went into hiding in Shenyang": the place may hang on "hiding"
+        anchors.update(o for c in anchor.children if c.dep_ == "prep" for o in c.children if o.dep_ in ("pobj", "pcomp"))
+    for anchor in sorted(anchors, key=lambda t: t.i):
         for child in anchor.subtree:
             if child.dep_ == "pobj" and child.head.lower_ in ("to", "in", "from", "at", "into") and child.head.head == anchor:
                 mention = clusters.at(child.i)

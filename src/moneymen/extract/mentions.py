@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from moneymen.extract.lexicon import lexicon
+from moneymen.extract.nlp import text_of
 from moneymen.extract.outlets import OutletTable, outlet_key
 
 #: A function that finds the store's entity a mention names: (names, "Person"|"Organization") → id or None.
@@ -88,9 +89,18 @@ def find_candidates(doc: Doc, outlets: OutletTable) -> list[Candidate]:
         found = [c for c in found if not (c.type in ("Place", "Group") and taken & set(range(c.start, c.end)))]
         found.extend(korean)
         covered.update(taken)
+    datelines = set()
     for candidate in found:
         if _is_dateline_place(doc, candidate):
             candidate.type = "Place"  # "VIENNA, Sept 6 (Example Wire) -": where the report was filed
+            datelines.add(doc[candidate.start:candidate.end].text.casefold())
+    for start, end in _dateline_places(doc, covered):  # one the model did not read as a name at all
+        found.append(Candidate(start, end, "Place", True, end - 1))
+        covered.update(range(start, end))
+        datelines.add(doc[start:end].text.casefold())
+    for candidate in found:  # the dateline's place, wherever else it is named ("… recalled from Dandong")
+        if candidate.named and doc[candidate.start:candidate.end].text.casefold() in datelines:
+            candidate.type = "Place"
     found.extend(_amounts(doc, covered))
     for chunk in doc.noun_chunks:
         described = _description(doc, chunk, covered, words)
@@ -159,6 +169,20 @@ def _surnames_alone(doc: Doc, found: list[Candidate], covered: set[int]) -> list
     return [Candidate(token.i, token.i + 1, "Person", True, token.i) for token in doc
             if token.text in surnames and token.i >= surnames[token.text] and token.i not in taken
             and token.pos_ == "PROPN" and (token.i + 1 >= len(doc) or doc[token.i + 1].text not in ("-", "‐"))]
+
+
+_DATELINE = re.compile(r"^([A-Z][A-Z'.-]+(?: [A-Z][A-Z'.-]+){0,2}),(?: [A-Za-z.]+)*,? [A-Z][a-z]{2,8}\.? \d{1,2}\b",
+                       re.MULTILINE)
+
+
+def _dateline_places(doc: Doc, covered: set[int]) -> list[tuple[int, int]]:
+    """The place in capitals that opens a dateline ("DANDONG, March 14 (Example Wire) -"), as token spans."""
+    spans = []
+    for match in _DATELINE.finditer(text_of(doc)):
+        span = doc.char_span(match.start(1), match.end(1), alignment_mode="contract")
+        if span is not None and len(span) and not set(range(span.start, span.end)) & covered:
+            spans.append((span.start, span.end))
+    return spans
 
 
 def _is_dateline_place(doc: Doc, candidate: Candidate) -> bool:
