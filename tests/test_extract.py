@@ -613,3 +613,18 @@ def test_the_bench_meets_the_issues_targets_on_the_reference_article():
     assert f1["events (all)"] >= 0.70
     assert aligned["claim chain (depth and final source)"]["share"] >= 0.8
     assert aligned["claim hedged"]["share"] >= 0.9
+
+
+# -- the store's names ------------------------------------------------------------------------------
+
+def test_the_gazetteer_finds_listed_names_the_model_misses():
+    """A listed name in capitals that the model cuts short is found whole from the store's names."""
+    from moneymen.extract.gazetteer import Gazetteer
+
+    gazetteer = Gazetteer([("Kim Yong Chol", "Person"), ("Hesong Trading Corporation", "Organization")])
+    text = "KIM YONG CHOL was seen with Hesong Trading Corporation staff in Nampho, a source said."
+    with_names = Reader(gazetteer=gazetteer).read(Report(text, "Example Wire")).to_dict()["mentions"]
+    without = Reader().read(Report(text, "Example Wire")).to_dict()["mentions"]
+    kinds = {alias: mention["type"] for mention in with_names for alias in mention["aliases"]}
+    assert kinds.get("KIM YONG CHOL") == "Person"
+    assert "KIM YONG CHOL" not in {alias for mention in without for alias in mention["aliases"]}

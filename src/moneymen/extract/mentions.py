@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
+from moneymen.extract.gazetteer import Gazetteer
 from moneymen.extract.lexicon import lexicon
 from moneymen.extract.nlp import text_of
 from moneymen.extract.outlets import OutletTable, outlet_key
@@ -51,8 +52,9 @@ class Candidate:
     source_noun: bool = False
 
 
-def find_candidates(doc: Doc, outlets: OutletTable) -> list[Candidate]:
-    """Every span that may name an entity, outermost and innermost alike, by start."""
+def find_candidates(doc: Doc, outlets: OutletTable, gazetteer: Gazetteer | None = None) -> list[Candidate]:
+    """Every span that may name an entity, outermost and innermost alike, by start; with a
+    ``gazetteer``, also the store's names the model missed."""
     words = lexicon()
     found: list[Candidate] = []
     covered: set[int] = set()
@@ -83,6 +85,16 @@ def find_candidates(doc: Doc, outlets: OutletTable) -> list[Candidate]:
             continue  # "some years", "hours": a duration; "Ri, 52,": an age
         found.append(Candidate(start, end, kind, kind != "Date" and kind != "Money", end - 1))
         covered.update(range(start, end))
+    if gazetteer is not None:
+        # a listed name wins over the model's span where it is as long or longer ("KIM YONG CHOL",
+        # which the model cuts to "KIM YONG")
+        for start, end, kind in gazetteer.find(doc, set()):
+            overlapping = [c for c in found if c.start < end and start < c.end]
+            if any(c.end - c.start > end - start for c in overlapping):
+                continue
+            found = [c for c in found if c not in overlapping]
+            found.append(Candidate(start, end, kind, True, end - 1))
+            covered.update(range(start, end))
     korean = _korean_names(doc, covered)
     if korean:
         taken = {i for c in korean for i in range(c.start, c.end)}

@@ -17,6 +17,7 @@ from moneymen.extract.attribution import attribute
 from moneymen.extract.dates import resolve_date
 from moneymen.extract.events import find_events
 from moneymen.extract.extraction import Claim, Extraction
+from moneymen.extract.gazetteer import Gazetteer
 from moneymen.extract.grading import grade
 from moneymen.extract.coreference import cluster
 from moneymen.extract.mentions import Linker, find_candidates
@@ -46,11 +47,14 @@ class Report:
 
 
 class Reader:
-    """Reads reports with one outlet table and (optionally) a linker to the store's entities."""
+    """Reads reports with one outlet table and, optionally, the store's names: a ``linker`` to its
+    entities and a ``gazetteer`` of the names the model may miss."""
 
-    def __init__(self, outlets: OutletTable | None = None, linker: Linker | None = None):
+    def __init__(self, outlets: OutletTable | None = None, linker: Linker | None = None,
+                 gazetteer: Gazetteer | None = None):
         self.outlets = outlets or bundled_outlets()
         self.linker = linker
+        self.gazetteer = gazetteer
 
     def read(self, report: Report) -> Extraction:
         """Everything extracted from one report."""
@@ -68,7 +72,7 @@ class Reader:
         import multiprocessing
 
         context = multiprocessing.get_context("spawn")  # the caller may hold a database and its threads
-        with context.Pool(processes, initializer=_start_worker, initargs=(self.outlets,)) as pool:
+        with context.Pool(processes, initializer=_start_worker, initargs=(self.outlets, self.gazetteer)) as pool:
             for extractions in pool.imap(_read_in_worker, _chunks(reports, chunk)):
                 for extraction in extractions:
                     yield self._linked(extraction)
@@ -87,7 +91,7 @@ class Reader:
         return self.outlets.reliability(report.outlet)
 
     def _extract(self, report: Report, doc: Doc) -> Extraction:
-        clusters = cluster(doc, find_candidates(doc, self.outlets), self.outlets)
+        clusters = cluster(doc, find_candidates(doc, self.outlets, self.gazetteer), self.outlets)
         for mention in clusters.mentions:
             if mention.type == "Date":
                 mention.value = resolve_date(mention.text, report.published)
@@ -153,9 +157,9 @@ def _chunks(reports: Iterable[Report], size: int) -> Iterator[list[Report]]:
 _WORKER: Reader | None = None
 
 
-def _start_worker(outlets: OutletTable) -> None:
+def _start_worker(outlets: OutletTable, gazetteer: Gazetteer | None) -> None:
     global _WORKER
-    _WORKER = Reader(outlets)
+    _WORKER = Reader(outlets, gazetteer=gazetteer)
 
 
 def _read_in_worker(batch: list[Report]) -> list[Extraction]:

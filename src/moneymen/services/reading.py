@@ -9,13 +9,13 @@ document. A document the store already holds is not read again.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from moneymen.extract.dates import read_document_date
+from moneymen.extract.gazetteer import Gazetteer
 from moneymen.extract.extraction import Extraction
 from moneymen.extract.outlets import read_outlets
 from moneymen.extract.reader import Reader, Report
@@ -85,7 +85,9 @@ def read_source(store: Store, source: str, *, outlet: str | None = None, date: s
         skipped = feed.skipped
     else:
         articles = [read_article(data, name=name, url=url, content_type=content_type)]
-    reader = Reader(read_outlets(outlets_path), linker=store_linker(store) if link else None)
+    names = StoreNames(store) if link else None
+    reader = Reader(read_outlets(outlets_path), linker=names.link if names else None,
+                    gazetteer=names.gazetteer() if names else None)
     results = []
     for done, article in enumerate(articles, start=1):
         results.append(_read_one(store, reader, article, outlet, published, reliability))
@@ -139,43 +141,58 @@ def claim_records(document_id: str, extraction: Extraction, data: dict) -> list[
     return records
 
 
-def store_linker(store: Store) -> Callable[[Sequence[str], str], str | None]:
-    """A linker from mention names to the store's entities, through the screening index (built on
-    first use; none when the store holds no entities)."""
-    from moneymen.match.profiles import Profile
-    from moneymen.services.screening import screener_of_store
+class StoreNames:
+    """The store's people and organisations as reading needs them: a gazetteer of their names (to
+    find the spans the model missed) and a linker from a mention's names to an entity, through
+    the screening index (built or loaded on first use; nothing when the store holds no entity)."""
 
-    screener = None
-    cache: dict[tuple[str, str], str | None] = {}
+    def __init__(self, store: Store):
+        self.store = store
+        self._screener = None
+        self._empty = store.count_statements() == 0
+        self._cache: dict[tuple[str, str], str | None] = {}
 
-    def link(names: Sequence[str], kind: str) -> str | None:
-        nonlocal screener
+    def screener(self):
+        from moneymen.services.screening import screener_of_store
+
+        if self._screener is None and not self._empty:
+            self._screener = screener_of_store(self.store)
+        return self._screener
+
+    def gazetteer(self) -> Gazetteer | None:
+        """Every name and alias of the store's people and organisations."""
+        screener = self.screener()
+        if screener is None:
+            return None
+        names: list[tuple[str, str]] = []
+        for entity in screener.entities:
+            kind = "Person" if entity.schema == "Person" else "Organization" \
+                if entity.schema in _ORGANISATION_SCHEMATA else None
+            if kind is not None and NEWS_DATASET not in entity.datasets:
+                names.extend((name, kind) for prop in ("name", "alias") for name in entity.properties.get(prop, ()))
+        return Gazetteer(names)
+
+    def link(self, names: Sequence[str], kind: str) -> str | None:
+        """The store entity a mention with these ``names`` names, if one scores at least
+        :data:`LINK_THRESHOLD`: a listed record before an entity only an earlier report named."""
+        from moneymen.match.profiles import Profile
+
         schema = "Person" if kind == "Person" else "LegalEntity"
         wanted = [n for n in names if len(n.split()) >= 2 or kind != "Person"]
-        if not wanted:
-            return None
         key = ("\x1f".join(wanted), schema)
-        if key in cache:
-            return cache[key]
-        if screener is None:
-            if store.count_statements() == 0:
-                cache[key] = None
-                return None
-            screener = screener_of_store(store)
+        if not wanted or key in self._cache:
+            return self._cache.get(key)
+        screener = self.screener()
         best: tuple[bool, float, str] | None = None
-        for name in wanted:
+        for name in wanted if screener is not None else ():
             for result in screener.screen(Profile.from_properties(schema, {"name": [name]}),
                                           threshold=LINK_THRESHOLD, limit=5):
-                # a listed record before an entity only an earlier report named
-                listed = set(result.entity.datasets) != {NEWS_DATASET}
-                found = (listed, result.score, result.entity.id)
+                found = (set(result.entity.datasets) != {NEWS_DATASET}, result.score, result.entity.id)
                 if result.score >= LINK_THRESHOLD and (best is None or found[:2] > best[:2]):
                     best = found
-        cache[key] = best[2] if best else None
-        return cache[key]
-
-    return link
+        self._cache[key] = best[2] if best else None
+        return self._cache[key]
 
 
-def text_sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+#: Schemata whose names the gazetteer takes as organisations'.
+_ORGANISATION_SCHEMATA = frozenset({"Organization", "Company", "LegalEntity", "PublicBody"})
