@@ -16,7 +16,7 @@ from collections.abc import Callable
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from moneymen.extract.extraction import Event, Span
-from moneymen.extract.nlp import text_of
+from moneymen.extract.spans import sentence_span
 from moneymen.extract.lexicon import EventTriggers, lexicon
 from moneymen.extract.coreference import Clusters
 
@@ -45,7 +45,7 @@ def find_events(doc: Doc, clusters: Clusters, speaker_at: SpeakerAt) -> list[Eve
                 continue
             seen.add(key)
             found.append(Event(triggers.type, Span(trigger.idx, trigger.idx + len(trigger.text), trigger.text),
-                               tuple(people), _evidence(sentence), place=_place(trigger, clusters),
+                               tuple(people), sentence_span(sentence), place=_place(trigger, clusters),
                                date=_date(trigger, sentence, clusters), status=_status(trigger, triggers, phrase)))
     return found
 
@@ -127,7 +127,7 @@ def _participants(trigger: Token, triggers: EventTriggers, clusters: Clusters, s
     found: list[str] = []
     for token in tokens:
         for member in [token, *(c for c in token.conjuncts)]:
-            mention = _mention_for(member, clusters, speaker_at)
+            mention = mention_for(member, clusters, speaker_at)
             if mention is not None and mention not in found:
                 found.append(mention)
     if trigger.lemma_.lower() in _NEEDS_PERSON and not any(clusters.type_of(m) in ("Person", "Group") for m in found):
@@ -181,7 +181,9 @@ def _subjects(token: Token, passive: bool = False) -> list[Token]:
     return []
 
 
-def _mention_for(token: Token, clusters: Clusters, speaker_at: SpeakerAt) -> str | None:
+def mention_for(token: Token, clusters: Clusters, speaker_at: SpeakerAt) -> str | None:
+    """The mention a token stands for: its own, a pronoun's antecedent, "I" as the quotation's speaker,
+    "who" as the noun its clause describes, "many of them" as the group."""
     lower = token.lower_
     if lower in ("i", "me", "we", "us"):
         return speaker_at(token.idx)
@@ -283,13 +285,3 @@ def _status(trigger: Token, triggers: EventTriggers, phrase: bool = False) -> st
                 any(c.lower_ in ("possibly", "perhaps") for c in token.children):
             return "possible"
     return "happened"
-
-
-def _evidence(sentence: SpacySpan) -> Span:
-    text = text_of(sentence.doc)
-    start, end = sentence.start_char, sentence.end_char
-    while start < end and (text[start].isspace() or text[start] in "“”\"‘’"):
-        start += 1
-    while end > start and (text[end - 1].isspace() or text[end - 1] in "“”\"‘’"):
-        end -= 1
-    return Span(start, end, text[start:end])

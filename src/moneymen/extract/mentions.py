@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span as SpacySpan, Token
 from moneymen.extract.gazetteer import Gazetteer
 from moneymen.extract.lexicon import lexicon
 from moneymen.extract.nlp import text_of
-from moneymen.extract.outlets import OutletTable, outlet_key
+from moneymen.extract.outlets import OutletTable
 
 #: A function that finds the store's entity a mention names: (names, "Person"|"Organization") → id or None.
 Linker = Callable[[Sequence[str], str], "str | None"]

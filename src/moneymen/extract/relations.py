@@ -18,9 +18,9 @@ from collections.abc import Iterator
 
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
-from moneymen.extract.events import SpeakerAt, _mention_for
-from moneymen.extract.extraction import Relation, Span
-from moneymen.extract.nlp import text_of
+from moneymen.extract.events import SpeakerAt, mention_for
+from moneymen.extract.extraction import Relation
+from moneymen.extract.spans import sentence_span
 from moneymen.extract.lexicon import lexicon
 from moneymen.extract.coreference import Clusters
 
@@ -42,7 +42,7 @@ def find_relations(doc: Doc, clusters: Clusters, speaker_at: SpeakerAt) -> list[
             if key in seen:
                 continue
             seen.add(key)
-            found.append(Relation(subject, predicate, obj, _evidence(sentence)))
+            found.append(Relation(subject, predicate, obj, sentence_span(sentence)))
     return found
 
 
@@ -56,7 +56,7 @@ def _sentence_relations(sentence: SpacySpan, clusters: Clusters, speaker_at: Spe
             verb_of.setdefault(verb, []).append(triggers.predicate)
 
     def mention(token: Token) -> str | None:
-        return _mention_for(token, clusters, speaker_at)
+        return mention_for(token, clusters, speaker_at)
 
     def typed(mention_id: str | None, *types: str) -> str | None:
         return mention_id if mention_id is not None and clusters.type_of(mention_id) in types else None
@@ -275,13 +275,3 @@ def _owner_of_ties(tie: Token) -> Token | None:
     if tie.dep_ == "pobj" and head.lower_ == "with":
         return head.head
     return None
-
-
-def _evidence(sentence: SpacySpan) -> Span:
-    text = text_of(sentence.doc)
-    start, end = sentence.start_char, sentence.end_char
-    while start < end and (text[start].isspace() or text[start] in "“”\"‘’"):
-        start += 1
-    while end > start and (text[end - 1].isspace() or text[end - 1] in "“”\"‘’"):
-        end -= 1
-    return Span(start, end, text[start:end])

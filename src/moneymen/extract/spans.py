@@ -75,3 +75,14 @@ def sentence_evidence(sentence: SpacySpan, taken: list[tuple[int, int]], at: int
     chosen = next((p for p in pieces if at is not None and p[0] <= at < p[1]), None) or \
         max(pieces, key=lambda p: p[1] - p[0])
     return strip_marks(doc, span_of(doc, *chosen))
+
+
+def sentence_span(sentence: SpacySpan) -> Span:
+    """A sentence as evidence: without the spaces and quotation marks around it."""
+    text = text_of(sentence.doc)
+    start, end = sentence.start_char, sentence.end_char
+    while start < end and (text[start].isspace() or text[start] in "“”\"‘’"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in "“”\"‘’"):
+        end -= 1
+    return Span(start, end, text[start:end])
