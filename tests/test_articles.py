@@ -6,12 +6,13 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import httpx
 import pytest
 
 from conftest import shared_file
+from loopback import serving
 from moneymen.sources.articles import (
     MAX_TEXT,
     Article,
@@ -394,14 +395,11 @@ class Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    Handler.stop.set()
-    httpd.shutdown()
-    httpd.server_close()
+    with serving(Handler) as url:
+        try:
+            yield url
+        finally:
+            Handler.stop.set()  # ends the handlers still dripping, so that the server can stop
 
 
 def test_fetch_a_page_through_a_redirect(server: str) -> None:

@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-__all__ = ["DbOption", "app", "console", "errors", "fail", "open_db"]
+__all__ = ["AnalystOption", "DbOption", "app", "console", "errors", "fail", "open_db"]
 
 app = typer.Typer(
     name="moneymen",
@@ -26,6 +26,11 @@ DbOption = Annotated[
     typer.Option("--db", envvar="MONEYMEN_DB", help="Evidence store (a DuckDB file). Default: MONEYMEN_DB or "
                  "moneymen.duckdb in your data directory.", show_default=False),
 ]
+
+
+AnalystOption = Annotated[Optional[str], typer.Option(
+    "--analyst", envvar="MONEYMEN_ANALYST", help="Who decides (kept with every judgement or decision). Default: "
+    "MONEYMEN_ANALYST or your login name.", show_default=False)]
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

@@ -8,12 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from moneymen.cli.common import DbOption, app, console, errors, fail, open_db
-
-AnalystOption = Annotated[Optional[str], typer.Option(
-    "--analyst", envvar="MONEYMEN_ANALYST", help="Who decides (kept with the decision). Default: "
-    "MONEYMEN_ANALYST or your login name.", show_default=False)]
-
+from moneymen.cli.common import AnalystOption, DbOption, app, console, errors, fail, open_db
 
 @app.command()
 def read(
@@ -82,12 +77,6 @@ def claims_list(
     render.claim_table(console, found)
 
 
-def _analyst(name: str | None) -> str:
-    import getpass
-
-    return name or getpass.getuser()
-
-
 @claims_app.command("accept")
 def claims_accept(
     claim_id: Annotated[str, typer.Argument(help="The claim's id, as `moneymen claims` lists it.")],
@@ -99,11 +88,12 @@ def claims_accept(
     """Accept a claim: its people, organisations, relations and events become statements (dataset
     news, origin extraction) quoting the claim's words, with its document and grade."""
     from moneymen.services.claims import ClaimError, accept_claim
+    from moneymen.services.judgements import analyst_name
 
     store = open_db(db)
     with store:
         try:
-            decision = accept_claim(store, claim_id, _analyst(analyst), reason, grade)
+            decision = accept_claim(store, claim_id, analyst_name(analyst), reason, grade)
         except ClaimError as error:
             fail(str(error))
     confirmed = f"; confirmed by {', '.join(decision.confirmed_by)}" if decision.confirmed_by else ""
@@ -121,13 +111,14 @@ def claims_reject(
 ) -> None:
     """Reject a claim; one accepted before has its statements taken out of the store again."""
     from moneymen.services.claims import ClaimError, reject_claim
+    from moneymen.services.judgements import analyst_name
     from moneymen.store.base import RevertError
 
     store = open_db(db)
     with store:
         try:
-            decision = reject_claim(store, claim_id, _analyst(analyst), reason)
-        except (ClaimError, RevertError) as error:
+            decision = reject_claim(store, claim_id, analyst_name(analyst), reason)
+        except (ClaimError, RevertError, ValueError) as error:
             fail(str(error))
     console.print(f"Rejected {decision.claim_id}.")
 
@@ -144,6 +135,7 @@ def claims_edit(
 ) -> None:
     """Correct a pending claim's grade or chain before deciding on it."""
     from moneymen.services.claims import ClaimError, edit_claim
+    from moneymen.services.judgements import analyst_name
 
     if grade is None and chain is None:
         fail("nothing to edit: give --grade or --chain")
@@ -151,7 +143,7 @@ def claims_edit(
     store = open_db(db)
     with store:
         try:
-            decision = edit_claim(store, claim_id, _analyst(analyst), grade=grade, chain=steps, reason=reason)
+            decision = edit_claim(store, claim_id, analyst_name(analyst), grade=grade, chain=steps, reason=reason)
         except ClaimError as error:
             fail(str(error))
     console.print(f"Edited {decision.claim_id}: grade {decision.grade}, still pending.")

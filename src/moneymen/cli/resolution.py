@@ -8,12 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from moneymen.cli.common import DbOption, app, console, errors, fail, open_db
-
-AnalystOption = Annotated[Optional[str], typer.Option(
-    "--analyst", envvar="MONEYMEN_ANALYST", help="Who is judging (kept with every judgement). Default: "
-    "MONEYMEN_ANALYST or your login name.", show_default=False)]
-
+from moneymen.cli.common import AnalystOption, DbOption, app, console, errors, fail, open_db
 
 @app.command()
 def xref(

@@ -69,10 +69,13 @@ class Attribution:
     skip_until: int = 0                                            # the headline's end: no claims before it
 
 
-def attribute(doc: Doc, clusters: Clusters, outlet: str, outlets: OutletTable, headline_end: int = 0) -> list[Claim]:
+def attribute(doc: Doc, clusters: Clusters, outlet: str, outlets: OutletTable, headline_end: int = 0,
+              quotes: list[Quotation] | None = None) -> list[Claim]:
     """Every claim of ``doc``, attributed and hedged (grades are set by :mod:`moneymen.extract.grading`).
-    The text before ``headline_end`` (a headline) holds no claims."""
-    state = Attribution(doc, clusters, outlet, outlets, quotes=quotations(text_of(doc)), skip_until=headline_end)
+    The text before ``headline_end`` (a headline) holds no claims; ``quotes`` are the text's
+    quotations, when the caller has found them already."""
+    found = quotes if quotes is not None else quotations(text_of(doc))
+    state = Attribution(doc, clusters, outlet, outlets, quotes=found, skip_until=headline_end)
     for sentence in doc.sents:
         if not sentence.text.strip():
             continue

@@ -265,13 +265,9 @@ def _status(trigger: Token, triggers: EventTriggers, phrase: bool = False) -> st
             chain.append(current)
         else:
             break
-    for token in chain:
-        children = list(token.children)
-        if any(c.dep_ == "neg" for c in children) and token is trigger or \
-                (token is not trigger and token.pos_ == "AUX" and any(c.dep_ == "neg" for c in children)):
-            return "negated"
-    if any(c.dep_ == "neg" for c in trigger.children) or any(c.dep_ == "neg" for c in trigger.head.children
-                                                                 if trigger.head.pos_ == "AUX"):
+    # "did not defect": a negation on the trigger, or on an auxiliary it hangs from
+    auxiliaries = [t for t in (*chain[1:], trigger.head) if t.pos_ == "AUX"]
+    if any(c.dep_ == "neg" for token in (trigger, *auxiliaries) for c in token.children):
         return "negated"
     for token in chain[1:]:
         if token.lemma_.lower() in words.planning_verbs and token.pos_ == "VERB":

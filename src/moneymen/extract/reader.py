@@ -95,8 +95,8 @@ class Reader:
         for mention in clusters.mentions:
             if mention.type == "Date":
                 mention.value = resolve_date(mention.text, report.published)
-        claims = attribute(doc, clusters, report.outlet, self.outlets, report.headline_end)
         quotes = quotations(text_of(doc))
+        claims = attribute(doc, clusters, report.outlet, self.outlets, report.headline_end, quotes)
 
         def speaker_at(char: int) -> str | None:
             """Who "I" is at ``char``: the last source of the claim whose quoted words hold it."""

@@ -104,22 +104,15 @@ def _read_one(store: Store, reader: Reader, article: Article, outlet: str | None
     when = published if published is not None else read_document_date(article.published)
     report = Report(article.text, name, when, reliability, title=article.title)
     extraction = reader.read(report)
+    data = extraction.to_dict()
     record = DocumentRecord(
         id=f"doc-{article.text_sha256[:12]}", title=article.title, outlet=name, author=article.author,
         published=when.isoformat() if when else None, url=article.url, kind=article.kind, text=article.text,
         text_sha256=article.text_sha256, raw_sha256=article.raw_sha256, reliability=reader.reliability_of(report),
-        read_at=utc_now(), extraction="")
-    data = extraction.to_dict()
-    record = _with_extraction(record, data)
+        read_at=utc_now(), extraction=json.dumps(data, ensure_ascii=False))
     with store.transaction():
         add_document(store, record, claim_records(record.id, extraction, data))
     return ReadResult(record, data, already_stored=False)
-
-
-def _with_extraction(record: DocumentRecord, data: dict) -> DocumentRecord:
-    from dataclasses import replace
-
-    return replace(record, extraction=json.dumps(data, ensure_ascii=False))
 
 
 def claim_records(document_id: str, extraction: Extraction, data: dict) -> list[ClaimRecord]:
