@@ -167,6 +167,18 @@ def _written_alike(text: str, hangul: str) -> bool:
     return False
 
 
+def _reads_as(text: str, hangul: str) -> bool:
+    """Whether the names module reads ``text`` as ``hangul`` itself, syllable by syllable, through the
+    spellings people use beside the systems (Yale writes 덕 "tek", which is also a common spelling
+    of 택, ㅐ written "e"): then the text is a spelling of both names, and matching it is right."""
+    syllables = list(hangul)
+    for reading in read_korean_name(text):
+        candidates = [c for part in (reading.surname, reading.given) for c in part.candidates]
+        if len(candidates) == len(syllables) and all(s in c for s, c in zip(syllables, candidates)):
+            return True
+    return False
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.sampled_from(SURNAMES), st.sampled_from(GIVEN), st.sampled_from(GIVEN), st.sampled_from(RENDERINGS))
 def test_swapped_given_syllables_do_not_match(surname, first, second, system):
@@ -192,7 +204,7 @@ def test_replacing_a_given_syllable_with_another_key_does_not_match(hangul, data
     system = data.draw(st.sampled_from(RENDERINGS))
     written = romanize(changed, system, names=True)
     new_spelled = {SYSTEMS[system].syllable(new, voiced=v).lower() for v in (False, True)}
-    if not _written_alike(written, hangul) and not new_spelled & _spellings(old):
+    if not _written_alike(written, hangul) and not new_spelled & _spellings(old) and not _reads_as(written, hangul):
         assert score(hangul, written) < 0.7, (hangul, changed, system)
     assert score(hangul, changed) < 0.7
 
